@@ -1,0 +1,42 @@
+# Delegation Desk — `make run` opens the app on demo data, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DB ?= data/delegation.duckdb
+PORT ?= 8501
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check
+
+.PHONY: run test lint format demo clean
+
+$(VENV)/.run-installed: requirements.txt constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) -r requirements.txt -c constraints.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.run-installed requirements-dev.txt
+	$(PIP) -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+# The demo database is made once; delete the file (or run `make demo`) to start again.
+$(DB): | $(VENV)/.run-installed
+	$(PY) -m delegation demo --db $(DB)
+
+run: $(VENV)/.run-installed $(DB)
+	DELEGATION_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT)
+
+test: $(VENV)/.dev-installed
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev-installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+demo: $(VENV)/.run-installed
+	$(PY) -m delegation demo --db $(DB) --replace
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,7 @@
+"""`python -m delegation`."""
+
+import sys
+
+from delegation.cli import main
+
+sys.exit(main())

@@ -1,0 +1,156 @@
+"""`python -m delegation …`: the same functions as the app, from a shell.
+
+Exit status: 0 success, 1 bad input (one sentence on stderr), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+
+from delegation import __version__
+from delegation.config import database_path, load_config
+from delegation.db import connect
+from delegation.errors import DelegationError, cli_language
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", help="database file (default: $DELEGATION_DB, else data/delegation.duckdb)"
+    )
+    parser = argparse.ArgumentParser(
+        prog="python -m delegation", description="Delegation Desk: registrations into DuckDB."
+    )
+    parser.add_argument("--version", action="version", version=__version__)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("init", parents=[common], help="create an empty database")
+
+    demo = sub.add_parser("demo", parents=[common], help="fill a new database with synthetic registrations")
+    demo.add_argument("--participants", type=_positive, default=600, help="how many (default 600)")
+    demo.add_argument("--seed", type=int, default=2023, help="random seed (default 2023)")
+    demo.add_argument("--replace", action="store_true", help="delete the existing registrations first")
+
+    imp = sub.add_parser("import", parents=[common], help="import registration forms (xlsx, xls, csv)")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
+    imp.add_argument("--strict", action="store_true", help="refuse a whole file if any row cannot be imported")
+    imp.add_argument("--force", action="store_true", help="import a file even if the same content was imported before")
+    imp.add_argument("--quiet", action="store_true", help="print only the one-line summary per file")
+
+    summary = sub.add_parser("summary", parents=[common], help="headline figures")
+    summary.add_argument("--as-of", type=_date, help="count registrations up to this day (default today)")
+    summary.add_argument("--json", action="store_true", help="print JSON (the only format so far)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    lang = cli_language()
+    try:
+        return _run(args, lang)
+    except DelegationError as exc:
+        print(exc.message(lang), file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace, lang: str) -> int:
+    config = load_config()
+    if args.command == "init":
+        existed = database_path(args.db).exists()
+        connect(config, args.db).close()
+        print(f"{'Checked' if existed else 'Created'} {database_path(args.db)}")
+        return 0
+    if args.command == "demo":
+        return _demo(args, config)
+    if args.command == "import":
+        return _import(args, config, lang)
+    if args.command == "summary":
+        from delegation.summary import summary
+
+        con = connect(config, args.db)
+        try:
+            figures = summary(con, config, args.as_of or dt.date.today())
+        finally:
+            con.close()
+        print(json.dumps(figures, ensure_ascii=False, indent=None if args.json else 2))
+        return 0
+    raise AssertionError(args.command)
+
+
+def _demo(args: argparse.Namespace, config) -> int:
+    from delegation.demo import load_demo
+
+    con = connect(config, args.db)
+    try:
+        existing = con.execute("select count(*) from participants").fetchone()[0]
+        if existing and not args.replace:
+            raise DelegationError(
+                f"{database_path(args.db)} already holds {existing} participants; "
+                "use --replace to delete them and load demo data, or choose another --db.",
+                f"{database_path(args.db)} 已有 {existing} 名参团人员；如需删除并载入演示数据请加 --replace，或用 --db 指定其他数据库。",
+            )
+        if args.replace:
+            for table in ("import_issues", "imports", "documents", "participants", "units"):
+                con.execute(f"delete from {table}")  # constant names
+        load_demo(con, config, args.participants, args.seed)
+        units = con.execute("select count(*) from units").fetchone()[0]
+    finally:
+        con.close()
+    print(f"Loaded {args.participants} demo participants in {units} units into {database_path(args.db)}")
+    return 0
+
+
+def _import(args: argparse.Namespace, config, lang: str) -> int:
+    from pathlib import Path
+
+    from delegation.ingest import import_file
+
+    con = connect(config, args.db)
+    status = 0
+    try:
+        for name in args.files:
+            try:
+                report = import_file(
+                    con, config, Path(name), dry_run=args.dry_run, strict=args.strict, force=args.force
+                )
+            except DelegationError as exc:
+                print(exc.message(lang), file=sys.stderr)
+                status = 1
+                continue
+            print(report.summary(lang))
+            if not args.quiet:
+                for issue in report.issues:
+                    marker = "skipped" if issue.severity == "error" else "warning"
+                    if lang == "zh":
+                        marker = "跳过" if issue.severity == "error" else "警告"
+                    print(f"  {marker}: {issue.zh if lang == 'zh' else issue.en}")
+    finally:
+        con.close()
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

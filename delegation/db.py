@@ -1,0 +1,144 @@
+"""The DuckDB file: opening it, numbered migrations, reference tables and named queries."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from delegation import ROOT
+from delegation.config import EventConfig, database_path
+from delegation.errors import DelegationError
+from delegation.provinces import PROVINCES
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+QUERIES = ROOT / "queries"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def connect(
+    config: EventConfig, path: str | Path | None = None, *, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the database, apply pending migrations and refresh reference tables."""
+    target = database_path(path)
+    if read_only and not target.exists():
+        raise DelegationError(
+            f"The database {target} does not exist; create it with 'python -m delegation init'.",
+            f"数据库 {target} 不存在；请先运行 'python -m delegation init' 创建。",
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(target), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DelegationError(
+                f"The database {target} is in use by another program (probably the running app); "
+                "stop it or use the app's import page instead.",
+                f"数据库 {target} 正被另一个程序（可能是正在运行的应用）占用；请先停止它，或改用应用中的导入页面。",
+            ) from None
+        raise DelegationError(
+            f"The database {target} cannot be opened: {exc}.",
+            f"无法打开数据库 {target}：{exc}。",
+        ) from None
+    except duckdb.Error as exc:
+        raise DelegationError(
+            f"{target} is not a Delegation Desk database ({exc}).",
+            f"{target} 不是本系统的数据库（{exc}）。",
+        ) from None
+    if not read_only:
+        migrate(con)
+        sync_reference(con, config)
+    return con
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply every migration not yet applied, each in its own transaction; returns their numbers."""
+    con.execute(
+        "create table if not exists schema_migrations "
+        "(version integer primary key, name varchar not null, applied_at timestamp not null)"
+    )
+    done = {row[0] for row in con.execute("select version from schema_migrations").fetchall()}
+    applied = []
+    for path in sorted(MIGRATIONS.glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if not match or int(match.group(1)) in done:
+            continue
+        with transaction(con):
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute(
+                "insert into schema_migrations values (?, ?, current_timestamp)",
+                [int(match.group(1)), path.name],
+            )
+        applied.append(int(match.group(1)))
+    return applied
+
+
+def sync_reference(con: duckdb.DuckDBPyConnection, config: EventConfig) -> None:
+    """Make the reference tables match the provinces list and the event's configured choices."""
+    with transaction(con):
+        con.execute("delete from provinces")
+        con.executemany(
+            "insert into provinces values (?, ?, ?, ?, ?)",
+            [[p.key, p.code, p.name_zh, p.short_zh, p.name_en] for p in PROVINCES],
+        )
+        for table, key, choices in (
+            ("sectors", "sector", config.sectors),
+            ("themes", "theme", config.themes),
+            ("cities", "city", config.cities),
+        ):
+            con.execute(f"delete from {table}")  # table names are the constants above
+            con.executemany(
+                f"insert into {table} ({key}, name_zh, name_en, position) values (?, ?, ?, ?)",
+                [[c.key, c.zh, c.en, i] for i, c in enumerate(choices)],
+            )
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run the block in one transaction: all of it is committed, or none of it."""
+    con.execute("begin transaction")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+@functools.cache
+def query_text(name: str) -> str:
+    """The SQL of `queries/<name>.sql`."""
+    path = QUERIES / f"{name}.sql"
+    if not path.is_file():
+        raise KeyError(f"no query file {path}")
+    return path.read_text(encoding="utf-8")
+
+
+def query_params(name: str) -> list[str]:
+    """The named parameters (`$name`) a query file uses, in order of first appearance."""
+    text = re.sub(r"--[^\n]*", "", query_text(name))
+    return list(dict.fromkeys(re.findall(r"\$([a-z_][a-z0-9_]*)", text)))
+
+
+def query_df(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
+    """Run a named query with bound parameters and return its rows as a data frame."""
+    return con.execute(query_text(name), _bind(name, params)).df()
+
+
+def query_rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[tuple]:
+    """Run a named query with bound parameters and return its rows as tuples."""
+    return con.execute(query_text(name), _bind(name, params)).fetchall()
+
+
+def _bind(name: str, params: dict[str, Any]) -> dict[str, Any]:
+    wanted = query_params(name)
+    missing = [p for p in wanted if p not in params]
+    if missing:
+        raise TypeError(f"query {name} needs parameters {missing}")
+    return {p: params[p] for p in wanted}

@@ -1,0 +1,24 @@
+"""The one exception type for errors a user can cause, with the message in Chinese and English."""
+
+from __future__ import annotations
+
+import os
+
+
+class DelegationError(Exception):
+    """A problem with the user's input, shown as one sentence in the user's language."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.en = en
+        self.zh = zh
+
+    def message(self, lang: str = "en") -> str:
+        """The sentence in `lang` ("zh" or "en")."""
+        return self.zh if lang == "zh" else self.en
+
+
+def cli_language() -> str:
+    """The language for command-line messages: DELEGATION_LANG, else the locale, else English."""
+    chosen = os.environ.get("DELEGATION_LANG") or os.environ.get("LANG", "")
+    return "zh" if chosen.lower().startswith("zh") else "en"

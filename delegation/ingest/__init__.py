@@ -1,0 +1,479 @@
+"""Import registration forms: read → find header → map columns → normalise → validate → store.
+
+`import_file` is the one entry point for the CLI, the app and the inbox watcher.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from delegation.config import EventConfig
+from delegation.db import transaction
+from delegation.errors import DelegationError
+from delegation.ingest.layout import find_layout, records
+from delegation.ingest.read import read_sheets, refuse
+from delegation.ingest.rows import Issue, Row, normalise_record, registered_on
+
+UNIT_COLUMNS = ("province", "sector", "sector_as_written", "contact_name", "contact_mobile", "contact_email")
+PARTICIPANT_COLUMNS = (
+    "unit_id",
+    "name",
+    "name_key",
+    "pinyin_name",
+    "gender",
+    "position",
+    "mobile",
+    "email",
+    "date_of_birth",
+    "passport_number",
+    "passport_expiry",
+    "applies_via_chamber",
+    "holds_us_visa",
+    "us_visa_expiry",
+    "themes",
+    "cities",
+    "wants_arrangements",
+    "registered_on",
+)
+_BOOLEAN = {"applies_via_chamber", "holds_us_visa", "wants_arrangements"}
+_LISTS = {"themes", "cities"}
+_ARROW_TYPES = {
+    "participant_id": pa.int32(),
+    "unit_id": pa.int32(),
+    "date_of_birth": pa.date32(),
+    "passport_expiry": pa.date32(),
+    "us_visa_expiry": pa.date32(),
+    "registered_on": pa.date32(),
+    "applies_via_chamber": pa.bool_(),
+    "holds_us_visa": pa.bool_(),
+    "wants_arrangements": pa.bool_(),
+    "themes": pa.list_(pa.string()),
+    "cities": pa.list_(pa.string()),
+    "source_import_id": pa.int32(),
+    "source_row": pa.int32(),
+}
+
+
+@dataclass
+class ImportReport:
+    """What one import did, or would do on a dry run."""
+
+    file_name: str
+    sha256: str
+    size_bytes: int
+    rows_read: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    issues: list[Issue] = field(default_factory=list)
+    import_id: int | None = None
+    dry_run: bool = False
+    already_imported_at: dt.datetime | None = None
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for i in self.issues if i.severity == "warning")
+
+    def summary(self, lang: str = "en") -> str:
+        """One line: what was imported, updated, skipped."""
+        if self.already_imported_at:
+            when = f"{self.already_imported_at:%Y-%m-%d %H:%M}"
+            if lang == "zh":
+                return f"{self.file_name}：相同内容已于 {when} 导入，未作任何更改（如需重新导入请加 --force）。"
+            return f"{self.file_name}: the same content was imported on {when}; nothing changed (use --force to import again)."
+        prefix = ("[试运行] " if lang == "zh" else "[dry run] ") if self.dry_run else ""
+        if lang == "zh":
+            return (
+                f"{prefix}{self.file_name}：读取 {self.rows_read} 行，新增 {self.added} 人，更新 {self.updated} 人，"
+                f"无变化 {self.unchanged} 人，跳过 {self.skipped} 行，警告 {self.warnings} 条。"
+            )
+        return (
+            f"{prefix}{self.file_name}: {self.rows_read} rows read, {self.added} added, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.skipped} skipped, {self.warnings} warnings."
+        )
+
+
+def import_file(
+    con: duckdb.DuckDBPyConnection,
+    config: EventConfig,
+    path: str | Path,
+    *,
+    dry_run: bool = False,
+    strict: bool = False,
+    force: bool = False,
+    actor: str = "cli",
+    today: dt.date | None = None,
+    file_name: str | None = None,
+) -> ImportReport:
+    """Import one form file in one transaction; a refused file raises DelegationError and changes nothing."""
+    path = Path(path)
+    name = file_name or path.name
+    if not path.is_file():
+        raise DelegationError(f"{name}: there is no such file.", f"{name}：文件不存在。")
+    today = today or dt.date.today()
+    data_hash = hashlib.sha256(path.read_bytes()).hexdigest()
+    report = ImportReport(name, data_hash, path.stat().st_size, dry_run=dry_run)
+
+    rows, issues, report.rows_read = _parse(path, name, config)
+    report.issues = issues
+    report.skipped = report.rows_read - len(rows)
+    if strict and report.skipped:
+        first = next(i for i in issues if i.severity == "error")
+        raise DelegationError(
+            f"{name}: refused in strict mode because {report.skipped} row(s) cannot be imported (first: {first.en})",
+            f"{name}：严格模式下拒绝导入，因为有 {report.skipped} 行无法导入（第一处：{first.zh}）",
+        )
+    if not force and not dry_run:
+        previous = con.execute(
+            "select max(imported_at) from imports where sha256 = ?", [data_hash]
+        ).fetchone()[0]
+        if previous is not None:
+            report.already_imported_at = previous
+            report.issues = []
+            return report
+
+    con.execute("begin transaction")
+    try:
+        _store(con, config, report, rows, actor=actor, today=today)
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("rollback" if dry_run else "commit")
+    if dry_run:
+        report.import_id = None
+    return report
+
+
+def _parse(path: Path, name: str, config: EventConfig) -> tuple[list[Row], list[Issue], int]:
+    """The clean rows of every sheet with a header, the issues found, and how many rows were read."""
+    sheets = read_sheets(path, config.max_import_file_mb * 1024 * 1024)
+    rows: list[Row] = []
+    issues: list[Issue] = []
+    found_header = False
+    index = 0
+    for sheet in sheets:
+        layout = find_layout(sheet, config)
+        if layout is None:
+            continue
+        found_header = True
+        for raw in records(sheet, layout, config):
+            row, row_issues = normalise_record(raw, config, index)
+            issues.extend(row_issues)
+            if row is not None:
+                rows.append(row)
+            index += 1
+    if not found_header:
+        if all(not any(str(c).strip() for r in s.rows for c in r) for s in sheets):
+            raise refuse(name, "the file has no data in it.", "文件中没有数据。")
+        raise refuse(
+            name,
+            "no sheet has a recognisable header row (a row naming at least the participant's name, e.g. 姓名 or Name, and one more field).",
+            "没有找到可识别的表头行（至少需要“姓名/Name”及另一个字段）。",
+        )
+    if not rows and not issues:
+        raise refuse(name, "the header was found but there are no participant rows under it.", "找到了表头，但表头下没有参团人员数据。")
+    return rows, issues, index
+
+
+def _store(
+    con: duckdb.DuckDBPyConnection,
+    config: EventConfig,
+    report: ImportReport,
+    rows: list[Row],
+    *,
+    actor: str,
+    today: dt.date,
+) -> None:
+    now = dt.datetime.now().replace(microsecond=0)
+    import_id = con.execute("select nextval('import_id_seq')").fetchone()[0]
+    report.import_id = import_id
+
+    units = _load_units(con)
+    new_unit_ids: set[int] = set()
+    changed_units: dict[int, dict] = {}
+    unit_audit: dict[int, dict] = {}
+    for row in rows:
+        key = row.unit["name_key"]
+        unit = units.get(key)
+        day = registered_on(row, today)
+        if unit is None:
+            unit_id = con.execute("select nextval('unit_id_seq')").fetchone()[0]
+            unit = {"unit_id": unit_id, "name": row.unit["name"], "name_key": key, "registered_on": day}
+            unit.update({c: row.unit.get(c) for c in UNIT_COLUMNS})
+            units[key] = unit
+            new_unit_ids.add(unit_id)
+            continue
+        before = dict(unit)
+        for column in UNIT_COLUMNS:
+            value = row.unit.get(column)
+            if value not in (None, "") and unit.get(column) != value:
+                unit[column] = value
+        if unit.get("registered_on") is None or day < unit["registered_on"]:
+            unit["registered_on"] = day
+        if unit != before and unit["unit_id"] not in new_unit_ids:
+            changed_units[unit["unit_id"]] = unit
+            first = unit_audit.setdefault(unit["unit_id"], before)
+            unit_audit[unit["unit_id"]] = first
+
+    by_id, by_passport, by_name = _load_participants(con, rows, units)
+    added: dict[int, dict] = {}
+    updated: dict[int, dict] = {}
+    before_update: dict[int, dict] = {}
+    issue_participant: dict[int, int] = {}
+    for index_in_file, row in enumerate(rows):
+        unit_id = units[row.unit["name_key"]]["unit_id"]
+        p = row.participant
+        passport = p.get("passport_number")
+        pid = by_passport.get(passport) if passport else None
+        if pid is None:
+            candidate = by_name.get((unit_id, p["name_key"]))
+            if candidate is not None:
+                existing_passport = by_id[candidate].get("passport_number")
+                if not passport or not existing_passport or existing_passport == passport:
+                    pid = candidate
+        source = {"source_import_id": import_id, "source_sheet": row.sheet, "source_row": row.row_number}
+        if pid is None:
+            pid = con.execute("select nextval('participant_id_seq')").fetchone()[0]
+            record = {c: None for c in PARTICIPANT_COLUMNS}
+            record.update({c: False for c in _BOOLEAN})
+            record.update({c: [] for c in _LISTS})
+            record.update({k: val for k, val in p.items() if k in PARTICIPANT_COLUMNS})
+            record.update(unit_id=unit_id, registered_on=registered_on(row, today), participant_id=pid, **source)
+            by_id[pid] = record
+            added[pid] = record
+            report.added += 1
+        else:
+            record = by_id[pid]
+            before = {c: record.get(c) for c in PARTICIPANT_COLUMNS}
+            if record["unit_id"] != unit_id:
+                report.issues.append(_moved_issue(row, units, record["unit_id"]))
+            record["unit_id"] = unit_id
+            for column in row.present:
+                value = p.get(column)
+                if column in _BOOLEAN or value not in (None, "", []):
+                    record[column] = value
+            record["name"] = p["name"]
+            after = {c: record.get(c) for c in PARTICIPANT_COLUMNS}
+            if after != before:
+                record.update(source)
+                if pid not in added:
+                    updated[pid] = record
+                    before_update.setdefault(pid, before)
+                report.updated += 1
+        if passport:
+            by_passport[passport] = pid
+        by_name[(unit_id, p["name_key"])] = pid
+        issue_participant[index_in_file] = pid
+
+    _write_units(con, units, new_unit_ids, changed_units, now)
+    _write_participants(con, added, updated, now)
+    for pid, before in before_update.items():
+        after = {c: updated[pid].get(c) for c in PARTICIPANT_COLUMNS}
+        changed = {c: (before[c], after[c]) for c in PARTICIPANT_COLUMNS if before[c] != after[c]}
+        _audit(con, now, actor, "participant.update", f"participant:{pid}", _changes(import_id, changed))
+    for unit_id, before in unit_audit.items():
+        after = changed_units[unit_id]
+        changed = {c: (before.get(c), after.get(c)) for c in (*UNIT_COLUMNS, "registered_on") if before.get(c) != after.get(c)}
+        _audit(con, now, actor, "unit.update", f"unit:{unit_id}", _changes(import_id, changed))
+
+    report.unchanged = len(rows) - report.added - report.updated
+    _write_import(con, report, import_id, now, actor, issue_participant, rows)
+
+
+def _moved_issue(row: Row, units: dict[str, dict], old_unit_id: int) -> Issue:
+    old = next((u["name"] for u in units.values() if u["unit_id"] == old_unit_id), str(old_unit_id))
+    new = row.unit["name"]
+    return Issue(
+        row.sheet,
+        row.row_number,
+        "passport_number",
+        "warning",
+        "passport_moved_unit",
+        f"sheet '{row.sheet}', row {row.row_number}: this passport number was registered under '{old}' and is now under '{new}'.",
+        f"工作表“{row.sheet}”第 {row.row_number} 行：该护照号码原登记在“{old}”，现改为“{new}”。",
+    )
+
+
+def _load_units(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
+    columns = ("unit_id", "name", "name_key", *UNIT_COLUMNS, "registered_on")
+    result = con.execute(f"select {', '.join(columns)} from units").fetchall()
+    return {r[2]: dict(zip(columns, r, strict=True)) for r in result}
+
+
+def _load_participants(
+    con: duckdb.DuckDBPyConnection, rows: list[Row], units: dict[str, dict]
+) -> tuple[dict[int, dict], dict[str, int], dict[tuple[int, str], int]]:
+    """The existing participants any row might name, indexed by passport and by (unit, name)."""
+    passports = sorted({r.participant["passport_number"] for r in rows if r.participant.get("passport_number")})
+    names = sorted({(units[r.unit["name_key"]]["unit_id"], r.participant["name_key"]) for r in rows})
+    keys = pa.table(
+        {
+            "unit_id": pa.array([n[0] for n in names], pa.int32()),
+            "name_key": pa.array([n[1] for n in names], pa.string()),
+        }
+    )
+    passport_keys = pa.table({"passport_number": pa.array(passports, pa.string())})
+    con.register("_import_name_keys", keys)
+    con.register("_import_passport_keys", passport_keys)
+    try:
+        columns = ("participant_id", *PARTICIPANT_COLUMNS)
+        result = con.execute(
+            f"select {', '.join('p.' + c for c in columns)} from participants p "
+            "where p.passport_number in (select passport_number from _import_passport_keys) "
+            "or (p.unit_id, p.name_key) in (select (unit_id, name_key) from _import_name_keys) "
+            "order by p.participant_id"
+        ).fetchall()
+    finally:
+        con.unregister("_import_name_keys")
+        con.unregister("_import_passport_keys")
+    by_id: dict[int, dict] = {}
+    by_passport: dict[str, int] = {}
+    by_name: dict[tuple[int, str], int] = {}
+    for r in result:
+        record = dict(zip(columns, r, strict=True))
+        record["themes"] = list(record["themes"] or [])
+        record["cities"] = list(record["cities"] or [])
+        by_id[record["participant_id"]] = record
+        if record["passport_number"]:
+            by_passport.setdefault(record["passport_number"], record["participant_id"])
+        by_name.setdefault((record["unit_id"], record["name_key"]), record["participant_id"])
+    return by_id, by_passport, by_name
+
+
+def _write_units(
+    con: duckdb.DuckDBPyConnection,
+    units: dict[str, dict],
+    new_ids: set[int],
+    changed: dict[int, dict],
+    now: dt.datetime,
+) -> None:
+    columns = ("unit_id", "name", "name_key", *UNIT_COLUMNS, "registered_on")
+    new = [[u[c] for c in columns] for u in units.values() if u["unit_id"] in new_ids]
+    if new:
+        con.executemany(
+            f"insert into units ({', '.join(columns)}, created_at) values ({', '.join('?' * len(columns))}, ?)",
+            [[*r, now] for r in new],
+        )
+    if changed:
+        sets = ", ".join(f"{c} = ?" for c in (*UNIT_COLUMNS, "registered_on"))
+        con.executemany(
+            f"update units set {sets}, updated_at = ? where unit_id = ?",
+            [[*(u[c] for c in (*UNIT_COLUMNS, "registered_on")), now, uid] for uid, u in changed.items()],
+        )
+
+
+def _arrow(records: list[dict], columns: tuple[str, ...]) -> pa.Table:
+    return pa.table(
+        {c: pa.array([r.get(c) for r in records], _ARROW_TYPES.get(c, pa.string())) for c in columns}
+    )
+
+
+def _write_participants(
+    con: duckdb.DuckDBPyConnection, added: dict[int, dict], updated: dict[int, dict], now: dt.datetime
+) -> None:
+    columns = ("participant_id", *PARTICIPANT_COLUMNS, "source_import_id", "source_sheet", "source_row")
+    if added:
+        table = _arrow(list(added.values()), columns)
+        con.register("_import_added", table)
+        try:
+            con.execute(
+                f"insert into participants ({', '.join(columns)}, created_at) "
+                f"select {', '.join(columns)}, ?::timestamp from _import_added",
+                [now],
+            )
+        finally:
+            con.unregister("_import_added")
+    if updated:
+        table = _arrow(list(updated.values()), columns)
+        con.register("_import_updated", table)
+        try:
+            sets = ", ".join(f"{c} = u.{c}" for c in columns[1:])
+            con.execute(
+                f"update participants set {sets}, updated_at = ?::timestamp "
+                "from _import_updated u where participants.participant_id = u.participant_id",
+                [now],
+            )
+        finally:
+            con.unregister("_import_updated")
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def _audit(
+    con: duckdb.DuckDBPyConnection, now: dt.datetime, actor: str, action: str, target: str, details: dict
+) -> None:
+    """Append one row to the audit log (never updated or deleted)."""
+    con.execute(
+        "insert into audit_log (logged_at, actor, action, target, details) values (?, ?, ?, ?, ?)",
+        [now, actor, action, target, json.dumps(details, ensure_ascii=False, default=_jsonable)],
+    )
+
+
+def _changes(import_id: int, changed: dict[str, tuple[object, object]]) -> dict:
+    return {
+        "import_id": import_id,
+        "before": {c: b for c, (b, _) in changed.items()},
+        "after": {c: a for c, (_, a) in changed.items()},
+    }
+
+
+def _write_import(
+    con: duckdb.DuckDBPyConnection,
+    report: ImportReport,
+    import_id: int,
+    now: dt.datetime,
+    actor: str,
+    issue_participant: dict[int, int],
+    rows: list[Row],
+) -> None:
+    con.execute(
+        "insert into imports values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            import_id,
+            report.file_name,
+            report.sha256,
+            report.size_bytes,
+            report.rows_read,
+            report.added,
+            report.updated,
+            report.unchanged,
+            report.skipped,
+            report.warnings,
+            now,
+            actor,
+        ],
+    )
+    # Row indexes in issues count every parsed row; map the kept ones to their stored participant.
+    kept_row_numbers = {(r.sheet, r.row_number): i for i, r in enumerate(rows)}
+    values = []
+    for issue in report.issues:
+        kept = kept_row_numbers.get((issue.sheet, issue.row_number))
+        participant = issue_participant.get(kept) if kept is not None and issue.severity == "warning" else None
+        values.append(
+            [import_id, report.file_name, issue.sheet, issue.row_number, issue.column, issue.severity, issue.code, issue.en, issue.zh, participant]
+        )
+    if values:
+        con.executemany("insert into import_issues values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+    details = {
+        "import_id": import_id,
+        "file": report.file_name,
+        "sha256": report.sha256,
+        "rows_read": report.rows_read,
+        "added": report.added,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "skipped": report.skipped,
+    }
+    _audit(con, now, actor, "import", f"import:{import_id}", details)

@@ -1,0 +1,142 @@
+"""Find the header in a sheet (below title and note rows) and turn the rows under it into raw records."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from delegation.config import EventConfig
+from delegation.ingest.fields import FIELDS_BY_KEY, flag_label, map_header
+from delegation.ingest.read import Sheet
+from delegation.text import clean
+
+# A row whose first filled cell starts like this is a footer or a note, not a participant.
+_FOOTER = re.compile(
+    r"^(填表人|填报人|制表人|制表|审核人|负责人|单位负责人|单位盖章|盖章|签字|填表日期|注|备注|说明|附注"
+    r"|notes?\b|remarks?\b|prepared by|filled (in )?by|signature|seal)",
+    re.IGNORECASE,
+)
+_EXAMPLE = re.compile(r"^(示例|样例|例|范例|example|e\.g\.|sample)\b", re.IGNORECASE)
+# "单位名称：某某公司" above the header gives the unit of every row that names none.
+_LABELLED = re.compile(r"^(.{1,20}?)\s*(?:[（(](?:盖章|公章|seal|stamp)[)）])?\s*[:：]\s*(.*)$")
+
+
+@dataclass
+class RawRecord:
+    """One data row: raw cell values by field, and the themes/cities ticked in yes/no columns."""
+
+    sheet: str
+    row_number: int  # 1-based, as the spreadsheet shows it
+    values: dict[str, object]
+    flags: dict[str, object] = field(default_factory=dict)  # 'theme:<key>' → raw yes/no cell
+
+
+@dataclass
+class SheetLayout:
+    """Where a sheet's header is and what each column means."""
+
+    header_row: int
+    data_start: int
+    columns: dict[int, str]
+    defaults: dict[str, object]
+
+
+def _row_mapping(row: list[object], config: EventConfig) -> dict[int, str]:
+    mapping: dict[int, str] = {}
+    seen: set[str] = set()
+    for c, cell in enumerate(row):
+        meaning = map_header(cell, config)
+        if meaning and meaning not in seen:
+            mapping[c] = meaning
+            seen.add(meaning)
+    return mapping
+
+
+def _is_header(mapping: dict[int, str]) -> bool:
+    meanings = set(mapping.values())
+    return "name" in meanings and len(meanings) >= 2
+
+
+def find_layout(sheet: Sheet, config: EventConfig) -> SheetLayout | None:
+    """The header row (the one naming most fields, and the participant's name among them), or None."""
+    best: tuple[int, int, dict[int, str]] | None = None
+    for r, row in enumerate(sheet.rows[: config.header_search_rows]):
+        mapping = _row_mapping(row, config)
+        if _is_header(mapping) and (best is None or len(mapping) > best[1]):
+            best = (r, len(mapping), mapping)
+    if best is None:
+        return None
+    header_row, _, columns = best
+    data_start = header_row + 1
+
+    # A group header one row up, over columns the header row leaves blank.
+    if header_row > 0:
+        header = sheet.rows[header_row]
+        for c, cell in enumerate(sheet.rows[header_row - 1]):
+            if c in columns or (c < len(header) and clean(header[c])) or ":" in clean(cell):
+                continue
+            meaning = map_header(cell, config)
+            if meaning and meaning not in columns.values():
+                columns[c] = meaning
+
+    # A second header row of themes or cities under a group header ("论坛主题" over 绿色发展 | 电子商务 …).
+    if data_start < len(sheet.rows):
+        below = sheet.rows[data_start]
+        flags = {c: flag_label(cell, config) for c, cell in enumerate(below)}
+        flags = {c: f for c, f in flags.items() if f}
+        if flags and all(columns.get(c) in (None, "themes", "cities", f) for c, f in flags.items()):
+            for c, f in flags.items():
+                columns[c] = f
+            data_start += 1
+
+    defaults = _labelled_values(sheet.rows[:header_row], config)
+    return SheetLayout(header_row, data_start, columns, defaults)
+
+
+def _labelled_values(rows: list[list[object]], config: EventConfig) -> dict[str, object]:
+    """Unit-level values written as 'label: value' in the title area above the header."""
+    found: dict[str, object] = {}
+    for row in rows:
+        cells = [clean(c) for c in row]
+        for c, text in enumerate(cells):
+            if not text:
+                continue
+            m = _LABELLED.match(text)
+            label, value = (m[1], m[2].strip()) if m else (text, "")
+            meaning = map_header(label, config)
+            if meaning not in FIELDS_BY_KEY or FIELDS_BY_KEY[meaning].level != "unit":
+                continue
+            if not value:  # the value may sit in the next filled cell
+                value = next((v for v in cells[c + 1 :] if v), "")
+                if map_header(value, config):
+                    value = ""
+            if value and meaning not in found:
+                found[meaning] = value
+    return found
+
+
+def records(sheet: Sheet, layout: SheetLayout, config: EventConfig) -> list[RawRecord]:
+    """Every row under the header that might be a participant (blank, footer and example rows left out)."""
+    out = []
+    for r in range(layout.data_start, len(sheet.rows)):
+        row = sheet.rows[r]
+        filled = [clean(v) for v in row if clean(v)]
+        if not filled:
+            continue
+        if _FOOTER.match(filled[0]) or _EXAMPLE.match(filled[0]):
+            continue
+        if _is_header(_row_mapping(row, config)):  # a header repeated on a printed page
+            continue
+        values: dict[str, object] = {}
+        flags: dict[str, object] = {}
+        for c, meaning in layout.columns.items():
+            cell = row[c] if c < len(row) else None
+            if meaning.startswith(("theme:", "city:")):
+                flags[meaning] = cell
+            else:
+                values[meaning] = cell
+        for key, value in layout.defaults.items():
+            if not clean(values.get(key)):
+                values[key] = value
+        out.append(RawRecord(sheet.name, r + 1, values, flags))
+    return out

@@ -1,0 +1,168 @@
+"""Read a form file into sheets of raw cell values, whatever its extension claims."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import python_calamine
+
+from delegation.errors import DelegationError
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Limits checked on the zip directory before any XML is parsed (a zip bomb never gets unpacked).
+MAX_ZIP_ENTRIES = 10_000
+MAX_UNPACKED_BYTES = 500 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+
+
+@dataclass
+class Sheet:
+    """One sheet's cells as a rectangle of raw values; (0, 0) is the sheet's A1."""
+
+    name: str
+    rows: list[list[object]]
+
+
+def refuse(name: str, en: str, zh: str) -> DelegationError:
+    """A file-level refusal naming the file."""
+    return DelegationError(f"{name}: {en}", f"{name}：{zh}")
+
+
+def read_sheets(path: Path, max_bytes: int) -> list[Sheet]:
+    """The sheets of an xlsx, xls or csv file, told apart by content rather than by name."""
+    name = path.name
+    size = path.stat().st_size
+    if size == 0:
+        raise refuse(name, "the file is empty.", "文件是空的。")
+    if size > max_bytes:
+        raise refuse(
+            name,
+            f"the file is {size / 1e6:.1f} MB, more than the limit of {max_bytes / 1e6:.0f} MB.",
+            f"文件大小 {size / 1e6:.1f} MB，超过 {max_bytes / 1e6:.0f} MB 的上限。",
+        )
+    data = path.read_bytes()
+    if data.startswith(ZIP_MAGIC):
+        _check_workbook_zip(name, data)
+        return _read_excel(name, data)
+    if data.startswith(OLE_MAGIC):
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in data:
+            raise refuse(
+                name,
+                "the workbook is password-protected; save it again without a password.",
+                "工作簿设有密码保护；请取消密码后重新保存。",
+            )
+        return _read_excel(name, data)
+    return [Sheet("csv", _read_csv(name, data))]
+
+
+def _check_workbook_zip(name: str, data: bytes) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except zipfile.BadZipFile:
+        raise refuse(
+            name, "the file is damaged and cannot be opened as a workbook.", "文件已损坏，无法作为工作簿打开。"
+        ) from None
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise refuse(name, "the workbook has too many parts to be a form.", "工作簿包含的部件过多，不像是报名表。")
+    unpacked = sum(e.file_size for e in entries)
+    packed = max(1, sum(e.compress_size for e in entries))
+    if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_COMPRESSION_RATIO:
+        raise refuse(
+            name,
+            "the workbook unpacks to far more data than a form holds (a zip bomb?); it was not opened.",
+            "工作簿解压后的数据量远超正常报名表（疑似压缩炸弹），未予打开。",
+        )
+    names = {e.filename for e in entries}
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise refuse(
+            name,
+            "the workbook contains macros; save it as a plain .xlsx workbook and send it again.",
+            "工作簿含有宏；请另存为普通 .xlsx 工作簿后重新发送。",
+        )
+    if "xl/workbook.xml" not in names:
+        raise refuse(
+            name, "the file is a zip archive, not an Excel workbook.", "该文件是压缩包，不是 Excel 工作簿。"
+        )
+
+
+def _read_excel(name: str, data: bytes) -> list[Sheet]:
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = []
+        for meta in workbook.sheets_metadata:
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue
+            sheet = workbook.get_sheet_by_name(meta.name)
+            rows = sheet.to_python(skip_empty_area=False)
+            _fill_merged(rows, sheet.merged_cell_ranges or [])
+            sheets.append(Sheet(meta.name, rows))
+        return sheets
+    except python_calamine.PasswordError:
+        raise refuse(
+            name,
+            "the workbook is password-protected; save it again without a password.",
+            "工作簿设有密码保护；请取消密码后重新保存。",
+        ) from None
+    except (python_calamine.CalamineError, ValueError, OSError) as exc:
+        raise refuse(
+            name,
+            f"the file is damaged or not a spreadsheet ({type(exc).__name__}).",
+            f"文件已损坏或不是电子表格（{type(exc).__name__}）。",
+        ) from None
+
+
+def _fill_merged(rows: list[list[object]], ranges: list) -> None:
+    """Copy each merged range's top-left value into every cell of the range."""
+    for (r0, c0), (r1, c1) in ranges:
+        if r0 >= len(rows):
+            continue
+        value = rows[r0][c0] if c0 < len(rows[r0]) else None
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            if len(row) <= c1:
+                row.extend([""] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                row[c] = value
+
+
+def _decode(name: str, data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+    raise refuse(
+        name,
+        f"row {line} holds bytes that are neither UTF-8 nor GBK/GB18030 text; save the file as UTF-8 CSV.",
+        f"第 {line} 行含有既非 UTF-8 也非 GBK/GB18030 的字节；请另存为 UTF-8 编码的 CSV。",
+    )
+
+
+def _read_csv(name: str, data: bytes) -> list[list[object]]:
+    if b"\x00" in data[:4096]:
+        raise refuse(
+            name,
+            "the file is neither a workbook nor CSV text.",
+            "该文件既不是工作簿，也不是 CSV 文本。",
+        )
+    text = _decode(name, data)
+    sample = text[:20_000]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise refuse(name, f"the CSV cannot be read ({exc}).", f"CSV 无法读取（{exc}）。") from None

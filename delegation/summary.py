@@ -1,0 +1,41 @@
+"""The figures leadership asks for first, as one dictionary: the CLI's `summary --json` and the app agree."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from delegation.config import EventConfig
+from delegation.db import query_rows
+
+
+def countdowns(config: EventConfig, as_of: dt.date) -> list[dict]:
+    """Every milestone with its days left (negative once passed), in date order."""
+    return [
+        {"key": m.key, "date": m.date.isoformat(), "days_left": (m.date - as_of).days}
+        for m in config.milestones()
+    ]
+
+
+def summary(con: duckdb.DuckDBPyConnection, config: EventConfig, as_of: dt.date) -> dict:
+    """Units, participants and their breakdowns as of a day; withdrawn registrations left out."""
+    units, participants, applicants, invalid = query_rows(
+        con, "headline_figures", as_of=as_of, passport_valid_through=config.passport_valid_through
+    )[0]
+
+    def breakdown(name: str) -> dict[str, int]:
+        return {row[0]: int(row[3]) for row in query_rows(con, name, as_of=as_of)}
+
+    return {
+        "as_of": as_of.isoformat(),
+        "units": int(units),
+        "participants": int(participants),
+        "by_province": breakdown("participants_by_province"),
+        "by_sector": breakdown("participants_by_sector"),
+        "by_theme": breakdown("participants_by_theme"),
+        "by_city": breakdown("participants_by_city"),
+        "invitation_applicants": int(applicants),
+        "passport_invalid": int(invalid),
+        "deadlines": countdowns(config, as_of),
+    }
