@@ -6,7 +6,7 @@ DB ?= data/delegation.duckdb
 PORT ?= 8501
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint format demo clean
+.PHONY: run test lint format demo samples clean
 
 $(VENV)/.run-installed: requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,6 @@ demo: $(VENV)/.run-installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+samples: $(VENV)/.run-installed
+	$(PY) tests/sample_forms.py

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from delegation import __version__
 from delegation.config import database_path, load_config
-from delegation.db import connect
+from delegation.db import connect, fetch_one
 from delegation.errors import DelegationError, cli_language
 
 
@@ -105,7 +105,7 @@ def _demo(args: argparse.Namespace, config) -> int:
 
     con = connect(config, args.db)
     try:
-        existing = con.execute("select count(*) from participants").fetchone()[0]
+        existing = fetch_one(con, "select count(*) from participants")[0]
         if existing and not args.replace:
             raise DelegationError(
                 f"{database_path(args.db)} already holds {existing} participants; "
@@ -116,7 +116,7 @@ def _demo(args: argparse.Namespace, config) -> int:
             for table in ("import_issues", "imports", "documents", "participants", "units"):
                 con.execute(f"delete from {table}")  # constant names
         load_demo(con, config, args.participants, args.seed)
-        units = con.execute("select count(*) from units").fetchone()[0]
+        units = fetch_one(con, "select count(*) from units")[0]
     finally:
         con.close()
     print(f"Loaded {args.participants} demo participants in {units} units into {database_path(args.db)}")

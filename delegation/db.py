@@ -142,3 +142,13 @@ def _bind(name: str, params: dict[str, Any]) -> dict[str, Any]:
     if missing:
         raise TypeError(f"query {name} needs parameters {missing}")
     return {p: params[p] for p in wanted}
+
+
+def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None) -> tuple:
+    """The first row of a statement, reading the result to its end.
+
+    DuckDB 2.0 keeps a partly fetched result open and refuses other work on the connection
+    (`register`, for one) until it is finished, so `fetchone()` is not used here.
+    """
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else ()

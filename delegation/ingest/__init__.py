@@ -15,7 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from delegation.config import EventConfig
-from delegation.db import transaction
+from delegation.db import fetch_one
 from delegation.errors import DelegationError
 from delegation.ingest.layout import find_layout, records
 from delegation.ingest.read import read_sheets, refuse
@@ -132,9 +132,7 @@ def import_file(
             f"{name}：严格模式下拒绝导入，因为有 {report.skipped} 行无法导入（第一处：{first.zh}）",
         )
     if not force and not dry_run:
-        previous = con.execute(
-            "select max(imported_at) from imports where sha256 = ?", [data_hash]
-        ).fetchone()[0]
+        previous = fetch_one(con, "select max(imported_at) from imports where sha256 = ?", [data_hash])[0]
         if previous is not None:
             report.already_imported_at = previous
             report.issues = []
@@ -193,7 +191,7 @@ def _store(
     today: dt.date,
 ) -> None:
     now = dt.datetime.now().replace(microsecond=0)
-    import_id = con.execute("select nextval('import_id_seq')").fetchone()[0]
+    import_id = fetch_one(con, "select nextval('import_id_seq')")[0]
     report.import_id = import_id
 
     units = _load_units(con)
@@ -205,7 +203,7 @@ def _store(
         unit = units.get(key)
         day = registered_on(row, today)
         if unit is None:
-            unit_id = con.execute("select nextval('unit_id_seq')").fetchone()[0]
+            unit_id = fetch_one(con, "select nextval('unit_id_seq')")[0]
             unit = {"unit_id": unit_id, "name": row.unit["name"], "name_key": key, "registered_on": day}
             unit.update({c: row.unit.get(c) for c in UNIT_COLUMNS})
             units[key] = unit
@@ -241,7 +239,7 @@ def _store(
                     pid = candidate
         source = {"source_import_id": import_id, "source_sheet": row.sheet, "source_row": row.row_number}
         if pid is None:
-            pid = con.execute("select nextval('participant_id_seq')").fetchone()[0]
+            pid = -1 - len(added)  # a real id is allocated in bulk when the rows are written
             record = {c: None for c in PARTICIPANT_COLUMNS}
             record.update({c: False for c in _BOOLEAN})
             record.update({c: [] for c in _LISTS})
@@ -273,6 +271,13 @@ def _store(
         by_name[(unit_id, p["name_key"])] = pid
         issue_participant[index_in_file] = pid
 
+    if added:
+        ids = [r[0] for r in con.execute("select nextval('participant_id_seq') from range(?)", [len(added)]).fetchall()]
+        real = dict(zip(added, ids, strict=True))
+        for temp, record in added.items():
+            record["participant_id"] = real[temp]
+        added = {real[t]: r for t, r in added.items()}
+        issue_participant = {i: real.get(pid, pid) for i, pid in issue_participant.items()}
     _write_units(con, units, new_unit_ids, changed_units, now)
     _write_participants(con, added, updated, now)
     for pid, before in before_update.items():

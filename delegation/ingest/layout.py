@@ -84,7 +84,15 @@ def find_layout(sheet: Sheet, config: EventConfig) -> SheetLayout | None:
         below = sheet.rows[data_start]
         flags = {c: flag_label(cell, config) for c, cell in enumerate(below)}
         flags = {c: f for c, f in flags.items() if f}
-        if flags and all(columns.get(c) in (None, "themes", "cities", f) for c, f in flags.items()):
+        name_col = next(c for c, m in columns.items() if m == "name")
+        header_name = clean(sheet.rows[header_row][name_col])
+        below_name = clean(below[name_col]) if name_col < len(below) else ""
+        is_subheader = below_name in ("", header_name)  # a data row names a person here
+        if (
+            flags
+            and is_subheader
+            and all(columns.get(c) in (None, "themes", "cities", f) for c, f in flags.items())
+        ):
             for c, f in flags.items():
                 columns[c] = f
             data_start += 1

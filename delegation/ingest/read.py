@@ -33,9 +33,18 @@ def refuse(name: str, en: str, zh: str) -> DelegationError:
     return DelegationError(f"{name}: {en}", f"{name}：{zh}")
 
 
+FORM_SUFFIXES = {".xlsx", ".xls", ".csv", ".txt", ".tsv"}
+
+
 def read_sheets(path: Path, max_bytes: int) -> list[Sheet]:
     """The sheets of an xlsx, xls or csv file, told apart by content rather than by name."""
     name = path.name
+    if path.suffix.lower() not in FORM_SUFFIXES:
+        raise refuse(
+            name,
+            "only .xlsx, .xls and .csv forms can be imported.",
+            "只能导入 .xlsx、.xls 或 .csv 格式的报名表。",
+        )
     size = path.stat().st_size
     if size == 0:
         raise refuse(name, "the file is empty.", "文件是空的。")
@@ -137,10 +146,14 @@ def _decode(name: str, data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    try:
-        data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+    # Name the row where the encoding that got furthest (the one the file most likely uses) fails.
+    furthest = 0
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            furthest = max(furthest, exc.start)
+    line = data.count(b"\n", 0, furthest) + 1
     raise refuse(
         name,
         f"row {line} holds bytes that are neither UTF-8 nor GBK/GB18030 text; save the file as UTF-8 CSV.",

@@ -1,0 +1,72 @@
+"""Shared fixtures: the event config, a fresh database file, and form files written by code."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+
+from delegation.config import EventConfig, load_config
+from delegation.db import connect
+
+AS_OF = dt.date(2023, 3, 20)
+
+
+@pytest.fixture(scope="session")
+def config() -> EventConfig:
+    return load_config()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "test.duckdb"
+
+
+@pytest.fixture
+def con(config: EventConfig, db_path: Path) -> duckdb.DuckDBPyConnection:
+    connection = connect(config, db_path)
+    yield connection
+    connection.close()
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list[object]]], merges: dict[str, list[str]] | None = None) -> Path:
+    """A workbook with one sheet per entry; `merges` lists ranges such as 'A3:A4' per sheet."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+        for cell_range in (merges or {}).get(title, []):
+            ws.merge_cells(cell_range)
+    wb.save(path)
+    return path
+
+
+def write_csv(path: Path, rows: list[list[object]], encoding: str = "utf-8") -> Path:
+    with path.open("w", encoding=encoding, newline="") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+@pytest.fixture
+def xlsx(tmp_path: Path) -> Callable[..., Path]:
+    """Write rows to `<name>.xlsx` in the test's folder: xlsx(rows) or xlsx({'Sheet': rows}, name=…)."""
+
+    def make(rows, name: str = "form.xlsx", merges: list[str] | None = None) -> Path:
+        sheets = rows if isinstance(rows, dict) else {"Sheet1": rows}
+        first = next(iter(sheets))
+        return write_xlsx(tmp_path / name, sheets, {first: merges or []})
+
+    return make
+
+
+def table_snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    """Every row of every table, sorted, to compare a database before and after."""
+    tables = [r[0] for r in con.execute("select table_name from information_schema.tables order by 1").fetchall()]
+    return {t: sorted(con.execute(f'select * from "{t}"').fetchall(), key=repr) for t in tables}

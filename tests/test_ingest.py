@@ -1,0 +1,367 @@
+"""The importer on the forms people really send; every fixture file is written by the test."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import msoffcrypto
+import pytest
+import xlwt
+
+from delegation.errors import DelegationError
+from delegation.ingest import import_file
+from tests.conftest import table_snapshot, write_csv, write_xlsx
+
+TODAY = dt.date(2023, 3, 25)
+ZH_HEADER = ["序号", "单位名称", "省份", "行业", "姓名", "性别", "职务", "手机", "护照号码", "护照有效期",
+             "是否通过商会办理邀请函", "是否持有美国签证", "论坛主题", "考察城市"]
+
+
+def zh_row(n, unit="苏州恒达机械设备有限公司", province="江苏省", name="张伟", passport="E90000001", **kw):
+    row = [n, unit, province, kw.get("sector", "机械设备"), name, kw.get("gender", "男"), "总经理",
+           kw.get("mobile", "19900000001"), passport, kw.get("expiry", "2030-01-01"), kw.get("applies", "是"),
+           kw.get("visa", "否"), kw.get("themes", "绿色发展"), kw.get("cities", "洛杉矶")]
+    return row
+
+
+def people(con):
+    return con.execute(
+        "select u.name, u.province, u.sector, p.name, p.gender, p.mobile, p.passport_number, p.passport_expiry, "
+        "p.applies_via_chamber, p.holds_us_visa, p.themes, p.cities, p.registered_on "
+        "from participants p join units u using (unit_id) order by p.participant_id"
+    ).fetchall()
+
+
+def run(con, config, path, **kw):
+    kw.setdefault("today", TODAY)
+    return import_file(con, config, path, **kw)
+
+
+def test_title_rows_merged_cells_blank_rows_and_footer(con, config, xlsx):
+    rows = [
+        ["附件2：报名信息采集表"],
+        ["注：关键信息请反复核对"],
+        [],
+        ZH_HEADER,
+        zh_row(1),
+        zh_row(2, unit=None, province=None, name="李娜", passport="E90000002", gender="女", themes="电子商务、双向投资"),
+        [],
+        zh_row(3, unit="太原晋华环保科技有限公司", province="山西", name="王强", passport="E90000003",
+               sector="节能环保", expiry="2023/9/30"),
+        [],
+        ["填表人：赵敏", None, None, "联系电话：19900000099"],
+    ]
+    report = run(con, config, xlsx(rows, merges=["A1:N1", "B5:B6", "C5:C6", "D5:D6"]))
+    assert (report.rows_read, report.added, report.skipped) == (3, 3, 0)
+    got = people(con)
+    assert [(r[0], r[1], r[2], r[3]) for r in got] == [
+        ("苏州恒达机械设备有限公司", "Jiangsu", "machinery_equipment", "张伟"),
+        ("苏州恒达机械设备有限公司", "Jiangsu", "machinery_equipment", "李娜"),
+        ("太原晋华环保科技有限公司", "Shanxi", "energy_saving_environmental", "王强"),
+    ]
+    assert got[1][10] == ["e_commerce", "two_way_investment"]
+    assert got[2][7] == dt.date(2023, 9, 30)
+    assert got[0][12] == TODAY  # no registration date column: the import day
+    assert con.execute("select count(*) from units").fetchall()[0][0] == 2
+
+
+def test_english_headers_and_values(con, config, xlsx):
+    header = ["Company Name", "Province", "Industry", "Full Name", "Sex", "Mobile Phone", "Passport Number",
+              "Passport Expiry Date", "Apply for Invitation Letter", "Has US Visa", "US Visa Expiry",
+              "Forum Themes", "Cities to Visit", "Registration Date", "Date of Birth", "Pinyin Name",
+              "E-mail", "Transport and Accommodation", "Contact Person", "Contact Mobile", "Contact Email"]
+    row = ["Ocean Logistics Co.", "Shandong Province", "Shipping", "孙浩", "Male", "+86 199 0000 0030", "e9 0000030",
+           "01 MAY 2032", "Yes", "Y", "2026-01-01", "Two-way investment; E-commerce",
+           "Los Angeles, San Francisco", "2023-03-15", "1980.4.5", "SUN Hao", "p30@example.com", "yes",
+           "Guo Ting", "19900000031", "c@example.com"]
+    run(con, config, xlsx([header, row]))
+    p = con.execute(
+        "select name, pinyin_name, gender, mobile, email, date_of_birth, passport_number, passport_expiry, "
+        "applies_via_chamber, holds_us_visa, us_visa_expiry, themes, cities, wants_arrangements, registered_on "
+        "from participants"
+    ).fetchall()
+    assert p == [("孙浩", "SUN Hao", "M", "+86 199 0000 0030", "p30@example.com", dt.date(1980, 4, 5), "E90000030",
+                  dt.date(2032, 5, 1), True, True, dt.date(2026, 1, 1), ["e_commerce", "two_way_investment"],
+                  ["los_angeles", "san_francisco"], True, dt.date(2023, 3, 15))]
+    u = con.execute("select name, province, sector, contact_name, contact_mobile, contact_email from units").fetchall()
+    assert u == [("Ocean Logistics Co.", "Shandong", "logistics", "Guo Ting", "19900000031", "c@example.com")]
+
+
+@pytest.mark.parametrize("header", [["护照号", "姓名", "单位"], ["Passport No.", "Name", "Unit"],
+                                    ["PASSPORT  NUMBER", "姓名", "企业名称"], ["护照编号", "中文姓名", "公司名称"],
+                                    ["ＰａｓｓｐｏｒｔＮｏ．", "Ｎａｍｅ", "Ｃｏｍｐａｎｙ"]])
+def test_header_variants(con, config, xlsx, header):
+    run(con, config, xlsx([header, ["E90000009", "赵敏", "某单位"]]))
+    assert con.execute("select passport_number, name from participants").fetchall() == [("E90000009", "赵敏")]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_csv_encodings(con, config, tmp_path, encoding):
+    path = write_csv(tmp_path / "f.csv", [ZH_HEADER, zh_row(1, province="陕西省", name="周杰")], encoding)
+    run(con, config, path)
+    assert [(r[1], r[3]) for r in people(con)] == [("Shaanxi", "周杰")]
+
+
+def test_semicolon_csv(con, config, tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("单位;姓名;省份\n某公司;钱七;浙江\n", encoding="utf-8")
+    run(con, config, path)
+    assert [(r[0], r[1], r[3]) for r in people(con)] == [("某公司", "Zhejiang", "钱七")]
+
+
+def test_old_xls(con, config, tmp_path):
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("报名表")
+    sheet.write_merge(0, 0, 0, 4, "报名信息采集表")
+    for c, h in enumerate(["单位名称", "姓名", "护照号", "护照有效期", "是否需要邀请函"]):
+        sheet.write(1, c, h)
+    date_style = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    sheet.write_merge(2, 3, 0, 0, "宁波港通物流有限公司")
+    for r, (name, passport) in enumerate([("吴涛", "E90000040"), ("徐静", "E90000041")], start=2):
+        sheet.write(r, 1, name)
+        sheet.write(r, 2, passport)
+        sheet.write(r, 3, dt.date(2029, 1, 31), date_style)
+        sheet.write(r, 4, "是")
+    path = tmp_path / "form.xls"
+    book.save(str(path))
+    run(con, config, path)
+    got = con.execute(
+        "select u.name, p.name, p.passport_expiry, p.applies_via_chamber from participants p join units u using (unit_id) order by 2"
+    ).fetchall()
+    assert got == [("宁波港通物流有限公司", "吴涛", dt.date(2029, 1, 31), True),
+                   ("宁波港通物流有限公司", "徐静", dt.date(2029, 1, 31), True)]
+
+
+def test_every_sheet_with_a_header_is_used(con, config, tmp_path):
+    path = write_xlsx(
+        tmp_path / "f.xlsx",
+        {
+            "说明": [["填写说明：请每位参团人员填写一行"]],
+            "江苏": [ZH_HEADER, zh_row(1)],
+            "山西": [["报名表"], ZH_HEADER, zh_row(1, unit="太原晋华", province="山西", name="王强", passport="E90000003")],
+        },
+    )
+    report = run(con, config, path)
+    assert report.added == 2
+    assert sorted(r[1] for r in people(con)) == ["Jiangsu", "Shanxi"]
+
+
+def test_theme_and_city_yes_no_columns(con, config, xlsx):
+    header = ["单位", "姓名", "绿色发展", "电子商务", "农产品贸易", "双向投资", "洛杉矶", "旧金山", "北卡罗来纳", "纽约"]
+    rows = [header, ["甲公司", "甲", "√", "", "✓", "否", "是", "", "1", "0"], ["甲公司", "乙", "", "", "", "", "Y", "Y", "", ""]]
+    run(con, config, xlsx(rows))
+    got = con.execute("select name, themes, cities from participants order by participant_id").fetchall()
+    assert got == [("甲", ["green_development", "agricultural_trade"], ["los_angeles", "north_carolina"]),
+                   ("乙", [], ["los_angeles", "san_francisco"])]
+
+
+def test_two_row_header_with_merged_group(con, config, xlsx):
+    rows = [
+        ["单位名称", "姓名", "论坛主题", None, None, None, "考察城市", None],
+        [None, None, "绿色发展", "电子商务", "农产品贸易", "双向投资", "洛杉矶", "旧金山"],
+        ["丙公司", "丙", "√", "√", "", "", "√", ""],
+    ]
+    run(con, config, xlsx(rows, merges=["A1:A2", "B1:B2", "C1:F1", "G1:H1"]))
+    assert con.execute("select name, themes, cities from participants").fetchall() == [
+        ("丙", ["green_development", "e_commerce"], ["los_angeles"])
+    ]
+
+
+def test_two_row_header_without_merges(con, config, tmp_path):
+    rows = [["单位名称", "姓名", "论坛主题", "", ""], ["", "", "绿色发展", "电子商务", "双向投资"], ["丁公司", "丁", "", "是", "是"]]
+    run(con, config, write_csv(tmp_path / "f.csv", rows))
+    assert con.execute("select themes from participants").fetchall() == [(["e_commerce", "two_way_investment"],)]
+
+
+def test_unit_named_in_the_title_area(con, config, xlsx):
+    rows = [["单位名称（盖章）：温州瑞丰汽车零部件有限公司", None, None], ["省份：", "浙江省"], ["姓名", "性别", "护照号码"],
+            ["何平", "男", "E90000050"]]
+    run(con, config, xlsx(rows))
+    assert con.execute("select u.name, u.province, p.name from participants p join units u using (unit_id)").fetchall() == [
+        ("温州瑞丰汽车零部件有限公司", "Zhejiang", "何平")
+    ]
+
+
+def test_blank_columns_and_offset_table(con, config, xlsx):
+    rows = [[None, None, None], [None, None, "单位", None, "姓名", "省份"], [None, None, "某单位", None, "林晨", "Fujian"]]
+    run(con, config, xlsx(rows))
+    assert [(r[0], r[1], r[3]) for r in people(con)] == [("某单位", "Fujian", "林晨")]
+
+
+def test_rows_without_name_or_unit_are_skipped_and_reported(con, config, xlsx):
+    rows = [ZH_HEADER, zh_row(1), zh_row(2, name=None, passport="E90000002"), zh_row(3, unit="", name="孤儿", passport="E90000003")]
+    report = run(con, config, xlsx(rows))
+    assert (report.rows_read, report.added, report.skipped) == (3, 1, 2)
+    issues = con.execute(
+        "select file_name, sheet, row_number, severity, code from import_issues where severity = 'error' order by row_number"
+    ).fetchall()
+    assert issues == [("form.xlsx", "Sheet1", 3, "error", "no_name"), ("form.xlsx", "Sheet1", 4, "error", "no_unit")]
+    assert con.execute("select rows_read, rows_added, rows_skipped from imports").fetchall() == [(3, 1, 2)]
+
+
+def test_warnings_are_reported_without_personal_values(con, config, xlsx):
+    rows = [ZH_HEADER, zh_row(1, province="亚特兰蒂斯", sector="太空旅游", passport="X12", expiry="明年", themes="绿色发展、太空")]
+    report = run(con, config, xlsx(rows))
+    codes = sorted(i.code for i in report.issues)
+    assert codes == ["bad_date", "passport_format", "unknown_province", "unknown_sector", "unknown_theme"]
+    assert con.execute("select sector, sector_as_written from units").fetchall() == [("other", "太空旅游")]
+    texts = " ".join(i.en + i.zh for i in report.issues)
+    assert "X12" not in texts and "明年" not in texts  # passport data is never echoed
+    assert "亚特兰蒂斯" in texts  # a province is not personal data
+
+
+def test_same_file_twice_changes_nothing(con, config, xlsx):
+    path = xlsx([ZH_HEADER, zh_row(1), zh_row(2, name="李娜", passport="E90000002")])
+    run(con, config, path)
+    before = table_snapshot(con)
+    second = run(con, config, path)
+    assert second.already_imported_at is not None
+    assert table_snapshot(con) == before
+    forced = run(con, config, path, force=True)
+    assert (forced.added, forced.updated, forced.unchanged) == (0, 0, 2)
+    after = table_snapshot(con)
+    for table in ("units", "participants", "documents"):
+        assert after[table] == before[table]
+    assert [a for a in after["audit_log"] if a[3] != "import"] == [a for a in before["audit_log"] if a[3] != "import"]
+
+
+def test_later_file_updates_the_person_it_names_and_records_the_change(con, config, tmp_path):
+    first = write_xlsx(tmp_path / "a.xlsx", {"S": [ZH_HEADER, zh_row(1, mobile="19900000001", expiry="2023-10-01")]})
+    second = write_xlsx(tmp_path / "b.xlsx", {"S": [ZH_HEADER, zh_row(1, mobile="19900000777", expiry="2030-10-01")]})
+    run(con, config, first)
+    report = run(con, config, second)
+    assert (report.added, report.updated) == (0, 1)
+    assert con.execute("select mobile, passport_expiry from participants").fetchall() == [("19900000777", dt.date(2030, 10, 1))]
+    action, details = con.execute(
+        "select action, details from audit_log where action = 'participant.update'"
+    ).fetchall()[0]
+    change = json.loads(details)
+    assert action == "participant.update"
+    assert change["before"] == {"mobile": "19900000001", "passport_expiry": "2023-10-01", "source_import_id": None} or (
+        change["before"]["mobile"] == "19900000001" and change["after"]["mobile"] == "19900000777"
+    )
+    assert change["after"]["passport_expiry"] == "2030-10-01"
+
+
+def test_blank_cells_in_a_later_file_do_not_erase(con, config, tmp_path):
+    run(con, config, write_xlsx(tmp_path / "a.xlsx", {"S": [ZH_HEADER, zh_row(1)]}))
+    run(con, config, write_xlsx(tmp_path / "b.xlsx", {"S": [["单位名称", "姓名", "护照号码", "手机"], ["苏州恒达机械设备有限公司", "张伟", "E90000001", ""]]}))
+    assert con.execute("select mobile, themes from participants").fetchall() == [("19900000001", ["green_development"])]
+
+
+def test_identity_by_unit_and_name_without_passport(con, config, tmp_path):
+    header = ["单位", "姓名", "职务"]
+    run(con, config, write_xlsx(tmp_path / "a.xlsx", {"S": [header, ["某公司", "张伟", "经理"], ["另一公司", "张伟", "主任"]]}))
+    run(con, config, write_xlsx(tmp_path / "b.xlsx", {"S": [header, ["某 公司", "张伟", "总经理"]]}))
+    got = con.execute("select u.name, p.name, p.position from participants p join units u using (unit_id) order by 1").fetchall()
+    assert got == [("另一公司", "张伟", "主任"), ("某公司", "张伟", "总经理")]
+
+
+def test_passport_added_later_joins_the_same_person(con, config, tmp_path):
+    run(con, config, write_xlsx(tmp_path / "a.xlsx", {"S": [["单位", "姓名"], ["某公司", "张伟"]]}))
+    run(con, config, write_xlsx(tmp_path / "b.xlsx", {"S": [["单位", "姓名", "护照号"], ["某公司", "张伟", "E90000001"]]}))
+    assert con.execute("select name, passport_number from participants").fetchall() == [("张伟", "E90000001")]
+
+
+def test_strict_refuses_the_whole_file(con, config, xlsx):
+    path = xlsx([ZH_HEADER, zh_row(1), zh_row(2, name=None)])
+    before = table_snapshot(con)
+    with pytest.raises(DelegationError, match="strict"):
+        run(con, config, path, strict=True)
+    assert table_snapshot(con) == before
+
+
+def test_dry_run_changes_nothing(con, config, xlsx):
+    before = table_snapshot(con)
+    report = run(con, config, xlsx([ZH_HEADER, zh_row(1)]), dry_run=True)
+    assert report.added == 1
+    assert table_snapshot(con) == before
+
+
+def _encrypted_xlsx(tmp_path, plain):
+    out = io.BytesIO()
+    with plain.open("rb") as f:
+        office = msoffcrypto.OfficeFile(f)
+        office.encrypt("secret", out)
+    path = tmp_path / "locked.xlsx"
+    path.write_bytes(out.getvalue())
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "needle"),
+    [("corrupt", "damaged"), ("empty", "empty"), ("no_header", "header"), ("password", "password"),
+     ("zip", "not an Excel workbook"), ("header_only", "no participant rows"), ("suffix", "only .xlsx")],
+)
+def test_unreadable_files_are_refused_and_change_nothing(con, config, tmp_path, xlsx, kind, needle):
+    run(con, config, xlsx([ZH_HEADER, zh_row(1)], name="existing.xlsx"))
+    before = table_snapshot(con)
+    if kind == "corrupt":
+        path = tmp_path / "bad.xlsx"
+        path.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8)
+    elif kind == "empty":
+        path = tmp_path / "empty.xlsx"
+        path.write_bytes(b"")
+    elif kind == "no_header":
+        path = xlsx([["季度", "销售额"], ["Q1", 100]], name="sales.xlsx")
+    elif kind == "password":
+        path = _encrypted_xlsx(tmp_path, xlsx([ZH_HEADER, zh_row(9, name="钱七", passport="E90000009")], name="plain.xlsx"))
+    elif kind == "zip":
+        import zipfile
+
+        path = tmp_path / "archive.xlsx"
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("readme.txt", "hello")
+    elif kind == "header_only":
+        path = xlsx([ZH_HEADER], name="header.xlsx")
+    else:
+        path = tmp_path / "form.pdf"
+        path.write_bytes(b"%PDF-1.4")
+    with pytest.raises(DelegationError) as err:
+        run(con, config, path)
+    assert needle in err.value.en
+    assert err.value.zh and err.value.zh != err.value.en
+    assert "\n" not in err.value.en
+    assert table_snapshot(con) == before
+
+
+def test_csv_that_is_really_a_workbook_is_read_as_one(con, config, tmp_path):
+    real = write_xlsx(tmp_path / "real.xlsx", {"S": [ZH_HEADER, zh_row(1)]})
+    disguised = tmp_path / "form.csv"
+    disguised.write_bytes(real.read_bytes())
+    run(con, config, disguised)
+    assert len(people(con)) == 1
+
+
+def test_csv_in_an_unknown_encoding_names_the_row(con, config, tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes("单位,姓名\n".encode() + "某公司,张伟\n".encode() + b"\x81\x20\xff\xfe,x\n")
+    with pytest.raises(DelegationError, match="row 3"):
+        run(con, config, path)
+
+
+def test_file_over_the_size_limit(con, config, tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"a" * (config.max_import_file_mb * 1024 * 1024 + 1))
+    with pytest.raises(DelegationError, match="limit"):
+        run(con, config, path)
+
+
+def test_example_and_repeated_header_rows_are_ignored(con, config, xlsx):
+    rows = [ZH_HEADER, ["示例", "某某有限公司", "江苏", "机械", "张三"], zh_row(1), ZH_HEADER, zh_row(2, name="李娜", passport="E90000002")]
+    report = run(con, config, xlsx(rows))
+    assert (report.rows_read, report.added, report.skipped) == (2, 2, 0)
+
+
+def test_numbers_typed_as_numbers_stay_text(con, config, xlsx):
+    run(con, config, xlsx([["单位", "姓名", "手机", "护照号"], ["某公司", "张伟", 13812345678, "E90000001"]]))
+    assert con.execute("select mobile from participants").fetchall() == [("13812345678",)]
+
+
+def test_unit_moving_is_reported(con, config, tmp_path):
+    run(con, config, write_xlsx(tmp_path / "a.xlsx", {"S": [ZH_HEADER, zh_row(1)]}))
+    report = run(con, config, write_xlsx(tmp_path / "b.xlsx", {"S": [ZH_HEADER, zh_row(1, unit="新公司")]}))
+    assert [i.code for i in report.issues] == ["passport_moved_unit"]
+    assert con.execute("select u.name from participants p join units u using (unit_id)").fetchall() == [("新公司",)]

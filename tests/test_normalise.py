@@ -1,0 +1,142 @@
+"""Value normalisation: dates, yes/no, provinces, sectors, themes, cities, passports, full width."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from delegation.ingest import normalise as norm
+from delegation.provinces import PROVINCES, province_for
+from delegation.text import clean, half_width, match_key
+
+D = dt.date(2023, 5, 1)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [D, dt.datetime(2023, 5, 1, 0, 0), 45047, 45047.0, "45047", "2023-05-01", "2023/5/1", "2023.5.1",
+     "2023年5月1日", "2023 年 5 月 1 日", "20230501", 20230501, "2023-05-01 00:00:00", "01 MAY 2023",
+     "1-May-2023", "May 1, 2023", "5/1/2023", "２０２３／５／１"],
+)
+def test_dates_in_every_common_form(value):
+    assert norm.parse_date(value) == D
+
+
+def test_day_first_when_the_first_number_cannot_be_a_month():
+    assert norm.parse_date("25/12/2023") == dt.date(2023, 12, 25)
+
+
+def test_year_and_month_only_is_the_first_of_the_month():
+    assert norm.parse_date("1985年6月") == dt.date(1985, 6, 1)
+    assert norm.parse_date("1985.06") == dt.date(1985, 6, 1)
+
+
+@pytest.mark.parametrize("value", ["2023/13/45", "soon", "31/31/2023", True, "2023-02-30"])
+def test_impossible_dates_are_refused(value):
+    with pytest.raises(norm.BadValue):
+        norm.parse_date(value)
+
+
+def test_blank_date_is_none():
+    assert norm.parse_date("") is None
+    assert norm.parse_date(None) is None
+    assert norm.parse_date("  ") is None
+
+
+@pytest.mark.parametrize("value", ["是", "Y", "y", "yes", "YES", "√", "✓", "1", 1, 1.0, "是的", "有", True, "是（已有B1/B2）"])
+def test_yes(value):
+    assert norm.parse_yes_no(value) is True
+
+
+@pytest.mark.parametrize("value", ["否", "N", "no", "0", 0, "", None, "×", "无", "不需要", False, "/"])
+def test_no(value):
+    assert norm.parse_yes_no(value) is False
+
+
+def test_unreadable_yes_no_is_refused():
+    with pytest.raises(norm.BadValue):
+        norm.parse_yes_no("maybe")
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [("江苏省", "Jiangsu"), ("江苏", "Jiangsu"), ("Jiangsu", "Jiangsu"), ("Jiangsu Province", "Jiangsu"),
+     ("jiangsu province", "Jiangsu"), ("山西", "Shanxi"), ("山西省", "Shanxi"), ("Shanxi", "Shanxi"),
+     ("陕西", "Shaanxi"), ("陕西省", "Shaanxi"), ("Shaanxi Province", "Shaanxi"), ("内蒙古自治区", "Inner Mongolia"),
+     ("广西壮族自治区", "Guangxi"), ("上海市", "Shanghai"), ("Beijing Municipality", "Beijing"),
+     ("香港特别行政区", "Hong Kong"), ("Macau", "Macao"), ("新疆", "Xinjiang"), ("Ｊｉａｎｇｓｕ", "Jiangsu")],
+)
+def test_provinces_in_any_common_form(text, key):
+    assert province_for(text) == key
+
+
+def test_shanxi_and_shaanxi_never_meet():
+    shanxi = {province_for(t) for t in ("山西", "山西省", "Shanxi", "Shanxi Province")}
+    shaanxi = {province_for(t) for t in ("陕西", "陕西省", "Shaanxi", "Shaanxi Province")}
+    assert shanxi == {"Shanxi"}
+    assert shaanxi == {"Shaanxi"}
+
+
+def test_all_34_provincial_divisions_with_unique_codes():
+    assert len(PROVINCES) == 34
+    assert len({p.code for p in PROVINCES}) == 34
+    assert all(province_for(p.name_zh) == p.key and province_for(p.short_zh) == p.key for p in PROVINCES)
+
+
+def test_unknown_province_is_none():
+    assert province_for("苏州") is None
+    assert province_for("Atlantis") is None
+
+
+def test_sectors_through_synonyms(config):
+    assert norm.parse_sector("机械设备", config.sectors) == ("machinery_equipment", True)
+    assert norm.parse_sector("光伏", config.sectors) == ("new_energy", True)
+    assert norm.parse_sector("Logistics", config.sectors) == ("logistics", True)
+    assert norm.parse_sector("跨境电商", config.sectors) == ("e_commerce_trade", True)
+    assert norm.parse_sector("工程机械制造", config.sectors) == ("machinery_equipment", True)
+    assert norm.parse_sector("太空旅游", config.sectors) == ("other", False)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["绿色发展、电子商务", "绿色发展，电子商务", "绿色发展,电子商务", "绿色发展;电子商务", "绿色发展/电子商务",
+     "绿色发展\n电子商务", "Green development, E-commerce", "green development; e-commerce", "电子商务、绿色发展",
+     "Green development and E-commerce"],
+)
+def test_themes_in_one_cell(config, cell):
+    assert norm.parse_choices(cell, config.themes) == (["green_development", "e_commerce"], [])
+
+
+def test_all_themes_and_unknown_parts(config):
+    assert norm.parse_choices("全部", config.themes)[0] == [t.key for t in config.themes]
+    assert norm.parse_choices("双向投资、太空探索", config.themes) == (["two_way_investment"], ["太空探索"])
+
+
+def test_cities_in_zh_and_en(config):
+    keys, unknown = norm.parse_choices("洛杉矶、旧金山/北卡, New York", config.cities)
+    assert keys == ["los_angeles", "san_francisco", "north_carolina", "new_york"]
+    assert unknown == []
+
+
+def test_passport_normalised_and_format_checked():
+    assert norm.parse_passport(" e 1234 5678 ") == ("E12345678", True)
+    assert norm.parse_passport("ＥＡ１２３４５６７") == ("EA1234567", True)
+    assert norm.parse_passport("X123") == ("X123", False)
+    assert norm.parse_passport("") == (None, True)
+
+
+def test_phone_numbers_stay_text():
+    assert norm.parse_phone(13812345678.0) == "13812345678"
+    assert norm.parse_phone("+86 138 1234 5678") == "+86 138 1234 5678"
+
+
+def test_gender():
+    assert [norm.parse_gender(v) for v in ("男", "F", "female", "")] == ["M", "F", "F", None]
+
+
+def test_full_width_and_trimming():
+    assert half_width("ＡＢＣ１２３（）") == "ABC123()"
+    assert clean("  张　伟\t ") == "张 伟"
+    assert clean("a\x00b\x07c") == "abc"
+    assert match_key(" Passport  No. ") == match_key("PASSPORTNO") == "passportno"
