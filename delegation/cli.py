@@ -36,9 +36,7 @@ def _positive(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db", help="database file (default: $DELEGATION_DB, else data/delegation.duckdb)"
-    )
+    common.add_argument("--db", help="database file (default: $DELEGATION_DB, else data/delegation.duckdb)")
     parser = argparse.ArgumentParser(
         prog="python -m delegation", description="Delegation Desk: registrations into DuckDB."
     )
@@ -55,8 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", parents=[common], help="import registration forms (xlsx, xls, csv)")
     imp.add_argument("files", nargs="+", metavar="FILE")
     imp.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
-    imp.add_argument("--strict", action="store_true", help="refuse a whole file if any row cannot be imported")
-    imp.add_argument("--force", action="store_true", help="import a file even if the same content was imported before")
+    imp.add_argument(
+        "--strict", action="store_true", help="refuse a whole file if any row cannot be imported"
+    )
+    imp.add_argument(
+        "--force", action="store_true", help="import a file even if the same content was imported before"
+    )
     imp.add_argument("--quiet", action="store_true", help="print only the one-line summary per file")
 
     summary = sub.add_parser("summary", parents=[common], help="headline figures")

@@ -129,9 +129,7 @@ class _Reader:
     def date(self, tree: dict, key: str, path: str) -> dt.date:
         value = tree.get(key)
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-            raise self.fail(
-                path, "must be a date written as YYYY-MM-DD", "必须是日期，格式为 YYYY-MM-DD"
-            )
+            raise self.fail(path, "must be a date written as YYYY-MM-DD", "必须是日期，格式为 YYYY-MM-DD")
         return value
 
     def positive_int(self, tree: dict, key: str, path: str, default: int) -> int:

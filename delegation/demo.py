@@ -18,38 +18,156 @@ from delegation.text import match_key
 
 # Coastal provinces send most units; weights are rough shares of the working group's members.
 PROVINCE_WEIGHTS = {
-    "Guangdong": 16, "Jiangsu": 15, "Zhejiang": 14, "Shanghai": 10, "Shandong": 9, "Beijing": 7,
-    "Fujian": 6, "Tianjin": 3, "Hebei": 2, "Liaoning": 2, "Anhui": 2, "Hubei": 2, "Sichuan": 2,
-    "Henan": 1.5, "Hunan": 1.5, "Chongqing": 1, "Shaanxi": 1, "Shanxi": 0.8, "Jiangxi": 0.8,
-    "Guangxi": 0.6, "Yunnan": 0.5, "Hainan": 0.5, "Jilin": 0.4, "Heilongjiang": 0.4,
-    "Inner Mongolia": 0.3, "Guizhou": 0.3, "Gansu": 0.2, "Xinjiang": 0.2, "Ningxia": 0.1,
-    "Qinghai": 0.1, "Hong Kong": 0.3,
+    "Guangdong": 16,
+    "Jiangsu": 15,
+    "Zhejiang": 14,
+    "Shanghai": 10,
+    "Shandong": 9,
+    "Beijing": 7,
+    "Fujian": 6,
+    "Tianjin": 3,
+    "Hebei": 2,
+    "Liaoning": 2,
+    "Anhui": 2,
+    "Hubei": 2,
+    "Sichuan": 2,
+    "Henan": 1.5,
+    "Hunan": 1.5,
+    "Chongqing": 1,
+    "Shaanxi": 1,
+    "Shanxi": 0.8,
+    "Jiangxi": 0.8,
+    "Guangxi": 0.6,
+    "Yunnan": 0.5,
+    "Hainan": 0.5,
+    "Jilin": 0.4,
+    "Heilongjiang": 0.4,
+    "Inner Mongolia": 0.3,
+    "Guizhou": 0.3,
+    "Gansu": 0.2,
+    "Xinjiang": 0.2,
+    "Ningxia": 0.1,
+    "Qinghai": 0.1,
+    "Hong Kong": 0.3,
 }
 PLACE = {
-    "Guangdong": ["深圳", "广州", "东莞", "佛山"], "Jiangsu": ["苏州", "南京", "无锡", "常州"],
-    "Zhejiang": ["杭州", "宁波", "温州", "嘉兴"], "Shanghai": ["上海", "浦东"], "Shandong": ["青岛", "济南", "烟台"],
-    "Beijing": ["北京", "中关村"], "Fujian": ["厦门", "福州", "泉州"], "Tianjin": ["天津", "滨海"],
+    "Guangdong": ["深圳", "广州", "东莞", "佛山"],
+    "Jiangsu": ["苏州", "南京", "无锡", "常州"],
+    "Zhejiang": ["杭州", "宁波", "温州", "嘉兴"],
+    "Shanghai": ["上海", "浦东"],
+    "Shandong": ["青岛", "济南", "烟台"],
+    "Beijing": ["北京", "中关村"],
+    "Fujian": ["厦门", "福州", "泉州"],
+    "Tianjin": ["天津", "滨海"],
 }
-WORDS = ["恒达", "华信", "远航", "创新", "泰和", "金桥", "联合", "东方", "瑞丰", "宏远", "新纪元", "卓越",
-         "博源", "天成", "明阳", "海川", "智联", "鼎盛", "长风", "嘉禾", "正泰", "中科", "国联", "汇通"]
+WORDS = [
+    "恒达",
+    "华信",
+    "远航",
+    "创新",
+    "泰和",
+    "金桥",
+    "联合",
+    "东方",
+    "瑞丰",
+    "宏远",
+    "新纪元",
+    "卓越",
+    "博源",
+    "天成",
+    "明阳",
+    "海川",
+    "智联",
+    "鼎盛",
+    "长风",
+    "嘉禾",
+    "正泰",
+    "中科",
+    "国联",
+    "汇通",
+]
 SECTOR_WORDS = {
-    "machinery_equipment": "机械设备", "electronics_ict": "电子科技", "new_energy": "新能源科技",
-    "energy_saving_environmental": "环保科技", "automotive": "汽车零部件", "agriculture_food": "农业发展",
-    "e_commerce_trade": "国际贸易", "finance_investment": "投资管理", "logistics": "供应链管理", "other": "实业",
+    "machinery_equipment": "机械设备",
+    "electronics_ict": "电子科技",
+    "new_energy": "新能源科技",
+    "energy_saving_environmental": "环保科技",
+    "automotive": "汽车零部件",
+    "agriculture_food": "农业发展",
+    "e_commerce_trade": "国际贸易",
+    "finance_investment": "投资管理",
+    "logistics": "供应链管理",
+    "other": "实业",
 }
 SECTOR_WEIGHTS = {
-    "machinery_equipment": 18, "electronics_ict": 16, "new_energy": 14, "energy_saving_environmental": 10,
-    "automotive": 9, "agriculture_food": 8, "e_commerce_trade": 12, "finance_investment": 6,
-    "logistics": 5, "other": 2,
+    "machinery_equipment": 18,
+    "electronics_ict": 16,
+    "new_energy": 14,
+    "energy_saving_environmental": 10,
+    "automotive": 9,
+    "agriculture_food": 8,
+    "e_commerce_trade": 12,
+    "finance_investment": 6,
+    "logistics": 5,
+    "other": 2,
 }
-SURNAMES = [("王", "Wang"), ("李", "Li"), ("张", "Zhang"), ("刘", "Liu"), ("陈", "Chen"), ("杨", "Yang"),
-            ("黄", "Huang"), ("赵", "Zhao"), ("吴", "Wu"), ("周", "Zhou"), ("徐", "Xu"), ("孙", "Sun"),
-            ("马", "Ma"), ("朱", "Zhu"), ("胡", "Hu"), ("郭", "Guo"), ("何", "He"), ("林", "Lin")]
-GIVEN = [("伟", "Wei"), ("芳", "Fang"), ("娜", "Na"), ("敏", "Min"), ("静", "Jing"), ("强", "Qiang"),
-         ("磊", "Lei"), ("军", "Jun"), ("洋", "Yang"), ("勇", "Yong"), ("艳", "Yan"), ("杰", "Jie"),
-         ("涛", "Tao"), ("明", "Ming"), ("超", "Chao"), ("霞", "Xia"), ("平", "Ping"), ("刚", "Gang"),
-         ("晨", "Chen"), ("宇", "Yu"), ("欣", "Xin"), ("浩", "Hao"), ("婷", "Ting"), ("鹏", "Peng")]
-POSITIONS = ["董事长", "总经理", "副总经理", "销售总监", "技术总监", "市场部经理", "国际业务经理", "项目经理", "财务总监", "总工程师"]
+SURNAMES = [
+    ("王", "Wang"),
+    ("李", "Li"),
+    ("张", "Zhang"),
+    ("刘", "Liu"),
+    ("陈", "Chen"),
+    ("杨", "Yang"),
+    ("黄", "Huang"),
+    ("赵", "Zhao"),
+    ("吴", "Wu"),
+    ("周", "Zhou"),
+    ("徐", "Xu"),
+    ("孙", "Sun"),
+    ("马", "Ma"),
+    ("朱", "Zhu"),
+    ("胡", "Hu"),
+    ("郭", "Guo"),
+    ("何", "He"),
+    ("林", "Lin"),
+]
+GIVEN = [
+    ("伟", "Wei"),
+    ("芳", "Fang"),
+    ("娜", "Na"),
+    ("敏", "Min"),
+    ("静", "Jing"),
+    ("强", "Qiang"),
+    ("磊", "Lei"),
+    ("军", "Jun"),
+    ("洋", "Yang"),
+    ("勇", "Yong"),
+    ("艳", "Yan"),
+    ("杰", "Jie"),
+    ("涛", "Tao"),
+    ("明", "Ming"),
+    ("超", "Chao"),
+    ("霞", "Xia"),
+    ("平", "Ping"),
+    ("刚", "Gang"),
+    ("晨", "Chen"),
+    ("宇", "Yu"),
+    ("欣", "Xin"),
+    ("浩", "Hao"),
+    ("婷", "Ting"),
+    ("鹏", "Peng"),
+]
+POSITIONS = [
+    "董事长",
+    "总经理",
+    "副总经理",
+    "销售总监",
+    "技术总监",
+    "市场部经理",
+    "国际业务经理",
+    "项目经理",
+    "财务总监",
+    "总工程师",
+]
 
 
 def _weighted(rng: random.Random, weights: dict[str, float], k: int) -> list[str]:
@@ -72,9 +190,21 @@ def generate(config: EventConfig, participants: int, seed: int) -> tuple[pa.Tabl
     sector_keys = [s.key for s in config.sectors]
     sector_weights = {k: SECTOR_WEIGHTS.get(k, 1) for k in sector_keys}
 
-    unit_rows: dict[str, list] = {k: [] for k in ("unit_id", "name", "name_key", "province", "sector",
-                                                  "sector_as_written", "contact_name", "contact_mobile",
-                                                  "contact_email", "registered_on")}
+    unit_rows: dict[str, list] = {
+        k: []
+        for k in (
+            "unit_id",
+            "name",
+            "name_key",
+            "province",
+            "sector",
+            "sector_as_written",
+            "contact_name",
+            "contact_mobile",
+            "contact_email",
+            "registered_on",
+        )
+    }
     provinces = _weighted(rng, PROVINCE_WEIGHTS, n_units)
     sectors = _weighted(rng, sector_weights, n_units)
     seen_names: set[str] = set()
@@ -99,9 +229,27 @@ def generate(config: EventConfig, participants: int, seed: int) -> tuple[pa.Tabl
         unit_rows["contact_email"].append(f"contact{i + 1}@example.com")
         unit_rows["registered_on"].append(_signup_day(rng, start, config.registration_deadline))
 
-    cols = ("participant_id", "unit_id", "name", "name_key", "pinyin_name", "gender", "position", "mobile",
-            "email", "date_of_birth", "passport_number", "passport_expiry", "applies_via_chamber",
-            "holds_us_visa", "us_visa_expiry", "themes", "cities", "wants_arrangements", "registered_on")
+    cols = (
+        "participant_id",
+        "unit_id",
+        "name",
+        "name_key",
+        "pinyin_name",
+        "gender",
+        "position",
+        "mobile",
+        "email",
+        "date_of_birth",
+        "passport_number",
+        "passport_expiry",
+        "applies_via_chamber",
+        "holds_us_visa",
+        "us_visa_expiry",
+        "themes",
+        "cities",
+        "wants_arrangements",
+        "registered_on",
+    )
     rows: dict[str, list] = {k: [] for k in cols}
     valid = config.passport_valid_through
     for pid in range(1, participants + 1):
@@ -136,7 +284,9 @@ def generate(config: EventConfig, participants: int, seed: int) -> tuple[pa.Tabl
         rows["passport_expiry"].append(expiry)
         rows["applies_via_chamber"].append(applies)
         rows["holds_us_visa"].append(holds_visa)
-        rows["us_visa_expiry"].append(valid + dt.timedelta(days=rng.randint(100, 3000)) if holds_visa else None)
+        rows["us_visa_expiry"].append(
+            valid + dt.timedelta(days=rng.randint(100, 3000)) if holds_visa else None
+        )
         rows["themes"].append(themes)
         rows["cities"].append(cities)
         rows["wants_arrangements"].append(rng.random() < 0.6)
@@ -146,10 +296,19 @@ def generate(config: EventConfig, participants: int, seed: int) -> tuple[pa.Tabl
         a, b = rng.randrange(participants), rng.randrange(participants)
         if rows["unit_id"][a] != rows["unit_id"][b] and rows["passport_number"][a]:
             rows["passport_number"][b] = rows["passport_number"][a]
-    types = {"registered_on": pa.date32(), "date_of_birth": pa.date32(), "passport_expiry": pa.date32(),
-             "us_visa_expiry": pa.date32(), "applies_via_chamber": pa.bool_(), "holds_us_visa": pa.bool_(),
-             "wants_arrangements": pa.bool_(), "themes": pa.list_(pa.string()), "cities": pa.list_(pa.string()),
-             "participant_id": pa.int32(), "unit_id": pa.int32()}
+    types = {
+        "registered_on": pa.date32(),
+        "date_of_birth": pa.date32(),
+        "passport_expiry": pa.date32(),
+        "us_visa_expiry": pa.date32(),
+        "applies_via_chamber": pa.bool_(),
+        "holds_us_visa": pa.bool_(),
+        "wants_arrangements": pa.bool_(),
+        "themes": pa.list_(pa.string()),
+        "cities": pa.list_(pa.string()),
+        "participant_id": pa.int32(),
+        "unit_id": pa.int32(),
+    }
     units = pa.table({k: pa.array(v, types.get(k, pa.string())) for k, v in unit_rows.items()})
     people = pa.table({k: pa.array(v, types.get(k, pa.string())) for k, v in rows.items()})
     return units, people

@@ -34,7 +34,9 @@ def con(config: EventConfig, db_path: Path) -> duckdb.DuckDBPyConnection:
     connection.close()
 
 
-def write_xlsx(path: Path, sheets: dict[str, list[list[object]]], merges: dict[str, list[str]] | None = None) -> Path:
+def write_xlsx(
+    path: Path, sheets: dict[str, list[list[object]]], merges: dict[str, list[str]] | None = None
+) -> Path:
     """A workbook with one sheet per entry; `merges` lists ranges such as 'A3:A4' per sheet."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
@@ -68,5 +70,7 @@ def xlsx(tmp_path: Path) -> Callable[..., Path]:
 
 def table_snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
     """Every row of every table, sorted, to compare a database before and after."""
-    tables = [r[0] for r in con.execute("select table_name from information_schema.tables order by 1").fetchall()]
+    tables = [
+        r[0] for r in con.execute("select table_name from information_schema.tables order by 1").fetchall()
+    ]
     return {t: sorted(con.execute(f'select * from "{t}"').fetchall(), key=repr) for t in tables}

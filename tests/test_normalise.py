@@ -15,9 +15,26 @@ D = dt.date(2023, 5, 1)
 
 @pytest.mark.parametrize(
     "value",
-    [D, dt.datetime(2023, 5, 1, 0, 0), 45047, 45047.0, "45047", "2023-05-01", "2023/5/1", "2023.5.1",
-     "2023年5月1日", "2023 年 5 月 1 日", "20230501", 20230501, "2023-05-01 00:00:00", "01 MAY 2023",
-     "1-May-2023", "May 1, 2023", "5/1/2023", "２０２３／５／１"],
+    [
+        D,
+        dt.datetime(2023, 5, 1, 0, 0),
+        45047,
+        45047.0,
+        "45047",
+        "2023-05-01",
+        "2023/5/1",
+        "2023.5.1",
+        "2023年5月1日",
+        "2023 年 5 月 1 日",
+        "20230501",
+        20230501,
+        "2023-05-01 00:00:00",
+        "01 MAY 2023",
+        "1-May-2023",
+        "May 1, 2023",
+        "5/1/2023",
+        "２０２３／５／１",
+    ],
 )
 def test_dates_in_every_common_form(value):
     assert norm.parse_date(value) == D
@@ -44,7 +61,9 @@ def test_blank_date_is_none():
     assert norm.parse_date("  ") is None
 
 
-@pytest.mark.parametrize("value", ["是", "Y", "y", "yes", "YES", "√", "✓", "1", 1, 1.0, "是的", "有", True, "是（已有B1/B2）"])
+@pytest.mark.parametrize(
+    "value", ["是", "Y", "y", "yes", "YES", "√", "✓", "1", 1, 1.0, "是的", "有", True, "是（已有B1/B2）"]
+)
 def test_yes(value):
     assert norm.parse_yes_no(value) is True
 
@@ -61,11 +80,27 @@ def test_unreadable_yes_no_is_refused():
 
 @pytest.mark.parametrize(
     ("text", "key"),
-    [("江苏省", "Jiangsu"), ("江苏", "Jiangsu"), ("Jiangsu", "Jiangsu"), ("Jiangsu Province", "Jiangsu"),
-     ("jiangsu province", "Jiangsu"), ("山西", "Shanxi"), ("山西省", "Shanxi"), ("Shanxi", "Shanxi"),
-     ("陕西", "Shaanxi"), ("陕西省", "Shaanxi"), ("Shaanxi Province", "Shaanxi"), ("内蒙古自治区", "Inner Mongolia"),
-     ("广西壮族自治区", "Guangxi"), ("上海市", "Shanghai"), ("Beijing Municipality", "Beijing"),
-     ("香港特别行政区", "Hong Kong"), ("Macau", "Macao"), ("新疆", "Xinjiang"), ("Ｊｉａｎｇｓｕ", "Jiangsu")],
+    [
+        ("江苏省", "Jiangsu"),
+        ("江苏", "Jiangsu"),
+        ("Jiangsu", "Jiangsu"),
+        ("Jiangsu Province", "Jiangsu"),
+        ("jiangsu province", "Jiangsu"),
+        ("山西", "Shanxi"),
+        ("山西省", "Shanxi"),
+        ("Shanxi", "Shanxi"),
+        ("陕西", "Shaanxi"),
+        ("陕西省", "Shaanxi"),
+        ("Shaanxi Province", "Shaanxi"),
+        ("内蒙古自治区", "Inner Mongolia"),
+        ("广西壮族自治区", "Guangxi"),
+        ("上海市", "Shanghai"),
+        ("Beijing Municipality", "Beijing"),
+        ("香港特别行政区", "Hong Kong"),
+        ("Macau", "Macao"),
+        ("新疆", "Xinjiang"),
+        ("Ｊｉａｎｇｓｕ", "Jiangsu"),
+    ],
 )
 def test_provinces_in_any_common_form(text, key):
     assert province_for(text) == key
@@ -100,9 +135,18 @@ def test_sectors_through_synonyms(config):
 
 @pytest.mark.parametrize(
     "cell",
-    ["绿色发展、电子商务", "绿色发展，电子商务", "绿色发展,电子商务", "绿色发展;电子商务", "绿色发展/电子商务",
-     "绿色发展\n电子商务", "Green development, E-commerce", "green development; e-commerce", "电子商务、绿色发展",
-     "Green development and E-commerce"],
+    [
+        "绿色发展、电子商务",
+        "绿色发展，电子商务",
+        "绿色发展,电子商务",
+        "绿色发展;电子商务",
+        "绿色发展/电子商务",
+        "绿色发展\n电子商务",
+        "Green development, E-commerce",
+        "green development; e-commerce",
+        "电子商务、绿色发展",
+        "Green development and E-commerce",
+    ],
 )
 def test_themes_in_one_cell(config, cell):
     assert norm.parse_choices(cell, config.themes) == (["green_development", "e_commerce"], [])

@@ -87,7 +87,9 @@ class ImportReport:
         if self.already_imported_at:
             when = f"{self.already_imported_at:%Y-%m-%d %H:%M}"
             if lang == "zh":
-                return f"{self.file_name}：相同内容已于 {when} 导入，未作任何更改（如需重新导入请加 --force）。"
+                return (
+                    f"{self.file_name}：相同内容已于 {when} 导入，未作任何更改（如需重新导入请加 --force）。"
+                )
             return f"{self.file_name}: the same content was imported on {when}; nothing changed (use --force to import again)."
         prefix = ("[试运行] " if lang == "zh" else "[dry run] ") if self.dry_run else ""
         if lang == "zh":
@@ -177,7 +179,11 @@ def _parse(path: Path, name: str, config: EventConfig) -> tuple[list[Row], list[
             "没有找到可识别的表头行（至少需要“姓名/Name”及另一个字段）。",
         )
     if not rows and not issues:
-        raise refuse(name, "the header was found but there are no participant rows under it.", "找到了表头，但表头下没有参团人员数据。")
+        raise refuse(
+            name,
+            "the header was found but there are no participant rows under it.",
+            "找到了表头，但表头下没有参团人员数据。",
+        )
     return rows, issues, index
 
 
@@ -244,7 +250,9 @@ def _store(
             record.update({c: False for c in _BOOLEAN})
             record.update({c: [] for c in _LISTS})
             record.update({k: val for k, val in p.items() if k in PARTICIPANT_COLUMNS})
-            record.update(unit_id=unit_id, registered_on=registered_on(row, today), participant_id=pid, **source)
+            record.update(
+                unit_id=unit_id, registered_on=registered_on(row, today), participant_id=pid, **source
+            )
             by_id[pid] = record
             added[pid] = record
             report.added += 1
@@ -272,7 +280,12 @@ def _store(
         issue_participant[index_in_file] = pid
 
     if added:
-        ids = [r[0] for r in con.execute("select nextval('participant_id_seq') from range(?)", [len(added)]).fetchall()]
+        ids = [
+            r[0]
+            for r in con.execute(
+                "select nextval('participant_id_seq') from range(?)", [len(added)]
+            ).fetchall()
+        ]
         real = dict(zip(added, ids, strict=True))
         for temp, record in added.items():
             record["participant_id"] = real[temp]
@@ -286,7 +299,11 @@ def _store(
         _audit(con, now, actor, "participant.update", f"participant:{pid}", _changes(import_id, changed))
     for unit_id, before in unit_audit.items():
         after = changed_units[unit_id]
-        changed = {c: (before.get(c), after.get(c)) for c in (*UNIT_COLUMNS, "registered_on") if before.get(c) != after.get(c)}
+        changed = {
+            c: (before.get(c), after.get(c))
+            for c in (*UNIT_COLUMNS, "registered_on")
+            if before.get(c) != after.get(c)
+        }
         _audit(con, now, actor, "unit.update", f"unit:{unit_id}", _changes(import_id, changed))
 
     report.unchanged = len(rows) - report.added - report.updated
@@ -317,7 +334,9 @@ def _load_participants(
     con: duckdb.DuckDBPyConnection, rows: list[Row], units: dict[str, dict]
 ) -> tuple[dict[int, dict], dict[str, int], dict[tuple[int, str], int]]:
     """The existing participants any row might name, indexed by passport and by (unit, name)."""
-    passports = sorted({r.participant["passport_number"] for r in rows if r.participant.get("passport_number")})
+    passports = sorted(
+        {r.participant["passport_number"] for r in rows if r.participant.get("passport_number")}
+    )
     names = sorted({(units[r.unit["name_key"]]["unit_id"], r.participant["name_key"]) for r in rows})
     keys = pa.table(
         {
@@ -465,9 +484,22 @@ def _write_import(
     values = []
     for issue in report.issues:
         kept = kept_row_numbers.get((issue.sheet, issue.row_number))
-        participant = issue_participant.get(kept) if kept is not None and issue.severity == "warning" else None
+        participant = (
+            issue_participant.get(kept) if kept is not None and issue.severity == "warning" else None
+        )
         values.append(
-            [import_id, report.file_name, issue.sheet, issue.row_number, issue.column, issue.severity, issue.code, issue.en, issue.zh, participant]
+            [
+                import_id,
+                report.file_name,
+                issue.sheet,
+                issue.row_number,
+                issue.column,
+                issue.severity,
+                issue.code,
+                issue.en,
+                issue.zh,
+                participant,
+            ]
         )
     if values:
         con.executemany("insert into import_issues values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)

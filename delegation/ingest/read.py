@@ -75,10 +75,14 @@ def _check_workbook_zip(name: str, data: bytes) -> None:
         entries = archive.infolist()
     except zipfile.BadZipFile:
         raise refuse(
-            name, "the file is damaged and cannot be opened as a workbook.", "文件已损坏，无法作为工作簿打开。"
+            name,
+            "the file is damaged and cannot be opened as a workbook.",
+            "文件已损坏，无法作为工作簿打开。",
         ) from None
     if len(entries) > MAX_ZIP_ENTRIES:
-        raise refuse(name, "the workbook has too many parts to be a form.", "工作簿包含的部件过多，不像是报名表。")
+        raise refuse(
+            name, "the workbook has too many parts to be a form.", "工作簿包含的部件过多，不像是报名表。"
+        )
     unpacked = sum(e.file_size for e in entries)
     packed = max(1, sum(e.compress_size for e in entries))
     if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_COMPRESSION_RATIO:

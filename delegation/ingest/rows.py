@@ -73,7 +73,18 @@ def normalise_record(raw: RawRecord, config: EventConfig, index: int) -> tuple[R
     where_en, where_zh = _where(raw)
 
     def warn(column: str | None, code: str, en: str, zh: str, severity: str = "warning") -> None:
-        issues.append(Issue(raw.sheet, raw.row_number, column, severity, code, f"{where_en}: {en}", f"{where_zh}：{zh}", index))
+        issues.append(
+            Issue(
+                raw.sheet,
+                raw.row_number,
+                column,
+                severity,
+                code,
+                f"{where_en}: {en}",
+                f"{where_zh}：{zh}",
+                index,
+            )
+        )
 
     def label(key: str) -> tuple[str, str]:
         zh, en = FIELD_LABELS[key]
@@ -83,7 +94,9 @@ def normalise_record(raw: RawRecord, config: EventConfig, index: int) -> tuple[R
     name = clean(v.get("name"))
     unit_name = clean(v.get("unit_name"))
     if not name:
-        warn("name", "no_name", "no participant name, row skipped.", "没有参团人员姓名，该行未导入。", "error")
+        warn(
+            "name", "no_name", "no participant name, row skipped.", "没有参团人员姓名，该行未导入。", "error"
+        )
     if not unit_name:
         warn("unit_name", "no_unit", "no unit name, row skipped.", "没有单位名称，该行未导入。", "error")
     if not name or not unit_name:
@@ -94,13 +107,23 @@ def normalise_record(raw: RawRecord, config: EventConfig, index: int) -> tuple[R
         province = province_for(clean(v["province"]))
         if province is None:
             text = clean(v["province"])
-            warn("province", "unknown_province", f"province '{text}' is not a known province.", f"省份“{text}”无法识别。")
+            warn(
+                "province",
+                "unknown_province",
+                f"province '{text}' is not a known province.",
+                f"省份“{text}”无法识别。",
+            )
         unit["province"] = province
     if clean(v.get("sector")):
         text = clean(v["sector"])
         sector, known = norm.parse_sector(text, config.sectors)
         if not known:
-            warn("sector", "unknown_sector", f"sector '{text}' is not known; counted as 'other'.", f"行业“{text}”无法识别，已归入“其他”。")
+            warn(
+                "sector",
+                "unknown_sector",
+                f"sector '{text}' is not known; counted as 'other'.",
+                f"行业“{text}”无法识别，已归入“其他”。",
+            )
         unit["sector"] = sector
         unit["sector_as_written"] = text
     for key in ("contact_name", "contact_mobile", "contact_email"):
@@ -128,19 +151,34 @@ def normalise_record(raw: RawRecord, config: EventConfig, index: int) -> tuple[R
                 number, prc_format = norm.parse_passport(value)
                 p[key] = number
                 if not prc_format:
-                    warn(key, "passport_format", "the passport number is not in the PRC passport format.", "护照号码不符合中国护照格式。")
+                    warn(
+                        key,
+                        "passport_format",
+                        "the passport number is not in the PRC passport format.",
+                        "护照号码不符合中国护照格式。",
+                    )
             elif spec.kind in ("themes", "cities"):
                 choices = config.themes if spec.kind == "themes" else config.cities
                 keys, unknown = norm.parse_choices(value, choices)
                 p[key] = keys
                 for part in unknown:
-                    warn(key, "unknown_theme" if spec.kind == "themes" else "unknown_city", f"{en} '{part}' is not known.", f"{zh}“{part}”无法识别。")
+                    warn(
+                        key,
+                        "unknown_theme" if spec.kind == "themes" else "unknown_city",
+                        f"{en} '{part}' is not known.",
+                        f"{zh}“{part}”无法识别。",
+                    )
             else:
                 p[key] = clean(value) or None
         except norm.BadValue:
             shown = "" if spec.personal else f" '{clean(value)}'"
             shown_zh = "" if spec.personal else f"“{clean(value)}”"
-            warn(key, f"bad_{spec.kind}", f"{en}{shown} cannot be read; left empty.", f"{zh}{shown_zh}无法识别，已留空。")
+            warn(
+                key,
+                f"bad_{spec.kind}",
+                f"{en}{shown} cannot be read; left empty.",
+                f"{zh}{shown_zh}无法识别，已留空。",
+            )
             p[key] = False if spec.kind == "yes_no" else None
 
     for flag, cell in raw.flags.items():
@@ -151,7 +189,12 @@ def normalise_record(raw: RawRecord, config: EventConfig, index: int) -> tuple[R
             ticked = norm.parse_yes_no(cell)
         except norm.BadValue:
             ticked = False
-            warn(column, "bad_yes_no", f"'{clean(cell)}' under {key} is not yes or no; read as no.", f"{key} 列中的“{clean(cell)}”不是“是/否”，按“否”处理。")
+            warn(
+                column,
+                "bad_yes_no",
+                f"'{clean(cell)}' under {key} is not yes or no; read as no.",
+                f"{key} 列中的“{clean(cell)}”不是“是/否”，按“否”处理。",
+            )
         chosen = list(p.get(column) or [])
         if ticked and key not in chosen:
             chosen.append(key)

@@ -1,0 +1,141 @@
+"""`python -m delegation …` as a user runs it: exit codes, stdout, one sentence on stderr."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from delegation import ROOT
+from tests.fixtures import EXPECTED_SUMMARY, WITHDRAWN, fixture_form
+
+
+def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, "DELEGATION_LANG": "en", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "delegation", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=full_env,
+        timeout=120,
+    )
+
+
+def test_init_import_summary(tmp_path):
+    db = str(tmp_path / "d.duckdb")
+    assert cli("init", "--db", db).returncode == 0
+    done = cli("import", str(fixture_form(tmp_path)), "--db", db)
+    assert done.returncode == 0, done.stderr
+    assert "11 added" not in done.stdout and "12 added" in done.stdout
+    con = duckdb.connect(db)
+    con.execute("update participants set status = 'withdrawn' where name = ?", [WITHDRAWN])
+    con.close()
+    out = cli("summary", "--as-of", "2023-03-20", "--json", "--db", db)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == EXPECTED_SUMMARY
+    assert list(json.loads(out.stdout)) == list(EXPECTED_SUMMARY)  # key order as documented
+
+
+def test_database_from_environment(tmp_path):
+    db = tmp_path / "env.duckdb"
+    assert cli("init", env={"DELEGATION_DB": str(db)}).returncode == 0
+    assert db.exists()
+
+
+def test_bad_file_is_one_sentence_and_status_1(tmp_path):
+    db = str(tmp_path / "d.duckdb")
+    bad = tmp_path / "broken.xlsx"
+    bad.write_bytes(b"this is not a workbook at all")
+    good = fixture_form(tmp_path)
+    done = cli("import", str(bad), str(good), "--db", db)
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("broken.xlsx:")
+    assert "Traceback" not in done.stderr
+    assert "12 added" in done.stdout  # the good file is still imported
+
+
+def test_chinese_messages(tmp_path):
+    bad = tmp_path / "empty.csv"
+    bad.write_bytes(b"")
+    done = cli("import", str(bad), "--db", str(tmp_path / "d.duckdb"), env={"DELEGATION_LANG": "zh"})
+    assert done.returncode == 1
+    assert done.stderr.strip() == "empty.csv：文件是空的。"
+
+
+def test_missing_file_and_usage_errors(tmp_path):
+    missing = cli("import", str(tmp_path / "nope.xlsx"), "--db", str(tmp_path / "d.duckdb"))
+    assert missing.returncode == 1 and "no such file" in missing.stderr
+    assert cli("summary", "--as-of", "20 March").returncode == 2
+    assert cli("frobnicate").returncode == 2
+    assert cli("demo", "--participants", "-5").returncode == 2
+
+
+def test_dry_run_and_strict(tmp_path):
+    db = str(tmp_path / "d.duckdb")
+    form = fixture_form(tmp_path)
+    dry = cli("import", str(form), "--dry-run", "--db", db)
+    assert dry.returncode == 0 and dry.stdout.startswith("[dry run]")
+    out = cli("summary", "--as-of", "2023-04-01", "--json", "--db", db)
+    assert json.loads(out.stdout)["participants"] == 0
+    from tests.conftest import write_xlsx
+
+    partial = write_xlsx(
+        tmp_path / "partial.xlsx", {"S": [["单位", "姓名"], ["某公司", "张伟"], ["某公司", ""]]}
+    )
+    strict = cli("import", str(partial), "--strict", "--db", db)
+    assert strict.returncode == 1 and "strict" in strict.stderr
+    lenient = cli("import", str(partial), "--db", db)
+    assert lenient.returncode == 0 and "1 skipped" in lenient.stdout and "row 3" in lenient.stdout
+
+
+def test_demo_is_deterministic_and_guards_existing_data(tmp_path):
+    a, b = str(tmp_path / "a.duckdb"), str(tmp_path / "b.duckdb")
+    assert cli("demo", "--participants", "300", "--seed", "7", "--db", a).returncode == 0
+    assert cli("demo", "--participants", "300", "--seed", "7", "--db", b).returncode == 0
+    sa = cli("summary", "--as-of", "2023-03-31", "--json", "--db", a).stdout
+    sb = cli("summary", "--as-of", "2023-03-31", "--json", "--db", b).stdout
+    assert sa == sb and json.loads(sa)["participants"] == 300
+    again = cli("demo", "--db", a)
+    assert again.returncode == 1 and "--replace" in again.stderr
+    assert cli("demo", "--participants", "50", "--replace", "--db", a).returncode == 0
+    assert (
+        json.loads(cli("summary", "--as-of", "2023-03-31", "--json", "--db", a).stdout)["participants"] == 50
+    )
+
+
+def test_database_held_by_another_process(tmp_path):
+    db = tmp_path / "held.duckdb"
+    assert cli("init", "--db", str(db)).returncode == 0
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({str(db)!r}); print('ready', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        done = cli("import", str(fixture_form(tmp_path)), "--db", str(db))
+        assert done.returncode == 1
+        assert "in use by another program" in done.stderr and "Traceback" not in done.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_sample_forms_import(tmp_path):
+    db = str(tmp_path / "d.duckdb")
+    samples = sorted(str(p) for p in Path(ROOT, "data", "sample").iterdir())
+    done = cli("import", *samples, "--db", db)
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(cli("summary", "--as-of", "2099-01-01", "--json", "--db", db).stdout)
+    assert (figures["units"], figures["participants"]) == (5, 8)
+    assert figures["by_province"] == {"Jiangsu": 2, "Shaanxi": 2, "Shandong": 2, "Guangdong": 1, "Shanxi": 1}

@@ -1,0 +1,76 @@
+"""Migrations, reference tables and every query file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from delegation.db import QUERIES, connect, query_df, query_params
+from tests.fixtures import load_fixture
+
+QUERY_NAMES = sorted(p.stem for p in QUERIES.glob("*.sql"))
+SAMPLE_PARAMS = {"as_of": dt.date(2023, 3, 20), "passport_valid_through": dt.date(2023, 11, 30)}
+
+
+def test_migrations_run_once(config, db_path):
+    con = connect(config, db_path)
+    versions = con.execute("select version from schema_migrations").fetchall()
+    con.close()
+    con = connect(config, db_path)
+    assert con.execute("select version from schema_migrations").fetchall() == versions == [(1,)]
+    con.close()
+
+
+def test_reference_tables(con, config):
+    assert con.execute("select count(*) from provinces").fetchall()[0][0] == 34
+    assert con.execute(
+        "select name_zh, short_zh, code from provinces where province = 'Shaanxi'"
+    ).fetchall() == [("陕西省", "陕西", "610000")]
+    assert [r[0] for r in con.execute("select theme from themes order by position").fetchall()] == [
+        t.key for t in config.themes
+    ]
+    assert con.execute("select count(*) from sectors").fetchall()[0][0] == len(config.sectors)
+
+
+@pytest.mark.parametrize("name", QUERY_NAMES)
+def test_every_query_documents_itself_and_runs(con, config, tmp_path, name):
+    load_fixture(con, config, tmp_path)
+    text = (QUERIES / f"{name}.sql").read_text(encoding="utf-8")
+    header = "\n".join(line for line in text.splitlines() if line.startswith("--"))
+    assert text.startswith("-- ")
+    assert "params:" in header and "columns:" in header
+    for param in query_params(name):
+        assert f"${param}" in header, f"{name}: ${param} is not described"
+    documented = re.search(r"columns: (.+)", header)[1].split(", ")
+    df = query_df(con, name, **{p: SAMPLE_PARAMS[p] for p in query_params(name)})
+    assert list(df.columns) == [c.strip() for c in documented]
+
+
+def test_province_query_exact_rows(con, config, tmp_path):
+    load_fixture(con, config, tmp_path)
+    df = query_df(con, "participants_by_province", as_of=dt.date(2023, 3, 20))
+    assert df.values.tolist() == [
+        ["Jiangsu", "江苏省", "Jiangsu", 4],
+        ["Shaanxi", "陕西省", "Shaanxi", 3],
+        ["Shanxi", "山西省", "Shanxi", 3],
+    ]
+
+
+def test_unknown_province_and_sector_rows(con, config, tmp_path):
+    from delegation.ingest import import_file
+    from tests.conftest import write_xlsx
+
+    import_file(
+        con,
+        config,
+        write_xlsx(
+            tmp_path / "f.xlsx", {"S": [["单位", "姓名", "报名日期"], ["无省份公司", "某人", "2023-03-01"]]}
+        ),
+    )
+    by_province = query_df(con, "participants_by_province", as_of=dt.date(2023, 3, 20)).values.tolist()
+    assert by_province == [["unknown", "未知", "Unknown", 1]]
+    assert query_df(con, "participants_by_sector", as_of=dt.date(2023, 3, 20)).values.tolist() == [
+        ["unknown", "未知", "Unknown", 1]
+    ]

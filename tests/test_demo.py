@@ -1,0 +1,44 @@
+"""Demo data: deterministic, realistic in shape, fast at scale."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from delegation.demo import generate, load_demo
+
+
+def test_same_seed_same_data(config):
+    a_units, a_people = generate(config, 400, seed=1)
+    b_units, b_people = generate(config, 400, seed=1)
+    _, c_people = generate(config, 400, seed=2)
+    assert a_units.equals(b_units) and a_people.equals(b_people)
+    assert not a_people.equals(c_people)
+
+
+def test_shape_of_the_demo(con, config):
+    load_demo(con, config, 2000, seed=3)
+    q = lambda sql: con.execute(sql).fetchall()[0][0]  # noqa: E731
+    assert q("select count(*) from participants") == 2000
+    assert q("select count(*) from units") == 500
+    assert q("select count(*) from units where unit_id not in (select unit_id from participants)") == 0
+    deadline = config.registration_deadline
+    last_two_weeks = q(f"select count(*) from participants where registered_on > date '{deadline}' - 14")
+    first_two_weeks = q(f"select count(*) from participants where registered_on <= date '{deadline}' - 41")
+    assert last_two_weeks > 2 * first_two_weeks  # the rush before the deadline
+    assert q("select max(registered_on) from participants") <= deadline
+    assert q("select min(registered_on) from participants") >= deadline - dt.timedelta(days=55)
+    coastal = q(
+        "select count(*) from units where province in ('Guangdong','Jiangsu','Zhejiang','Shanghai','Shandong')"
+    )
+    assert coastal > 250
+    too_short = q(
+        f"select count(*) from participants where applies_via_chamber and passport_expiry < date '{config.passport_valid_through}'"
+    )
+    assert 0 < too_short < 200
+    duplicates = q(
+        "select count(*) from (select passport_number from participants where passport_number is not null "
+        "group by 1 having count(distinct unit_id) > 1)"
+    )
+    assert duplicates >= 1
+    # New imports after the demo get fresh ids.
+    assert q("select nextval('participant_id_seq')") == 2001
