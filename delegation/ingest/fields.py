@@ -6,6 +6,7 @@ a column in a migration, and its handling in `normalise.py`.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -413,38 +414,46 @@ _EXACT = {match_key(h): f.key for f in FIELDS for h in (f.key, *f.headers)}
 _PATTERNS = [(re.compile(f.pattern), f.key) for f in FIELDS if f.pattern]
 
 
+@functools.cache
 def choice_spellings(choice: Choice) -> list[str]:
     """Every spelling of a theme, city or sector, as match keys, longest first."""
     keys = {match_key(s) for s in (choice.key, choice.zh, choice.en, *choice.synonyms)}
     return sorted((k for k in keys if k), key=len, reverse=True)
 
 
+@functools.cache
+def _label_keys(choices: tuple[Choice, ...]) -> tuple[tuple[str, frozenset[str]], ...]:
+    return tuple(
+        (c.key, frozenset(k for k in (match_key(c.zh), match_key(c.en), match_key(c.key)) if k))
+        for c in choices
+    )
+
+
 def _labels_in(header_key: str, choices: tuple[Choice, ...]) -> list[str]:
     """Keys of the choices whose zh/en label or key appears in the header."""
-    found = []
-    for c in choices:
-        labels = {match_key(c.zh), match_key(c.en), match_key(c.key)}
-        if any(label and label in header_key for label in labels):
-            found.append(c.key)
-    return found
+    return [key for key, labels in _label_keys(choices) if any(label in header_key for label in labels)]
 
 
 def map_header(header: object, config: EventConfig) -> str | None:
     """What a header cell means: a field key, `theme:<key>` / `city:<key>` for a yes/no column, or None."""
-    key = match_key(header)
+    return _map_header_key(match_key(header), config.themes, config.cities)
+
+
+@functools.lru_cache(maxsize=4096)
+def _map_header_key(key: str, themes: tuple[Choice, ...], cities: tuple[Choice, ...]) -> str | None:
     if not key:
         return None
     if key in _EXACT:
         return _EXACT[key]
-    themes = _labels_in(key, config.themes)
-    cities = _labels_in(key, config.cities)
-    if len(themes) == 1 and not cities:
-        return f"theme:{themes[0]}"
-    if len(cities) == 1 and not themes:
-        return f"city:{cities[0]}"
-    if len(themes) > 1:
+    in_themes = _labels_in(key, themes)
+    in_cities = _labels_in(key, cities)
+    if len(in_themes) == 1 and not in_cities:
+        return f"theme:{in_themes[0]}"
+    if len(in_cities) == 1 and not in_themes:
+        return f"city:{in_cities[0]}"
+    if len(in_themes) > 1:
         return "themes"
-    if len(cities) > 1:
+    if len(in_cities) > 1:
         return "cities"
     for pattern, field in _PATTERNS:
         if pattern.search(key):

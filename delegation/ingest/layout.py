@@ -126,14 +126,17 @@ def _labelled_values(rows: list[list[object]], config: EventConfig) -> dict[str,
 def records(sheet: Sheet, layout: SheetLayout, config: EventConfig) -> list[RawRecord]:
     """Every row under the header that might be a participant (blank, footer and example rows left out)."""
     out = []
+    name_col = next(c for c, m in layout.columns.items() if m == "name")
+    header_name = clean(sheet.rows[layout.header_row][name_col])
     for r in range(layout.data_start, len(sheet.rows)):
         row = sheet.rows[r]
-        filled = [clean(v) for v in row if clean(v)]
-        if not filled:
+        first = next((text for v in row if (text := clean(v))), "")
+        if not first or _FOOTER.match(first) or _EXAMPLE.match(first):
             continue
-        if _FOOTER.match(filled[0]) or _EXAMPLE.match(filled[0]):
-            continue
-        if _is_header(_row_mapping(row, config)):  # a header repeated on a printed page
+        name_cell = clean(row[name_col]) if name_col < len(row) else ""
+        if name_cell == header_name and _is_header(
+            _row_mapping(row, config)
+        ):  # a header repeated on a printed page
             continue
         values: dict[str, object] = {}
         flags: dict[str, object] = {}
