@@ -80,6 +80,8 @@ class EventConfig:
     extra_milestones: tuple[Milestone, ...] = ()
     max_import_file_mb: int = 20
     header_search_rows: int = 30
+    refresh_seconds: int = 30
+    top_provinces: int = 10
     source: Path = field(default=DEFAULT_CONFIG)
 
     def name(self, lang: str) -> str:
@@ -197,6 +199,9 @@ def load_config(path: Path | str | None = None) -> EventConfig:
     limits = tree.get("limits", {})
     if not isinstance(limits, dict):
         raise r.fail("limits", "must be a table", "必须是表")
+    dashboard = tree.get("dashboard", {})
+    if not isinstance(dashboard, dict):
+        raise r.fail("dashboard", "must be a table", "必须是表")
 
     cities = r.choices(tree, "cities")
     forum_city = r.slug(forum, "city", "event.forum.city")
@@ -254,6 +259,8 @@ def load_config(path: Path | str | None = None) -> EventConfig:
         extra_milestones=tuple(milestones),
         max_import_file_mb=r.positive_int(limits, "max_import_file_mb", "limits.max_import_file_mb", 20),
         header_search_rows=r.positive_int(limits, "header_search_rows", "limits.header_search_rows", 30),
+        refresh_seconds=r.positive_int(dashboard, "refresh_seconds", "dashboard.refresh_seconds", 30),
+        top_provinces=r.positive_int(dashboard, "top_provinces", "dashboard.top_provinces", 10),
         source=source,
     )
     if config.travel_end < config.travel_start:

@@ -137,6 +137,7 @@ def query_rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list
 
 
 def _bind(name: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Exactly the parameters the query uses (extra ones are dropped: one filter set fits every query)."""
     wanted = query_params(name)
     missing = [p for p in wanted if p not in params]
     if missing:

@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from delegation.config import EventConfig
 from delegation.db import transaction
+from delegation.search import participant_search_text, unit_search_text
 from delegation.text import match_key
 
 # Coastal provinces send most units; weights are rough shares of the working group's members.
@@ -203,6 +204,7 @@ def generate(config: EventConfig, participants: int, seed: int) -> tuple[pa.Tabl
             "contact_mobile",
             "contact_email",
             "registered_on",
+            "search_text",
         )
     }
     provinces = _weighted(rng, PROVINCE_WEIGHTS, n_units)
@@ -228,6 +230,7 @@ def generate(config: EventConfig, participants: int, seed: int) -> tuple[pa.Tabl
         unit_rows["contact_mobile"].append(f"1990000{i % 10000:04d}")
         unit_rows["contact_email"].append(f"contact{i + 1}@example.com")
         unit_rows["registered_on"].append(_signup_day(rng, start, config.registration_deadline))
+        unit_rows["search_text"].append(unit_search_text(name, unit_rows["contact_name"][-1]))
 
     cols = (
         "participant_id",
@@ -249,6 +252,7 @@ def generate(config: EventConfig, participants: int, seed: int) -> tuple[pa.Tabl
         "cities",
         "wants_arrangements",
         "registered_on",
+        "search_text",
     )
     rows: dict[str, list] = {k: [] for k in cols}
     valid = config.passport_valid_through
@@ -291,11 +295,20 @@ def generate(config: EventConfig, participants: int, seed: int) -> tuple[pa.Tabl
         rows["cities"].append(cities)
         rows["wants_arrangements"].append(rng.random() < 0.6)
         rows["registered_on"].append(max(day, unit_day))
+        rows["search_text"].append("")  # filled below, once duplicates are in place
     # A few duplicates: the same passport registered by a second unit (a typo or a consultant).
     for _ in range(max(1, participants // 500)):
         a, b = rng.randrange(participants), rng.randrange(participants)
         if rows["unit_id"][a] != rows["unit_id"][b] and rows["passport_number"][a]:
             rows["passport_number"][b] = rows["passport_number"][a]
+    for i in range(participants):
+        rows["search_text"][i] = participant_search_text(
+            rows["name"][i],
+            rows["pinyin_name"][i],
+            rows["position"][i],
+            rows["email"][i],
+            rows["passport_number"][i],
+        )
     types = {
         "registered_on": pa.date32(),
         "date_of_birth": pa.date32(),
@@ -331,7 +344,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, config: EventConfig, participants:
         try:
             con.execute(
                 "insert into units (unit_id, name, name_key, province, sector, sector_as_written, contact_name, "
-                "contact_mobile, contact_email, registered_on, created_at) "
+                "contact_mobile, contact_email, registered_on, search_text, created_at) "
                 "select *, ?::timestamp from _demo_units",
                 [now],
             )

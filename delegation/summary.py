@@ -8,6 +8,9 @@ import duckdb
 
 from delegation.config import EventConfig
 from delegation.db import query_rows
+from delegation.filters import Filters
+
+ALL_PROVINCES = 1000  # larger than the number of provinces: nothing is folded into 'others'
 
 
 def countdowns(config: EventConfig, as_of: dt.date) -> list[dict]:
@@ -18,24 +21,27 @@ def countdowns(config: EventConfig, as_of: dt.date) -> list[dict]:
     ]
 
 
-def summary(con: duckdb.DuckDBPyConnection, config: EventConfig, as_of: dt.date) -> dict:
-    """Units, participants and their breakdowns as of a day; withdrawn registrations left out."""
+def summary(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filters | dt.date) -> dict:
+    """Units, participants and their breakdowns as of a day and for the filters; withdrawn left out."""
+    if isinstance(filters, dt.date):
+        filters = Filters(as_of=filters)
+    params = filters.params()
     units, participants, applicants, invalid = query_rows(
-        con, "headline_figures", as_of=as_of, passport_valid_through=config.passport_valid_through
+        con, "headline_figures", passport_valid_through=config.passport_valid_through, **params
     )[0]
 
-    def breakdown(name: str) -> dict[str, int]:
-        return {row[0]: int(row[3]) for row in query_rows(con, name, as_of=as_of)}
+    def breakdown(name: str, **extra: object) -> dict[str, int]:
+        return {row[0]: int(row[3]) for row in query_rows(con, name, **params, **extra)}
 
     return {
-        "as_of": as_of.isoformat(),
+        "as_of": filters.as_of.isoformat(),
         "units": int(units),
         "participants": int(participants),
-        "by_province": breakdown("participants_by_province"),
+        "by_province": breakdown("participants_by_province", top=ALL_PROVINCES),
         "by_sector": breakdown("participants_by_sector"),
         "by_theme": breakdown("participants_by_theme"),
         "by_city": breakdown("participants_by_city"),
         "invitation_applicants": int(applicants),
         "passport_invalid": int(invalid),
-        "deadlines": countdowns(config, as_of),
+        "deadlines": countdowns(config, filters.as_of),
     }

@@ -1,16 +1,28 @@
-"""The one module that knows Streamlit: cached resources, the language picker, labels.
+"""The one module that knows Streamlit: cached resources and queries, the shared sidebar, labels.
 
 Pages import this and `delegation`; nothing else in the package imports streamlit.
+Session-state keys are namespaced: `ui.*` for the frame, `filters.*` for the sidebar filters,
+`<page>.*` for a page's own widgets.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import html
+from collections.abc import Callable
+from typing import Any
+
 import duckdb
 import streamlit as st
 
+from delegation import dashboard
 from delegation.config import EventConfig, database_path, load_config
 from delegation.db import connect
+from delegation.filters import STATUSES, Filters
 from delegation.i18n import LANGUAGES, text
+from delegation.provinces import PROVINCES
+
+FILTER_KEYS = ("provinces", "sectors", "themes", "cities", "unit_ids", "statuses")
 
 
 @st.cache_resource
@@ -25,8 +37,20 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
-    """A cursor on the app's one database connection (one per script run, safe across sessions)."""
+    """A cursor on the app's one database connection (its own per call: safe across sessions)."""
     return _connection(str(database_path())).cursor()
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _cached(name: str, db: str, version: int, args: tuple, kwargs: tuple) -> Any:
+    del db, version  # part of the cache key only
+    return getattr(dashboard, name)(cursor(), *args, **dict(kwargs))
+
+
+def query(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call a `delegation.dashboard` function through the cache; any write to the database invalidates it."""
+    version = dashboard.data_version(cursor())
+    return _cached(function.__name__, str(database_path()), version, args, tuple(sorted(kwargs.items())))
 
 
 def language() -> str:
@@ -39,13 +63,129 @@ def t(key: str) -> str:
     return text(key, language())
 
 
-def language_picker() -> str:
-    """The sidebar's language switch; returns the chosen language."""
-    st.sidebar.radio(
-        "语言 / Language",
-        options=list(LANGUAGES),
-        format_func=LANGUAGES.__getitem__,
-        key="ui.lang",
-        horizontal=True,
+def presenting() -> bool:
+    """True in presentation mode (toggle, or ?present=1 in the URL)."""
+    return bool(st.session_state.get("ui.present", False))
+
+
+def _load_url_once(config: EventConfig) -> None:
+    """On a session's first run, take language, presentation mode and filters from the URL."""
+    if st.session_state.get("ui.url_loaded"):
+        return
+    st.session_state["ui.url_loaded"] = True
+    query_params = {k: st.query_params.get_all(k) for k in st.query_params}
+    if query_params.get("lang", [""])[-1] in LANGUAGES:
+        st.session_state["ui.lang"] = query_params["lang"][-1]
+    if query_params.get("present", [""])[-1] in ("1", "true", "yes"):
+        st.session_state["ui.present"] = True
+    filters = Filters.from_url(query_params, dt.date.today())
+    st.session_state.setdefault("filters.as_of", filters.as_of)
+    for key in FILTER_KEYS:
+        st.session_state.setdefault(f"filters.{key}", list(getattr(filters, key)))
+
+
+def sidebar() -> Filters:
+    """The shared sidebar: language, presentation mode, as-of date and filters; kept in the URL."""
+    config = event_config()
+    _load_url_once(config)
+    lang = language()
+    side = st.sidebar
+    side.radio(
+        "语言 / Language", list(LANGUAGES), format_func=LANGUAGES.__getitem__, key="ui.lang", horizontal=True
     )
-    return language()
+    lang = language()
+    side.toggle(text("sidebar.present", lang), key="ui.present")
+    side.date_input(text("sidebar.as_of", lang), key="filters.as_of", format="YYYY-MM-DD")
+
+    provinces = {p.key: (p.short_zh if lang == "zh" else p.key) for p in PROVINCES}
+    provinces["unknown"] = text("value.unknown", lang)
+    sectors = {s.key: s.label(lang) for s in config.sectors}
+    themes = {c.key: c.label(lang) for c in config.themes}
+    cities = {c.key: c.label(lang) for c in config.cities}
+    units = query(dashboard.unit_options)
+    statuses = {s: text(f"status.{s}", lang) for s in STATUSES}
+    side.subheader(text("sidebar.filters", lang))
+    for key, options in (
+        ("provinces", provinces),
+        ("sectors", sectors),
+        ("themes", themes),
+        ("cities", cities),
+        ("unit_ids", units),
+        ("statuses", statuses),
+    ):
+        state = f"filters.{key}"
+        st.session_state[state] = [v for v in st.session_state.get(state, []) if v in options]
+        side.multiselect(
+            text(f"filter.{key}", lang),
+            list(options),
+            format_func=lambda v, o=options: o.get(v, str(v)),
+            key=state,
+            placeholder=text("filter.all", lang),
+        )
+    side.button(text("sidebar.clear", lang), key="ui.clear_filters", on_click=_clear_filters)
+
+    filters = current_filters()
+    url = filters.to_url()
+    url["lang"] = [lang]
+    if presenting():
+        url["present"] = ["1"]
+    st.query_params.from_dict(url)
+    return filters
+
+
+def _clear_filters() -> None:
+    for key in FILTER_KEYS:
+        st.session_state[f"filters.{key}"] = []
+
+
+def current_filters() -> Filters:
+    """The filters as the sidebar holds them now."""
+    state = st.session_state
+    as_of = state.get("filters.as_of") or dt.date.today()
+    return Filters(as_of=as_of, **{k: tuple(state.get(f"filters.{k}", [])) for k in FILTER_KEYS})
+
+
+def column_labels(columns: Any, hidden: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Streamlit column settings: every column titled from the label table, some hidden, text as text."""
+    config: dict[str, Any] = {}
+    for name in columns:
+        if name in hidden:
+            config[name] = None
+        else:
+            config[name] = st.column_config.Column(t(f"column.{name}"))
+    return config
+
+
+PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"] {display: none !important;}
+.block-container {padding-top: 1.2rem !important; padding-bottom: 0 !important; max-width: 100% !important;}
+[data-testid="stMetricValue"] {font-size: 3.4rem !important;}
+[data-testid="stMetricLabel"] p {font-size: 1.35rem !important;}
+h1 {font-size: 2.2rem !important;}
+</style>
+"""
+
+
+def apply_presentation_style() -> None:
+    """Large type, no sidebar or toolbar: readable on a 1280×720 shared screen."""
+    if presenting():
+        st.html(PRESENTATION_CSS)
+
+
+def countdown_card(label: str, date: str, days_left: int, urgency: str, colour: str, lang: str) -> str:
+    """HTML for one countdown card (every value escaped; labels come from event.toml)."""
+    if days_left < 0:
+        days = text("countdown.passed", lang).format(days=-days_left)
+    elif days_left == 0:
+        days = text("countdown.today", lang)
+    else:
+        days = text("countdown.days", lang).format(days=days_left)
+    return (
+        f'<div class="dd-card" data-urgency="{urgency}" style="border-left:6px solid {colour};'
+        'padding:0.5rem 0.8rem;border-radius:6px;background:#fafafa;margin-bottom:0.5rem">'
+        f'<div style="font-size:0.95rem;color:#444">{html.escape(label)}</div>'
+        f'<div style="font-size:1.6rem;font-weight:600;color:{colour}">{html.escape(days)}</div>'
+        f'<div style="font-size:0.85rem;color:#666">{html.escape(date)}</div></div>'
+    )

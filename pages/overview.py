@@ -1,55 +1,94 @@
-"""Overview: the headline figures and breakdowns (the full dashboard arrives with the dashboards issue)."""
-
-import datetime as dt
+"""Overview — the screen-shared page: headline figures, countdowns, sign-ups over time, breakdowns."""
 
 import streamlit as st
 
-from delegation import ui
-from delegation.summary import summary
+from delegation import charts, dashboard, ui
 
-lang = ui.language()
 config = ui.event_config()
-as_of = st.sidebar.date_input(ui.t("sidebar.as_of"), value=dt.date.today(), key="filters.as_of")
 
-st.title(config.name(lang))
-figures = summary(ui.cursor(), config, as_of)
-upcoming = [d for d in figures["deadlines"] if d["days_left"] >= 0]
 
-cols = st.columns(5)
-cols[0].metric(ui.t("overview.units"), figures["units"])
-cols[1].metric(ui.t("overview.participants"), figures["participants"])
-cols[2].metric(ui.t("overview.applicants"), figures["invitation_applicants"])
-cols[3].metric(ui.t("overview.passport_invalid"), figures["passport_invalid"])
-cols[4].metric(
-    ui.t("overview.next_deadline"), upcoming[0]["days_left"] if upcoming else ui.t("overview.no_deadline")
-)
+@st.fragment(run_every=config.refresh_seconds)
+def overview() -> None:
+    lang = ui.language()
+    large = ui.presenting()
+    filters = ui.current_filters()
+    head = ui.query(dashboard.headline, config, filters)
 
-if figures["participants"] == 0:
-    st.info(ui.t("overview.empty"))
+    title, toggle = st.columns([5, 1])
+    title.header(config.name(lang))
+    if large:
+        toggle.button(ui.t("overview.exit_presentation"), key="overview.exit", on_click=_exit_presentation)
+    st.caption(ui.t("overview.as_of").format(date=filters.as_of.isoformat(), seconds=config.refresh_seconds))
 
-st.subheader(ui.t("overview.countdowns"))
-labels = {m.key: m.label(lang) for m in config.milestones()}
-st.dataframe(
-    [
-        {
-            ui.t("column.milestone"): labels[d["key"]],
-            ui.t("column.date"): d["date"],
-            ui.t("column.days_left"): d["days_left"],
-        }
-        for d in figures["deadlines"]
-    ],
-    hide_index=True,
-)
+    cols = st.columns(4)
+    cols[0].metric(ui.t("overview.units"), head.units)
+    cols[1].metric(ui.t("overview.participants"), head.participants)
+    cols[2].metric(ui.t("overview.applicants"), head.invitation_applicants)
+    upcoming = dashboard.next_milestone(config, filters.as_of, lang)
+    if upcoming is None:
+        cols[3].metric(ui.t("overview.next_deadline"), ui.t("overview.no_deadline"))
+    else:
+        cols[3].metric(ui.t("overview.next_deadline"), upcoming[1], help=upcoming[0])
 
-left, right = st.columns(2)
-for column, key, title in (
-    (left, "by_province", "overview.by_province"),
-    (right, "by_sector", "overview.by_sector"),
-    (left, "by_theme", "overview.by_theme"),
-    (right, "by_city", "overview.by_city"),
-):
-    column.subheader(ui.t(title))
-    column.dataframe(
-        [{ui.t("column.name"): k, ui.t("column.participants"): v} for k, v in figures[key].items()],
-        hide_index=True,
+    cards = dashboard.countdown_cards(config, filters.as_of, lang)
+    for column, card in zip(st.columns(len(cards)), cards, strict=True):
+        column.html(
+            ui.countdown_card(
+                card["label"],
+                card["date"],
+                card["days_left"],
+                card["urgency"],
+                charts.URGENCY_COLOURS[card["urgency"]],
+                lang,
+            )
+        )
+
+    if head.participants == 0:
+        st.info(ui.t("overview.empty"))
+        return
+
+    sign = ui.query(dashboard.signups, config, filters)
+    st.plotly_chart(
+        charts.signups_chart(
+            sign.actual,
+            sign.projection,
+            config.registration_deadline,
+            {
+                "title": ui.t("chart.signups"),
+                "participants": ui.t("overview.participants"),
+                "units": ui.t("overview.units"),
+                "projection": ui.t("chart.projection"),
+                "deadline": ui.t("chart.deadline"),
+                "axis": ui.t("chart.cumulative"),
+            },
+            large=large,
+        ),
+        key="overview.signups",
     )
+
+    left, right = st.columns(2)
+    people = ui.t("chart.participants_axis")
+    provinces = ui.query(dashboard.breakdown, "province", filters, lang, config.top_provinces)
+    left.plotly_chart(
+        charts.bar_chart(provinces, ui.t("overview.by_province"), people, large=large),
+        key="overview.province",
+    )
+    sectors = ui.query(dashboard.breakdown, "sector", filters, lang)
+    right.plotly_chart(
+        charts.bar_chart(sectors, ui.t("overview.by_sector"), people, large=large), key="overview.sector"
+    )
+    themes = ui.query(dashboard.breakdown, "theme", filters, lang)
+    left.plotly_chart(
+        charts.share_chart(themes, ui.t("overview.by_theme"), people, large=large), key="overview.theme"
+    )
+    cities = ui.query(dashboard.breakdown, "city", filters, lang)
+    right.plotly_chart(
+        charts.share_chart(cities, ui.t("overview.by_city"), people, large=large), key="overview.city"
+    )
+
+
+def _exit_presentation() -> None:
+    st.session_state["ui.present"] = False
+
+
+overview()

@@ -1,15 +1,12 @@
 -- Headline figures: how many units and people have signed up, how many apply for an invitation
 -- letter through the chamber, and how many of those hold a passport that expires too early.
--- params: $as_of (date) — count registrations made on or before this day;
+-- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
+--         (see filtered_participants in delegation/migrations/0002_dashboards.sql); empty lists mean all.
 --         $passport_valid_through (date) — passports must be valid through this day.
 -- columns: units, participants, invitation_applicants, passport_invalid
 with counted as (
-    select p.*
-    from participants p
-    join units u using (unit_id)
-    where p.status <> 'withdrawn'
-      and u.status <> 'withdrawn'
-      and p.registered_on <= $as_of
+    select * from filtered_participants($as_of, $provinces::varchar[], $sectors::varchar[], $themes::varchar[], $cities::varchar[], $unit_ids::integer[], $statuses::varchar[])
+    where registration_status <> 'withdrawn'
 )
 select
     count(distinct unit_id) as units,

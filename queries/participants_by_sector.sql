@@ -1,20 +1,20 @@
 -- Participants by sector of their unit, largest first; units without a sector count as 'unknown'.
--- params: $as_of (date) — count registrations made on or before this day.
+-- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
+--         (see filtered_participants in delegation/migrations/0002_dashboards.sql); empty lists mean all.
 -- columns: sector, name_zh, name_en, participants
 with counted as (
-    select u.sector
-    from participants p
-    join units u using (unit_id)
-    where p.status <> 'withdrawn'
-      and u.status <> 'withdrawn'
-      and p.registered_on <= $as_of
+    select coalesce(sector, 'unknown') as sector
+    from filtered_participants($as_of, $provinces::varchar[], $sectors::varchar[], $themes::varchar[], $cities::varchar[], $unit_ids::integer[], $statuses::varchar[])
+    where registration_status <> 'withdrawn'
+),
+by_sector as (
+    select sector, count(*) as participants from counted group by sector
 )
 select
-    coalesce(counted.sector, 'unknown') as sector,
+    by_sector.sector,
     coalesce(sectors.name_zh, '未知') as name_zh,
     coalesce(sectors.name_en, 'Unknown') as name_en,
-    count(*) as participants
-from counted
+    by_sector.participants::integer as participants
+from by_sector
 left join sectors using (sector)
-group by all
-order by participants desc, sector
+order by participants desc, by_sector.sector

@@ -1,19 +1,25 @@
--- Participants by forum theme: a person counts once under every theme they chose.
--- Every configured theme appears, in configured order, with 0 when nobody chose it.
--- params: $as_of (date) — count registrations made on or before this day.
--- columns: theme, name_zh, name_en, participants
+-- Participants by forum theme: a person counts once under every forum theme they chose, so the shares
+-- add up to more than 100%. Every configured forum theme appears, in configured order, 0 when nobody chose it.
+-- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
+--         (see filtered_participants in delegation/migrations/0002_dashboards.sql); empty lists mean all.
+-- columns: theme, name_zh, name_en, participants, share
 with counted as (
-    select unnest(p.themes) as theme
-    from participants p
-    join units u using (unit_id)
-    where p.status <> 'withdrawn'
-      and u.status <> 'withdrawn'
-      and p.registered_on <= $as_of
+    select participant_id, themes from filtered_participants($as_of, $provinces::varchar[], $sectors::varchar[], $themes::varchar[], $cities::varchar[], $unit_ids::integer[], $statuses::varchar[])
+    where registration_status <> 'withdrawn'
+),
+total as (
+    select count(*) as participants from counted
 ),
 by_theme as (
-    select theme, count(*) as participants from counted group by theme
+    select unnest(themes) as theme, count(*) as participants from counted group by 1
 )
-select themes.theme, themes.name_zh, themes.name_en, coalesce(by_theme.participants, 0) as participants
+select
+    themes.theme,
+    themes.name_zh,
+    themes.name_en,
+    coalesce(by_theme.participants, 0)::integer as participants,
+    coalesce(by_theme.participants / nullif(total.participants, 0), 0)::double as share
 from themes
+cross join total
 left join by_theme using (theme)
 order by themes.position

@@ -7,11 +7,23 @@ import re
 
 import pytest
 
-from delegation.db import QUERIES, connect, query_df, query_params
+from delegation.db import MIGRATIONS, QUERIES, connect, query_df, query_params
+from delegation.filters import Filters
+from delegation.ingest.normalise import PRC_PASSPORT_PATTERN
 from tests.fixtures import load_fixture
 
 QUERY_NAMES = sorted(p.stem for p in QUERIES.glob("*.sql"))
-SAMPLE_PARAMS = {"as_of": dt.date(2023, 3, 20), "passport_valid_through": dt.date(2023, 11, 30)}
+SAMPLE_PARAMS = {
+    **Filters(as_of=dt.date(2023, 3, 20)).params(),
+    "passport_valid_through": dt.date(2023, 11, 30),
+    "top": 10,
+    "search": "%%",
+    "sort": "name",
+    "descending": False,
+    "limit": 50,
+    "offset": 0,
+    "passport_pattern": PRC_PASSPORT_PATTERN,
+}
 
 
 def test_migrations_run_once(config, db_path):
@@ -19,7 +31,25 @@ def test_migrations_run_once(config, db_path):
     versions = con.execute("select version from schema_migrations").fetchall()
     con.close()
     con = connect(config, db_path)
-    assert con.execute("select version from schema_migrations").fetchall() == versions == [(1,)]
+    expected = [(int(p.name[:4]),) for p in sorted(MIGRATIONS.glob("*.sql"))]
+    assert con.execute("select version from schema_migrations order by 1").fetchall() == versions == expected
+    con.close()
+
+
+def test_an_older_database_is_brought_up_to_date(config, db_path):
+    import duckdb
+
+    old = duckdb.connect(str(db_path))
+    old.execute(
+        "create table schema_migrations (version integer primary key, name varchar not null, applied_at timestamp not null)"
+    )
+    old.execute((MIGRATIONS / "0001_initial.sql").read_text(encoding="utf-8"))
+    old.execute("insert into schema_migrations values (1, '0001_initial.sql', current_timestamp)")
+    old.execute("insert into units (name, name_key) values ('旧单位', '旧单位')")
+    old.close()
+    con = connect(config, db_path)
+    assert con.execute("select name, search_text from units").fetchall() == [("旧单位", "")]
+    assert con.execute("select max(version) from schema_migrations").fetchall()[0][0] >= 2
     con.close()
 
 
@@ -50,7 +80,7 @@ def test_every_query_documents_itself_and_runs(con, config, tmp_path, name):
 
 def test_province_query_exact_rows(con, config, tmp_path):
     load_fixture(con, config, tmp_path)
-    df = query_df(con, "participants_by_province", as_of=dt.date(2023, 3, 20))
+    df = query_df(con, "participants_by_province", **SAMPLE_PARAMS)
     assert df.values.tolist() == [
         ["Jiangsu", "江苏省", "Jiangsu", 4],
         ["Shaanxi", "陕西省", "Shaanxi", 3],
@@ -69,8 +99,8 @@ def test_unknown_province_and_sector_rows(con, config, tmp_path):
             tmp_path / "f.xlsx", {"S": [["单位", "姓名", "报名日期"], ["无省份公司", "某人", "2023-03-01"]]}
         ),
     )
-    by_province = query_df(con, "participants_by_province", as_of=dt.date(2023, 3, 20)).values.tolist()
+    by_province = query_df(con, "participants_by_province", **SAMPLE_PARAMS).values.tolist()
     assert by_province == [["unknown", "未知", "Unknown", 1]]
-    assert query_df(con, "participants_by_sector", as_of=dt.date(2023, 3, 20)).values.tolist() == [
+    assert query_df(con, "participants_by_sector", **SAMPLE_PARAMS).values.tolist() == [
         ["unknown", "未知", "Unknown", 1]
     ]

@@ -20,6 +20,7 @@ from delegation.errors import DelegationError
 from delegation.ingest.layout import find_layout, records
 from delegation.ingest.read import read_sheets, refuse
 from delegation.ingest.rows import Issue, Row, normalise_record, registered_on
+from delegation.search import participant_search_text, unit_search_text
 
 UNIT_COLUMNS = ("province", "sector", "sector_as_written", "contact_name", "contact_mobile", "contact_email")
 PARTICIPANT_COLUMNS = (
@@ -379,7 +380,10 @@ def _write_units(
     changed: dict[int, dict],
     now: dt.datetime,
 ) -> None:
-    columns = ("unit_id", "name", "name_key", *UNIT_COLUMNS, "registered_on")
+    for unit in units.values():
+        if unit["unit_id"] in new_ids or unit["unit_id"] in changed:
+            unit["search_text"] = unit_search_text(unit["name"], unit.get("contact_name"))
+    columns = ("unit_id", "name", "name_key", *UNIT_COLUMNS, "registered_on", "search_text")
     new = [[u[c] for c in columns] for u in units.values() if u["unit_id"] in new_ids]
     if new:
         con.executemany(
@@ -387,10 +391,10 @@ def _write_units(
             [[*r, now] for r in new],
         )
     if changed:
-        sets = ", ".join(f"{c} = ?" for c in (*UNIT_COLUMNS, "registered_on"))
+        sets = ", ".join(f"{c} = ?" for c in columns[3:])
         con.executemany(
             f"update units set {sets}, updated_at = ? where unit_id = ?",
-            [[*(u[c] for c in (*UNIT_COLUMNS, "registered_on")), now, uid] for uid, u in changed.items()],
+            [[*(u[c] for c in columns[3:]), now, uid] for uid, u in changed.items()],
         )
 
 
@@ -403,7 +407,22 @@ def _arrow(records: list[dict], columns: tuple[str, ...]) -> pa.Table:
 def _write_participants(
     con: duckdb.DuckDBPyConnection, added: dict[int, dict], updated: dict[int, dict], now: dt.datetime
 ) -> None:
-    columns = ("participant_id", *PARTICIPANT_COLUMNS, "source_import_id", "source_sheet", "source_row")
+    columns = (
+        "participant_id",
+        *PARTICIPANT_COLUMNS,
+        "source_import_id",
+        "source_sheet",
+        "source_row",
+        "search_text",
+    )
+    for record in (*added.values(), *updated.values()):
+        record["search_text"] = participant_search_text(
+            record["name"],
+            record["pinyin_name"],
+            record["position"],
+            record["email"],
+            record["passport_number"],
+        )
     if added:
         table = _arrow(list(added.values()), columns)
         con.register("_import_added", table)

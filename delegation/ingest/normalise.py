@@ -10,6 +10,7 @@ from delegation.ingest.fields import choice_spellings
 from delegation.text import clean, match_key
 
 __all__ = [
+    "PRC_PASSPORT_PATTERN",
     "BadValue",
     "parse_choices",
     "parse_date",
@@ -181,7 +182,10 @@ def parse_gender(value: object) -> str | None:
     raise BadValue("not a gender")
 
 
-_PRC_PASSPORT = re.compile(r"^(E[0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|G[0-9]{8}|[DSP]E?[0-9]{7,8})$")
+# Ordinary (E, EA…, G) and diplomatic/service/official (D, S, P, SE, DE, PE) PRC passports.
+# Also used by DuckDB (queries/quality_passport_format.sql), so it stays within RE2 syntax.
+PRC_PASSPORT_PATTERN = r"(E[0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|G[0-9]{8}|[DSP]E?[0-9]{7,8})"
+_PRC_PASSPORT = re.compile(PRC_PASSPORT_PATTERN)
 
 
 def parse_passport(value: object) -> tuple[str | None, bool]:
@@ -189,7 +193,7 @@ def parse_passport(value: object) -> tuple[str | None, bool]:
     text = re.sub(r"[\s\-]", "", clean(value)).upper()
     if not text:
         return None, True
-    return text, bool(_PRC_PASSPORT.match(text))
+    return text, bool(_PRC_PASSPORT.fullmatch(text))
 
 
 def parse_phone(value: object) -> str | None:

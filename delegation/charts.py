@@ -1,0 +1,137 @@
+"""Data frame → Plotly figure, in one house style: colour-blind-safe, CJK-capable, no chart junk."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+
+# Okabe–Ito: distinguishable with every common form of colour blindness.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, Helvetica, Arial, sans-serif"
+URGENCY_COLOURS = {"passed": "#7f7f7f", "week": "#D55E00", "month": "#E69F00", "later": "#009E73"}
+
+
+def _style(fig: go.Figure, title: str, *, large: bool = False, height: int | None = None) -> go.Figure:
+    size = 18 if large else 13
+    fig.update_layout(
+        title={"text": title, "x": 0, "font": {"size": size + 4}},
+        font={"family": FONT, "size": size, "color": "#222"},
+        colorway=PALETTE,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        margin={"l": 10, "r": 20, "t": 50, "b": 10},
+        showlegend=False,
+        height=height,
+        hoverlabel={"font_family": FONT},
+    )
+    fig.update_xaxes(showgrid=True, gridcolor="#eeeeee", zeroline=False, linecolor="#cccccc")
+    fig.update_yaxes(showgrid=False, zeroline=False, linecolor="#cccccc")
+    return fig
+
+
+OTHERS_COLOUR = "#9e9e9e"
+
+
+def bar_chart(
+    df: pd.DataFrame, title: str, value_title: str, *, large: bool = False, rows: int = 11
+) -> go.Figure:
+    """Horizontal bars, largest on top; the frame's order is kept (queries sort it, 'others' last, in grey).
+
+    `rows` sets the height, so charts side by side line up whatever their number of bars.
+    """
+    ordered = df.iloc[::-1]
+    fig = go.Figure(
+        go.Bar(
+            x=ordered["participants"],
+            y=ordered["label"],
+            orientation="h",
+            marker_color=[
+                OTHERS_COLOUR if k in ("others", "unknown") else PALETTE[0] for k in ordered["key"]
+            ],
+            text=ordered["participants"],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title_text=value_title)
+    return _style(fig, title, large=large, height=34 * max(rows, len(df)) + 100)
+
+
+def share_chart(df: pd.DataFrame, title: str, value_title: str, *, large: bool = False) -> go.Figure:
+    """Bars with count and share of participants (choices can overlap, so shares exceed 100% together)."""
+    labels = [f"{n} ({s:.0%})" for n, s in zip(df["participants"], df["share"], strict=True)]
+    fig = go.Figure(
+        go.Bar(
+            x=df["label"],
+            y=df["participants"],
+            marker_color=PALETTE[: len(df)] if len(df) <= len(PALETTE) else PALETTE[0],
+            text=labels,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(title_text=value_title, showgrid=True, gridcolor="#eeeeee")
+    fig.update_xaxes(showgrid=False)
+    return _style(fig, title, large=large, height=340)
+
+
+def signups_chart(
+    actual: pd.DataFrame,
+    projection: pd.DataFrame,
+    deadline: dt.date,
+    labels: dict[str, str],
+    *,
+    large: bool = False,
+) -> go.Figure:
+    """Cumulative units and participants, a dotted projection, and the deadline marked."""
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=actual["day"],
+            y=actual["participants"],
+            name=labels["participants"],
+            mode="lines",
+            line={"color": PALETTE[0], "width": 3, "shape": "hv"},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=actual["day"],
+            y=actual["units"],
+            name=labels["units"],
+            mode="lines",
+            line={"color": PALETTE[1], "width": 3, "shape": "hv"},
+        )
+    )
+    if len(projection):
+        fig.add_trace(
+            go.Scatter(
+                x=projection["day"],
+                y=projection["participants"],
+                name=labels["projection"],
+                mode="lines+markers",
+                line={"color": PALETTE[0], "width": 2, "dash": "dot"},
+            )
+        )
+    fig.add_shape(
+        type="line",
+        x0=deadline,
+        x1=deadline,
+        y0=0,
+        y1=1,
+        xref="x",
+        yref="paper",
+        line={"color": URGENCY_COLOURS["week"], "width": 2, "dash": "dash"},
+    )
+    fig.add_annotation(
+        x=deadline, y=1, xref="x", yref="paper", text=labels["deadline"], showarrow=False, yanchor="bottom"
+    )
+    fig.update_yaxes(title_text=labels["axis"], showgrid=True, gridcolor="#eeeeee", rangemode="tozero")
+    fig.update_xaxes(showgrid=False)
+    _style(fig, labels["title"], large=large, height=360)
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.15})
+    return fig

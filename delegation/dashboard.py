@@ -1,0 +1,314 @@
+"""What the pages show, as small data frames: figures, countdowns, breakdowns, one page of a list.
+
+Every function runs named queries with bound parameters; aggregation happens in DuckDB.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from delegation.config import EventConfig
+from delegation.db import fetch_one, query_df, query_rows
+from delegation.filters import Filters
+from delegation.i18n import text
+from delegation.ingest.normalise import PRC_PASSPORT_PATTERN
+from delegation.privacy import mask_birth_date, mask_email, mask_mobile, mask_passport
+from delegation.search import search_pattern
+from delegation.summary import countdowns
+
+UNIT_SORTS = ("name", "province", "sector", "participants", "invitation_applicants", "registered_on")
+PARTICIPANT_SORTS = ("name", "unit", "province", "registered_on", "passport_expiry", "position")
+PACE_DAYS = 14  # the projection's pace: sign-ups per day over this many days before the as-of day
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """A number that changes whenever registrations change (every write appends to the audit log)."""
+    return int(fetch_one(con, "select coalesce(max(audit_id), 0) from audit_log")[0])
+
+
+@dataclass(frozen=True)
+class Headline:
+    units: int
+    participants: int
+    invitation_applicants: int
+    passport_invalid: int
+
+
+def headline(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filters) -> Headline:
+    """The overview's headline figures for the filters."""
+    units, participants, applicants, invalid = query_rows(
+        con, "headline_figures", passport_valid_through=config.passport_valid_through, **filters.params()
+    )[0]
+    return Headline(int(units), int(participants), int(applicants), int(invalid))
+
+
+def urgency(days_left: int) -> str:
+    """passed / week (≤ 7 days) / month (≤ 30 days) / later."""
+    if days_left < 0:
+        return "passed"
+    if days_left <= 7:
+        return "week"
+    if days_left <= 30:
+        return "month"
+    return "later"
+
+
+def next_milestone(config: EventConfig, as_of: dt.date, lang: str) -> tuple[str, int] | None:
+    """The next milestone on or after `as_of`: its label and days left; None when all have passed."""
+    upcoming = [c for c in countdown_cards(config, as_of, lang) if c["days_left"] >= 0]
+    return (upcoming[0]["label"], upcoming[0]["days_left"]) if upcoming else None
+
+
+def countdown_cards(config: EventConfig, as_of: dt.date, lang: str) -> list[dict]:
+    """One card per milestone: label, date, days left and urgency."""
+    labels = {m.key: m.label(lang) for m in config.milestones()}
+    return [
+        {**d, "label": labels[d["key"]], "urgency": urgency(d["days_left"])}
+        for d in countdowns(config, as_of)
+    ]
+
+
+def breakdown(
+    con: duckdb.DuckDBPyConnection, kind: str, filters: Filters, lang: str, top: int = 10
+) -> pd.DataFrame:
+    """Participants by province, sector, theme or city: columns key, label, participants (and share)."""
+    name = f"participants_by_{kind}"
+    df = query_df(con, name, top=top, **filters.params())
+    out = pd.DataFrame(
+        {
+            "key": df.iloc[:, 0],
+            "label": df["name_zh"] if lang == "zh" else df["name_en"],
+            "participants": df["participants"].astype(int),
+        }
+    )
+    if "share" in df:
+        out["share"] = df["share"].astype(float)
+    return out
+
+
+@dataclass(frozen=True)
+class Signups:
+    actual: pd.DataFrame  # day, units, participants (cumulative)
+    projection: pd.DataFrame  # day, participants (cumulative, at the recent pace), empty when not needed
+    pace_per_day: float
+
+
+def signups(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filters) -> Signups:
+    """Cumulative sign-ups, and a straight-line projection at the last two weeks' pace up to the deadline."""
+    df = query_df(con, "signups_by_day", **filters.params())
+    actual = pd.DataFrame(
+        {"day": df["day"], "units": df["units_cumulative"], "participants": df["participants_cumulative"]}
+    )
+    deadline = config.registration_deadline
+    if df.empty or filters.as_of >= deadline:
+        return Signups(actual, pd.DataFrame({"day": [], "participants": []}), 0.0)
+    since = filters.as_of - dt.timedelta(days=PACE_DAYS)
+    recent = int(df.loc[pd.to_datetime(df["day"]).dt.date > since, "participants_new"].sum())
+    pace = recent / PACE_DAYS
+    total = int(df["participants_cumulative"].iloc[-1])
+    days = (deadline - filters.as_of).days
+    projection = pd.DataFrame(
+        {
+            "day": [filters.as_of, deadline],
+            "participants": [total, round(total + pace * days)],
+        }
+    )
+    return Signups(actual, projection, pace)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list, the number of rows in the whole list, and how many pages that makes."""
+
+    rows: pd.DataFrame
+    total: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def unit_options(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
+    """Unit ids and names for the sidebar's unit filter."""
+    return {int(r[0]): r[1] for r in query_rows(con, "unit_options")}
+
+
+def units_page(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    lang: str,
+    *,
+    search: str = "",
+    sort: str = "name",
+    descending: bool = False,
+    page: int = 1,
+    page_size: int = 50,
+) -> Page:
+    """One page of the units list with labels in `lang`."""
+    df = query_df(
+        con,
+        "units_page",
+        search=search_pattern(search),
+        sort=sort if sort in UNIT_SORTS else "name",
+        descending=descending,
+        limit=page_size,
+        offset=(max(page, 1) - 1) * page_size,
+        **filters.params(),
+    )
+    total = int(df["total_rows"].iloc[0]) if len(df) else 0
+    rows = pd.DataFrame(
+        {
+            "unit_id": df["unit_id"],
+            "name": df["name"],
+            "province": df["province_zh" if lang == "zh" else "province_en"],
+            "sector": df["sector_zh" if lang == "zh" else "sector_en"],
+            "participants": df["participants"],
+            "invitation_applicants": df["invitation_applicants"],
+            "registered_on": df["registered_on"],
+            "contact_name": df["contact_name"],
+            "status": [text(f"status.{s}", lang) for s in df["status"]],
+        }
+    )
+    return Page(rows, total, page_size)
+
+
+def participants_page(
+    con: duckdb.DuckDBPyConnection,
+    config: EventConfig,
+    filters: Filters,
+    lang: str,
+    *,
+    search: str = "",
+    sort: str = "name",
+    descending: bool = False,
+    page: int = 1,
+    page_size: int = 50,
+    show_full: bool = False,
+) -> Page:
+    """One page of the participants list; passport, mobile, e-mail and birth date masked unless show_full."""
+    df = query_df(
+        con,
+        "participants_page",
+        search=search_pattern(search),
+        sort=sort if sort in PARTICIPANT_SORTS else "name",
+        descending=descending,
+        limit=page_size,
+        offset=(max(page, 1) - 1) * page_size,
+        **filters.params(),
+    )
+    total = int(df["total_rows"].iloc[0]) if len(df) else 0
+    themes = {t.key: t.label(lang) for t in config.themes}
+    cities = {c.key: c.label(lang) for c in config.cities}
+    yes, no = text("value.yes", lang), text("value.no", lang)
+
+    def keep(value: object) -> object:
+        return value
+
+    passport = keep if show_full else mask_passport
+    mobile = keep if show_full else mask_mobile
+    email = keep if show_full else mask_email
+    birth = keep if show_full else mask_birth_date
+    rows = pd.DataFrame(
+        {
+            "participant_id": df["participant_id"],
+            "unit_name": df["unit_name"],
+            "name": df["name"],
+            "pinyin_name": df["pinyin_name"],
+            "gender": [text(f"gender.{g}", lang) if g in ("M", "F") else None for g in df["gender"]],
+            "position": df["position"],
+            "mobile": [mobile(v) for v in df["mobile"]],
+            "email": [email(v) for v in df["email"]],
+            "date_of_birth": [birth(v) for v in df["date_of_birth"]],
+            "passport_number": [passport(v) for v in df["passport_number"]],
+            "passport_expiry": df["passport_expiry"],
+            "applies_via_chamber": [yes if v else no for v in df["applies_via_chamber"]],
+            "holds_us_visa": [yes if v else no for v in df["holds_us_visa"]],
+            "themes": ["、".join(themes.get(k, k) for k in v) for v in df["themes"]],
+            "cities": ["、".join(cities.get(k, k) for k in v) for v in df["cities"]],
+            "registered_on": df["registered_on"],
+            "status": [text(f"status.{s}", lang) for s in df["registration_status"]],
+        }
+    )
+    return Page(rows, total, page_size)
+
+
+def unit_detail(
+    con: duckdb.DuckDBPyConnection, unit_id: int, lang: str, show_full: bool = False
+) -> pd.DataFrame:
+    """One unit's own details as rows of (field, value) in `lang`; the contact masked unless show_full."""
+    df = query_df(
+        con,
+        "units_page",
+        search="%%",
+        sort="name",
+        descending=False,
+        limit=1,
+        offset=0,
+        **Filters(as_of=dt.date.max).for_unit(unit_id).params(),
+    )
+    if df.empty:
+        return pd.DataFrame({"field": [], "value": []})
+    row = df.iloc[0]
+    fields = {
+        "name": row["name"],
+        "province": row["province_zh" if lang == "zh" else "province_en"],
+        "sector": row["sector_zh" if lang == "zh" else "sector_en"],
+        "contact_name": row["contact_name"],
+        "contact_mobile": row["contact_mobile"] if show_full else mask_mobile(row["contact_mobile"]),
+        "contact_email": row["contact_email"] if show_full else mask_email(row["contact_email"]),
+        "participants": str(row["participants"]),
+        "status": text(f"status.{row['status']}", lang),
+    }
+    return pd.DataFrame(
+        {"field": [text(f"column.{k}", lang) for k in fields], "value": list(fields.values())}
+    )
+
+
+QUALITY_LISTS = (
+    "skipped_rows",
+    "unknown_sectors",
+    "duplicate_passports",
+    "passport_format",
+    "passport_expiring",
+)
+
+
+def quality(
+    con: duckdb.DuckDBPyConnection,
+    config: EventConfig,
+    filters: Filters,
+    lang: str,
+    *,
+    show_full: bool = False,
+) -> dict[str, pd.DataFrame]:
+    """Every data-quality list by name, ready to show: messages in `lang`, passports masked unless show_full."""
+    params = filters.params()
+    skipped = query_df(con, "quality_skipped_rows")
+    lists = {
+        "skipped_rows": pd.DataFrame(
+            {
+                "imported_at": skipped["imported_at"],
+                "file_name": skipped["file_name"],
+                "sheet": skipped["sheet"],
+                "row_number": skipped["row_number"],
+                "reason": skipped["message_zh" if lang == "zh" else "message_en"],
+            }
+        ),
+        "unknown_sectors": query_df(con, "quality_unknown_sectors").drop(columns="unit_id"),
+        "duplicate_passports": query_df(con, "quality_duplicate_passports", **params),
+        "passport_format": query_df(
+            con, "quality_passport_format", passport_pattern=PRC_PASSPORT_PATTERN, **params
+        ).drop(columns="participant_id"),
+        "passport_expiring": query_df(
+            con, "quality_passport_expiring", passport_valid_through=config.passport_valid_through, **params
+        ).drop(columns="participant_id"),
+    }
+    if not show_full:
+        for name in ("duplicate_passports", "passport_format"):
+            lists[name]["passport_number"] = [mask_passport(v) for v in lists[name]["passport_number"]]
+    return lists

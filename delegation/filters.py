@@ -1,0 +1,82 @@
+"""The sidebar's filters as one value: bound to every query, written to and read from the URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+STATUSES = ("registered", "confirmed", "withdrawn")
+_LISTS = ("provinces", "sectors", "themes", "cities", "unit_ids", "statuses")
+# URL parameter names: short and readable, e.g. ?province=Jiangsu&theme=green_development&as_of=2023-03-20
+_URL = {
+    "provinces": "province",
+    "sectors": "sector",
+    "themes": "theme",
+    "cities": "city",
+    "unit_ids": "unit",
+    "statuses": "status",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What to count: registrations up to `as_of` that match every non-empty list."""
+
+    as_of: dt.date
+    provinces: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
+    unit_ids: tuple[int, ...] = ()
+    statuses: tuple[str, ...] = ()
+
+    def params(self) -> dict[str, object]:
+        """The bound parameters every filtered query takes."""
+        return {
+            "as_of": self.as_of,
+            "provinces": list(self.provinces),
+            "sectors": list(self.sectors),
+            "themes": list(self.themes),
+            "cities": list(self.cities),
+            "unit_ids": [int(u) for u in self.unit_ids],
+            "statuses": list(self.statuses),
+        }
+
+    def for_unit(self, unit_id: int) -> Filters:
+        """Everyone of one unit registered by the as-of day, withdrawn included."""
+        return Filters(as_of=self.as_of, unit_ids=(unit_id,), statuses=STATUSES)
+
+    def to_url(self) -> dict[str, list[str]]:
+        """Query-string parameters that reopen the same view."""
+        out: dict[str, list[str]] = {"as_of": [self.as_of.isoformat()]}
+        for name in _LISTS:
+            values = getattr(self, name)
+            if values:
+                out[_URL[name]] = [str(v) for v in values]
+        return out
+
+    @classmethod
+    def from_url(cls, query: dict[str, list[str]], default_as_of: dt.date) -> Filters:
+        """Filters from query-string parameters; unreadable values are ignored."""
+        as_of = default_as_of
+        if query.get("as_of"):
+            try:
+                as_of = dt.date.fromisoformat(query["as_of"][-1])
+            except ValueError:
+                pass
+        values: dict[str, tuple] = {}
+        for name in _LISTS:
+            raw = [v for v in query.get(_URL[name], []) if v]
+            if name == "unit_ids":
+                values[name] = tuple(int(v) for v in raw if v.isdigit())
+            elif name == "statuses":
+                values[name] = tuple(v for v in raw if v in STATUSES)
+            else:
+                values[name] = tuple(raw)
+        return cls(as_of=as_of, **values)
+
+    def slug(self) -> str:
+        """A short description for file names: 'Jiangsu_green-development_2023-03-20'."""
+        parts = [*self.provinces, *self.sectors, *self.themes, *self.cities]
+        parts = [p.replace("_", "-").replace(" ", "-") for p in parts[:4]]
+        return "_".join([*parts, self.as_of.isoformat()])

@@ -1,0 +1,23 @@
+"""Data quality — what the importer reported and what the registrations still get wrong."""
+
+import streamlit as st
+
+from delegation import dashboard, ui
+
+config = ui.event_config()
+filters = ui.current_filters()
+
+st.title(ui.t("page.data_quality"))
+show_full = st.toggle(ui.t("registrations.show_full"), key="data_quality.show_full")
+lists = ui.query(dashboard.quality, config, filters, ui.language(), show_full=show_full)
+
+for name in dashboard.QUALITY_LISTS:
+    rows = lists[name]
+    st.subheader(f"{ui.t(f'quality.{name}')} · {len(rows)}")
+    st.caption(ui.t(f"quality.{name}.help"))
+    if len(rows):
+        st.dataframe(
+            rows, hide_index=True, column_config=ui.column_labels(rows.columns), key=f"data_quality.{name}"
+        )
+    else:
+        st.success(ui.t("quality.none"))

@@ -1,0 +1,101 @@
+"""Registrations — units and participants as searchable, sortable, paged tables; a unit's people."""
+
+import streamlit as st
+
+from delegation import dashboard, ui
+
+config = ui.event_config()
+lang = ui.language()
+filters = ui.current_filters()
+
+st.title(ui.t("page.registrations"))
+search = st.text_input(
+    ui.t("registrations.search"), key="registrations.search", placeholder=ui.t("registrations.search_hint")
+)
+show_full = st.toggle(ui.t("registrations.show_full"), key="registrations.show_full")
+units_tab, people_tab = st.tabs([ui.t("registrations.units"), ui.t("registrations.participants")])
+
+
+def list_controls(prefix: str, sorts: tuple[str, ...]) -> tuple[str, bool, int, int]:
+    """Sort, direction, page size and page number widgets for one table."""
+    a, b, c, d = st.columns([2, 1, 1, 1])
+    sort = a.selectbox(
+        ui.t("registrations.sort"), sorts, format_func=lambda s: ui.t(f"sort.{s}"), key=f"{prefix}.sort"
+    )
+    descending = b.toggle(ui.t("registrations.descending"), key=f"{prefix}.descending")
+    size = c.selectbox(ui.t("registrations.page_size"), (50, 100, 500), key=f"{prefix}.page_size")
+    page = d.number_input(ui.t("registrations.page"), min_value=1, step=1, key=f"{prefix}.page")
+    return sort, descending, int(size), int(page)
+
+
+with units_tab:
+    sort, descending, size, page = list_controls("registrations.units", dashboard.UNIT_SORTS)
+    units = ui.query(
+        dashboard.units_page,
+        filters,
+        lang,
+        search=search,
+        sort=sort,
+        descending=descending,
+        page=page,
+        page_size=size,
+    )
+    st.caption(ui.t("registrations.count_units").format(count=units.total, page=page, pages=units.pages))
+    st.container(key="registrations.units.exports")  # the exports issue puts its buttons here
+    chosen = st.dataframe(
+        units.rows,
+        hide_index=True,
+        column_config=ui.column_labels(units.rows.columns, hidden=("unit_id",)),
+        on_select="rerun",
+        selection_mode="single-row",
+        key="registrations.units.table",
+    )
+    selected = chosen.selection.rows if chosen else []
+    if selected:
+        unit_id = int(units.rows.iloc[selected[0]]["unit_id"])
+        detail = ui.query(dashboard.unit_detail, unit_id, lang, show_full)
+        if len(detail):
+            st.subheader(ui.t("registrations.unit_detail"))
+            st.dataframe(
+                detail,
+                hide_index=True,
+                column_config=ui.column_labels(detail.columns),
+                key="registrations.unit.detail",
+            )
+            members = ui.query(
+                dashboard.participants_page,
+                config,
+                filters.for_unit(unit_id),
+                lang,
+                page_size=1000,
+                show_full=show_full,
+            )
+            st.dataframe(
+                members.rows,
+                hide_index=True,
+                column_config=ui.column_labels(members.rows.columns, hidden=("participant_id",)),
+                key="registrations.unit.members",
+            )
+
+with people_tab:
+    sort, descending, size, page = list_controls("registrations.people", dashboard.PARTICIPANT_SORTS)
+    people = ui.query(
+        dashboard.participants_page,
+        config,
+        filters,
+        lang,
+        search=search,
+        sort=sort,
+        descending=descending,
+        page=page,
+        page_size=size,
+        show_full=show_full,
+    )
+    st.caption(ui.t("registrations.count_people").format(count=people.total, page=page, pages=people.pages))
+    st.container(key="registrations.people.exports")  # the exports issue puts its buttons here
+    st.dataframe(
+        people.rows,
+        hide_index=True,
+        column_config=ui.column_labels(people.rows.columns, hidden=("participant_id",)),
+        key="registrations.people.table",
+    )

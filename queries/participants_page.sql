@@ -1,0 +1,48 @@
+-- One page of the participants list: people passing the filters, found by the search text (their
+-- name in Chinese, pinyin or initials, pinyin name, position, e-mail, passport number, or their unit's name).
+-- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
+--         (see filtered_participants in delegation/migrations/0002_dashboards.sql); empty lists mean all.
+--         $search (text) — a LIKE pattern from delegation.search.search_pattern ('%%' for all);
+--         $sort (text), $descending (boolean) — the sort column and direction; $limit, $offset (integer) — one page.
+--         $sort is one of: name, unit, province, registered_on, passport_expiry, position.
+-- columns: participant_id, unit_id, unit_name, name, pinyin_name, gender, position, mobile, email, date_of_birth, passport_number, passport_expiry, applies_via_chamber, holds_us_visa, us_visa_expiry, themes, cities, wants_arrangements, registered_on, registration_status, total_rows
+with listed as (
+    select
+        participant_id,
+        unit_id,
+        unit_name,
+        name,
+        pinyin_name,
+        gender,
+        position,
+        mobile,
+        email,
+        date_of_birth,
+        passport_number,
+        passport_expiry,
+        applies_via_chamber,
+        holds_us_visa,
+        us_visa_expiry,
+        themes,
+        cities,
+        wants_arrangements,
+        registered_on,
+        registration_status,
+        case $sort
+            when 'unit' then unit_name
+            when 'province' then coalesce(province, '')
+            when 'registered_on' then strftime(registered_on, '%Y-%m-%d')
+            when 'passport_expiry' then coalesce(strftime(passport_expiry, '%Y-%m-%d'), '')
+            when 'position' then coalesce(position, '')
+            else name
+        end as sort_key
+    from filtered_participants($as_of, $provinces::varchar[], $sectors::varchar[], $themes::varchar[], $cities::varchar[], $unit_ids::integer[], $statuses::varchar[])
+    where search_text like $search or unit_search_text like $search
+)
+select * exclude (sort_key), (count(*) over ())::integer as total_rows
+from listed
+order by
+    case when $descending then null else sort_key end asc nulls last,
+    case when $descending then sort_key end desc nulls last,
+    name, participant_id
+limit $limit offset $offset

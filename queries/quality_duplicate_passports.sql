@@ -1,0 +1,17 @@
+-- Data quality: passport numbers registered under more than one unit (a typo, or one person twice).
+-- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
+--         (see filtered_participants in delegation/migrations/0002_dashboards.sql); empty lists mean all.
+-- columns: passport_number, units, unit_names, participant_names
+with counted as (
+    select * from filtered_participants($as_of, $provinces::varchar[], $sectors::varchar[], $themes::varchar[], $cities::varchar[], $unit_ids::integer[], $statuses::varchar[])
+    where passport_number is not null
+)
+select
+    passport_number,
+    count(distinct unit_id)::integer as units,
+    string_agg(distinct unit_name, ' / ' order by unit_name) as unit_names,
+    string_agg(distinct name, ' / ' order by name) as participant_names
+from counted
+group by passport_number
+having count(distinct unit_id) > 1
+order by passport_number

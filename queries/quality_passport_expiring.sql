@@ -1,0 +1,17 @@
+-- Data quality: applicants through the chamber whose passport expires before the required date,
+-- or whose expiry is unknown, with how many days short they are (null when unknown).
+-- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
+--         (see filtered_participants in delegation/migrations/0002_dashboards.sql); empty lists mean all.
+--         $passport_valid_through (date) — passports must be valid through this day.
+-- columns: participant_id, unit_name, name, passport_expiry, days_short
+select
+    participant_id,
+    unit_name,
+    name,
+    passport_expiry,
+    date_diff('day', passport_expiry, $passport_valid_through)::integer as days_short
+from filtered_participants($as_of, $provinces::varchar[], $sectors::varchar[], $themes::varchar[], $cities::varchar[], $unit_ids::integer[], $statuses::varchar[])
+where applies_via_chamber
+  and registration_status <> 'withdrawn'
+  and (passport_expiry is null or passport_expiry < $passport_valid_through)
+order by passport_expiry nulls first, unit_name, name
