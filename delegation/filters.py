@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 
@@ -60,10 +61,8 @@ class Filters:
         """Filters from query-string parameters; unreadable values are ignored."""
         as_of = default_as_of
         if query.get("as_of"):
-            try:
+            with contextlib.suppress(ValueError):
                 as_of = dt.date.fromisoformat(query["as_of"][-1])
-            except ValueError:
-                pass
         values: dict[str, tuple] = {}
         for name in _LISTS:
             raw = [v for v in query.get(_URL[name], []) if v]

@@ -7,8 +7,8 @@ import datetime as dt
 
 def mask_passport(number: str | None) -> str | None:
     """'E12345678' → 'E*****678': the first character and the last three kept."""
-    if not number:
-        return number
+    if not isinstance(number, str) or not number:
+        return None  # pandas hands over a missing text as NaN
     if len(number) <= 4:
         return "*" * len(number)
     return number[0] + "*" * (len(number) - 4) + number[-3:]
@@ -16,8 +16,8 @@ def mask_passport(number: str | None) -> str | None:
 
 def mask_mobile(number: str | None) -> str | None:
     """'13812347532' → '138****7532': the first three and last four characters kept."""
-    if not number:
-        return number
+    if not isinstance(number, str) or not number:
+        return None
     if len(number) <= 7:
         return "*" * len(number)
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
@@ -25,12 +25,13 @@ def mask_mobile(number: str | None) -> str | None:
 
 def mask_birth_date(day: dt.date | None) -> str | None:
     """A date of birth as its year only."""
-    return None if day is None or day != day else str(day.year)  # day != day: pandas NaT
+    # pandas hands over a missing date as NaT, which is a date that is not equal to itself.
+    return str(day.year) if isinstance(day, dt.date) and day == day else None
 
 
 def mask_email(address: str | None) -> str | None:
     """'zhang.wei@example.com' → 'z***@example.com'."""
-    if not address or "@" not in address:
-        return address
+    if not isinstance(address, str) or "@" not in address:
+        return address if isinstance(address, str) else None
     local, domain = address.split("@", 1)
     return f"{local[:1]}***@{domain}"

@@ -19,8 +19,9 @@ units_tab, people_tab = st.tabs([ui.t("registrations.units"), ui.t("registration
 def list_controls(prefix: str, sorts: tuple[str, ...]) -> tuple[str, bool, int, int]:
     """Sort, direction, page size and page number widgets for one table."""
     a, b, c, d = st.columns([2, 1, 1, 1])
+    labels = {s: ui.t(f"sort.{s}") for s in sorts}  # captured now: AppTest formats values outside the run
     sort = a.selectbox(
-        ui.t("registrations.sort"), sorts, format_func=lambda s: ui.t(f"sort.{s}"), key=f"{prefix}.sort"
+        ui.t("registrations.sort"), sorts, format_func=labels.__getitem__, key=f"{prefix}.sort"
     )
     descending = b.toggle(ui.t("registrations.descending"), key=f"{prefix}.descending")
     size = c.selectbox(ui.t("registrations.page_size"), (50, 100, 500), key=f"{prefix}.page_size")
