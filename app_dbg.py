@@ -1,4 +1,5 @@
 import streamlit as st
+
 from delegation import ui
 
 ui.sidebar()
