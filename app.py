@@ -14,7 +14,11 @@ except DelegationError as exc:
     st.error(f"{exc.zh}\n\n{exc.en}")
     st.stop()
 
-ui.sidebar()
+try:
+    ui.sidebar()
+except DelegationError as exc:  # e.g. the database is held by another program
+    st.error(exc.message(ui.language()))
+    st.stop()
 ui.apply_presentation_style()
 pages = [
     st.Page(
@@ -38,6 +42,12 @@ if not ui.presenting():  # a shared screen shows aggregates only
             title=ui.t("page.data_quality"),
             icon=":material/fact_check:",
             url_path="data-quality",
+        ),
+        st.Page(
+            "pages/import_forms.py",
+            title=ui.t("page.import"),
+            icon=":material/upload_file:",
+            url_path="import",
         ),
     ]
 st.navigation(pages).run()

@@ -13,6 +13,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "page.overview": ("总览", "Overview"),
     "page.registrations": ("报名名单", "Registrations"),
     "page.data_quality": ("数据质量", "Data quality"),
+    "page.import": ("导入报名表", "Import forms"),
+    "import.help": (
+        "上传单位发来的报名信息采集表（.xlsx、.xls 或 .csv）。每个文件单独导入，要么全部成功，要么不作任何更改；重复上传同一文件不会重复计数。",
+        "Upload the forms units send (.xlsx, .xls or .csv). Each file is imported whole or not at all; the same file twice is counted once.",
+    ),
+    "import.files": ("报名表文件", "Form files"),
+    "import.dry_run": ("试运行（不保存）", "Dry run (save nothing)"),
+    "import.strict": ("严格模式（有错误行则整份拒绝）", "Strict (refuse a file with any bad row)"),
+    "import.force": ("重新导入相同文件", "Import the same file again"),
+    "import.start": ("导入", "Import"),
+    "column.severity": ("类型", "Type"),
     # sidebar
     "sidebar.present": ("演示模式（投屏）", "Presentation mode"),
     "sidebar.as_of": ("统计截至", "As of"),

@@ -17,7 +17,7 @@ from delegation.i18n import TEXT
 from delegation.summary import summary
 from tests.fixtures import load_fixture
 
-PAGES = ["pages/overview.py", "pages/registrations.py", "pages/data_quality.py"]
+PAGES = ["pages/overview.py", "pages/registrations.py", "pages/data_quality.py", "pages/import_forms.py"]
 AS_OF = dt.date(2023, 3, 20)
 
 
@@ -139,7 +139,10 @@ def test_every_page_on_an_empty_database(monkeypatch, tmp_path, page, lang):
 def test_every_page_on_a_demo_database(monkeypatch, demo_db, page, lang):
     at = app(monkeypatch, demo_db, lang=lang, page=page, filters__as_of=dt.date(2023, 3, 31))
     assert not at.exception
-    assert at.dataframe or at.get("plotly_chart")
+    if page.endswith("import_forms.py"):
+        assert at.get("file_uploader")[0].accept_multiple_files
+    else:
+        assert at.dataframe or at.get("plotly_chart")
 
 
 def test_overview_on_empty_database_says_so(monkeypatch, tmp_path):
@@ -275,3 +278,34 @@ def test_user_text_is_shown_as_plain_text(monkeypatch, config, tmp_path):
     assert not at.exception
     assert frame(at, "invitation_applicants")["name"].tolist() == [hostile]
     assert all(hostile not in m.value for m in at.markdown)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_import_page_imports_and_the_overview_follows(monkeypatch, tmp_path):
+    """An import in one session shows in another session's overview at its next refresh."""
+    from tests.fixtures import fixture_form
+
+    db = tmp_path / "live.duckdb"
+    viewer = app(monkeypatch, db, filters__as_of=AS_OF)
+    assert metrics(viewer)["Participants"] == "0"
+    staff = app(monkeypatch, db, page="pages/import_forms.py")
+    staff.get("file_uploader")[0].set_value(("fixture.xlsx", fixture_form(tmp_path).read_bytes(), XLSX))
+    staff.run()
+    staff.button(key="import.start").click().run()
+    assert not staff.exception
+    assert staff.success[0].value.startswith("fixture.xlsx: 12 rows read, 12 added")
+    viewer.run()  # what the overview's fragment timer does every refresh_seconds
+    assert metrics(viewer)["Participants"] == "11"  # 丙四 registered after the 20th; nobody withdrew here
+
+
+def test_import_page_refuses_a_bad_file_in_one_sentence(monkeypatch, tmp_path):
+    staff = app(monkeypatch, tmp_path / "x.duckdb", page="pages/import_forms.py", lang="zh")
+    staff.get("file_uploader")[0].set_value(("broken.xlsx", b"not a workbook at all", XLSX))
+    staff.run()
+    staff.button(key="import.start").click().run()
+    assert not staff.exception
+    errors = [e.value for e in staff.error]
+    assert errors == ["broken.xlsx：没有找到可识别的表头行（至少需要“姓名/Name”及另一个字段）。"]
+    assert not staff.success

@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 
 from delegation.config import EventConfig
@@ -151,6 +153,29 @@ def import_file(
     if dry_run:
         report.import_id = None
     return report
+
+
+def import_upload(
+    con: duckdb.DuckDBPyConnection, config: EventConfig, file_name: str, data: bytes, **options: object
+) -> ImportReport:
+    """Import a file received as bytes (an upload in the app), under its original name."""
+    safe_name = Path(file_name).name or "upload"
+    with tempfile.TemporaryDirectory(prefix="delegation-upload-") as folder:
+        path = Path(folder) / safe_name
+        path.write_bytes(data)
+        return import_file(con, config, path, file_name=safe_name, **options)
+
+
+def issues_frame(report: ImportReport, lang: str) -> pd.DataFrame:
+    """The report's skipped rows and warnings as a table in `lang`."""
+    return pd.DataFrame(
+        {
+            "sheet": [i.sheet for i in report.issues],
+            "row_number": [i.row_number for i in report.issues],
+            "severity": [i.severity for i in report.issues],
+            "reason": [i.zh if lang == "zh" else i.en for i in report.issues],
+        }
+    )
 
 
 def _parse(path: Path, name: str, config: EventConfig) -> tuple[list[Row], list[Issue], int]:

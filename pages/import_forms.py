@@ -1,0 +1,41 @@
+"""Import — upload registration forms; each file is imported in one transaction and reported."""
+
+import streamlit as st
+
+from delegation import ui
+from delegation.errors import DelegationError
+from delegation.ingest import import_upload, issues_frame
+
+config = ui.event_config()
+lang = ui.language()
+
+st.title(ui.t("page.import"))
+st.caption(ui.t("import.help"))
+files = st.file_uploader(
+    ui.t("import.files"), type=["xlsx", "xls", "csv"], accept_multiple_files=True, key="import.files"
+)
+left, middle, right = st.columns(3)
+dry_run = left.toggle(ui.t("import.dry_run"), key="import.dry_run")
+strict = middle.toggle(ui.t("import.strict"), key="import.strict")
+force = right.toggle(ui.t("import.force"), key="import.force")
+
+if st.button(ui.t("import.start"), type="primary", disabled=not files, key="import.start"):
+    for upload in files:
+        try:
+            report = import_upload(
+                ui.cursor(),
+                config,
+                upload.name,
+                upload.getvalue(),
+                dry_run=dry_run,
+                strict=strict,
+                force=force,
+                actor="app",
+            )
+        except DelegationError as exc:
+            st.error(exc.message(lang))
+            continue
+        (st.info if report.already_imported_at or report.dry_run else st.success)(report.summary(lang))
+        if report.issues:
+            table = issues_frame(report, lang)
+            st.dataframe(table, hide_index=True, column_config=ui.column_labels(table.columns))

@@ -1,0 +1,65 @@
+"""Chart builders: traces, axes, categories and the house style."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from delegation import charts
+
+
+def test_bar_chart_largest_on_top_others_grey():
+    df = pd.DataFrame(
+        {"key": ["Jiangsu", "Shanxi", "others"], "label": ["江苏", "山西", "其他"], "participants": [5, 3, 2]}
+    )
+    fig = charts.bar_chart(df, "按省份", "人数")
+    bar = fig.data[0]
+    assert bar.orientation == "h"
+    assert list(bar.y) == ["其他", "山西", "江苏"]  # plotly draws the first category at the bottom
+    assert list(bar.x) == [2, 3, 5]
+    assert list(bar.marker.color) == [charts.OTHERS_COLOUR, charts.PALETTE[0], charts.PALETTE[0]]
+    assert fig.layout.title.text == "按省份"
+    assert fig.layout.xaxis.title.text == "人数"
+    assert "Noto Sans CJK SC" in fig.layout.font.family
+
+
+def test_share_chart_labels_count_and_percent():
+    df = pd.DataFrame(
+        {"key": ["a", "b"], "label": ["绿色发展", "电子商务"], "participants": [6, 3], "share": [0.6, 0.3]}
+    )
+    fig = charts.share_chart(df, "主题", "人数")
+    assert list(fig.data[0].x) == ["绿色发展", "电子商务"]
+    assert list(fig.data[0].text) == ["6 (60%)", "3 (30%)"]
+    assert fig.layout.yaxis.title.text == "人数"
+
+
+def test_signups_chart_projection_and_deadline():
+    actual = pd.DataFrame(
+        {"day": [dt.date(2023, 3, 1), dt.date(2023, 3, 2)], "units": [1, 2], "participants": [2, 5]}
+    )
+    projection = pd.DataFrame({"day": [dt.date(2023, 3, 2), dt.date(2023, 3, 31)], "participants": [5, 40]})
+    labels = {
+        "title": "T",
+        "participants": "P",
+        "units": "U",
+        "projection": "Proj",
+        "deadline": "D",
+        "axis": "A",
+    }
+    fig = charts.signups_chart(actual, projection, dt.date(2023, 3, 31), labels)
+    assert [t.name for t in fig.data] == ["P", "U", "Proj"]
+    assert fig.data[2].line.dash == "dot"
+    assert fig.layout.shapes[0].x0 == dt.date(2023, 3, 31)
+    assert fig.layout.annotations[0].text == "D"
+    assert fig.layout.showlegend is True
+    without = charts.signups_chart(actual, projection.iloc[0:0], dt.date(2023, 3, 31), labels)
+    assert [t.name for t in without.data] == ["P", "U"]
+
+
+def test_large_type_for_presentation():
+    df = pd.DataFrame({"key": ["a"], "label": ["A"], "participants": [1]})
+    assert (
+        charts.bar_chart(df, "t", "v", large=True).layout.font.size
+        > charts.bar_chart(df, "t", "v").layout.font.size
+    )

@@ -1,0 +1,153 @@
+"""The page-facing functions on the hand-counted fixture: exact rows, sorting, paging, masking."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from delegation import dashboard
+from delegation.filters import Filters
+from tests.fixtures import load_fixture
+
+AS_OF = dt.date(2023, 3, 20)
+
+
+@pytest.fixture
+def loaded(con, config, tmp_path):
+    load_fixture(con, config, tmp_path)
+    return con
+
+
+def test_headline_with_filters(loaded, config):
+    assert dashboard.headline(loaded, config, Filters(AS_OF)) == dashboard.Headline(3, 10, 7, 2)
+    jiangsu_green = Filters(AS_OF, provinces=("Jiangsu",), themes=("green_development",))
+    assert dashboard.headline(loaded, config, jiangsu_green) == dashboard.Headline(1, 3, 3, 1)
+    several = Filters(AS_OF, themes=("agricultural_trade", "two_way_investment"))
+    assert (
+        dashboard.headline(loaded, config, several).participants == 3
+    )  # any of the themes: 甲四, 乙二, 丙三
+    withdrawn = Filters(AS_OF, statuses=("withdrawn",))
+    assert dashboard.headline(loaded, config, withdrawn).participants == 0  # out of every count
+
+
+def test_countdowns_and_urgency(config):
+    cards = dashboard.countdown_cards(config, dt.date(2023, 3, 28), "en")
+    assert [(c["key"], c["days_left"], c["urgency"]) for c in cards] == [
+        ("registration", 3, "week"),
+        ("invitation_batch", 10, "month"),
+        ("departure", 54, "later"),
+        ("forum", 55, "later"),
+        ("return", 62, "later"),
+    ]
+    assert cards[0]["label"] == "Registration deadline"
+    assert (
+        dashboard.urgency(-1) == "passed"
+        and dashboard.urgency(0) == "week"
+        and dashboard.urgency(30) == "month"
+    )
+    assert dashboard.next_milestone(config, dt.date(2023, 4, 1), "zh") == ("邀请函批量申请", 6)
+    assert dashboard.next_milestone(config, dt.date(2023, 6, 1), "en") is None
+
+
+def test_province_breakdown_folds_the_rest(loaded):
+    df = dashboard.breakdown(loaded, "province", Filters(AS_OF), "zh", top=1)
+    assert df[["key", "label", "participants"]].values.tolist() == [
+        ["Jiangsu", "江苏省", 4],
+        ["others", "其他省份", 6],
+    ]
+    df = dashboard.breakdown(loaded, "province", Filters(AS_OF), "en", top=10)
+    assert df["label"].tolist() == ["Jiangsu", "Shaanxi", "Shanxi"]
+
+
+def test_theme_breakdown_counts_and_shares(loaded):
+    df = dashboard.breakdown(loaded, "theme", Filters(AS_OF), "zh")
+    assert df["label"].tolist() == ["绿色发展", "电子商务", "农产品贸易", "双向投资"]
+    assert df["participants"].tolist() == [6, 3, 1, 2]
+    assert df["share"].round(2).tolist() == [0.6, 0.3, 0.1, 0.2]
+
+
+def test_signups_and_projection(loaded, config):
+    s = dashboard.signups(loaded, config, Filters(AS_OF))
+    # 1 Mar 甲一, 2 Mar 甲二, 5 Mar 甲三 (丁一 withdrew), 10 Mar 乙一 乙二, 11 Mar 乙三, 15 丙一, 16 丙二, 18 丙三, 20 甲四
+    assert s.actual["participants"].tolist() == [1, 2, 3, 5, 6, 7, 8, 9, 10]
+    assert s.actual["units"].tolist() == [1, 1, 1, 2, 2, 3, 3, 3, 3]
+    assert [str(d)[:10] for d in s.actual["day"]][:2] == ["2023-03-01", "2023-03-02"]
+    # Sign-ups after 6 March (the 14 days up to the 20th): 7, so 0.5 a day for the 11 days left.
+    assert s.pace_per_day == pytest.approx(0.5)
+    assert s.projection["participants"].tolist() == [10, 16]
+    after = dashboard.signups(loaded, config, Filters(dt.date(2023, 4, 2)))
+    assert after.projection.empty
+
+
+def test_units_page_sort_search_and_paging(loaded):
+    page = dashboard.units_page(loaded, Filters(AS_OF), "en", sort="participants", descending=True)
+    assert page.total == 3
+    assert page.rows["name"].tolist() == ["苏州甲机械有限公司", "太原乙环保有限公司", "西安丙新能源有限公司"]
+    assert page.rows["province"].tolist() == ["Jiangsu", "Shanxi", "Shaanxi"]
+    assert page.rows["participants"].tolist() == [4, 3, 3]
+    second = dashboard.units_page(loaded, Filters(AS_OF), "en", sort="name", page=2, page_size=2)
+    assert (second.total, second.pages, len(second.rows)) == (3, 2, 1)
+    assert dashboard.units_page(loaded, Filters(AS_OF), "zh", search="xianbing").rows["name"].tolist() == [
+        "西安丙新能源有限公司"
+    ]
+    assert dashboard.units_page(loaded, Filters(AS_OF), "zh", search="tyy").rows["name"].tolist() == [
+        "太原乙环保有限公司"
+    ]
+    assert (
+        dashboard.units_page(loaded, Filters(AS_OF), "zh", search="苏州%有限").total == 0
+    )  # % is no wildcard
+    assert dashboard.units_page(loaded, Filters(AS_OF), "zh", search="  ").total == 3  # blank search: all
+
+
+def test_participants_page_masks_unless_asked(loaded, config):
+    masked = dashboard.participants_page(loaded, config, Filters(AS_OF), "en", search="甲一")
+    assert masked.rows["passport_number"].tolist() == ["E*****101"]
+    full = dashboard.participants_page(loaded, config, Filters(AS_OF), "en", search="jia yi", show_full=True)
+    assert full.rows["passport_number"].tolist() == ["E90000101"]
+    assert full.rows["themes"].tolist() == ["Green development、E-commerce"]
+    by_expiry = dashboard.participants_page(
+        loaded, config, Filters(AS_OF), "en", sort="passport_expiry", page_size=3
+    )
+    assert by_expiry.rows["name"].tolist() == [
+        "丙二",
+        "甲三",
+        "丙三",
+    ]  # unknown expiries first: they need chasing
+    assert by_expiry.total == 10
+
+
+def test_unit_detail_and_members(loaded, config):
+    unit_id = dashboard.units_page(loaded, Filters(AS_OF), "zh", search="hangzhou").rows
+    assert unit_id.empty  # 杭州丁 withdrew its only participant: not listed
+    jia = int(dashboard.units_page(loaded, Filters(AS_OF), "zh", search="suzhou").rows["unit_id"].iloc[0])
+    detail = dashboard.unit_detail(loaded, jia, "zh")
+    assert dict(zip(detail["field"], detail["value"], strict=True))["省份"] == "江苏"
+    members = dashboard.participants_page(loaded, config, Filters(AS_OF).for_unit(jia), "zh")
+    assert members.rows["name"].tolist() == ["甲一", "甲三", "甲二", "甲四"]
+
+
+def test_quality_lists(loaded, config):
+    lists = dashboard.quality(loaded, config, Filters(AS_OF), "en")
+    assert lists["passport_expiring"]["name"].tolist() == ["丙二", "甲二", "乙二"]
+    assert (
+        lists["skipped_rows"].empty and lists["duplicate_passports"].empty and lists["passport_format"].empty
+    )
+    loaded.execute("update participants set passport_number = 'E90000101' where name = '乙一'")
+    loaded.execute("update participants set passport_number = 'X-1' where name = '丙一'")
+    lists = dashboard.quality(loaded, config, Filters(AS_OF), "en")
+    assert lists["duplicate_passports"][["passport_number", "units"]].values.tolist() == [["E*****101", 2]]
+    assert lists["passport_format"]["name"].tolist() == ["丙一"]
+    full = dashboard.quality(loaded, config, Filters(AS_OF), "en", show_full=True)
+    assert full["duplicate_passports"]["passport_number"].tolist() == ["E90000101"]
+
+
+def test_data_version_moves_with_every_write(loaded, config, tmp_path):
+    from delegation.ingest import import_file
+    from tests.conftest import write_xlsx
+
+    before = dashboard.data_version(loaded)
+    import_file(
+        loaded, config, write_xlsx(tmp_path / "more.xlsx", {"S": [["单位", "姓名"], ["新单位", "新人"]]})
+    )
+    assert dashboard.data_version(loaded) > before

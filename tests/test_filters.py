@@ -1,0 +1,60 @@
+"""Filters: bound parameters, the URL round trip, file-name slugs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from delegation.filters import Filters
+
+D = dt.date(2023, 3, 20)
+
+
+def test_url_round_trip():
+    f = Filters(
+        D,
+        provinces=("Jiangsu", "Shanxi"),
+        themes=("green_development",),
+        unit_ids=(3, 7),
+        statuses=("confirmed",),
+    )
+    url = f.to_url()
+    assert url == {
+        "as_of": ["2023-03-20"],
+        "province": ["Jiangsu", "Shanxi"],
+        "theme": ["green_development"],
+        "unit": ["3", "7"],
+        "status": ["confirmed"],
+    }
+    assert Filters.from_url(url, dt.date(2000, 1, 1)) == f
+
+
+def test_bad_url_values_are_ignored():
+    f = Filters.from_url({"as_of": ["yesterday"], "unit": ["x", "4"], "status": ["bogus"]}, D)
+    assert f == Filters(D, unit_ids=(4,))
+
+
+def test_params_are_lists():
+    p = Filters(D, sectors=("logistics",)).params()
+    assert p == {
+        "as_of": D,
+        "provinces": [],
+        "sectors": ["logistics"],
+        "themes": [],
+        "cities": [],
+        "unit_ids": [],
+        "statuses": [],
+    }
+
+
+def test_slug_and_unit_view():
+    assert (
+        Filters(D, provinces=("Jiangsu",), themes=("green_development",)).slug()
+        == "Jiangsu_green-development_2023-03-20"
+    )
+    assert Filters(D, provinces=("Inner Mongolia",)).slug() == "Inner-Mongolia_2023-03-20"
+    unit = Filters(D, provinces=("Jiangsu",)).for_unit(5)
+    assert (unit.unit_ids, unit.provinces, unit.statuses) == (
+        (5,),
+        (),
+        ("registered", "confirmed", "withdrawn"),
+    )
