@@ -12,9 +12,10 @@ import sys
 from collections.abc import Sequence
 
 from delegation import __version__
-from delegation.config import database_path, load_config
+from delegation.config import EventConfig, database_path, load_config
 from delegation.db import connect, fetch_one
 from delegation.errors import DelegationError, cli_language
+from delegation.filters import STATUSES, Filters
 
 
 def _date(text: str) -> dt.date:
@@ -37,6 +38,16 @@ def _positive(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", help="database file (default: $DELEGATION_DB, else data/delegation.duckdb)")
+    filters = argparse.ArgumentParser(add_help=False)
+    filters.add_argument("--as-of", type=_date, help="count registrations up to this day (default today)")
+    filters.add_argument("--province", action="append", default=[], help="e.g. Jiangsu (repeatable)")
+    filters.add_argument("--sector", action="append", default=[], help="a sector key (repeatable)")
+    filters.add_argument("--theme", action="append", default=[], help="a forum theme key (repeatable)")
+    filters.add_argument("--city", action="append", default=[], help="a visit city key (repeatable)")
+    filters.add_argument("--unit", action="append", default=[], type=int, help="a unit id (repeatable)")
+    filters.add_argument(
+        "--status", action="append", default=[], choices=STATUSES, help="registration status (repeatable)"
+    )
     parser = argparse.ArgumentParser(
         prog="python -m delegation", description="Delegation Desk: registrations into DuckDB."
     )
@@ -61,9 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--quiet", action="store_true", help="print only the one-line summary per file")
 
-    summary = sub.add_parser("summary", parents=[common], help="headline figures")
-    summary.add_argument("--as-of", type=_date, help="count registrations up to this day (default today)")
-    summary.add_argument("--json", action="store_true", help="print JSON (the only format so far)")
+    summary = sub.add_parser("summary", parents=[common, filters], help="headline figures")
+    summary.add_argument("--json", action="store_true", help="print JSON on one line (default: indented)")
     return parser
 
 
@@ -94,12 +104,42 @@ def _run(args: argparse.Namespace, lang: str) -> int:
 
         con = connect(config, args.db)
         try:
-            figures = summary(con, config, args.as_of or dt.date.today())
+            figures = summary(con, config, _filters(args, config))
         finally:
             con.close()
         print(json.dumps(figures, ensure_ascii=False, indent=None if args.json else 2))
         return 0
     raise AssertionError(args.command)
+
+
+def _filters(args: argparse.Namespace, config: EventConfig) -> Filters:
+    """The filters given on the command line, each value checked against the configuration."""
+    from delegation.provinces import PROVINCES, province_for
+
+    known = {
+        "--province": ({p.key for p in PROVINCES} | {"unknown"}, args.province),
+        "--sector": ({s.key for s in config.sectors} | {"unknown"}, args.sector),
+        "--theme": ({t.key for t in config.themes}, args.theme),
+        "--city": ({c.key for c in config.cities}, args.city),
+    }
+    provinces = [province_for(p) or p for p in args.province]  # 江苏 and Jiangsu Province work too
+    known["--province"] = (known["--province"][0], provinces)
+    for flag, (allowed, values) in known.items():
+        for value in values:
+            if value not in allowed:
+                raise DelegationError(
+                    f"{flag} {value} is not known; use one of: {', '.join(sorted(allowed))}.",
+                    f"{flag} {value} 无法识别；可选值：{', '.join(sorted(allowed))}。",
+                )
+    return Filters(
+        as_of=args.as_of or dt.date.today(),
+        provinces=tuple(provinces),
+        sectors=tuple(args.sector),
+        themes=tuple(args.theme),
+        cities=tuple(args.city),
+        unit_ids=tuple(args.unit),
+        statuses=tuple(args.status),
+    )
 
 
 def _demo(args: argparse.Namespace, config) -> int:

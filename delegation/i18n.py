@@ -87,11 +87,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "registrations.page": ("页码", "Page"),
     "registrations.count_units": (
         "共 {count} 家单位 · 第 {page}/{pages} 页",
-        "{count} units · page {page} of {pages}",
+        "Units: {count} · page {page} of {pages}",
     ),
     "registrations.count_people": (
         "共 {count} 人 · 第 {page}/{pages} 页",
-        "{count} participants · page {page} of {pages}",
+        "Participants: {count} · page {page} of {pages}",
     ),
     "registrations.unit_detail": ("单位详情及参团人员", "Unit details and participants"),
     "sort.name": ("名称/姓名", "Name"),

@@ -53,6 +53,24 @@ def query(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     return _cached(function.__name__, str(database_path()), version, args, tuple(sorted(kwargs.items())))
 
 
+def rerun_when_data_changes(seconds: int) -> None:
+    """Every `seconds`, check the data version (one tiny query) and rerun the page when it moved.
+
+    Only the check runs on the timer, so a viewer's own clicks never race a full refresh.
+    """
+
+    @st.fragment(run_every=seconds)
+    def watch() -> None:
+        version = dashboard.data_version(cursor())
+        seen = st.session_state.setdefault("ui.data_version", version)
+        if version != seen:
+            st.session_state["ui.data_version"] = version
+            st.rerun(scope="app")
+
+    st.session_state["ui.data_version"] = dashboard.data_version(cursor())
+    watch()
+
+
 def language() -> str:
     """The chosen UI language ("zh" or "en"); default Chinese."""
     return st.session_state.get("ui.lang", "zh")

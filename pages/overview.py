@@ -7,7 +7,6 @@ from delegation import charts, dashboard, ui
 config = ui.event_config()
 
 
-@st.fragment(run_every=config.refresh_seconds)
 def overview() -> None:
     lang = ui.language()
     large = ui.presenting()
@@ -92,3 +91,4 @@ def _exit_presentation() -> None:
 
 
 overview()
+ui.rerun_when_data_changes(config.refresh_seconds)

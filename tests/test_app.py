@@ -215,7 +215,7 @@ def test_registrations_follow_the_url_filters(monkeypatch, fixture_db):
         filters__provinces=["Shanxi"],
     )
     assert not at.exception
-    assert "3 participants" in " ".join(c.value for c in at.caption)
+    assert "Participants: 3 ·" in " ".join(c.value for c in at.caption)
 
 
 def test_presentation_mode_from_the_url(monkeypatch, fixture_db):

@@ -139,3 +139,25 @@ def test_sample_forms_import(tmp_path):
     figures = json.loads(cli("summary", "--as-of", "2099-01-01", "--json", "--db", db).stdout)
     assert (figures["units"], figures["participants"]) == (5, 8)
     assert figures["by_province"] == {"Jiangsu": 2, "Shaanxi": 2, "Shandong": 2, "Guangdong": 1, "Shanxi": 1}
+
+
+def test_summary_with_filters(tmp_path):
+    db = str(tmp_path / "d.duckdb")
+    assert cli("import", str(fixture_form(tmp_path)), "--db", db).returncode == 0
+    out = cli(
+        "summary",
+        "--as-of",
+        "2023-03-20",
+        "--province",
+        "江苏",
+        "--theme",
+        "green_development",
+        "--json",
+        "--db",
+        db,
+    )
+    assert out.returncode == 0, out.stderr
+    figures = json.loads(out.stdout)
+    assert (figures["units"], figures["participants"], figures["by_province"]) == (1, 3, {"Jiangsu": 3})
+    bad = cli("summary", "--theme", "space_travel", "--db", db)
+    assert bad.returncode == 1 and "--theme space_travel is not known" in bad.stderr
