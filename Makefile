@@ -6,7 +6,7 @@ DB ?= data/delegation.duckdb
 PORT ?= 8501
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint format demo samples clean
+.PHONY: run test lint format demo samples clean browser-deps
 
 $(VENV)/.run-installed: requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,15 @@ $(DB): | $(VENV)/.run-installed
 run: $(VENV)/.run-installed $(DB)
 	DELEGATION_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT)
 
-test: $(VENV)/.dev-installed
+# The browser test drives Debian's Chromium (Playwright's own browser download is not available);
+# CJK fonts let it render Chinese. Installed once, when missing (needs root, as on CI).
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		echo "Installing Debian's chromium and CJK fonts for the browser test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+test: $(VENV)/.dev-installed browser-deps
 	$(PY) -m pytest
 
 lint: $(VENV)/.dev-installed
