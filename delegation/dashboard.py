@@ -133,6 +133,29 @@ class Page:
         return max(1, -(-self.total // self.page_size))
 
 
+def _page(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    filters: Filters,
+    search: str,
+    sort: str,
+    descending: bool,
+    page: int,
+    page_size: int,
+) -> pd.DataFrame:
+    """Run a list query for one page of rows (each row carries the whole list's length)."""
+    return query_df(
+        con,
+        name,
+        search=search_pattern(search),
+        sort=sort,
+        descending=descending,
+        limit=page_size,
+        offset=(max(page, 1) - 1) * page_size,
+        **filters.params(),
+    )
+
+
 def unit_options(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
     """Unit ids and names for the sidebar's unit filter."""
     return {int(r[0]): r[1] for r in query_rows(con, "unit_options")}
@@ -150,15 +173,15 @@ def units_page(
     page_size: int = 50,
 ) -> Page:
     """One page of the units list with labels in `lang`."""
-    df = query_df(
+    df = _page(
         con,
         "units_page",
-        search=search_pattern(search),
-        sort=sort if sort in UNIT_SORTS else "name",
-        descending=descending,
-        limit=page_size,
-        offset=(max(page, 1) - 1) * page_size,
-        **filters.params(),
+        filters,
+        search,
+        sort if sort in UNIT_SORTS else "name",
+        descending,
+        page,
+        page_size,
     )
     total = int(df["total_rows"].iloc[0]) if len(df) else 0
     rows = pd.DataFrame(
@@ -191,16 +214,8 @@ def participants_page(
     show_full: bool = False,
 ) -> Page:
     """One page of the participants list; passport, mobile, e-mail and birth date masked unless show_full."""
-    df = query_df(
-        con,
-        "participants_page",
-        search=search_pattern(search),
-        sort=sort if sort in PARTICIPANT_SORTS else "name",
-        descending=descending,
-        limit=page_size,
-        offset=(max(page, 1) - 1) * page_size,
-        **filters.params(),
-    )
+    sort = sort if sort in PARTICIPANT_SORTS else "name"
+    df = _page(con, "participants_page", filters, search, sort, descending, page, page_size)
     total = int(df["total_rows"].iloc[0]) if len(df) else 0
     themes = {t.key: t.label(lang) for t in config.themes}
     cities = {c.key: c.label(lang) for c in config.cities}
@@ -241,16 +256,7 @@ def unit_detail(
     con: duckdb.DuckDBPyConnection, unit_id: int, lang: str, show_full: bool = False
 ) -> pd.DataFrame:
     """One unit's own details as rows of (field, value) in `lang`; the contact masked unless show_full."""
-    df = query_df(
-        con,
-        "units_page",
-        search="%%",
-        sort="name",
-        descending=False,
-        limit=1,
-        offset=0,
-        **Filters(as_of=dt.date.max).for_unit(unit_id).params(),
-    )
+    df = _page(con, "units_page", Filters(as_of=dt.date.max).for_unit(unit_id), "", "name", False, 1, 1)
     if df.empty:
         return pd.DataFrame({"field": [], "value": []})
     row = df.iloc[0]

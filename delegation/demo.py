@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from delegation.config import EventConfig
 from delegation.db import transaction
+from delegation.ingest import ARROW_TYPES, PARTICIPANT_COLUMNS
 from delegation.search import participant_search_text, unit_search_text
 from delegation.text import match_key
 
@@ -232,28 +233,7 @@ def generate(config: EventConfig, participants: int, seed: int) -> tuple[pa.Tabl
         unit_rows["registered_on"].append(_signup_day(rng, start, config.registration_deadline))
         unit_rows["search_text"].append(unit_search_text(name, unit_rows["contact_name"][-1]))
 
-    cols = (
-        "participant_id",
-        "unit_id",
-        "name",
-        "name_key",
-        "pinyin_name",
-        "gender",
-        "position",
-        "mobile",
-        "email",
-        "date_of_birth",
-        "passport_number",
-        "passport_expiry",
-        "applies_via_chamber",
-        "holds_us_visa",
-        "us_visa_expiry",
-        "themes",
-        "cities",
-        "wants_arrangements",
-        "registered_on",
-        "search_text",
-    )
+    cols = ("participant_id", *PARTICIPANT_COLUMNS, "search_text")
     rows: dict[str, list] = {k: [] for k in cols}
     valid = config.passport_valid_through
     for pid in range(1, participants + 1):
@@ -309,21 +289,8 @@ def generate(config: EventConfig, participants: int, seed: int) -> tuple[pa.Tabl
             rows["email"][i],
             rows["passport_number"][i],
         )
-    types = {
-        "registered_on": pa.date32(),
-        "date_of_birth": pa.date32(),
-        "passport_expiry": pa.date32(),
-        "us_visa_expiry": pa.date32(),
-        "applies_via_chamber": pa.bool_(),
-        "holds_us_visa": pa.bool_(),
-        "wants_arrangements": pa.bool_(),
-        "themes": pa.list_(pa.string()),
-        "cities": pa.list_(pa.string()),
-        "participant_id": pa.int32(),
-        "unit_id": pa.int32(),
-    }
-    units = pa.table({k: pa.array(v, types.get(k, pa.string())) for k, v in unit_rows.items()})
-    people = pa.table({k: pa.array(v, types.get(k, pa.string())) for k, v in rows.items()})
+    units = pa.table({k: pa.array(v, ARROW_TYPES.get(k, pa.string())) for k, v in unit_rows.items()})
+    people = pa.table({k: pa.array(v, ARROW_TYPES.get(k, pa.string())) for k, v in rows.items()})
     return units, people
 
 

@@ -47,7 +47,8 @@ PARTICIPANT_COLUMNS = (
 )
 _BOOLEAN = {"applies_via_chamber", "holds_us_visa", "wants_arrangements"}
 _LISTS = {"themes", "cities"}
-_ARROW_TYPES = {
+# Arrow types of the stored columns that are not text (the importer and the demo write through Arrow).
+ARROW_TYPES = {
     "participant_id": pa.int32(),
     "unit_id": pa.int32(),
     "date_of_birth": pa.date32(),
@@ -425,7 +426,7 @@ def _write_units(
 
 def _arrow(records: list[dict], columns: tuple[str, ...]) -> pa.Table:
     return pa.table(
-        {c: pa.array([r.get(c) for r in records], _ARROW_TYPES.get(c, pa.string())) for c in columns}
+        {c: pa.array([r.get(c) for r in records], ARROW_TYPES.get(c, pa.string())) for c in columns}
     )
 
 
