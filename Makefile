@@ -22,7 +22,7 @@ $(DB): | $(VENV)/.run-installed
 	$(PY) -m delegation demo --db $(DB)
 
 run: $(VENV)/.run-installed $(DB)
-	DELEGATION_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m delegation serve --db $(DB) --port $(PORT)
 
 # The browser test drives Debian's Chromium (Playwright's own browser download is not available);
 # CJK fonts let it render Chinese. Installed once, when missing (needs root, as on CI).

@@ -72,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--quiet", action="store_true", help="print only the one-line summary per file")
 
+    serve = sub.add_parser("serve", parents=[common], help="start the app (what `make run` does)")
+    serve.add_argument("--port", type=_positive, help="port (default 8501)")
+    serve.add_argument("--headless", action="store_true", help="do not open a browser")
+
     summary = sub.add_parser("summary", parents=[common, filters], help="headline figures")
     summary.add_argument("--json", action="store_true", help="print JSON on one line (default: indented)")
     return parser
@@ -99,6 +103,11 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         return _demo(args, config)
     if args.command == "import":
         return _import(args, config, lang)
+    if args.command == "serve":
+        from delegation.serve import serve
+
+        connect(config, args.db).close()  # create or migrate before the server holds the file
+        return serve(args.port, args.db, ["--server.headless", "true"] if args.headless else [])
     if args.command == "summary":
         from delegation.summary import summary
 

@@ -108,14 +108,14 @@ def browser(server):
 def _warm_up(browser, url: str) -> None:
     """Open one session and change one widget before the tests do.
 
-    Streamlit 1.67 with st.navigation drops the very first widget change of the first session
-    after the server starts (seen with a three-line app too); later sessions are not affected.
+    Under this test's server the very first session after start loses its first widget change
+    (not reproduced when the same server is started outside pytest; later sessions never lose one).
+    Known and left open; the tests then exercise ordinary sessions.
     """
     page = browser.new_page()
     page.goto(url)
     page.wait_for_selector('[data-testid="stMetric"]', timeout=30_000)
-    radios = page.locator('[data-testid="stSidebar"] input[type=radio]')
-    radios.nth(1).check(force=True)
+    page.locator('[data-testid="stSidebar"] input[type=radio]').nth(1).check(force=True)
     page.wait_for_timeout(1500)
     page.close()
 

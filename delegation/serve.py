@@ -1,0 +1,32 @@
+"""Start the Streamlit server on app.py: `python -m delegation serve` (what `make run` does)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from delegation import ROOT
+
+
+def serve(port: int | None = None, db: str | Path | None = None, extra: list[str] | None = None) -> int:
+    """Run `streamlit run app.py` in this process; returns its exit status."""
+    # Streamlit takes a folder named pages/ beside the entry point for an old-style multipage app
+    # until the first script run reaches st.navigation, so the first browser session after start
+    # would see a different set of pages and lose its first widget change. app.py always uses
+    # st.navigation: tell Streamlit so before any session starts.
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.web import cli
+
+    PagesManager.uses_pages_directory = False
+    if db:
+        os.environ["DELEGATION_DB"] = str(Path(db).resolve())
+    args = ["streamlit", "run", str(ROOT / "app.py")]
+    if port:
+        args += ["--server.port", str(port)]
+    sys.argv = [*args, *(extra or [])]
+    try:
+        cli.main(prog_name="streamlit")
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
