@@ -133,6 +133,11 @@ class Page:
         return max(1, -(-self.total // self.page_size))
 
 
+def _dates(column: pd.Series) -> list:
+    """Timestamps as plain dates (tables show 2023-03-20, not 2023-03-20 00:00:00); missing stays None."""
+    return [None if pd.isna(v) else pd.Timestamp(v).date() for v in column]
+
+
 def _page(
     con: duckdb.DuckDBPyConnection,
     name: str,
@@ -192,7 +197,7 @@ def units_page(
             "sector": df["sector_zh" if lang == "zh" else "sector_en"],
             "participants": df["participants"],
             "invitation_applicants": df["invitation_applicants"],
-            "registered_on": df["registered_on"],
+            "registered_on": _dates(df["registered_on"]),
             "contact_name": df["contact_name"],
             "status": [text(f"status.{s}", lang) for s in df["status"]],
         }
@@ -238,14 +243,14 @@ def participants_page(
             "position": df["position"],
             "mobile": [mobile(v) for v in df["mobile"]],
             "email": [email(v) for v in df["email"]],
-            "date_of_birth": [birth(v) for v in df["date_of_birth"]],
+            "date_of_birth": [birth(v) for v in _dates(df["date_of_birth"])],
             "passport_number": [passport(v) for v in df["passport_number"]],
-            "passport_expiry": df["passport_expiry"],
+            "passport_expiry": _dates(df["passport_expiry"]),
             "applies_via_chamber": [yes if v else no for v in df["applies_via_chamber"]],
             "holds_us_visa": [yes if v else no for v in df["holds_us_visa"]],
             "themes": ["、".join(themes.get(k, k) for k in v) for v in df["themes"]],
             "cities": ["、".join(cities.get(k, k) for k in v) for v in df["cities"]],
-            "registered_on": df["registered_on"],
+            "registered_on": _dates(df["registered_on"]),
             "status": [text(f"status.{s}", lang) for s in df["registration_status"]],
         }
     )
@@ -314,6 +319,7 @@ def quality(
             con, "quality_passport_expiring", passport_valid_through=config.passport_valid_through, **params
         ).drop(columns="participant_id"),
     }
+    lists["passport_expiring"]["passport_expiry"] = _dates(lists["passport_expiring"]["passport_expiry"])
     if not show_full:
         for name in ("duplicate_passports", "passport_format"):
             lists[name]["passport_number"] = [mask_passport(v) for v in lists[name]["passport_number"]]

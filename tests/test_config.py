@@ -115,3 +115,12 @@ def test_broken_toml_and_missing_file(tmp_path):
         load_config(bad)
     with pytest.raises(DelegationError, match="does not exist"):
         load_config(tmp_path / "nope.toml")
+
+
+def test_upload_limit_matches_the_import_limit(config):
+    import tomllib
+
+    from delegation import ROOT
+
+    server = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["server"]
+    assert server["maxUploadSize"] <= config.max_import_file_mb
