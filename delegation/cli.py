@@ -72,6 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--quiet", action="store_true", help="print only the one-line summary per file")
 
+    documents = sub.add_parser("documents", help="documents owed by units and participants")
+    documents_sub = documents.add_subparsers(dest="documents_command", required=True, metavar="ACTION")
+    scan = documents_sub.add_parser(
+        "scan", parents=[common], help="record the scans saved in a folder per unit (e-mail attachments)"
+    )
+    scan.add_argument("folder", metavar="DIR")
+
     serve = sub.add_parser("serve", parents=[common], help="start the app (what `make run` does)")
     serve.add_argument("--port", type=_positive, help="port (default 8501)")
     serve.add_argument("--headless", action="store_true", help="do not open a browser")
@@ -103,6 +110,8 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         return _demo(args, config)
     if args.command == "import":
         return _import(args, config, lang)
+    if args.command == "documents":
+        return _documents_scan(args, config, lang)
     if args.command == "serve":
         from delegation.serve import serve
 
@@ -149,6 +158,27 @@ def _filters(args: argparse.Namespace, config: EventConfig) -> Filters:
         unit_ids=tuple(args.unit),
         statuses=tuple(args.status),
     )
+
+
+def _documents_scan(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
+    from pathlib import Path
+
+    from delegation.documents import documents_folder, scan_folder
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise DelegationError(f"{folder} is not a folder.", f"{folder} 不是文件夹。")
+    con = connect(config, args.db)
+    try:
+        report = scan_folder(con, config, folder, actor="cli", documents_dir=documents_folder(args.db))
+    finally:
+        con.close()
+    print(report.summary(lang))
+    for name, kind in report.recorded:
+        print(f"  {'记录' if lang == 'zh' else 'recorded'}: {name} → {config.document(kind).label(lang)}")
+    for name, en, zh in report.unmatched:
+        print(f"  {'未匹配' if lang == 'zh' else 'not matched'}: {name} — {zh if lang == 'zh' else en}")
+    return 0
 
 
 def _demo(args: argparse.Namespace, config) -> int:

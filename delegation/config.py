@@ -54,6 +54,25 @@ class Milestone:
         return self.zh if lang == "zh" else self.en
 
 
+DOCUMENT_CONDITIONS = ("applies_via_chamber", "holds_us_visa", "wants_arrangements")
+
+
+@dataclass(frozen=True)
+class DocumentRule:
+    """A document the notice asks for: of a unit or of a participant, required when `when` all hold."""
+
+    kind: str
+    level: str  # unit | participant
+    zh: str
+    en: str
+    when: tuple[str, ...]
+    keywords: tuple[str, ...]
+
+    def label(self, lang: str) -> str:
+        """The label in `lang`."""
+        return self.zh if lang == "zh" else self.en
+
+
 @dataclass(frozen=True)
 class EventConfig:
     """The checked contents of event.toml."""
@@ -78,7 +97,9 @@ class EventConfig:
     cities: tuple[Choice, ...]
     sectors: tuple[Choice, ...]
     extra_milestones: tuple[Milestone, ...] = ()
+    documents: tuple[DocumentRule, ...] = ()
     max_import_file_mb: int = 20
+    max_document_mb: int = 10
     header_search_rows: int = 30
     refresh_seconds: int = 30
     top_provinces: int = 10
@@ -99,6 +120,10 @@ class EventConfig:
         }
         builtin = [Milestone(k, *BUILTIN_MILESTONES[k], dates[k]) for k in BUILTIN_MILESTONES]
         return sorted([*builtin, *self.extra_milestones], key=lambda m: (m.date, m.key))
+
+    def document(self, kind: str) -> DocumentRule:
+        """The rule for one document kind."""
+        return next(d for d in self.documents if d.kind == kind)
 
     def email_subject(self, unit: str, lang: str) -> str:
         """The e-mail subject the notice asks units to use."""
@@ -234,6 +259,47 @@ def load_config(path: Path | str | None = None) -> EventConfig:
             )
         )
 
+    documents = []
+    raw_documents = tree.get("documents", [])
+    if not isinstance(raw_documents, list) or not raw_documents:
+        raise r.fail("documents", "must list at least one document", "至少需要一种材料")
+    for i, item in enumerate(raw_documents):
+        path = f"documents[{i}]"
+        if not isinstance(item, dict):
+            raise r.fail(path, "must be a table", "必须是表")
+        kind = r.slug(item, "kind", f"{path}.kind")
+        if kind in {d.kind for d in documents}:
+            raise r.fail(f"{path}.kind", f"repeats '{kind}'", f"重复了 '{kind}'")
+        level = item.get("level")
+        if level not in ("unit", "participant"):
+            raise r.fail(f"{path}.level", "must be 'unit' or 'participant'", "必须是 'unit' 或 'participant'")
+        when = item.get("when", [])
+        if not isinstance(when, list) or any(w not in DOCUMENT_CONDITIONS for w in when):
+            raise r.fail(
+                f"{path}.when",
+                f"must list only these answers: {', '.join(DOCUMENT_CONDITIONS)}",
+                f"只能列出以下字段：{', '.join(DOCUMENT_CONDITIONS)}",
+            )
+        if level == "unit" and when:
+            raise r.fail(f"{path}.when", "must be empty for a unit's document", "单位材料不能设置条件")
+        keywords = item.get("keywords", [])
+        if (
+            not isinstance(keywords, list)
+            or not keywords
+            or not all(isinstance(k, str) and k for k in keywords)
+        ):
+            raise r.fail(f"{path}.keywords", "must list at least one text", "至少需要一个关键词")
+        documents.append(
+            DocumentRule(
+                kind,
+                level,
+                r.text(item, "zh", f"{path}.zh"),
+                r.text(item, "en", f"{path}.en"),
+                tuple(when),
+                tuple(keywords),
+            )
+        )
+
     config = EventConfig(
         key=r.text(event, "key", "event.key"),
         name_zh=r.text(event, "name_zh", "event.name_zh"),
@@ -257,6 +323,8 @@ def load_config(path: Path | str | None = None) -> EventConfig:
         cities=cities,
         sectors=sectors,
         extra_milestones=tuple(milestones),
+        documents=tuple(documents),
+        max_document_mb=r.positive_int(limits, "max_document_mb", "limits.max_document_mb", 10),
         max_import_file_mb=r.positive_int(limits, "max_import_file_mb", "limits.max_import_file_mb", 20),
         header_search_rows=r.positive_int(limits, "header_search_rows", "limits.header_search_rows", 30),
         refresh_seconds=r.positive_int(dashboard, "refresh_seconds", "dashboard.refresh_seconds", 30),

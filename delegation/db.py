@@ -87,6 +87,23 @@ def sync_reference(con: duckdb.DuckDBPyConnection, config: EventConfig) -> None:
             "insert into provinces values (?, ?, ?, ?, ?)",
             [[p.key, p.code, p.name_zh, p.short_zh, p.name_en] for p in PROVINCES],
         )
+        con.execute("delete from document_kinds")
+        con.executemany(
+            "insert into document_kinds values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [
+                    d.kind,
+                    d.level,
+                    d.zh,
+                    d.en,
+                    "applies_via_chamber" in d.when,
+                    "holds_us_visa" in d.when,
+                    "wants_arrangements" in d.when,
+                    i,
+                ]
+                for i, d in enumerate(config.documents)
+            ],
+        )
         for table, key, choices in (
             ("sectors", "sector", config.sectors),
             ("themes", "theme", config.themes),

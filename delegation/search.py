@@ -21,6 +21,11 @@ def _pinyin_forms(text: str) -> tuple[str, str]:
     return match_key(full), match_key(initials)
 
 
+def pinyin_key(text: object) -> str:
+    """The full pinyin of a Chinese text as a match key ('张伟' → 'zhangwei'); '' for other text."""
+    return _pinyin_forms(match_key(text))[0]
+
+
 def search_text(*parts: object) -> str:
     """One lower-case text holding each part as written, in pinyin and as pinyin initials."""
     keys: list[str] = []

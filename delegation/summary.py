@@ -44,4 +44,7 @@ def summary(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filter
         "invitation_applicants": int(applicants),
         "passport_invalid": int(invalid),
         "deadlines": countdowns(config, filters.as_of),
+        "missing_documents": {
+            row[0]: int(row[4]) for row in query_rows(con, "missing_documents_by_kind", **params)
+        },
     }

@@ -17,7 +17,9 @@ HEADER = [
     "论坛主题",
     "考察城市",
     "报名日期",
+    "是否持有美国签证",
 ]
+HOLDS_VISA = {"甲一", "乙一", "丙一"}  # 丙一 does not apply through the chamber, so owes no visa scan
 ROWS = [
     [
         "苏州甲机械有限公司",
@@ -173,12 +175,15 @@ EXPECTED_SUMMARY = {
         {"key": "forum", "date": "2023-05-22", "days_left": 63},
         {"key": "return", "date": "2023-05-29", "days_left": 70},
     ],
+    # Nothing has arrived: 3 units owe Annex 1, 7 applicants a passport scan, 甲一 and 乙一 a visa scan.
+    "missing_documents": {"registration_confirmation": 3, "passport_scan": 7, "us_visa_scan": 2},
 }
 
 
 def fixture_form(folder: Path) -> Path:
     """The hand-counted form as an xlsx file."""
-    return write_xlsx(folder / "fixture.xlsx", {"报名表": [HEADER, *ROWS]})
+    rows = [[*row, "是" if row[3] in HOLDS_VISA else ""] for row in ROWS]
+    return write_xlsx(folder / "fixture.xlsx", {"报名表": [HEADER, *rows]})
 
 
 def load_fixture(con, config, folder: Path) -> None:

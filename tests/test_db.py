@@ -23,6 +23,9 @@ SAMPLE_PARAMS = {
     "limit": 50,
     "offset": 0,
     "passport_pattern": PRC_PASSPORT_PATTERN,
+    "batch_id": 1,
+    "unit_id": 1,
+    "owner": "",
 }
 
 

@@ -1,0 +1,19 @@
+-- The roster of one invitation-letter batch, as the US side asks for it, by unit and name.
+-- params: $batch_id (integer).
+-- columns: participant_id, unit_name, name, pinyin_name, gender, date_of_birth, position, passport_number, passport_expiry, holds_us_visa
+select
+    p.participant_id,
+    u.name as unit_name,
+    p.name,
+    p.pinyin_name,
+    p.gender,
+    p.date_of_birth,
+    p.position,
+    p.passport_number,
+    p.passport_expiry,
+    p.holds_us_visa
+from batch_members m
+join participants p using (participant_id)
+join units u on u.unit_id = p.unit_id
+where m.batch_id = $batch_id
+order by u.name, p.name
