@@ -1,0 +1,198 @@
+"""The invitation-letter batch: ready and blocked applicants, frozen numbered batches, roster and scans."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pandas as pd
+from openpyxl.styles import Font
+from pypinyin import Style, lazy_pinyin
+
+from delegation.config import EventConfig
+from delegation.db import fetch_one, query_df, transaction
+from delegation.errors import DelegationError
+from delegation.filters import Filters
+from delegation.i18n import text
+
+BATCH_STATES = ("draft", "submitted", "letters_received", "sent_to_units")
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+def candidates(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filters) -> pd.DataFrame:
+    """Applicants through the chamber with `ready` and the reasons the others are blocked."""
+    return query_df(
+        con, "batch_candidates", passport_valid_through=config.passport_valid_through, **filters.params()
+    )
+
+
+def blocked_reasons(row: pd.Series, config: EventConfig, lang: str) -> str:
+    """Why an applicant is not ready, in one line."""
+    reasons = [
+        text("batch.missing", lang).format(what=config.document(k).label(lang)) for k in row["missing_kinds"]
+    ]
+    if isinstance(row["passport_problem"], str):
+        reasons.append(text(f"batch.passport.{row['passport_problem']}", lang))
+    if not pd.isna(row["batch_id"]):
+        reasons.append(text("batch.already", lang).format(batch=int(row["batch_id"])))
+    return "；".join(reasons) if lang == "zh" else "; ".join(reasons)
+
+
+def freeze(
+    con: duckdb.DuckDBPyConnection,
+    config: EventConfig,
+    filters: Filters,
+    actor: str,
+    now: dt.datetime | None = None,
+) -> int:
+    """Freeze the ready applicants into a new numbered draft batch; returns its number."""
+    now = now or dt.datetime.now().replace(microsecond=0)
+    with transaction(con):
+        ready = candidates(con, config, filters)
+        ready = ready[ready["ready"]]
+        if ready.empty:
+            raise DelegationError(
+                "Nobody is ready for a batch: every applicant is blocked or already in one.",
+                "没有可申请的人员：所有申请人都有待补材料或已在批次中。",
+            )
+        batch_id = fetch_one(con, "select nextval('batch_id_seq')")[0]
+        con.execute("insert into batches values (?, 'draft', ?, ?, ?)", [batch_id, now, actor, now])
+        con.executemany(
+            "insert into batch_members values (?, ?, ?)",
+            [[batch_id, int(p), now] for p in ready["participant_id"]],
+        )
+        _audit(con, now, actor, batch_id, {"status": "draft", "participants": len(ready)})
+    return int(batch_id)
+
+
+def set_status(con: duckdb.DuckDBPyConnection, batch_id: int, status: str, actor: str) -> None:
+    """Move a batch one step on: draft → submitted → letters received → sent to units."""
+    now = dt.datetime.now().replace(microsecond=0)
+    with transaction(con):
+        row = fetch_one(con, "select status from batches where batch_id = ?", [batch_id])
+        if not row:
+            raise DelegationError(f"There is no batch {batch_id}.", f"没有第 {batch_id} 批。")
+        current = row[0]
+        if BATCH_STATES.index(status) != BATCH_STATES.index(current) + 1:
+            raise DelegationError(
+                f"Batch {batch_id} is '{current}'; it can only move to the next step.",
+                f"第 {batch_id} 批当前为“{current}”，只能进入下一步。",
+            )
+        con.execute(
+            "update batches set status = ?, status_changed_at = ? where batch_id = ?", [status, now, batch_id]
+        )
+        _audit(con, now, actor, batch_id, {"before": current, "after": status})
+
+
+def _audit(
+    con: duckdb.DuckDBPyConnection, now: dt.datetime, actor: str, batch_id: int, details: dict
+) -> None:
+    con.execute(
+        "insert into audit_log (logged_at, actor, action, target, details) values (?, ?, 'batch.change', ?, ?)",
+        [now, actor, f"batch:{batch_id}", json.dumps(details, ensure_ascii=False)],
+    )
+
+
+def pinyin_for(name: str) -> str:
+    """A passport-style pinyin name from Chinese: '张伟明' → 'ZHANG Weiming'."""
+    syllables = lazy_pinyin(name, style=Style.NORMAL)
+    if not syllables:
+        return ""
+    return f"{syllables[0].upper()} {''.join(syllables[1:]).capitalize()}".strip()
+
+
+def roster(con: duckdb.DuckDBPyConnection, batch_id: int) -> pd.DataFrame:
+    """The batch's people; pinyin from the form, else made with pypinyin and flagged."""
+    df = query_df(con, "batch_roster", batch_id=batch_id)
+    from_form = [isinstance(p, str) and bool(p.strip()) for p in df["pinyin_name"]]
+    df["pinyin_generated"] = [not f for f in from_form]
+    df["pinyin_name"] = [
+        p if f else pinyin_for(n) for p, f, n in zip(df["pinyin_name"], from_form, df["name"], strict=True)
+    ]
+    return df
+
+
+ROSTER_COLUMNS = (
+    "unit_name",
+    "name",
+    "pinyin_name",
+    "pinyin_generated",
+    "gender",
+    "date_of_birth",
+    "position",
+    "passport_number",
+    "passport_expiry",
+    "holds_us_visa",
+)
+
+
+def roster_xlsx(con: duckdb.DuckDBPyConnection, batch_id: int, lang: str) -> bytes:
+    """The roster as a workbook: bold frozen header, dates as dates, passport numbers as text."""
+    df = roster(con, batch_id)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = f"Batch {batch_id}"
+    ws.append([text(f"roster.{c}", lang) for c in ROSTER_COLUMNS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    yes, no = text("value.yes", lang), text("value.no", lang)
+    for row in df.itertuples():
+        values = []
+        for c in ROSTER_COLUMNS:
+            v = getattr(row, c)
+            if c in ("holds_us_visa", "pinyin_generated"):
+                v = yes if v else no
+            elif c in ("date_of_birth", "passport_expiry"):
+                v = None if pd.isna(v) else pd.Timestamp(v).date()
+            elif c == "gender":
+                v = text(f"gender.{v}", lang) if v in ("M", "F") else None
+            elif isinstance(v, float) and pd.isna(v):
+                v = None
+            values.append(v)
+        ws.append(values)
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+            elif isinstance(cell.value, str):
+                cell.data_type = "s"
+                cell.number_format = "@"
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    for column in ws.columns:
+        width = max(len(str(c.value or "")) for c in column)
+        ws.column_dimensions[column[0].column_letter].width = min(40, max(10, width * 1.6 + 2))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _safe(part: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", part).strip("_") or "x"
+
+
+def scans_zip(con: duckdb.DuckDBPyConnection, batch_id: int, documents_dir: Path) -> bytes:
+    """The batch's passport and visa scans, named `<unit>-<pinyin name>-passport.<ext>` / `-visa.<ext>`."""
+    df = query_df(con, "batch_scans", batch_id=batch_id)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        used: set[str] = set()
+        for row in df.itertuples():
+            pinyin = (
+                row.pinyin_name
+                if isinstance(row.pinyin_name, str) and row.pinyin_name.strip()
+                else pinyin_for(row.name)
+            )
+            label = "passport" if row.kind == "passport_scan" else "visa"
+            base = f"{_safe(row.unit_name)}-{_safe(pinyin)}-{label}"
+            name, n = f"{base}.{EXTENSIONS.get(row.content_type, 'bin')}", 2
+            while name in used:  # two people of one unit with the same pinyin
+                name, n = f"{base}-{n}.{EXTENSIONS.get(row.content_type, 'bin')}", n + 1
+            used.add(name)
+            archive.writestr(name, (documents_dir / row.stored_name).read_bytes())
+    return out.getvalue()

@@ -1,0 +1,164 @@
+"""The invitation-letter batch: readiness, freezing, status steps, roster workbook and scans ZIP."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+
+from delegation import batches
+from delegation.documents import attach
+from delegation.errors import DelegationError
+from delegation.filters import Filters
+from tests.fixtures import load_fixture
+
+AS_OF = dt.date(2023, 3, 20)
+PDF = b"%PDF-1.7\n% fictitious scan\n"
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+
+
+@pytest.fixture
+def ready_jia(con, config, tmp_path):
+    """The fixture with 苏州甲's Annex 1 and 甲一's passport and visa scans in: 甲一 is ready."""
+    load_fixture(con, config, tmp_path)
+    folder = tmp_path / "docs"
+
+    def ids(name):
+        return con.execute(
+            "select unit_id, participant_id from participants where name = ?", [name]
+        ).fetchall()[0]
+
+    unit, jia1 = ids("甲一")
+    common = {"actor": "staff", "source": "upload", "folder": folder}
+    attach(
+        con,
+        config,
+        unit_id=unit,
+        participant_id=None,
+        kind="registration_confirmation",
+        data=PDF,
+        original_name="附件1.pdf",
+        **common,
+    )
+    attach(
+        con,
+        config,
+        unit_id=unit,
+        participant_id=jia1,
+        kind="passport_scan",
+        data=JPEG,
+        original_name="p.jpg",
+        **common,
+    )
+    attach(
+        con,
+        config,
+        unit_id=unit,
+        participant_id=jia1,
+        kind="us_visa_scan",
+        data=PDF,
+        original_name="v.pdf",
+        **common,
+    )
+    _, jia4 = ids("甲四")
+    attach(
+        con,
+        config,
+        unit_id=unit,
+        participant_id=jia4,
+        kind="passport_scan",
+        data=PDF,
+        original_name="p4.pdf",
+        **common,
+    )
+    return con, folder
+
+
+def test_ready_and_blocked(ready_jia, config):
+    con, _ = ready_jia
+    df = batches.candidates(con, config, Filters(AS_OF)).set_index("name")
+    assert sorted(df.index[df["ready"]]) == ["甲一", "甲四"]
+    assert (
+        batches.blocked_reasons(df.loc["甲二"], config, "en")
+        == "missing Passport cover page (scan); passport expires too early"
+    )
+    assert batches.blocked_reasons(df.loc["乙一"], config, "en") == (
+        "missing Registration confirmation, signed and sealed (scan); missing Passport cover page (scan); missing US visa (scan)"
+    )
+    assert (
+        batches.blocked_reasons(df.loc["丙二"], config, "zh")
+        == "缺报名确认回执（单位负责人签字盖章扫描件）；缺护照首页扫描件；未填护照号"
+    )
+    assert len(df) == 7  # applicants only
+
+
+def test_freeze_once_then_steps(ready_jia, config):
+    con, _ = ready_jia
+    number = batches.freeze(con, config, Filters(AS_OF), "staff")
+    assert number == 1
+    assert con.execute("select status, created_by from batches").fetchall() == [("draft", "staff")]
+    members = con.execute(
+        "select p.name from batch_members join participants p using (participant_id) order by 1"
+    ).fetchall()
+    assert members == [("甲一",), ("甲四",)]
+    df = batches.candidates(con, config, Filters(AS_OF)).set_index("name")
+    assert not df["ready"].any()  # a participant is in at most one batch
+    assert batches.blocked_reasons(df.loc["甲一"], config, "en") == "already in batch 1"
+    with pytest.raises(DelegationError, match="Nobody is ready"):
+        batches.freeze(con, config, Filters(AS_OF), "staff")
+    with pytest.raises(DelegationError, match="next step"):
+        batches.set_status(con, 1, "letters_received", "staff")
+    for status in ("submitted", "letters_received", "sent_to_units"):
+        batches.set_status(con, 1, status, "staff")
+    assert con.execute("select status from batches").fetchall() == [("sent_to_units",)]
+    assert con.execute("select count(*) from audit_log where action = 'batch.change'").fetchall()[0][0] == 4
+
+
+def test_roster_workbook(ready_jia, config):
+    con, _ = ready_jia
+    batches.freeze(con, config, Filters(AS_OF), "staff")
+    con.execute(
+        "update participants set pinyin_name = 'JIA Yi', gender = 'M', date_of_birth = '1980-04-05' where name = '甲一'"
+    )
+    data = batches.roster_xlsx(con, 1, "en")
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    assert rows[0] == [
+        "Unit",
+        "Chinese name",
+        "Pinyin name",
+        "Pinyin generated",
+        "Gender",
+        "Date of birth",
+        "Position",
+        "Passport No.",
+        "Passport expiry",
+        "Holds US visa",
+    ]
+    assert rows[1][:6] == ["苏州甲机械有限公司", "甲一", "JIA Yi", "No", "Male", dt.date(1980, 4, 5)]
+    assert rows[1][7:] == ["E90000101", dt.date(2030, 1, 1), "Yes"]
+    assert rows[2][1:4] == ["甲四", "JIA Si", "Yes"]  # pinyin made from the Chinese name, flagged
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+    assert sheet["H2"].data_type == "s" and sheet["I2"].number_format == "yyyy-mm-dd"
+
+
+def test_scans_zip(ready_jia, config):
+    con, folder = ready_jia
+    batches.freeze(con, config, Filters(AS_OF), "staff")
+    with zipfile.ZipFile(io.BytesIO(batches.scans_zip(con, 1, folder))) as archive:
+        names = sorted(archive.namelist())
+        assert names == [
+            "苏州甲机械有限公司-JIA_Si-passport.pdf",
+            "苏州甲机械有限公司-JIA_Yi-passport.jpg",
+            "苏州甲机械有限公司-JIA_Yi-visa.pdf",
+        ]
+        assert archive.read("苏州甲机械有限公司-JIA_Yi-passport.jpg") == JPEG
+
+
+def test_pinyin():
+    assert batches.pinyin_for("张伟明") == "ZHANG Weiming"
+    assert batches.pinyin_for("甲四") == "JIA Si"
