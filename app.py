@@ -38,6 +38,24 @@ if not ui.presenting():  # a shared screen shows aggregates only
             url_path="registrations",
         ),
         st.Page(
+            "pages/documents.py",
+            title=ui.t("page.documents"),
+            icon=":material/folder_open:",
+            url_path="documents",
+        ),
+        st.Page(
+            "pages/chase.py",
+            title=ui.t("page.chase"),
+            icon=":material/mail:",
+            url_path="chase",
+        ),
+        st.Page(
+            "pages/batch.py",
+            title=ui.t("page.batch"),
+            icon=":material/approval:",
+            url_path="batch",
+        ),
+        st.Page(
             "pages/data_quality.py",
             title=ui.t("page.data_quality"),
             icon=":material/fact_check:",

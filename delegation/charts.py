@@ -135,3 +135,23 @@ def signups_chart(
     _style(fig, labels["title"], large=large, height=360)
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.15})
     return fig
+
+
+def completion_chart(df: pd.DataFrame, labels: dict[str, str], *, large: bool = False) -> go.Figure:
+    """Documents received over time against the number required."""
+    fig = go.Figure(
+        go.Scatter(
+            x=df["day"],
+            y=df["received"],
+            name=labels["received"],
+            mode="lines+markers",
+            line={"color": PALETTE[2], "width": 3, "shape": "hv"},
+        )
+    )
+    if len(df):
+        required = int(df["required"].iloc[0])
+        fig.add_hline(
+            y=required, line={"color": PALETTE[5], "dash": "dash"}, annotation_text=labels["required"]
+        )
+    fig.update_yaxes(title_text=labels["axis"], showgrid=True, gridcolor="#eeeeee", rangemode="tozero")
+    return _style(fig, labels["title"], large=large, height=320)

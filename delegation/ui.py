@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +20,7 @@ from delegation import dashboard
 from delegation.config import EventConfig, database_path, load_config
 from delegation.db import connect
 from delegation.filters import STATUSES, Filters
-from delegation.i18n import LANGUAGES, text
+from delegation.i18n import LANGUAGES, TEXT, text
 from delegation.provinces import PROVINCES
 
 FILTER_KEYS = ("provinces", "sectors", "themes", "cities", "unit_ids", "statuses")
@@ -42,15 +43,16 @@ def cursor() -> duckdb.DuckDBPyConnection:
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
-def _cached(name: str, db: str, version: int, args: tuple, kwargs: tuple) -> Any:
+def _cached(module: str, name: str, db: str, version: int, args: tuple, kwargs: tuple) -> Any:
     del db, version  # part of the cache key only
-    return getattr(dashboard, name)(cursor(), *args, **dict(kwargs))
+    return getattr(importlib.import_module(module), name)(cursor(), *args, **dict(kwargs))
 
 
 def query(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call a `delegation.dashboard` function through the cache; any write to the database invalidates it."""
+    """Call a `delegation` function taking a connection first, through the cache; any write invalidates it."""
     version = dashboard.data_version(cursor())
-    return _cached(function.__name__, str(database_path()), version, args, tuple(sorted(kwargs.items())))
+    key = tuple(sorted(kwargs.items()))
+    return _cached(function.__module__, function.__name__, str(database_path()), version, args, key)
 
 
 def rerun_when_data_changes(seconds: int) -> None:
@@ -164,13 +166,14 @@ def current_filters() -> Filters:
 
 
 def column_labels(columns: Any, hidden: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Streamlit column settings: every column titled from the label table, some hidden, text as text."""
+    """Streamlit column settings: columns titled from the label table (or already labels), some hidden."""
     config: dict[str, Any] = {}
     for name in columns:
         if name in hidden:
             config[name] = None
         else:
-            config[name] = st.column_config.Column(t(f"column.{name}"))
+            key = f"column.{name}"
+            config[name] = st.column_config.Column(t(key) if key in TEXT else str(name))
     return config
 
 

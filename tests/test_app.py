@@ -17,7 +17,15 @@ from delegation.i18n import TEXT
 from delegation.summary import summary
 from tests.fixtures import load_fixture
 
-PAGES = ["pages/overview.py", "pages/registrations.py", "pages/data_quality.py", "pages/import_forms.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/registrations.py",
+    "pages/documents.py",
+    "pages/chase.py",
+    "pages/batch.py",
+    "pages/data_quality.py",
+    "pages/import_forms.py",
+]
 AS_OF = dt.date(2023, 3, 20)
 
 
@@ -141,6 +149,8 @@ def test_every_page_on_a_demo_database(monkeypatch, demo_db, page, lang):
     assert not at.exception
     if page.endswith("import_forms.py"):
         assert at.get("file_uploader")[0].accept_multiple_files
+    elif page.endswith("chase.py"):
+        assert at.get("expander") and at.get("download_button")
     else:
         assert at.dataframe or at.get("plotly_chart")
 

@@ -1,0 +1,51 @@
+"""Chase list — per unit: what is missing or invalid, the contact, and messages ready to send."""
+
+import streamlit as st
+
+from delegation import checklists, documents, ui
+
+config = ui.event_config()
+lang = ui.language()
+filters = ui.current_filters()
+
+st.title(ui.t("page.chase"))
+st.caption(ui.t("chase.help"))
+owner = st.selectbox(
+    ui.t("documents.owner"),
+    ["", *ui.query(checklists.owners)],
+    format_func=lambda o, all_owners=ui.t("documents.all_owners"): o or all_owners,
+    key="chase.owner",
+)
+entries = ui.query(checklists.chase_list, config, filters, lang, owner=owner)
+st.subheader(ui.t("chase.units").format(count=len(entries)))
+if not entries:
+    st.success(ui.t("chase.none"))
+else:
+    st.download_button(
+        ui.t("chase.download"),
+        checklists.chase_csv(entries, lang),
+        file_name=f"chase_{filters.slug()}.csv",
+        mime="text/csv",
+        key="chase.download",
+    )
+for entry in entries:
+    with st.expander(f"{entry['unit_name']} · {len(entry['items'])}"):
+        st.text(
+            ui.t("chase.contact").format(
+                name=entry["contact_name"] or "—",
+                mobile=entry["contact_mobile"] or "—",
+                email=entry["contact_email"] or "—",
+            )
+        )
+        st.dataframe(entry["table"], hide_index=True, column_config=ui.column_labels(entry["table"].columns))
+        zh, en = st.columns(2)
+        zh.caption(ui.t("chase.message_zh"))
+        zh.code(entry["message_zh"], language=None, wrap_lines=True)
+        en.caption(ui.t("chase.message_en"))
+        en.code(entry["message_en"], language=None, wrap_lines=True)
+        new_owner = st.text_input(
+            ui.t("chase.assign"), value=entry["owner"] or "", key=f"chase.owner.{entry['unit_id']}"
+        )
+        if new_owner != (entry["owner"] or ""):
+            documents.set_owner(ui.cursor(), entry["unit_id"], new_owner, "app")
+            st.rerun()

@@ -1,0 +1,107 @@
+"""Documents — what each unit and participant still owes, checklists, uploads and marking by hand."""
+
+import streamlit as st
+
+from delegation import charts, checklists, dashboard, documents, ui
+from delegation.errors import DelegationError
+
+config = ui.event_config()
+lang = ui.language()
+filters = ui.current_filters()
+
+st.title(ui.t("page.documents"))
+by_kind = ui.query(checklists.missing_by_kind, filters, lang)
+for column, row in zip(st.columns(len(by_kind)), by_kind.itertuples(), strict=True):
+    column.metric(
+        ui.t("documents.missing_kind").format(what=row.label),
+        row.missing,
+        help=f"{row.missing} / {row.required}",
+    )
+
+left, right = st.columns(2)
+by_province = ui.query(checklists.missing_by_province, filters, lang)
+left.plotly_chart(
+    charts.bar_chart(by_province, ui.t("documents.by_province"), ui.t("column.missing")),
+    key="documents.province",
+)
+done = ui.query(checklists.completion, filters)
+right.plotly_chart(
+    charts.completion_chart(
+        done,
+        {
+            "title": ui.t("documents.completion"),
+            "received": ui.t("documents.received_axis"),
+            "required": ui.t("documents.required_line"),
+            "axis": ui.t("documents.received_axis"),
+        },
+    ),
+    key="documents.completion",
+)
+
+st.subheader(ui.t("documents.by_unit"))
+a, b = st.columns([1, 2])
+owner_options = ["", *ui.query(checklists.owners)]
+owner = a.selectbox(
+    ui.t("documents.owner"),
+    owner_options,
+    format_func=lambda o, all_owners=ui.t("documents.all_owners"): o or all_owners,
+    key="documents.owner",
+)
+only_missing = b.toggle(ui.t("documents.only_missing"), value=True, key="documents.only_missing")
+grid = ui.query(checklists.missing_by_unit, config, filters, lang, owner=owner, only_missing=only_missing)
+st.dataframe(
+    grid,
+    hide_index=True,
+    column_config=ui.column_labels(grid.columns, hidden=("unit_id",)),
+    key="documents.grid",
+)
+
+st.subheader(ui.t("documents.checklist"))
+units = ui.query(dashboard.unit_options)
+unit_id = st.selectbox(
+    ui.t("documents.pick_unit"), list(units), format_func=units.get, index=None, key="documents.unit"
+)
+if unit_id is not None:
+    checklist = ui.query(checklists.unit_checklist, config, unit_id, filters.as_of, lang)
+    st.dataframe(
+        checklist,
+        hide_index=True,
+        column_config=ui.column_labels(checklist.columns, hidden=("participant_id", "kind")),
+        key="documents.checklist",
+    )
+    if len(checklist):
+        with st.form("documents.change", clear_on_submit=True):
+            labels = [f"{r.participant_name} · {r.item}" for r in checklist.itertuples()]
+            choice = st.selectbox(ui.t("documents.item"), range(len(labels)), format_func=labels.__getitem__)
+            upload = st.file_uploader(ui.t("documents.upload"), type=["pdf", "jpg", "jpeg", "png"])
+            state_labels = {s: ui.t(f"state.{s}") for s in ("received", "verified", "rejected", "missing")}
+            state = st.radio(
+                ui.t("documents.mark"), list(state_labels), format_func=state_labels.get, horizontal=True
+            )
+            reason = st.text_input(ui.t("documents.reason"))
+            if st.form_submit_button(ui.t("documents.save"), type="primary"):
+                row = checklist.iloc[choice]
+                target = {
+                    "unit_id": unit_id,
+                    "participant_id": None if row.isna()["participant_id"] else int(row["participant_id"]),
+                    "kind": row["kind"],
+                }
+                try:
+                    if upload is not None:
+                        documents.attach(
+                            ui.cursor(),
+                            config,
+                            data=upload.getvalue(),
+                            original_name=upload.name,
+                            actor="app",
+                            source="upload",
+                            folder=documents.documents_folder(),
+                            **target,
+                        )
+                    else:
+                        documents.set_state(
+                            ui.cursor(), status=state, reason=reason, actor="app", source="by hand", **target
+                        )
+                    st.success(ui.t("documents.saved"))
+                except DelegationError as exc:
+                    st.error(exc.message(lang))
