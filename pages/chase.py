@@ -7,13 +7,14 @@ from delegation import checklists, documents, ui
 config = ui.event_config()
 lang = ui.language()
 filters = ui.current_filters()
+ALL_OWNERS = ui.t("documents.all_owners")
 
 st.title(ui.t("page.chase"))
 st.caption(ui.t("chase.help"))
 owner = st.selectbox(
     ui.t("documents.owner"),
     ["", *ui.query(checklists.owners)],
-    format_func=lambda o, all_owners=ui.t("documents.all_owners"): o or all_owners,
+    format_func=lambda o: o or ALL_OWNERS,
     key="chase.owner",
 )
 entries = ui.query(checklists.chase_list, config, filters, lang, owner=owner)

@@ -8,6 +8,7 @@ from delegation.errors import DelegationError
 config = ui.event_config()
 lang = ui.language()
 filters = ui.current_filters()
+ALL_OWNERS = ui.t("documents.all_owners")
 
 st.title(ui.t("page.documents"))
 by_kind = ui.query(checklists.missing_by_kind, filters, lang)
@@ -44,7 +45,7 @@ owner_options = ["", *ui.query(checklists.owners)]
 owner = a.selectbox(
     ui.t("documents.owner"),
     owner_options,
-    format_func=lambda o, all_owners=ui.t("documents.all_owners"): o or all_owners,
+    format_func=lambda o: o or ALL_OWNERS,
     key="documents.owner",
 )
 only_missing = b.toggle(ui.t("documents.only_missing"), value=True, key="documents.only_missing")
