@@ -324,6 +324,32 @@ def load_demo(con: duckdb.DuckDBPyConnection, config: EventConfig, participants:
             con.unregister("_demo_units")
             con.unregister("_demo_people")
         # Keep the id sequences ahead of the ids written here.
+        # Documents: most arrive a few days after sign-up, some are verified, a few rejected, some missing.
+        con.execute(
+            """
+            insert into documents (document_id, unit_id, participant_id, kind, status, reason, source,
+                                   updated_by, updated_at, received_at)
+            with owed as (
+                select r.*, hash(r.unit_id, coalesce(r.participant_id, 0), r.kind, $seed) % 100 as roll
+                from required_documents(date '9999-12-31', [], [], [], [], [], []) r
+            ),
+            arrived as (
+                select o.*, coalesce(p.registered_on, u.registered_on) + (o.roll % 9)::integer as day
+                from owed o
+                join units u using (unit_id)
+                left join participants p using (participant_id)
+                where o.roll >= 12
+            )
+            select
+                nextval('document_id_seq'), unit_id, participant_id, kind,
+                case when roll < 16 then 'rejected' when roll < 62 then 'received' else 'verified' end,
+                case when roll < 16 then '扫描件模糊，请重新扫描 / scan unreadable, please rescan' end,
+                'demo', 'demo', $now::timestamp,
+                least(day, $deadline::date + 7)::timestamp
+            from arrived
+            """,
+            {"seed": seed, "now": now, "deadline": config.registration_deadline},
+        )
         con.execute("select max(nextval('unit_id_seq')) from range(?)", [units.num_rows])
         con.execute("select max(nextval('participant_id_seq')) from range(?)", [people.num_rows])
         con.execute(

@@ -11,6 +11,8 @@ filters = ui.current_filters()
 
 st.title(ui.t("page.batch"))
 st.caption(ui.t("batch.help"))
+if flash := st.session_state.pop("batch.flash", None):
+    st.success(flash)
 view = ui.query(checklists.batch_view, config, filters, lang)
 ready, blocked = st.columns(2)
 ready.subheader(ui.t("batch.ready").format(count=len(view["ready"])))
@@ -27,10 +29,11 @@ blocked.dataframe(
 if st.button(ui.t("batch.freeze"), type="primary", disabled=view["ready"].empty, key="batch.freeze"):
     try:
         number = batches.freeze(ui.cursor(), config, filters, "app")
-        st.success(ui.t("batch.frozen").format(batch=number))
-        st.rerun()
     except DelegationError as exc:
         st.error(exc.message(lang))
+    else:
+        st.session_state["batch.flash"] = ui.t("batch.frozen").format(batch=number)
+        st.rerun()
 
 st.subheader(ui.t("batch.list"))
 listed = view["batches"]

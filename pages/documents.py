@@ -11,6 +11,8 @@ filters = ui.current_filters()
 ALL_OWNERS = ui.t("documents.all_owners")
 
 st.title(ui.t("page.documents"))
+if flash := st.session_state.pop("documents.flash", None):
+    st.success(flash)
 by_kind = ui.query(checklists.missing_by_kind, filters, lang)
 for column, row in zip(st.columns(len(by_kind)), by_kind.itertuples(), strict=True):
     column.metric(
@@ -103,6 +105,8 @@ if unit_id is not None:
                         documents.set_state(
                             ui.cursor(), status=state, reason=reason, actor="app", source="by hand", **target
                         )
-                    st.success(ui.t("documents.saved"))
                 except DelegationError as exc:
                     st.error(exc.message(lang))
+                else:
+                    st.session_state["documents.flash"] = ui.t("documents.saved")
+                    st.rerun()  # so every figure above shows the change
