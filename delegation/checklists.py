@@ -86,6 +86,18 @@ def completion(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame
     )
 
 
+def passport_validity(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filters) -> pd.DataFrame:
+    """Applicants whose passport expires before the required date, or whose expiry is unknown, with days short."""
+    df = query_df(
+        con,
+        "quality_passport_expiring",
+        passport_valid_through=config.passport_valid_through,
+        **filters.params(),
+    ).drop(columns="participant_id")
+    df["passport_expiry"] = [_date(d) for d in df["passport_expiry"]]
+    return df
+
+
 def owners(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The secretariat members units are assigned to."""
     return [

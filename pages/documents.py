@@ -59,6 +59,12 @@ st.dataframe(
     key="documents.grid",
 )
 
+validity = ui.query(checklists.passport_validity, config, filters)
+st.subheader(f"{ui.t('documents.passport_validity')} · {len(validity)}")
+st.dataframe(
+    validity, hide_index=True, column_config=ui.column_labels(validity.columns), key="documents.validity"
+)
+
 st.subheader(ui.t("documents.checklist"))
 units = ui.query(dashboard.unit_options)
 unit_id = st.selectbox(

@@ -76,6 +76,11 @@ def test_documents_page_upload_and_mark(monkeypatch, config, tmp_path):
     at = app(monkeypatch, db, page="pages/documents.py", filters__as_of=AS_OF, documents__unit=unit)
     assert not at.exception
     assert [m.value for m in at.metric][:3] == ["3", "7", "2"]
+    validity = frame(at, "days_short")
+    assert validity["name"].tolist() == ["丙二", "甲二", "乙二"] and validity["days_short"].tolist()[1:] == [
+        60,
+        1,
+    ]
     checklist = frame(at, "original_name")
     assert checklist["participant_name"].tolist()[0] == "(unit)"
     at.get("file_uploader")[0].set_value(("附件1回执.pdf", PDF, "application/pdf"))

@@ -42,3 +42,17 @@ def test_shape_of_the_demo(con, config):
     assert duplicates >= 1
     # New imports after the demo get fresh ids.
     assert q("select nextval('participant_id_seq')") == 2001
+
+
+def test_demo_documents(con, config):
+    from delegation.summary import summary
+
+    load_demo(con, config, 1000, seed=4)
+    statuses = dict(con.execute("select status, count(*) from documents group by 1").fetchall())
+    assert set(statuses) == {"received", "verified", "rejected"}
+    missing = summary(con, config, config.registration_deadline)["missing_documents"]
+    required = con.execute(
+        "select kind, count(*) from required_documents(date '9999-12-31', [], [], [], [], [], []) group by 1"
+    ).fetchall()
+    for kind, owed in required:
+        assert 0 < missing[kind] < owed  # some missing, most in
