@@ -20,52 +20,20 @@ except DelegationError as exc:  # e.g. the database is held by another program
     st.error(exc.message(ui.language()))
     st.stop()
 ui.apply_presentation_style()
+# (script, label key, icon, url path); the first is the default page and the only one while presenting,
+# because a shared screen shows aggregates only.
+PAGES = (
+    ("pages/overview.py", "page.overview", ":material/dashboard:", "overview"),
+    ("pages/registrations.py", "page.registrations", ":material/groups:", "registrations"),
+    ("pages/documents.py", "page.documents", ":material/folder_open:", "documents"),
+    ("pages/chase.py", "page.chase", ":material/mail:", "chase"),
+    ("pages/batch.py", "page.batch", ":material/approval:", "batch"),
+    ("pages/data_quality.py", "page.data_quality", ":material/fact_check:", "data-quality"),
+    ("pages/import_forms.py", "page.import", ":material/upload_file:", "import"),
+)
+shown = PAGES[:1] if ui.presenting() else PAGES
 pages = [
-    st.Page(
-        "pages/overview.py",
-        title=ui.t("page.overview"),
-        icon=":material/dashboard:",
-        url_path="overview",
-        default=True,
-    )
+    st.Page(script, title=ui.t(label), icon=icon, url_path=path, default=i == 0)
+    for i, (script, label, icon, path) in enumerate(shown)
 ]
-if not ui.presenting():  # a shared screen shows aggregates only
-    pages += [
-        st.Page(
-            "pages/registrations.py",
-            title=ui.t("page.registrations"),
-            icon=":material/groups:",
-            url_path="registrations",
-        ),
-        st.Page(
-            "pages/documents.py",
-            title=ui.t("page.documents"),
-            icon=":material/folder_open:",
-            url_path="documents",
-        ),
-        st.Page(
-            "pages/chase.py",
-            title=ui.t("page.chase"),
-            icon=":material/mail:",
-            url_path="chase",
-        ),
-        st.Page(
-            "pages/batch.py",
-            title=ui.t("page.batch"),
-            icon=":material/approval:",
-            url_path="batch",
-        ),
-        st.Page(
-            "pages/data_quality.py",
-            title=ui.t("page.data_quality"),
-            icon=":material/fact_check:",
-            url_path="data-quality",
-        ),
-        st.Page(
-            "pages/import_forms.py",
-            title=ui.t("page.import"),
-            icon=":material/upload_file:",
-            url_path="import",
-        ),
-    ]
 st.navigation(pages).run()

@@ -126,6 +126,8 @@ def test_every_label_key_used_in_code_exists():
         *ROOT.joinpath("delegation").rglob("*.py"),
     ]
     used = set()
+    app_text = (ROOT / "app.py").read_text(encoding="utf-8")
+    used |= set(re.findall(r'"(page\.[a-z_]+)"', app_text))  # the page table's label keys
     for path in sources:
         used |= set(
             re.findall(r"""\b(?:t|text)\(\s*["']([a-z_]+\.[\w.]+)["']""", path.read_text(encoding="utf-8"))
@@ -319,3 +321,9 @@ def test_import_page_refuses_a_bad_file_in_one_sentence(monkeypatch, tmp_path):
     errors = [e.value for e in staff.error]
     assert errors == ["broken.xlsx：没有找到可识别的表头行（至少需要“姓名/Name”及另一个字段）。"]
     assert not staff.success
+
+
+def test_every_page_file_is_navigable_and_tested():
+    in_app = set(re.findall(r'"(pages/\w+\.py)"', (ROOT / "app.py").read_text(encoding="utf-8")))
+    on_disk = {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")}
+    assert in_app == on_disk == set(PAGES)
