@@ -94,6 +94,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Participants: {count} · page {page} of {pages}",
     ),
     "registrations.unit_detail": ("单位详情及参团人员", "Unit details and participants"),
+    "registrations.withdraw_who": ("退出/恢复报名", "Withdraw or restore"),
+    "registrations.whole_unit": ("整个单位", "The whole unit"),
     "sort.name": ("名称/姓名", "Name"),
     "sort.province": ("省份", "Province"),
     "sort.sector": ("行业", "Sector"),

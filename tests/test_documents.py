@@ -309,3 +309,20 @@ def test_owner(loaded):
     set_owner(loaded, unit, "小王", "admin")  # no change, no audit row
     assert loaded.execute("select owner from units where unit_id = ?", [unit]).fetchall() == [("小王",)]
     assert loaded.execute("select count(*) from audit_log where details like '%小王%'").fetchall()[0][0] == 1
+
+
+def test_withdrawing_and_restoring(loaded, config):
+    from delegation.registrations import set_withdrawn
+
+    unit = ids(loaded, "乙一")[0]
+    assert set_withdrawn(loaded, table="units", key=unit, withdrawn=True, actor="staff")
+    assert not set_withdrawn(loaded, table="units", key=unit, withdrawn=True, actor="staff")  # already
+    figures = summary(loaded, config, AS_OF)
+    assert (figures["units"], figures["participants"]) == (2, 7)
+    assert figures["missing_documents"]["registration_confirmation"] == 2  # a withdrawn unit owes nothing
+    assert set_withdrawn(loaded, table="units", key=unit, withdrawn=False, actor="staff")
+    assert summary(loaded, config, AS_OF)["participants"] == 10
+    assert (
+        loaded.execute("select count(*) from audit_log where target = ?", [f"unit:{unit}"]).fetchall()[0][0]
+        == 2
+    )
