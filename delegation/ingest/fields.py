@@ -435,8 +435,17 @@ def _labels_in(header_key: str, choices: tuple[Choice, ...]) -> list[str]:
 
 
 def map_header(header: object, config: EventConfig) -> str | None:
-    """What a header cell means: a field key, `theme:<key>` / `city:<key>` for a yes/no column, or None."""
-    return _map_header_key(match_key(header), config.themes, config.cities)
+    """What a header cell means: a field key, `theme:<key>` / `city:<key>` for a yes/no column, or None.
+
+    A bilingual header ("姓名\nName") is tried whole, then line by line.
+    """
+    meaning = _map_header_key(match_key(header), config.themes, config.cities)
+    if meaning is None and isinstance(header, str) and "\n" in header:
+        for part in header.split("\n"):
+            meaning = _map_header_key(match_key(part), config.themes, config.cities)
+            if meaning:
+                break
+    return meaning
 
 
 @functools.lru_cache(maxsize=4096)

@@ -1,0 +1,333 @@
+"""Exports: every list to CSV and Excel, safely (no formulas, no hyperlinks, text stays text).
+
+A list is a `Table`: column keys (labels come from the label table), and rows streamed from DuckDB,
+so a 100 000-row export never holds more than one copy of the rows. Workbooks are written with
+openpyxl's write-only mode; every workbook ends with a sheet that says what is in it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import duckdb
+import openpyxl
+import pandas as pd
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from delegation.config import EventConfig
+from delegation.db import query_text
+from delegation.filters import Filters
+from delegation.i18n import TEXT, text
+from delegation.privacy import mask_birth_date, mask_email, mask_mobile, mask_passport
+from delegation.search import search_pattern
+
+# OWASP "CSV injection" (CWE-1236): text starting with these runs as a formula in a spreadsheet.
+DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+BATCH = 5000  # rows fetched from DuckDB at a time
+
+
+def is_dangerous(value: object) -> bool:
+    """Whether a text cell could be taken for a formula."""
+    return isinstance(value, str) and value.startswith(DANGEROUS_START)
+
+
+def header(key: str, lang: str) -> str:
+    """A column title in zh, en, or both ('姓名 / Name'); a key that is no label is already a title."""
+    if key not in TEXT:
+        return key
+    if lang == "both":
+        return f"{text(key, 'zh')} / {text(key, 'en')}"
+    return text(key, lang)
+
+
+@dataclass
+class Table:
+    """One list to export: a sheet name, column label keys and the rows (any iterable of tuples)."""
+
+    name: str
+    columns: list[str]  # label keys, e.g. "column.name"
+    rows: Iterable[tuple]
+    text_columns: set[int] = field(default_factory=set)  # passport numbers, phones: always text
+
+    def headers(self, lang: str) -> list[str]:
+        return [header(c, lang) for c in self.columns]
+
+
+def write_csv(out: IO[bytes], table: Table, lang: str) -> int:
+    """CSV with a BOM (Excel shows Chinese), RFC 4180 quoting, formula-like text prefixed with '."""
+    stream = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(table.headers(lang))
+    count = 0
+    for row in table.rows:
+        writer.writerow([_csv_value(v) for v in row])
+        count += 1
+    stream.flush()
+    stream.detach()
+    return count
+
+
+def _csv_value(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if is_dangerous(value):
+        return "'" + value
+    return value
+
+
+def write_xlsx(
+    out: IO[bytes], tables: list[Table], lang: str, about: Callable[[list[int]], list[tuple[str, str]]]
+) -> list[int]:
+    """One sheet per table plus an 'about' sheet (given the row counts); bold frozen header, autofilter,
+    column widths, dates as dates, passport numbers and phones as text."""
+    wb = openpyxl.Workbook(write_only=True)
+    counts = []
+    for table in tables:
+        ws = wb.create_sheet(_sheet_title(table.name))
+        headers = table.headers(lang)
+        widths = [min(50, max(8, _width(h))) for h in headers]
+        ws.freeze_panes = "A2"
+        # Widths must be known before rows are written in write-only mode: take them from the header
+        # and the first rows, which are buffered (a few thousand rows at most).
+        rows = iter(table.rows)
+        head = [r for _, r in zip(range(200), rows, strict=False)]
+        for r in head:
+            for i, v in enumerate(r):
+                widths[i] = min(50, max(widths[i], _width(v)))
+        for i, w in enumerate(widths):
+            ws.column_dimensions[openpyxl.utils.get_column_letter(i + 1)].width = w + 2
+        ws.append([_header_cell(ws, h) for h in headers])
+        count = 0
+        for row in _chain(head, rows):
+            ws.append([_xlsx_value(ws, v, i in table.text_columns) for i, v in enumerate(row)])
+            count += 1
+        ws.auto_filter.ref = f"A1:{openpyxl.utils.get_column_letter(max(1, len(headers)))}{count + 1}"
+        counts.append(count)
+    info = wb.create_sheet(_sheet_title(text("export.about", "zh" if lang == "zh" else "en")))
+    for key, value in about(counts):
+        info.append([_header_cell(info, key), _xlsx_value(info, value, True)])
+    wb.save(out)
+    return counts
+
+
+def _chain(first: list, rest: Iterator) -> Iterator:
+    yield from first
+    yield from rest
+
+
+def _width(value: object) -> int:
+    if value is None:
+        return 0
+    s = str(value)
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s[:60])  # CJK characters are twice as wide
+
+
+def _sheet_title(name: str) -> str:
+    return "".join(ch for ch in name if ch not in "[]:*?/\\")[:31] or "Sheet"
+
+
+def _header_cell(ws: Any, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    cell.font = Font(bold=True)
+    return cell
+
+
+def _xlsx_value(ws: Any, value: object, as_text: bool) -> object:
+    """A cell value: formula-like text wrapped as a quoted text cell; the rest as is.
+
+    openpyxl writes every other str as a text cell (so passport numbers and phones stay text, with
+    their leading zeros and '+') and every date with a date format.
+    """
+    del as_text  # str values are text cells already; kept for callers that mark text columns
+    if is_dangerous(value):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"  # never a formula
+        cell.quotePrefix = True  # shown as typed, and Excel keeps it text when edited
+        return cell
+    return value
+
+
+# ---- the lists -----------------------------------------------------------------------------------
+
+
+def _stream(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> Iterator[tuple]:
+    """Rows of a query, fetched in batches on a cursor of their own."""
+    cursor = con.cursor()
+    try:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(BATCH):
+            yield from batch
+    finally:
+        cursor.close()
+
+
+PARTICIPANT_COLUMNS = (
+    "unit_name",
+    "name",
+    "pinyin_name",
+    "gender",
+    "position",
+    "mobile",
+    "email",
+    "date_of_birth",
+    "passport_number",
+    "passport_expiry",
+    "applies_via_chamber",
+    "holds_us_visa",
+    "themes",
+    "cities",
+    "registered_on",
+    "status",
+)
+
+
+def participants_table(
+    con: duckdb.DuckDBPyConnection,
+    config: EventConfig,
+    filters: Filters,
+    lang: str,
+    *,
+    search: str = "",
+    show_full: bool = False,
+) -> Table:
+    """Every participant the registrations page lists for these filters and search, in its column order."""
+    label_lang = "en" if lang == "both" else lang
+    themes = {t.key: t.label(label_lang) for t in config.themes}
+    cities = {c.key: c.label(label_lang) for c in config.cities}
+    yes, no = text("value.yes", label_lang), text("value.no", label_lang)
+    keep: Callable[[Any], Any] = lambda v: v  # noqa: E731
+    passport = keep if show_full else mask_passport
+    mobile = keep if show_full else mask_mobile
+    email = keep if show_full else mask_email
+    birth = keep if show_full else mask_birth_date
+    params = {**filters.params(), "search": search_pattern(search), "sort": "name", "descending": False}
+    params |= {"limit": 10**12, "offset": 0}
+    sql = query_text("participants_page")
+    sep = "、" if label_lang == "zh" else ", "
+
+    def rows() -> Iterator[tuple]:
+        for r in _stream(con, sql, params):
+            (
+                _pid,
+                _uid,
+                unit,
+                name,
+                pinyin,
+                gender,
+                position,
+                mob,
+                mail,
+                dob,
+                number,
+                expiry,
+                applies,
+                visa,
+                _visa_exp,
+                theme_keys,
+                city_keys,
+                _arr,
+                registered,
+                status,
+                _total,
+            ) = r
+            yield (
+                unit,
+                name,
+                pinyin,
+                text(f"gender.{gender}", label_lang) if gender in ("M", "F") else None,
+                position,
+                mobile(mob),
+                email(mail),
+                birth(dob),
+                passport(number),
+                expiry,
+                yes if applies else no,
+                yes if visa else no,
+                sep.join(themes.get(k, k) for k in theme_keys),
+                sep.join(cities.get(k, k) for k in city_keys),
+                registered,
+                text(f"status.{status}", label_lang),
+            )
+
+    return Table(
+        text("registrations.participants", label_lang),
+        [f"column.{c}" for c in PARTICIPANT_COLUMNS],
+        rows(),
+        text_columns={5, 7, 8},
+    )
+
+
+def frame_table(name: str, frame: pd.DataFrame, hidden: tuple[str, ...] = ()) -> Table:
+    """A small data frame as a page shows it (its columns already in display order)."""
+    columns = [c for c in frame.columns if c not in hidden]
+    keys = [f"column.{c}" if f"column.{c}" in TEXT else str(c) for c in columns]
+    rows = (tuple(_plain(v) for v in row) for row in frame[columns].itertuples(index=False, name=None))
+    return Table(name, keys, rows, text_columns={i for i, c in enumerate(columns) if c in _TEXT_COLUMNS})
+
+
+def _plain(value: object) -> object:
+    """A pandas/numpy value as a plain Python one (None for missing)."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+_TEXT_COLUMNS = {"passport_number", "mobile", "contact_mobile", "email", "contact_email"}
+
+
+def about_rows(
+    config: EventConfig, filters: Filters, lang: str, user: str, kind: str, count: int
+) -> list[tuple[str, str]]:
+    """What the export holds: event, list, filters, as-of day, time, who, rows."""
+    lg = "zh" if lang == "zh" else "en"
+    described = []
+    for key, values in filters.to_url().items():
+        if key != "as_of":
+            described.append(f"{key}={','.join(values)}")
+    return [
+        (text("export.event", lg), config.name(lg)),
+        (text("export.list", lg), kind),
+        (text("export.filters", lg), "; ".join(described) or text("filter.all", lg)),
+        (text("export.as_of", lg), filters.as_of.isoformat()),
+        (text("export.exported_at", lg), dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
+        (text("export.user", lg), user),
+        (text("export.rows", lg), str(count)),
+    ]
+
+
+def file_name(kind: str, filters: Filters, ext: str) -> str:
+    """What the file holds, in its name: participants_Jiangsu_green-development_2023-03-20.xlsx."""
+    return f"{kind}_{filters.slug()}.{ext}"
+
+
+def to_bytes(
+    table: Table, fmt: str, lang: str, config: EventConfig, filters: Filters, user: str, kind: str
+) -> bytes:
+    """A table as CSV or xlsx bytes (for download buttons)."""
+    out = io.BytesIO()
+    if fmt == "csv":
+        write_csv(out, table, lang)
+    else:
+        write_xlsx(
+            out, [table], lang, lambda counts: about_rows(config, filters, lang, user, kind, counts[0])
+        )
+    return out.getvalue()
