@@ -79,6 +79,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scan.add_argument("folder", metavar="DIR")
 
+    export = sub.add_parser(
+        "export", parents=[common, filters], help="write a list or the leadership workbook"
+    )
+    export.add_argument(
+        "list", choices=("participants", "units", "documents", "chase", "batch", "quality", "summary")
+    )
+    export.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
+    export.add_argument("--out", required=True, metavar="FILE")
+    export.add_argument(
+        "--lang", choices=("zh", "en", "both"), default="zh", help="column headers (default zh)"
+    )
+    export.add_argument("--search", default="", help="the registrations page's search text")
+    export.add_argument("--owner", default="", help="one secretariat member's units (documents, chase)")
+    export.add_argument(
+        "--show-full", action="store_true", help="unmasked passport numbers, phones, e-mails and birth dates"
+    )
+
+    template = sub.add_parser("template", help="write the Annex 2 form template (xlsx)")
+    template.add_argument("--out", required=True, metavar="FILE")
+
     serve = sub.add_parser("serve", parents=[common], help="start the app (what `make run` does)")
     serve.add_argument("--port", type=_positive, help="port (default 8501)")
     serve.add_argument("--headless", action="store_true", help="do not open a browser")
@@ -110,6 +130,16 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         return _demo(args, config)
     if args.command == "import":
         return _import(args, config, lang)
+    if args.command == "export":
+        return _export(args, config, lang)
+    if args.command == "template":
+        from pathlib import Path
+
+        from delegation.workbooks import annex2_template
+
+        _write_file(Path(args.out), annex2_template(config))
+        print(f"Wrote {args.out}")
+        return 0
     if args.command == "documents":
         return _documents_scan(args, config, lang)
     if args.command == "serve":
@@ -158,6 +188,58 @@ def _filters(args: argparse.Namespace, config: EventConfig) -> Filters:
         unit_ids=tuple(args.unit),
         statuses=tuple(args.status),
     )
+
+
+def _write_file(path, data: bytes) -> None:
+    """Write a whole file at once, next to its place first, so a failure never leaves half a file."""
+    from pathlib import Path
+
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise DelegationError(f"The folder {path.parent} does not exist.", f"文件夹 {path.parent} 不存在。")
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
+    partial.replace(path)
+
+
+def _export(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
+    import io
+
+    from delegation import exports
+    from delegation.workbooks import leadership_workbook
+
+    filters = _filters(args, config)
+    con = connect(config, args.db)
+    try:
+        if args.list == "summary":
+            if args.format != "xlsx":
+                raise DelegationError(
+                    "The leadership summary is a workbook: use --format xlsx.",
+                    "领导汇报只有 Excel 格式：请用 --format xlsx。",
+                )
+            data = leadership_workbook(con, config, filters, args.lang)
+            rows = None
+        else:
+            out = io.BytesIO()
+            rows = exports.export(
+                out,
+                args.list,
+                args.format,
+                con,
+                config,
+                filters,
+                args.lang,
+                user="cli",
+                search=args.search,
+                show_full=args.show_full,
+                owner=args.owner,
+            )
+            data = out.getvalue()
+    finally:
+        con.close()
+    _write_file(args.out, data)
+    print(f"Wrote {args.out}" + (f" ({rows} rows)" if rows is not None else ""))
+    return 0
 
 
 def _documents_scan(args: argparse.Namespace, config: EventConfig, lang: str) -> int:

@@ -319,15 +319,104 @@ def file_name(kind: str, filters: Filters, ext: str) -> str:
     return f"{kind}_{filters.slug()}.{ext}"
 
 
-def to_bytes(
-    table: Table, fmt: str, lang: str, config: EventConfig, filters: Filters, user: str, kind: str
-) -> bytes:
-    """A table as CSV or xlsx bytes (for download buttons)."""
-    out = io.BytesIO()
+# ---- every list the app shows, by name (the buttons and the CLI share these) --------------------
+
+LISTS = ("participants", "units", "documents", "chase", "batch", "quality")
+
+
+def tables_for(
+    kind: str,
+    con: duckdb.DuckDBPyConnection,
+    config: EventConfig,
+    filters: Filters,
+    lang: str,
+    *,
+    search: str = "",
+    show_full: bool = False,
+    owner: str = "",
+) -> list[Table]:
+    """The sheets of one export: the list as its page shows it, after filters and search."""
+    from delegation import checklists, dashboard
+
+    lg = "en" if lang == "both" else lang
+    if kind == "participants":
+        return [participants_table(con, config, filters, lang, search=search, show_full=show_full)]
+    if kind == "units":
+        page = dashboard.units_page(con, filters, lg, search=search, page_size=10**9)
+        return [frame_table(text("registrations.units", lg), page.rows, hidden=("unit_id",))]
+    if kind == "documents":
+        grid = checklists.missing_by_unit(con, config, filters, lg, owner=owner, only_missing=False)
+        validity = checklists.passport_validity(con, config, filters)
+        return [
+            frame_table(text("documents.by_unit", lg), grid, hidden=("unit_id",)),
+            frame_table(text("documents.passport_validity", lg), validity),
+        ]
+    if kind == "chase":
+        entries = checklists.chase_list(con, config, filters, lg, owner=owner)
+        rows = [
+            (
+                e["unit_name"],
+                e["owner"],
+                e["contact_name"],
+                _mask(e["contact_mobile"], show_full, mask_mobile),
+                _mask(e["contact_email"], show_full, mask_email),
+                person or text("documents.unit_itself", lg),
+                line,
+            )
+            for e in entries
+            for (person, *_), line in zip(e["items"], e["lines"][lg], strict=True)
+        ]
+        columns = [
+            "column.unit_name",
+            "column.owner",
+            "column.contact_name",
+            "column.contact_mobile",
+            "column.contact_email",
+            "column.participant_name",
+            "column.item",
+        ]
+        return [Table(text("page.chase", lg), columns, rows, text_columns={3})]
+    if kind == "batch":
+        view = checklists.batch_view(con, config, filters, lg)
+        return [
+            frame_table(text("export.sheet.ready", lg), view["ready"]),
+            frame_table(text("export.sheet.blocked", lg), view["blocked"]),
+            frame_table(text("batch.list", lg), view["batches"], hidden=("next_status",)),
+        ]
+    if kind == "quality":
+        lists = dashboard.quality(con, config, filters, lg, show_full=show_full)
+        return [frame_table(text(f"quality.{name}", lg), lists[name]) for name in dashboard.QUALITY_LISTS]
+    raise ValueError(kind)
+
+
+def _mask(value: object, show_full: bool, mask: Callable[[Any], Any]) -> object:
+    return value if show_full else mask(value)
+
+
+def export(
+    out: IO[bytes],
+    kind: str,
+    fmt: str,
+    con: duckdb.DuckDBPyConnection,
+    config: EventConfig,
+    filters: Filters,
+    lang: str,
+    *,
+    user: str,
+    **options: Any,
+) -> int:
+    """Write one list as CSV (its first sheet) or xlsx (every sheet plus the about sheet); returns rows."""
+    tables = tables_for(kind, con, config, filters, lang, **options)
     if fmt == "csv":
-        write_csv(out, table, lang)
-    else:
-        write_xlsx(
-            out, [table], lang, lambda counts: about_rows(config, filters, lang, user, kind, counts[0])
-        )
+        return write_csv(out, tables[0], lang)
+    counts = write_xlsx(out, tables, lang, lambda n: about_rows(config, filters, lang, user, kind, sum(n)))
+    return sum(counts)
+
+
+def export_bytes(
+    kind: str, fmt: str, con, config: EventConfig, filters: Filters, lang: str, **options: Any
+) -> bytes:
+    """The same, as bytes for a download button."""
+    out = io.BytesIO()
+    export(out, kind, fmt, con, config, filters, lang, **options)
     return out.getvalue()

@@ -177,6 +177,43 @@ def column_labels(columns: Any, hidden: tuple[str, ...] = ()) -> dict[str, Any]:
     return config
 
 
+def export_buttons(kind: str, filters: Filters, **options: Any) -> None:
+    """Header language, CSV and Excel buttons for one list: exactly what the page shows for these
+    filters and search (every page of it), generated when clicked."""
+    from delegation import exports
+
+    config = event_config()
+    labels = {"zh": "中文", "en": "English", "both": t("export.both")}
+    left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
+    header_lang = left.radio(
+        t("export.headers"),
+        list(labels),
+        index=list(labels).index(language()),
+        format_func=labels.get,
+        horizontal=True,
+        key=f"{kind}.export.lang",
+    )
+    for column, fmt, label, mime in (
+        (middle, "csv", t("export.csv"), "text/csv"),
+        (
+            right,
+            "xlsx",
+            t("export.xlsx"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    ):
+        column.download_button(
+            label,
+            lambda fmt=fmt: exports.export_bytes(
+                kind, fmt, cursor(), config, filters, header_lang, user="app", **options
+            ),
+            file_name=exports.file_name(kind, filters, fmt),
+            mime=mime,
+            on_click="ignore",
+            key=f"{kind}.export.{fmt}",
+        )
+
+
 PRESENTATION_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],

@@ -35,6 +35,8 @@ if st.button(ui.t("batch.freeze"), type="primary", disabled=view["ready"].empty,
         st.session_state["batch.flash"] = ui.t("batch.frozen").format(batch=number)
         st.rerun()
 
+ui.export_buttons("batch", filters)
+
 st.subheader(ui.t("batch.list"))
 listed = view["batches"]
 st.dataframe(

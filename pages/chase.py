@@ -22,13 +22,7 @@ st.subheader(ui.t("chase.units").format(count=len(entries)))
 if not entries:
     st.success(ui.t("chase.none"))
 else:
-    st.download_button(
-        ui.t("chase.download"),
-        checklists.chase_csv(entries, lang),
-        file_name=f"chase_{filters.slug()}.csv",
-        mime="text/csv",
-        key="chase.download",
-    )
+    ui.export_buttons("chase", filters, owner=owner, show_full=True)
 for entry in entries:
     with st.expander(f"{entry['unit_name']} · {len(entry['items'])}"):
         st.text(

@@ -10,6 +10,7 @@ filters = ui.current_filters()
 st.title(ui.t("page.data_quality"))
 show_full = st.toggle(ui.t("registrations.show_full"), key="data_quality.show_full")
 lists = ui.query(dashboard.quality, config, filters, ui.language(), show_full=show_full)
+ui.export_buttons("quality", filters, show_full=show_full)
 
 for name in dashboard.QUALITY_LISTS:
     rows = lists[name]

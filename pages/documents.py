@@ -52,6 +52,7 @@ owner = a.selectbox(
 )
 only_missing = b.toggle(ui.t("documents.only_missing"), value=True, key="documents.only_missing")
 grid = ui.query(checklists.missing_by_unit, config, filters, lang, owner=owner, only_missing=only_missing)
+ui.export_buttons("documents", filters, owner=owner)
 st.dataframe(
     grid,
     hide_index=True,

@@ -5,12 +5,20 @@ import streamlit as st
 from delegation import ui
 from delegation.errors import DelegationError
 from delegation.ingest import import_upload, issues_frame
+from delegation.workbooks import annex2_template
 
 config = ui.event_config()
 lang = ui.language()
 
 st.title(ui.t("page.import"))
 st.caption(ui.t("import.help"))
+st.download_button(
+    ui.t("export.template"),
+    lambda: annex2_template(config),
+    file_name="annex2_registration_form.xlsx",
+    on_click="ignore",
+    key="import.template",
+)
 files = st.file_uploader(
     ui.t("import.files"), type=["xlsx", "xls", "csv"], accept_multiple_files=True, key="import.files"
 )

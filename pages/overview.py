@@ -3,6 +3,7 @@
 import streamlit as st
 
 from delegation import charts, dashboard, ui
+from delegation.workbooks import leadership_workbook
 
 config = ui.event_config()
 
@@ -17,6 +18,14 @@ def overview() -> None:
     title.header(config.name(lang))
     if large:
         toggle.button(ui.t("overview.exit_presentation"), key="overview.exit", on_click=_exit_presentation)
+    else:
+        toggle.download_button(
+            ui.t("export.leadership"),
+            lambda: leadership_workbook(ui.cursor(), config, filters, lang),
+            file_name=f"summary_{filters.slug()}.xlsx",
+            on_click="ignore",
+            key="overview.workbook",
+        )
     st.caption(ui.t("overview.as_of").format(date=filters.as_of.isoformat(), seconds=config.refresh_seconds))
 
     cols = st.columns(4)

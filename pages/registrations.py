@@ -43,7 +43,7 @@ with units_tab:
         page_size=size,
     )
     st.caption(ui.t("registrations.count_units").format(count=units.total, page=page, pages=units.pages))
-    st.container(key="registrations.units.exports")  # the exports issue puts its buttons here
+    ui.export_buttons("units", filters, search=search)
     chosen = st.dataframe(
         units.rows,
         hide_index=True,
@@ -109,7 +109,7 @@ with people_tab:
         show_full=show_full,
     )
     st.caption(ui.t("registrations.count_people").format(count=people.total, page=page, pages=people.pages))
-    st.container(key="registrations.people.exports")  # the exports issue puts its buttons here
+    ui.export_buttons("participants", filters, search=search, show_full=show_full)
     st.dataframe(
         people.rows,
         hide_index=True,
