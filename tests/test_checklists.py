@@ -152,6 +152,8 @@ def test_batch_page_freezes(monkeypatch, config, tmp_path):
     listed = frame(at, "created_by")
     assert listed[["batch_id", "status", "participants"]].values.tolist() == [[1, "Draft", 1]]
     assert [d.label for d in at.get("download_button")] == [
+        "Export CSV",
+        "Export Excel",
         "Download roster (Excel) · 1",
         "Download scans (ZIP) · 1",
     ]
