@@ -18,6 +18,7 @@ from pypinyin import Style, lazy_pinyin
 from delegation.config import EventConfig
 from delegation.db import fetch_one, query_df, transaction
 from delegation.errors import DelegationError
+from delegation.exports import neutralise_row
 from delegation.filters import Filters
 from delegation.i18n import text
 
@@ -156,11 +157,11 @@ def roster_xlsx(con: duckdb.DuckDBPyConnection, batch_id: int, lang: str) -> byt
                 v = None
             values.append(v)
         ws.append(values)
+        neutralise_row(ws[ws.max_row])
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
             elif isinstance(cell.value, str):
-                cell.data_type = "s"
                 cell.number_format = "@"
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions

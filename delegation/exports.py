@@ -37,6 +37,14 @@ def is_dangerous(value: object) -> bool:
     return isinstance(value, str) and value.startswith(DANGEROUS_START)
 
 
+def neutralise_row(cells: Iterable[Any]) -> None:
+    """For workbooks written cell by cell: formula-like text becomes a quoted text cell."""
+    for cell in cells:
+        if is_dangerous(cell.value):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
 def header(key: str, lang: str) -> str:
     """A column title in zh, en, or both ('姓名 / Name'); a key that is no label is already a title."""
     if key not in TEXT:

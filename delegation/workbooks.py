@@ -13,6 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from delegation import dashboard
 from delegation.config import EventConfig
+from delegation.exports import neutralise_row
 from delegation.filters import Filters
 from delegation.i18n import text
 from delegation.provinces import PROVINCES
@@ -101,7 +102,8 @@ def leadership_workbook(
     for cell in units[1]:
         cell.font = BOLD
     for r in page.rows.itertuples():
-        units.append([_safe(getattr(r, c)) for c in columns])
+        units.append([getattr(r, c) for c in columns])
+        neutralise_row(units[units.max_row])
         units.cell(units.max_row, 6).number_format = "yyyy-mm-dd"
     units.freeze_panes = "A2"
     units.auto_filter.ref = units.dimensions
@@ -109,13 +111,6 @@ def leadership_workbook(
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
-def _safe(value: object) -> object:
-    """Text that could be read as a formula stays text (unit names come from the forms)."""
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r", "\n")):
-        return "'" + value
-    return value
 
 
 # ---- the Annex 2 template -----------------------------------------------------------------------
