@@ -206,12 +206,13 @@ def _export(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
     import io
 
     from delegation import exports
-    from delegation.workbooks import leadership_workbook
 
     filters = _filters(args, config)
     con = connect(config, args.db)
     try:
         if args.list == "summary":
+            from delegation.workbooks import leadership_workbook
+
             if args.format != "xlsx":
                 raise DelegationError(
                     "The leadership summary is a workbook: use --format xlsx.",

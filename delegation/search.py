@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 import re
 
-from pypinyin import Style, lazy_pinyin
-
 from delegation.text import match_key
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -16,6 +14,8 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 def _pinyin_forms(text: str) -> tuple[str, str]:
     if not _HAN.search(text):
         return "", ""
+    from pypinyin import Style, lazy_pinyin  # its dictionaries take a quarter second to load
+
     full = "".join(lazy_pinyin(text))
     initials = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER))
     return match_key(full), match_key(initials)

@@ -1,0 +1,20 @@
+"""The benchmark scripts run (tiny sizes, one run) so they cannot rot; their timings are not asserted."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from delegation import ROOT
+
+
+def test_export_bench_runs():
+    done = subprocess.run(
+        [sys.executable, "bench/export_bench.py", "--participants", "200", "--runs", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "| ratio |" in done.stdout and "×" in done.stdout
