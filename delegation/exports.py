@@ -265,8 +265,10 @@ def participants_table(
     *,
     search: str = "",
     show_full: bool = False,
+    sort: str = "name",
+    descending: bool = False,
 ) -> Table:
-    """Every participant the registrations page lists for these filters and search, in its column order."""
+    """Every participant the registrations page lists for these filters and search, in its order and columns."""
     label_lang = "en" if lang == "both" else lang
     themes = {t.key: t.label(label_lang) for t in config.themes}
     cities = {c.key: c.label(label_lang) for c in config.cities}
@@ -276,7 +278,7 @@ def participants_table(
     mobile = keep if show_full else mask_mobile
     email = keep if show_full else mask_email
     birth = keep if show_full else mask_birth_date
-    params = {**filters.params(), "search": search_pattern(search), "sort": "name", "descending": False}
+    params = {**filters.params(), "search": search_pattern(search), "sort": sort, "descending": descending}
     params |= {"limit": 10**12, "offset": 0}
     sql = query_text("participants_page")
     sep = "、" if label_lang == "zh" else ", "
@@ -397,15 +399,32 @@ def tables_for(
     search: str = "",
     show_full: bool = False,
     owner: str = "",
+    sort: str = "name",
+    descending: bool = False,
 ) -> list[Table]:
     """The sheets of one export: the list as its page shows it, after filters and search."""
     from delegation import checklists, dashboard
 
     lg = "en" if lang == "both" else lang
     if kind == "participants":
-        return [participants_table(con, config, filters, lang, search=search, show_full=show_full)]
+        sort = sort if sort in dashboard.PARTICIPANT_SORTS else "name"
+        return [
+            participants_table(
+                con,
+                config,
+                filters,
+                lang,
+                search=search,
+                show_full=show_full,
+                sort=sort,
+                descending=descending,
+            )
+        ]
     if kind == "units":
-        page = dashboard.units_page(con, filters, lg, search=search, page_size=10**9)
+        sort = sort if sort in dashboard.UNIT_SORTS else "name"
+        page = dashboard.units_page(
+            con, filters, lg, search=search, sort=sort, descending=descending, page_size=10**9
+        )
         return [frame_table(text("registrations.units", lg), page.rows, hidden=("unit_id",))]
     if kind == "documents":
         grid = checklists.missing_by_unit(con, config, filters, lg, owner=owner, only_missing=False)

@@ -43,7 +43,7 @@ with units_tab:
         page_size=size,
     )
     st.caption(ui.t("registrations.count_units").format(count=units.total, page=page, pages=units.pages))
-    ui.export_buttons("units", filters, search=search)
+    ui.export_buttons("units", filters, search=search, sort=sort, descending=descending)
     chosen = st.dataframe(
         units.rows,
         hide_index=True,
@@ -109,7 +109,9 @@ with people_tab:
         show_full=show_full,
     )
     st.caption(ui.t("registrations.count_people").format(count=people.total, page=page, pages=people.pages))
-    ui.export_buttons("participants", filters, search=search, show_full=show_full)
+    ui.export_buttons(
+        "participants", filters, search=search, show_full=show_full, sort=sort, descending=descending
+    )
     st.dataframe(
         people.rows,
         hide_index=True,

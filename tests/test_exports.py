@@ -97,6 +97,14 @@ def test_search_and_both_languages(loaded, config):
     assert rows[1][3] == "3"
 
 
+def test_rows_in_the_pages_order(loaded, config):
+    f = Filters(AS_OF, provinces=("Jiangsu",))
+    data = exports.export_bytes(
+        "participants", "csv", loaded, config, f, "en", user="t", sort="passport_expiry", descending=True
+    )
+    assert [r[1] for r in csv_rows(data)[1:]] == ["甲四", "甲一", "甲二", "甲三"]  # 2031, 2030, 2023, unknown
+
+
 def test_numbers_stay_numbers(loaded, config):
     rows = xlsx_rows(exports.export_bytes("units", "xlsx", loaded, config, Filters(AS_OF), "en", user="t"))
     assert {r[0]: r[3] for r in rows[1:]}["苏州甲机械有限公司"] == 4.0  # a number cell, not text
