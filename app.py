@@ -1,8 +1,10 @@
 """Delegation Desk — the entry point: page frame, shared sidebar, navigation."""
 
+from pathlib import Path
+
 import streamlit as st
 
-from delegation import ui
+from delegation import access, ui
 from delegation.errors import DelegationError
 
 st.set_page_config(
@@ -14,6 +16,11 @@ except DelegationError as exc:
     st.error(f"{exc.zh}\n\n{exc.en}")
     st.stop()
 
+if not ui.authenticate():
+    st.stop()
+name, role = ui.user()
+if name == access.LOCAL_ADMIN:
+    st.warning(ui.t("access.local_admin"))
 try:
     ui.sidebar()
 except DelegationError as exc:  # e.g. the database is held by another program
@@ -30,10 +37,16 @@ PAGES = (
     ("pages/batch.py", "page.batch", ":material/approval:", "batch"),
     ("pages/data_quality.py", "page.data_quality", ":material/fact_check:", "data-quality"),
     ("pages/import_forms.py", "page.import", ":material/upload_file:", "import"),
+    ("pages/audit.py", "page.audit", ":material/history:", "audit"),
 )
-shown = PAGES[:1] if ui.presenting() else PAGES
+# Only the pages the role may open are offered; each page checks again itself.
+allowed = [p for p in PAGES if access.may_open(role, Path(p[0]).stem)]
+shown = allowed[:1] if ui.presenting() else allowed
 pages = [
     st.Page(script, title=ui.t(label), icon=icon, url_path=path, default=i == 0)
     for i, (script, label, icon, path) in enumerate(shown)
 ]
+if name != access.LOCAL_ADMIN:
+    st.sidebar.caption(ui.t("access.signed_in").format(user=name, role=ui.t(f"role.{role}")))
+    st.sidebar.button(ui.t("login.logout"), on_click=ui.logout, key="auth.logout")
 st.navigation(pages).run()

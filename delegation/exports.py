@@ -386,7 +386,7 @@ def file_name(kind: str, filters: Filters, ext: str) -> str:
 
 # ---- every list the app shows, by name (the buttons and the CLI share these) --------------------
 
-LISTS = ("participants", "units", "documents", "chase", "batch", "quality")
+LISTS = ("participants", "units", "documents", "chase", "batch", "quality", "audit")
 
 
 def tables_for(
@@ -401,6 +401,10 @@ def tables_for(
     owner: str = "",
     sort: str = "name",
     descending: bool = False,
+    actions: tuple[str, ...] = (),
+    actor: str = "",
+    since: dt.date = dt.date.min,
+    until: dt.date = dt.date.max,
 ) -> list[Table]:
     """The sheets of one export: the list as its page shows it, after filters and search."""
     from delegation import checklists, dashboard
@@ -465,6 +469,9 @@ def tables_for(
             frame_table(text("export.sheet.blocked", lg), view["blocked"]),
             frame_table(text("batch.list", lg), view["batches"], hidden=("next_status",)),
         ]
+    if kind == "audit":
+        entries = checklists.audit_entries(con, actions, actor, since, until)
+        return [frame_table(text("page.audit", lg), entries)]
     if kind == "quality":
         lists = dashboard.quality(con, config, filters, lg, show_full=show_full)
         return [frame_table(text(f"quality.{name}", lg), lists[name]) for name in dashboard.QUALITY_LISTS]

@@ -16,9 +16,10 @@ from typing import Any
 import duckdb
 import streamlit as st
 
-from delegation import dashboard
+from delegation import access, dashboard
 from delegation.config import EventConfig, database_path, load_config
 from delegation.db import connect
+from delegation.errors import DelegationError
 from delegation.filters import STATUSES, Filters
 from delegation.i18n import LANGUAGES, TEXT, text
 from delegation.provinces import PROVINCES
@@ -71,6 +72,88 @@ def rerun_when_data_changes(seconds: int) -> None:
 
     st.session_state["ui.data_version"] = dashboard.data_version(cursor())
     watch()
+
+
+def user() -> tuple[str, str]:
+    """The signed-in user's name and role (set by `authenticate`)."""
+    return st.session_state.get("auth.user", ""), st.session_state.get("auth.role", "")
+
+
+def role() -> str:
+    return user()[1]
+
+
+def authenticate() -> bool:
+    """Sign the session in: single sign-on when configured, else a local account, else the local admin.
+
+    Renders the login form (and returns False) until someone is signed in.
+    """
+    if st.session_state.get("auth.role"):
+        return True
+    if _sso_configured():
+        return _sso_login()
+    accounts = access.load_accounts()
+    if not accounts:
+        st.session_state["auth.user"], st.session_state["auth.role"] = access.LOCAL_ADMIN, "admin"
+        return True
+    st.title(t("login.title"))
+    with st.form("auth.form"):
+        name = st.text_input(t("login.user"), key="auth.name")
+        password = st.text_input(t("login.password"), type="password", key="auth.password")
+        submitted = st.form_submit_button(t("login.submit"), type="primary")
+    if submitted:
+        try:
+            account = access.login(cursor(), name.strip(), password)
+        except DelegationError as exc:
+            st.error(exc.message(language()))
+            return False
+        st.session_state["auth.user"], st.session_state["auth.role"] = account.name, account.role
+        st.rerun()
+    return False
+
+
+def _sso_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
+        return False
+
+
+def _sso_login() -> bool:
+    if not st.user.is_logged_in:
+        st.title(t("login.title"))
+        st.button(t("login.sso"), on_click=st.login, type="primary", key="auth.sso")
+        return False
+    email = str(st.user.get("email", "")).lower()
+    mapped = access.sso_roles().get(email)
+    if not mapped:
+        st.error(t("login.no_role"))
+        st.button(t("login.logout"), on_click=st.logout, key="auth.sso_out")
+        return False
+    access.audit(cursor(), email, "login", f"user:{email}", {"role": mapped, "via": "sso"})
+    st.session_state["auth.user"], st.session_state["auth.role"] = email, mapped
+    return True
+
+
+def logout() -> None:
+    """Forget the session's user (and end single sign-on)."""
+    for key in ("auth.user", "auth.role"):
+        st.session_state.pop(key, None)
+    if _sso_configured() and st.user.is_logged_in:
+        st.logout()
+
+
+def require(page: str) -> None:
+    """Stop a page the user's role may not open, with nothing but a refusal (direct URLs included)."""
+    if not access.may_open(role(), page):
+        st.error(t("access.refused"))
+        st.stop()
+
+
+def log_show_full(page: str) -> None:
+    """Audit that someone asked to see full personal data on a page (called when the switch turns on)."""
+    if st.session_state.get(f"{page}.show_full"):
+        access.audit(cursor(), user()[0], "show_full", f"page:{page}", {})
 
 
 def language() -> str:
@@ -182,7 +265,6 @@ def export_buttons(kind: str, filters: Filters, **options: Any) -> None:
     filters and search (every page of it), generated when clicked."""
     from delegation import exports
 
-    config = event_config()
     labels = {"zh": "中文", "en": "English", "both": t("export.both")}
     left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
     header_lang = left.radio(
@@ -204,14 +286,49 @@ def export_buttons(kind: str, filters: Filters, **options: Any) -> None:
     ):
         column.download_button(
             label,
-            lambda fmt=fmt: exports.export_bytes(
-                kind, fmt, cursor(), config, filters, header_lang, user="app", **options
-            ),
+            lambda fmt=fmt: exported(kind, fmt, filters, header_lang, **options),
             file_name=exports.file_name(kind, filters, fmt),
             mime=mime,
             on_click="ignore",
             key=f"{kind}.export.{fmt}",
         )
+
+
+def exported(kind: str, fmt: str, filters: Filters, header_lang: str, **options: Any) -> bytes:
+    """Make an export and record it in the audit log (kind, filters, rows, format, who)."""
+    import io
+
+    from delegation import exports
+
+    out = io.BytesIO()
+    name = user()[0]
+    rows = exports.export(
+        out, kind, fmt, cursor(), event_config(), filters, header_lang, user=name, **options
+    )
+    access.audit(
+        cursor(),
+        name,
+        "export",
+        f"list:{kind}",
+        {
+            "format": fmt,
+            "rows": rows,
+            "filters": filters.to_url(),
+            "show_full": bool(options.get("show_full")),
+        },
+    )
+    return out.getvalue()
+
+
+def logged_download(kind: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
+    """Wrap a download's maker so the download is audited."""
+
+    def run() -> bytes:
+        data = make()
+        access.audit(cursor(), user()[0], "export", f"list:{kind}", {"format": "xlsx", "bytes": len(data)})
+        return data
+
+    return run
 
 
 PRESENTATION_CSS = """

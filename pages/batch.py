@@ -5,6 +5,7 @@ import streamlit as st
 from delegation import batches, checklists, documents, ui
 from delegation.errors import DelegationError
 
+ui.require("batch")
 config = ui.event_config()
 lang = ui.language()
 filters = ui.current_filters()
@@ -28,7 +29,7 @@ blocked.dataframe(
 )
 if st.button(ui.t("batch.freeze"), type="primary", disabled=view["ready"].empty, key="batch.freeze"):
     try:
-        number = batches.freeze(ui.cursor(), config, filters, "app")
+        number = batches.freeze(ui.cursor(), config, filters, ui.user()[0])
     except DelegationError as exc:
         st.error(exc.message(lang))
     else:
@@ -49,18 +50,21 @@ for row in listed.itertuples():
     a, b, c = st.columns(3)
     a.download_button(
         f"{ui.t('batch.roster')} · {row.batch_id}",
-        batches.roster_xlsx(ui.cursor(), row.batch_id, lang),
+        ui.logged_download("batch_roster", lambda b=row.batch_id: batches.roster_xlsx(ui.cursor(), b, lang)),
         file_name=f"invitation_batch_{row.batch_id}_roster.xlsx",
         key=f"batch.roster.{row.batch_id}",
     )
     b.download_button(
         f"{ui.t('batch.scans')} · {row.batch_id}",
-        batches.scans_zip(ui.cursor(), row.batch_id, documents.documents_folder()),
+        ui.logged_download(
+            "batch_scans",
+            lambda b=row.batch_id: batches.scans_zip(ui.cursor(), b, documents.documents_folder()),
+        ),
         file_name=f"invitation_batch_{row.batch_id}_scans.zip",
         key=f"batch.scans.{row.batch_id}",
     )
     if isinstance(row.next_status, str):
         label = f"{ui.t('batch.next')}: {ui.t(f'batch.status.{row.next_status}')}"
         if c.button(label, key=f"batch.next.{row.batch_id}"):
-            batches.set_status(ui.cursor(), row.batch_id, row.next_status, "app")
+            batches.set_status(ui.cursor(), row.batch_id, row.next_status, ui.user()[0])
             st.rerun()

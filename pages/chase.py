@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from delegation import checklists, documents, ui
+from delegation import access, checklists, documents, ui
 
+ui.require("chase")
 config = ui.event_config()
 lang = ui.language()
 filters = ui.current_filters()
@@ -38,9 +39,11 @@ for entry in entries:
         zh.code(entry["message_zh"], language=None, wrap_lines=True)
         en.caption(ui.t("chase.message_en"))
         en.code(entry["message_en"], language=None, wrap_lines=True)
+        if not access.at_least(ui.role(), "admin"):
+            continue
         new_owner = st.text_input(
             ui.t("chase.assign"), value=entry["owner"] or "", key=f"chase.owner.{entry['unit_id']}"
         )
         if new_owner != (entry["owner"] or ""):
-            documents.set_owner(ui.cursor(), entry["unit_id"], new_owner, "app")
+            documents.set_owner(ui.cursor(), entry["unit_id"], new_owner, ui.user()[0])
             st.rerun()

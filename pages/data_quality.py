@@ -4,11 +4,17 @@ import streamlit as st
 
 from delegation import dashboard, ui
 
+ui.require("data_quality")
 config = ui.event_config()
 filters = ui.current_filters()
 
 st.title(ui.t("page.data_quality"))
-show_full = st.toggle(ui.t("registrations.show_full"), key="data_quality.show_full")
+show_full = st.toggle(
+    ui.t("registrations.show_full"),
+    key="data_quality.show_full",
+    on_change=ui.log_show_full,
+    args=("data_quality",),
+)
 lists = ui.query(dashboard.quality, config, filters, ui.language(), show_full=show_full)
 ui.export_buttons("quality", filters, show_full=show_full)
 

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from delegation import charts, checklists, dashboard, documents, ui
+from delegation import access, charts, checklists, dashboard, documents, ui
 from delegation.errors import DelegationError
 
+ui.require("documents")
 config = ui.event_config()
 lang = ui.language()
 filters = ui.current_filters()
@@ -40,6 +41,9 @@ right.plotly_chart(
     ),
     key="documents.completion",
 )
+
+if not access.at_least(ui.role(), "staff"):
+    st.stop()  # viewers see the aggregates above only
 
 st.subheader(ui.t("documents.by_unit"))
 a, b = st.columns([1, 2])
@@ -79,7 +83,7 @@ if unit_id is not None:
         column_config=ui.column_labels(checklist.columns, hidden=("participant_id", "kind")),
         key="documents.checklist",
     )
-    if len(checklist):
+    if len(checklist) and access.at_least(ui.role(), "admin"):
         with st.form("documents.change", clear_on_submit=True):
             labels = [f"{r.participant_name} · {r.item}" for r in checklist.itertuples()]
             choice = st.selectbox(ui.t("documents.item"), range(len(labels)), format_func=labels.__getitem__)
@@ -103,14 +107,19 @@ if unit_id is not None:
                             config,
                             data=upload.getvalue(),
                             original_name=upload.name,
-                            actor="app",
+                            actor=ui.user()[0],
                             source="upload",
                             folder=documents.documents_folder(),
                             **target,
                         )
                     else:
                         documents.set_state(
-                            ui.cursor(), status=state, reason=reason, actor="app", source="by hand", **target
+                            ui.cursor(),
+                            status=state,
+                            reason=reason,
+                            actor=ui.user()[0],
+                            source="by hand",
+                            **target,
                         )
                 except DelegationError as exc:
                     st.error(exc.message(lang))

@@ -7,6 +7,7 @@ from delegation.errors import DelegationError
 from delegation.ingest import import_upload, issues_frame
 from delegation.workbooks import annex2_template
 
+ui.require("import_forms")
 config = ui.event_config()
 lang = ui.language()
 
@@ -38,7 +39,7 @@ if st.button(ui.t("import.start"), type="primary", disabled=not files, key="impo
                 dry_run=dry_run,
                 strict=strict,
                 force=force,
-                actor="app",
+                actor=ui.user()[0],
             )
         except DelegationError as exc:
             st.error(exc.message(lang))

@@ -5,6 +5,7 @@ import streamlit as st
 from delegation import charts, dashboard, ui
 from delegation.workbooks import leadership_workbook
 
+ui.require("overview")
 config = ui.event_config()
 
 
@@ -21,7 +22,7 @@ def overview() -> None:
     else:
         toggle.download_button(
             ui.t("export.leadership"),
-            lambda: leadership_workbook(ui.cursor(), config, filters, lang),
+            ui.logged_download("summary", lambda: leadership_workbook(ui.cursor(), config, filters, lang)),
             file_name=f"summary_{filters.slug()}.xlsx",
             on_click="ignore",
             key="overview.workbook",

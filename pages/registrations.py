@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from delegation import dashboard, ui
+from delegation import access, dashboard, ui
 from delegation.registrations import set_withdrawn
 
+ui.require("registrations")
 config = ui.event_config()
 lang = ui.language()
 filters = ui.current_filters()
@@ -13,7 +14,12 @@ st.title(ui.t("page.registrations"))
 search = st.text_input(
     ui.t("registrations.search"), key="registrations.search", placeholder=ui.t("registrations.search_hint")
 )
-show_full = st.toggle(ui.t("registrations.show_full"), key="registrations.show_full")
+show_full = st.toggle(
+    ui.t("registrations.show_full"),
+    key="registrations.show_full",
+    on_change=ui.log_show_full,
+    args=("registrations",),
+)
 units_tab, people_tab = st.tabs([ui.t("registrations.units"), ui.t("registrations.participants")])
 
 
@@ -78,21 +84,28 @@ with units_tab:
                 column_config=ui.column_labels(members.rows.columns, hidden=("participant_id",)),
                 key="registrations.unit.members",
             )
-            with st.form("registrations.withdraw"):
-                # Labels captured now: AppTest formats options outside the script run.
-                people = {0: ui.t("registrations.whole_unit")}
-                people |= dict(zip(members.rows["participant_id"], members.rows["name"], strict=True))
-                who = st.selectbox(ui.t("registrations.withdraw_who"), list(people), format_func=people.get)
-                states = {True: ui.t("status.withdrawn"), False: ui.t("status.registered")}
-                withdrawn = st.radio(
-                    ui.t("column.status"), list(states), format_func=states.get, horizontal=True
-                )
-                if st.form_submit_button(ui.t("documents.save")):
-                    target = ("units", unit_id) if who == 0 else ("participants", int(who))
-                    set_withdrawn(
-                        ui.cursor(), table=target[0], key=target[1], withdrawn=withdrawn, actor="app"
+            if access.at_least(ui.role(), "admin"):  # edits are for admins
+                with st.form("registrations.withdraw"):
+                    # Labels captured now: AppTest formats options outside the script run.
+                    people = {0: ui.t("registrations.whole_unit")}
+                    people |= dict(zip(members.rows["participant_id"], members.rows["name"], strict=True))
+                    who = st.selectbox(
+                        ui.t("registrations.withdraw_who"), list(people), format_func=people.get
                     )
-                    st.rerun()
+                    states = {True: ui.t("status.withdrawn"), False: ui.t("status.registered")}
+                    withdrawn = st.radio(
+                        ui.t("column.status"), list(states), format_func=states.get, horizontal=True
+                    )
+                    if st.form_submit_button(ui.t("documents.save")):
+                        target = ("units", unit_id) if who == 0 else ("participants", int(who))
+                        set_withdrawn(
+                            ui.cursor(),
+                            table=target[0],
+                            key=target[1],
+                            withdrawn=withdrawn,
+                            actor=ui.user()[0],
+                        )
+                        st.rerun()
 
 with people_tab:
     sort, descending, size, page = list_controls("registrations.people", dashboard.PARTICIPANT_SORTS)

@@ -17,6 +17,14 @@ from delegation.db import connect
 AS_OF = dt.date(2023, 3, 20)
 
 
+@pytest.fixture(autouse=True)
+def no_accounts(tmp_path, monkeypatch) -> Path:
+    """Every test starts without local accounts (a developer's data/users.toml never leaks in)."""
+    path = tmp_path / "users.toml"
+    monkeypatch.setenv("DELEGATION_USERS", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def config() -> EventConfig:
     return load_config()

@@ -25,6 +25,7 @@ PAGES = [
     "pages/batch.py",
     "pages/data_quality.py",
     "pages/import_forms.py",
+    "pages/audit.py",
 ]
 AS_OF = dt.date(2023, 3, 20)
 
@@ -52,7 +53,10 @@ def demo_db(config, tmp_path_factory) -> Path:
 # this harness, which does what app.py does around every page; app.py itself is tested on its own.
 HARNESS = """
 import runpy
+import streamlit as st
 from delegation import ui
+if not ui.authenticate():
+    st.stop()
 ui.sidebar()
 ui.apply_presentation_style()
 runpy.run_path({page!r}, run_name="__main__")

@@ -58,7 +58,12 @@ def server(tmp_path_factory) -> Iterator[str]:
     load_fixture(con, config, folder)
     con.close()
     port = _free_port()
-    env = {**os.environ, "DELEGATION_DB": str(db), "DELEGATION_CONFIG": str(config_path)}
+    env = {
+        **os.environ,
+        "DELEGATION_DB": str(db),
+        "DELEGATION_CONFIG": str(config_path),
+        "DELEGATION_USERS": str(folder / "no-users.toml"),
+    }
     log = (folder / "streamlit.log").open("w")
     process = subprocess.Popen(
         [

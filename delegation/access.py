@@ -1,0 +1,209 @@
+"""Who may see what: roles, local accounts (argon2-hashed, outside git), login with a rate limit, audit.
+
+Roles, from least to most: `viewer` (leadership: aggregates only), `staff` (the lists, personal data
+masked unless "show full", exports), `admin` (imports, edits, batches, the audit log, purge).
+With no accounts configured the app runs as one local admin on this computer only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from delegation import ROOT
+from delegation.db import fetch_one
+from delegation.errors import DelegationError
+
+ROLES = ("viewer", "staff", "admin")
+LOCAL_ADMIN = "local-admin"
+MAX_FAILURES = 5
+LOCKOUT = dt.timedelta(minutes=15)
+# The least role each page needs. Pages check it again themselves (a direct URL gets a refusal).
+PAGE_ROLES = {
+    "overview": "viewer",
+    "documents": "viewer",
+    "registrations": "staff",
+    "chase": "staff",
+    "data_quality": "staff",
+    "batch": "admin",
+    "import_forms": "admin",
+    "audit": "admin",
+}
+_hasher = PasswordHasher()
+
+
+def users_path() -> Path:
+    """Where accounts live: DELEGATION_USERS, else data/users.toml (git-ignored)."""
+    return Path(os.environ.get("DELEGATION_USERS") or ROOT / "data" / "users.toml")
+
+
+def at_least(role: str | None, needed: str) -> bool:
+    """Whether `role` may do what `needed` may."""
+    return role in ROLES and ROLES.index(role) >= ROLES.index(needed)
+
+
+def may_open(role: str | None, page: str) -> bool:
+    """Whether a role may open a page (by its script's name)."""
+    return at_least(role, PAGE_ROLES[page])
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    role: str
+    password_hash: str
+
+
+def load_accounts(path: Path | None = None) -> dict[str, Account]:
+    """The local accounts (none when the file does not exist)."""
+    path = path or users_path()
+    if not path.exists():
+        return {}
+    try:
+        tree = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise DelegationError(
+            f"{path.name} is not valid TOML: {exc}.", f"{path.name} 不是有效的 TOML：{exc}。"
+        ) from None
+    accounts = {}
+    for name, entry in tree.get("users", {}).items():
+        if not isinstance(entry, dict) or entry.get("role") not in ROLES or not entry.get("password_hash"):
+            raise DelegationError(
+                f"{path.name}: the account '{name}' needs a role ({', '.join(ROLES)}) and a password hash.",
+                f"{path.name}：账户“{name}”需要角色（{', '.join(ROLES)}）和密码哈希。",
+            )
+        accounts[name] = Account(name, entry["role"], entry["password_hash"])
+    return accounts
+
+
+def sso_roles(path: Path | None = None) -> dict[str, str]:
+    """E-mail addresses mapped to roles for single sign-on (`[sso]` in the accounts file)."""
+    path = path or users_path()
+    if not path.exists():
+        return {}
+    table = tomllib.loads(path.read_text(encoding="utf-8")).get("sso", {})
+    return {email.lower(): role for email, role in table.items() if role in ROLES}
+
+
+def _save(accounts: dict[str, Account], path: Path, sso: dict[str, str] | None = None) -> None:
+    lines = ["# Delegation Desk accounts. Written by `python -m delegation users …`; keep out of git.", ""]
+    for account in sorted(accounts.values(), key=lambda a: a.name):
+        lines += [
+            f'[users."{account.name}"]',
+            f'role = "{account.role}"',
+            f'password_hash = "{account.password_hash}"',
+            "",
+        ]
+    if sso:
+        lines.append("[sso]")
+        lines += [f'"{email}" = "{role}"' for email, role in sorted(sso.items())]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.chmod(partial, 0o600)
+    partial.replace(path)
+
+
+def _check_name(name: str) -> None:
+    if not name or not all(ch.isalnum() or ch in "._-@" for ch in name) or len(name) > 64:
+        raise DelegationError(
+            "A user name is 1–64 letters, digits, '.', '_', '-' or '@'.",
+            "用户名须为 1–64 个字母、数字或 . _ - @。",
+        )
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise DelegationError(
+            f"The role must be one of {', '.join(ROLES)}.", f"角色必须是 {', '.join(ROLES)} 之一。"
+        )
+
+
+def add_user(name: str, role: str, password: str, path: Path | None = None) -> None:
+    """Create an account with an argon2 hash of its password."""
+    path = path or users_path()
+    _check_name(name)
+    _check_role(role)
+    if len(password) < 10:
+        raise DelegationError("A password needs at least 10 characters.", "密码至少需要 10 个字符。")
+    accounts = load_accounts(path)
+    if name in accounts:
+        raise DelegationError(f"There is already a user '{name}'.", f"用户“{name}”已存在。")
+    accounts[name] = Account(name, role, _hasher.hash(password))
+    _save(accounts, path, sso_roles(path))
+
+
+def remove_user(name: str, path: Path | None = None) -> None:
+    path = path or users_path()
+    accounts = load_accounts(path)
+    if name not in accounts:
+        raise DelegationError(f"There is no user '{name}'.", f"没有用户“{name}”。")
+    del accounts[name]
+    _save(accounts, path, sso_roles(path))
+
+
+def set_role(name: str, role: str, path: Path | None = None) -> None:
+    path = path or users_path()
+    _check_role(role)
+    accounts = load_accounts(path)
+    if name not in accounts:
+        raise DelegationError(f"There is no user '{name}'.", f"没有用户“{name}”。")
+    accounts[name] = Account(name, role, accounts[name].password_hash)
+    _save(accounts, path, sso_roles(path))
+
+
+def audit(con: duckdb.DuckDBPyConnection, actor: str, action: str, target: str | None, details: dict) -> None:
+    """Append one row to the audit log (the only way the app writes it; nothing updates or deletes it)."""
+    con.execute(
+        "insert into audit_log (logged_at, actor, action, target, details) values (current_timestamp, ?, ?, ?, ?)",
+        [actor, action, target, json.dumps(details, ensure_ascii=False, default=str)],
+    )
+
+
+def login(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    password: str,
+    *,
+    now: dt.datetime | None = None,
+    path: Path | None = None,
+) -> Account:
+    """Check a password; failures are logged and, after MAX_FAILURES in LOCKOUT, the account is locked for LOCKOUT."""
+    now = now or dt.datetime.now()
+    since = now - LOCKOUT
+    failures = fetch_one(
+        con,
+        "select count(*) from audit_log where action = 'login.failed' and target = ? and logged_at > ?",
+        [f"user:{name}", since],
+    )[0]
+    if failures >= MAX_FAILURES:
+        audit(con, name, "login.locked", f"user:{name}", {})
+        raise DelegationError(
+            f"Too many failed logins for '{name}'; try again in {LOCKOUT.seconds // 60} minutes.",
+            f"“{name}”登录失败次数过多，请 {LOCKOUT.seconds // 60} 分钟后再试。",
+        )
+    account = load_accounts(path).get(name)
+    ok = False
+    if account:
+        try:
+            ok = _hasher.verify(account.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            ok = False
+    else:
+        _hasher.hash(password)  # the same work for an unknown name, so timing does not tell names apart
+    if not ok:
+        con.execute(
+            "insert into audit_log (logged_at, actor, action, target, details) values (?, ?, 'login.failed', ?, '{}')",
+            [now, name, f"user:{name}"],
+        )
+        raise DelegationError("The user name or password is wrong.", "用户名或密码错误。")
+    audit(con, name, "login", f"user:{name}", {"role": account.role})
+    return account

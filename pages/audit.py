@@ -1,0 +1,29 @@
+"""Audit log — every login, import, edit, document and batch change, export and "show full"; admins only."""
+
+import datetime as dt
+
+import streamlit as st
+
+from delegation import checklists, ui
+
+ui.require("audit")
+lang = ui.language()
+
+st.title(ui.t("page.audit"))
+st.caption(ui.t("audit.help"))
+choices = ui.query(checklists.audit_choices)
+a, b, c = st.columns([2, 1, 1])
+actions = a.multiselect(
+    ui.t("audit.actions"), choices["action"], key="audit.actions", placeholder=ui.t("filter.all")
+)
+actor = b.selectbox(ui.t("audit.actor"), ["", *choices["actor"]], key="audit.actor")
+days = c.date_input(
+    ui.t("audit.days"), value=(dt.date.today() - dt.timedelta(days=30), dt.date.today()), key="audit.days"
+)
+since, until = (days[0], days[-1]) if isinstance(days, tuple) and days else (dt.date.min, dt.date.max)
+entries = ui.query(checklists.audit_entries, tuple(actions), actor, since, until)
+st.caption(ui.t("audit.count").format(count=len(entries)))
+ui.export_buttons(
+    "audit", ui.current_filters(), actions=tuple(actions), actor=actor, since=since, until=until
+)
+st.dataframe(entries, hide_index=True, column_config=ui.column_labels(entries.columns), key="audit.table")
