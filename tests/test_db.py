@@ -26,6 +26,10 @@ SAMPLE_PARAMS = {
     "batch_id": 1,
     "unit_id": 1,
     "owner": "",
+    "actions": [],
+    "actor": "",
+    "since": dt.date(2000, 1, 1),
+    "until": dt.date(2100, 1, 1),
 }
 
 
