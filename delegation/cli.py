@@ -99,9 +99,32 @@ def build_parser() -> argparse.ArgumentParser:
     template = sub.add_parser("template", help="write the Annex 2 form template (xlsx)")
     template.add_argument("--out", required=True, metavar="FILE")
 
+    purge = sub.add_parser("purge", parents=[common], help="clear personal data once the trip is long over")
+    purge.add_argument("--after-days", type=_positive, required=True, metavar="N")
+    purge.add_argument("--yes", action="store_true", help="really clear (without it: only report)")
+    purge.add_argument("--today", type=_date, help=argparse.SUPPRESS)  # rehearsals and tests
+
+    users = sub.add_parser("users", help="local accounts (data/users.toml, or $DELEGATION_USERS)")
+    users_sub = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    users_add = users_sub.add_parser("add", help="add an account (asks for the password twice)")
+    users_add.add_argument("name")
+    users_add.add_argument("--role", required=True, choices=("viewer", "staff", "admin"))
+    users_add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    users_sub.add_parser("list", help="the accounts and their roles")
+    users_remove = users_sub.add_parser("remove", help="remove an account")
+    users_remove.add_argument("name")
+    users_role = users_sub.add_parser("set-role", help="change an account's role")
+    users_role.add_argument("name")
+    users_role.add_argument("role", choices=("viewer", "staff", "admin"))
+
     serve = sub.add_parser("serve", parents=[common], help="start the app (what `make run` does)")
     serve.add_argument("--port", type=_positive, help="port (default 8501)")
     serve.add_argument("--headless", action="store_true", help="do not open a browser")
+    serve.add_argument(
+        "--address", help="listen on this address (default localhost; others only once accounts exist)"
+    )
 
     summary = sub.add_parser("summary", parents=[common, filters], help="headline figures")
     summary.add_argument("--json", action="store_true", help="print JSON on one line (default: indented)")
@@ -130,6 +153,33 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         return _demo(args, config)
     if args.command == "import":
         return _import(args, config, lang)
+    if args.command == "users":
+        return _users(args)
+    if args.command == "purge":
+        from delegation.documents import documents_folder
+        from delegation.retention import purge
+
+        con = connect(config, args.db)
+        try:
+            report = purge(
+                con,
+                config,
+                after_days=args.after_days,
+                today=args.today or dt.date.today(),
+                apply=args.yes,
+                documents_dir=documents_folder(args.db),
+                actor="cli",
+            )
+        finally:
+            con.close()
+        print(report.summary(lang))
+        if not args.yes:
+            print(
+                "Nothing was changed; add --yes to clear."
+                if lang != "zh"
+                else "未作任何更改；加 --yes 执行清除。"
+            )
+        return 0
     if args.command == "export":
         return _export(args, config, lang)
     if args.command == "template":
@@ -143,10 +193,20 @@ def _run(args: argparse.Namespace, lang: str) -> int:
     if args.command == "documents":
         return _documents_scan(args, config, lang)
     if args.command == "serve":
+        from delegation import access
         from delegation.serve import serve
 
         connect(config, args.db).close()  # create or migrate before the server holds the file
-        return serve(args.port, args.db, ["--server.headless", "true"] if args.headless else [])
+        extra = ["--server.headless", "true"] if args.headless else []
+        public = args.address and args.address not in ("localhost", "127.0.0.1", "::1")
+        if public and not access.load_accounts():
+            raise DelegationError(
+                "Without accounts the app serves this computer only; add users first (python -m delegation users add).",
+                "未配置账户时应用只能在本机访问；请先添加账户（python -m delegation users add）。",
+            )
+        if args.address:
+            extra += ["--server.address", args.address]
+        return serve(args.port, args.db, extra)
     if args.command == "summary":
         from delegation.summary import summary
 
@@ -188,6 +248,32 @@ def _filters(args: argparse.Namespace, config: EventConfig) -> Filters:
         unit_ids=tuple(args.unit),
         statuses=tuple(args.status),
     )
+
+
+def _users(args: argparse.Namespace) -> int:
+    import getpass
+
+    from delegation import access
+
+    if args.users_command == "add":
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass("Password: ")
+            if getpass.getpass("Again: ") != password:
+                raise DelegationError("The two passwords differ.", "两次输入的密码不一致。")
+        access.add_user(args.name, args.role, password)
+        print(f"Added {args.name} ({args.role}) to {access.users_path()}")
+    elif args.users_command == "list":
+        for account in sorted(access.load_accounts().values(), key=lambda a: a.name):
+            print(f"{account.name}\t{account.role}")
+    elif args.users_command == "remove":
+        access.remove_user(args.name)
+        print(f"Removed {args.name}")
+    else:
+        access.set_role(args.name, args.role)
+        print(f"{args.name} is now {args.role}")
+    return 0
 
 
 def _write_file(path, data: bytes) -> None:

@@ -1,0 +1,93 @@
+"""Retention: once the trip is over plus N days, clear passport and contact data and delete scans.
+
+Names, units, themes, cities and every aggregate keep working; the document states stay, their files go.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from delegation.access import audit
+from delegation.config import EventConfig
+from delegation.db import fetch_one, transaction
+from delegation.errors import DelegationError
+from delegation.search import participant_search_text
+
+# What is cleared on every participant. Dates of birth, passport and visa details, phones, e-mails.
+CLEARED = ("passport_number", "passport_expiry", "us_visa_expiry", "date_of_birth", "mobile", "email")
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    due: dt.date
+    participants: int  # participants holding any of the cleared values
+    files: int  # scan files to delete
+    applied: bool
+
+    def summary(self, lang: str) -> str:
+        verb = (
+            ("已清除" if self.applied else "将清除")
+            if lang == "zh"
+            else ("Cleared" if self.applied else "Would clear")
+        )
+        if lang == "zh":
+            return f"{verb} {self.participants} 名参团人员的护照、签证、出生日期、手机和邮箱，以及 {self.files} 个扫描件。"
+        return (
+            f"{verb} passport, visa, birth-date, mobile and e-mail data of {self.participants} participants "
+            f"and {self.files} scan files."
+        )
+
+
+def purge(
+    con: duckdb.DuckDBPyConnection,
+    config: EventConfig,
+    *,
+    after_days: int,
+    today: dt.date,
+    apply: bool,
+    documents_dir: Path,
+    actor: str,
+) -> PurgeReport:
+    """Report (and with `apply`, carry out) the purge; refused before the trip's end plus `after_days`."""
+    due = config.travel_end + dt.timedelta(days=after_days)
+    if today <= due:
+        raise DelegationError(
+            f"Personal data may be purged only after {due.isoformat()} (the trip's end plus {after_days} days).",
+            f"个人信息须在 {due.isoformat()}（行程结束后 {after_days} 天）之后才能清除。",
+        )
+    holding = " or ".join(f"{c} is not null" for c in CLEARED)
+    people = fetch_one(con, f"select count(*) from participants where {holding}")[0]
+    files = [
+        r[0]
+        for r in con.execute("select stored_name from documents where stored_name is not null").fetchall()
+    ]
+    report = PurgeReport(due, int(people), len(files), apply)
+    if not apply:
+        return report
+    with transaction(con):
+        sets = ", ".join(f"{c} = null" for c in CLEARED)
+        con.execute(f"update participants set {sets}, updated_at = current_timestamp where {holding}")
+        con.execute("update units set contact_mobile = null, contact_email = null")
+        rows = con.execute("select participant_id, name, pinyin_name, position from participants").fetchall()
+        con.executemany(
+            "update participants set search_text = ? where participant_id = ?",
+            [
+                [participant_search_text(name, pinyin, position, None, None), pid]
+                for pid, name, pinyin, position in rows
+            ],
+        )
+        con.execute("update documents set stored_name = null, sha256 = null where stored_name is not null")
+        audit(
+            con,
+            actor,
+            "purge",
+            None,
+            {"due": due.isoformat(), "participants": report.participants, "files": report.files},
+        )
+    for name in files:  # after the commit: a crash here leaves orphan files, never dangling rows
+        (documents_dir / name).unlink(missing_ok=True)
+    return report

@@ -1,0 +1,316 @@
+"""Access and privacy: roles and pages, login and its rate limit, masking per role, the audit log, purge."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from delegation import ROOT, access
+from delegation.db import connect
+from delegation.documents import attach
+from delegation.errors import DelegationError
+from delegation.retention import purge
+from tests.fixtures import load_fixture
+from tests.test_app import HARNESS, all_text
+
+AS_OF = dt.date(2023, 3, 20)
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def db(config, tmp_path) -> Path:
+    path = tmp_path / "access.duckdb"
+    con = connect(config, path)
+    load_fixture(con, config, tmp_path)
+    con.execute(
+        "update participants set mobile = '13812347532', date_of_birth = '1980-04-05' where name = '甲一'"
+    )
+    con.close()
+    return path
+
+
+def as_role(monkeypatch, db: Path, role: str, page: str = "pages/overview.py", **state) -> AppTest:
+    """A page run by a signed-in user of `role` (local accounts exist, so nobody is the local admin)."""
+    access.add_user(f"{role}1", role, PASSWORD)
+    monkeypatch.setenv("DELEGATION_DB", str(db))
+    at = AppTest.from_string(HARNESS.format(page=str(ROOT / page)), default_timeout=60)
+    at.session_state["auth.user"], at.session_state["auth.role"] = f"{role}1", role
+    at.session_state["ui.lang"] = "en"
+    at.session_state["filters.as_of"] = AS_OF
+    for key, value in state.items():
+        at.session_state[key.replace("__", ".")] = value
+    return at.run()
+
+
+def test_pages_per_role():
+    offered = {r: [p for p in access.PAGE_ROLES if access.may_open(r, p)] for r in access.ROLES}
+    assert offered["viewer"] == ["overview", "documents"]
+    assert offered["staff"] == ["overview", "documents", "registrations", "chase", "data_quality"]
+    assert offered["admin"] == list(access.PAGE_ROLES)
+    assert not access.may_open("", "overview") and not access.may_open("intruder", "overview")
+
+
+@pytest.mark.parametrize("page", ["registrations", "chase", "data_quality", "batch", "import_forms", "audit"])
+def test_a_viewer_opening_a_page_directly_gets_only_a_refusal(monkeypatch, db, page):
+    at = as_role(monkeypatch, db, "viewer", f"pages/{page}.py")
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Your role may not open this page."]
+    assert not at.dataframe and not at.title and not at.get("download_button")
+
+
+def test_staff_cannot_open_admin_pages(monkeypatch, db):
+    at = as_role(monkeypatch, db, "staff", "pages/import_forms.py")
+    assert [e.value for e in at.error] == ["Your role may not open this page."]
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/documents.py"])
+def test_a_viewer_sees_no_personal_data(monkeypatch, db, page):
+    at = as_role(monkeypatch, db, "viewer", page)
+    assert not at.exception
+    text = all_text(at)
+    for secret in ("E90000101", "13812347532", "1980-04-05", "甲一", "乙二"):
+        assert secret not in text
+    assert "Missing: Passport cover page (scan)" in text or page.endswith("overview.py")
+
+
+def test_staff_see_masked_data_and_show_full_is_logged(monkeypatch, config, db):
+    at = as_role(monkeypatch, db, "staff", "pages/registrations.py")
+    text = all_text(at)
+    assert (
+        "E90000101" not in text
+        and "13812347532" not in text
+        and "E*****101" in text
+        and "138****7532" in text
+    )
+    assert not at.get("form")  # no withdraw form for staff
+    at.toggle(key="registrations.show_full").set_value(True).run()
+    assert "E90000101" in all_text(at)
+    con = connect(config, db)
+    rows = con.execute("select actor, action, target from audit_log where action = 'show_full'").fetchall()
+    con.close()
+    assert rows == [("staff1", "show_full", "page:registrations")]
+
+
+def test_staff_exports_are_masked_unless_show_full_and_logged(monkeypatch, config, db):
+    from delegation import ui
+    from delegation.filters import Filters
+
+    as_role(monkeypatch, db, "staff", "pages/registrations.py")  # sets up the app's connection for this db
+    masked = ui.exported("participants", "csv", Filters(AS_OF), "en")
+    assert b"E90000101" not in masked and b"E*****101" in masked
+    full = ui.exported("participants", "csv", Filters(AS_OF), "en", show_full=True)
+    assert b"E90000101" in full
+    con = connect(config, db)
+    logged = [
+        json.loads(d)
+        for (d,) in con.execute("select details from audit_log where action = 'export'").fetchall()
+    ]
+    con.close()
+    assert [(e["rows"], e["show_full"], e["format"]) for e in logged] == [
+        (10, False, "csv"),
+        (10, True, "csv"),
+    ]
+
+
+def test_login_right_wrong_and_rate_limit(config, db):
+    access.add_user("li", "staff", PASSWORD)
+    con = connect(config, db)
+    assert access.login(con, "li", PASSWORD).role == "staff"
+    now = dt.datetime.now()
+    for _ in range(access.MAX_FAILURES):
+        with pytest.raises(DelegationError, match="wrong"):
+            access.login(con, "li", "nope", now=now)
+    with pytest.raises(DelegationError, match="Too many failed logins"):
+        access.login(con, "li", PASSWORD, now=now)  # locked even with the right password
+    later = now + access.LOCKOUT + dt.timedelta(minutes=1)
+    assert access.login(con, "li", PASSWORD, now=later).name == "li"
+    actions = [
+        r[0]
+        for r in con.execute("select action from audit_log where actor = 'li' order by audit_id").fetchall()
+    ]
+    assert actions == ["login", *["login.failed"] * 5, "login.locked", "login"]
+    with pytest.raises(DelegationError, match="wrong"):
+        access.login(con, "nobody", "whatever")
+    con.close()
+
+
+def test_login_form(monkeypatch, db):
+    access.add_user("wang", "admin", PASSWORD)
+    monkeypatch.setenv("DELEGATION_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["ui.lang"] = "en"
+    at.run()
+    assert [t.value for t in at.title] == ["Sign in · Delegation Desk"] and not at.metric
+    at.text_input(key="auth.name").input("wang")
+    at.text_input(key="auth.password").input("wrong password")
+    at.get("form_submit_button")[0].click().run()
+    assert [e.value for e in at.error] == ["The user name or password is wrong."]
+    at.text_input(key="auth.password").input(PASSWORD)
+    at.get("form_submit_button")[0].click().run()
+    assert at.session_state["auth.role"] == "admin"
+    assert not at.warning  # no local-admin banner once accounts exist
+
+
+def test_no_accounts_means_local_admin_with_a_banner(monkeypatch, db):
+    monkeypatch.setenv("DELEGATION_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["ui.lang"] = "en"
+    at.run()
+    assert at.session_state["auth.user"] == access.LOCAL_ADMIN
+    assert at.warning[0].value.startswith("No accounts are configured")
+
+
+def test_accounts_file(tmp_path):
+    path = tmp_path / "u.toml"
+    access.add_user("zhao", "viewer", PASSWORD, path)
+    access.set_role("zhao", "staff", path)
+    text = path.read_text(encoding="utf-8")
+    assert PASSWORD not in text and "$argon2id$" in text
+    assert access.load_accounts(path)["zhao"].role == "staff"
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    with pytest.raises(DelegationError, match="already"):
+        access.add_user("zhao", "admin", PASSWORD, path)
+    with pytest.raises(DelegationError, match="10 characters"):
+        access.add_user("qian", "admin", "short", path)
+    access.remove_user("zhao", path)
+    assert access.load_accounts(path) == {}
+
+
+def test_users_cli(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "DELEGATION_USERS": str(tmp_path / "u.toml"), "DELEGATION_LANG": "en"}
+
+    def run(*args, stdin=""):
+        return subprocess.run(
+            [sys.executable, "-m", "delegation", "users", *args],
+            input=stdin,
+            text=True,
+            capture_output=True,
+            cwd=ROOT,
+            env=env,
+            timeout=60,
+        )
+
+    assert run("add", "sun", "--role", "staff", "--password-stdin", stdin=PASSWORD + "\n").returncode == 0
+    assert run("list").stdout == "sun\tstaff\n"
+    assert run("set-role", "sun", "admin").returncode == 0 and run("list").stdout == "sun\tadmin\n"
+    bad = run("add", "sun", "--role", "staff", "--password-stdin", stdin=PASSWORD + "\n")
+    assert bad.returncode == 1 and bad.stderr.strip() == "There is already a user 'sun'."
+    assert run("remove", "sun").returncode == 0 and run("list").stdout == ""
+
+
+def test_the_audit_log_is_never_changed_by_the_code():
+    code = [*ROOT.joinpath("delegation").rglob("*.py"), *ROOT.joinpath("pages").glob("*.py"), ROOT / "app.py"]
+    code += list(ROOT.joinpath("queries").glob("*.sql"))
+    pattern = re.compile(
+        r"(update\s+audit_log|delete\s+from\s+audit_log|truncate\s+audit_log|drop\s+table\s+audit_log)", re.I
+    )
+    offenders = [str(p) for p in code if pattern.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_purge_with_a_fixed_clock(config, db, tmp_path):
+    con = connect(config, db)
+    unit, jia1 = con.execute(
+        "select unit_id, participant_id from participants where name = '甲一'"
+    ).fetchall()[0]
+    folder = tmp_path / "documents"
+    attach(
+        con,
+        config,
+        unit_id=unit,
+        participant_id=jia1,
+        kind="passport_scan",
+        data=b"%PDF-1.7 x",
+        original_name="p.pdf",
+        actor="t",
+        source="t",
+        folder=folder,
+    )
+    due = config.travel_end + dt.timedelta(days=90)
+    with pytest.raises(DelegationError, match=due.isoformat()):
+        purge(con, config, after_days=90, today=due, apply=True, documents_dir=folder, actor="t")
+    dry = purge(
+        con,
+        config,
+        after_days=90,
+        today=due + dt.timedelta(days=1),
+        apply=False,
+        documents_dir=folder,
+        actor="t",
+    )
+    assert (dry.participants, dry.files, dry.applied) == (10, 1, False)
+    assert (
+        con.execute("select count(*) from participants where passport_number is not null").fetchall()[0][0]
+        == 10
+    )
+    done = purge(
+        con,
+        config,
+        after_days=90,
+        today=due + dt.timedelta(days=1),
+        apply=True,
+        documents_dir=folder,
+        actor="t",
+    )
+    assert done.applied
+    left = con.execute(
+        "select count(*) from participants where passport_number is not null or mobile is not null "
+        "or date_of_birth is not null or passport_expiry is not null or email is not null"
+    ).fetchall()[0][0]
+    assert left == 0 and list(folder.iterdir()) == []
+    assert (
+        con.execute("select count(*) from participants where search_text like '%e9000%'").fetchall()[0][0]
+        == 0
+    )
+    from delegation.summary import summary
+
+    figures = summary(con, config, AS_OF)
+    assert (figures["units"], figures["participants"], figures["by_province"]["Jiangsu"]) == (3, 10, 4)
+    assert con.execute("select count(*) from audit_log where action = 'purge'").fetchall()[0][0] == 1
+    con.close()
+
+
+def test_hardened_server_settings(config):
+    import tomllib
+
+    settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert settings["client"]["showErrorDetails"] == "none"
+    assert settings["browser"]["gatherUsageStats"] is False
+    assert settings["client"]["disableDataExport"] is True
+    assert settings["server"]["enableXsrfProtection"] is True
+    assert settings["server"]["address"] == "localhost"
+    assert settings["server"]["maxUploadSize"] <= config.max_import_file_mb
+
+
+def test_serve_refuses_a_public_address_without_accounts(tmp_path):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "delegation",
+            "serve",
+            "--address",
+            "0.0.0.0",
+            "--db",
+            str(tmp_path / "x.duckdb"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DELEGATION_USERS": str(tmp_path / "none.toml"),
+            "DELEGATION_LANG": "en",
+        },
+    )
+    assert done.returncode == 1 and done.stderr.startswith(
+        "Without accounts the app serves this computer only"
+    )
