@@ -314,3 +314,29 @@ def test_serve_refuses_a_public_address_without_accounts(tmp_path):
     assert done.returncode == 1 and done.stderr.startswith(
         "Without accounts the app serves this computer only"
     )
+
+
+def test_single_sign_on_maps_e_mails_to_roles(monkeypatch, db, no_accounts):
+    no_accounts.write_text('[sso]\n"li@example.org" = "staff"\n', encoding="utf-8")
+    monkeypatch.setenv("DELEGATION_DB", str(db))
+
+    def run(email: str | None) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.secrets["auth"] = {
+            "redirect_uri": "http://localhost:8501/oauth2callback",
+            "cookie_secret": "x" * 32,
+        }
+        at.user = {"is_logged_in": False} if email is None else {"is_logged_in": True, "email": email}
+        at.session_state["ui.lang"] = "en"
+        return at.run()
+
+    signed_out = run(None)
+    assert [b.label for b in signed_out.button] == [
+        "Sign in with your organisation account"
+    ] and not signed_out.metric
+    stranger = run("someone@example.org")
+    assert [e.value for e in stranger.error] == ["This account has no access; ask an administrator."]
+    li = run("LI@example.org")
+    assert not li.exception
+    assert (li.session_state["auth.user"], li.session_state["auth.role"]) == ("li@example.org", "staff")
+    assert li.metric  # the overview
