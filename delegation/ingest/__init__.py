@@ -192,6 +192,12 @@ def _parse(path: Path, name: str, config: EventConfig) -> tuple[list[Row], list[
         if layout is None:
             continue
         found_header = True
+        if "unit_name" not in layout.columns.values() and "unit_name" not in layout.defaults:
+            raise refuse(
+                name,
+                f"sheet '{sheet.name}' has no column for the unit (单位名称 / Unit name), which every row needs.",
+                f"工作表“{sheet.name}”缺少必填列：单位名称（Unit name）。",
+            )
         for raw in records(sheet, layout, config):
             row, row_issues = normalise_record(raw, config, index)
             issues.extend(row_issues)

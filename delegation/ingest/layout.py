@@ -29,6 +29,7 @@ class RawRecord:
     row_number: int  # 1-based, as the spreadsheet shows it
     values: dict[str, object]
     flags: dict[str, object] = field(default_factory=dict)  # 'theme:<key>' → raw yes/no cell
+    has_formula: bool = False
 
 
 @dataclass
@@ -149,5 +150,5 @@ def records(sheet: Sheet, layout: SheetLayout, config: EventConfig) -> list[RawR
         for key, value in layout.defaults.items():
             if not clean(values.get(key)):
                 values[key] = value
-        out.append(RawRecord(sheet.name, r + 1, values, flags))
+        out.append(RawRecord(sheet.name, r + 1, values, flags, (r + 1) in sheet.formula_rows))
     return out

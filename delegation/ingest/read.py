@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,7 @@ class Sheet:
 
     name: str
     rows: list[list[object]]
+    formula_rows: frozenset[int] = frozenset()  # 1-based rows with a formula (their saved values are used)
 
 
 def refuse(name: str, en: str, zh: str) -> DelegationError:
@@ -57,7 +60,11 @@ def read_sheets(path: Path, max_bytes: int) -> list[Sheet]:
     data = path.read_bytes()
     if data.startswith(ZIP_MAGIC):
         _check_workbook_zip(name, data)
-        return _read_excel(name, data)
+        sheets = _read_excel(name, data)
+        formulas = _formula_rows(data)
+        for sheet in sheets:
+            sheet.formula_rows = frozenset(formulas.get(sheet.name, ()))
+        return sheets
     if data.startswith(OLE_MAGIC):
         if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in data:
             raise refuse(
@@ -102,6 +109,48 @@ def _check_workbook_zip(name: str, data: bytes) -> None:
         raise refuse(
             name, "the file is a zip archive, not an Excel workbook.", "该文件是压缩包，不是 Excel 工作簿。"
         )
+    for entry in entries:
+        if entry.filename.endswith((".xml", ".rels")):
+            head = archive.read(entry)[:4096]  # sizes were checked above
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise refuse(
+                    name,
+                    "the workbook declares XML entities (an XML bomb?) and was not opened.",
+                    "工作簿中含有 XML 实体声明（疑似 XML 炸弹），未予打开。",
+                )
+
+
+_ELEMENT = {tag: re.compile(rb"<" + tag + rb"\b([^>]*)>") for tag in (b"sheet", b"Relationship")}
+_ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
+_FORMULA_CELL = re.compile(rb'<c\b[^>]*?\br="[A-Z]+(\d+)"[^>]*>(?:(?!</c>).)*?<f[ >/]', re.S)
+
+
+def _formula_rows(data: bytes) -> dict[str, set[int]]:
+    """Rows holding formulas, by sheet name (calamine gives the saved values and never evaluates)."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    try:
+        workbook = archive.read("xl/workbook.xml")
+        relationships = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return {}
+
+    def elements(tag: bytes, xml: bytes) -> list[dict[bytes, bytes]]:
+        return [dict(_ATTRIBUTE.findall(attrs)) for attrs in _ELEMENT[tag].findall(xml)]
+
+    rels = {r.get(b"Id"): r.get(b"Target", b"") for r in elements(b"Relationship", relationships)}
+    found: dict[str, set[int]] = {}
+    for sheet_attrs in elements(b"sheet", workbook):
+        raw_name, rel = sheet_attrs.get(b"name", b""), sheet_attrs.get(b"r:id")
+        target = rels.get(rel, b"").decode().lstrip("/")
+        path = target if target.startswith("xl/") else f"xl/{target}"
+        try:
+            xml = archive.read(path)
+        except KeyError:
+            continue
+        if b"<f" in xml:
+            sheet = html.unescape(raw_name.decode("utf-8"))
+            found[sheet] = {int(r) for r in _FORMULA_CELL.findall(xml)}
+    return found
 
 
 def _read_excel(name: str, data: bytes) -> list[Sheet]:
@@ -173,6 +222,7 @@ def _read_csv(name: str, data: bytes) -> list[list[object]]:
             "该文件既不是工作簿，也不是 CSV 文本。",
         )
     text = _decode(name, data)
+    csv.field_size_limit(10 * 1024 * 1024)  # a cell may be long; the file size limit bounds it
     sample = text[:20_000]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")

@@ -90,6 +90,13 @@ def normalise_record(raw: RawRecord, config: EventConfig, index: int) -> tuple[R
         zh, en = FIELD_LABELS[key]
         return en, zh
 
+    if raw.has_formula:
+        warn(
+            None,
+            "formula",
+            "a cell holds a formula; its saved value was imported (formulas are never run).",
+            "有单元格含公式；已导入其保存的值（公式不会被执行）。",
+        )
     v = raw.values
     name = clean(v.get("name"))
     unit_name = clean(v.get("unit_name"))
