@@ -15,6 +15,7 @@ import pandas as pd
 from openpyxl.styles import Font
 from pypinyin import Style, lazy_pinyin
 
+from delegation.backups import snapshot_beside
 from delegation.config import EventConfig
 from delegation.db import fetch_one, query_df, transaction
 from delegation.errors import DelegationError
@@ -54,6 +55,7 @@ def freeze(
 ) -> int:
     """Freeze the ready applicants into a new numbered draft batch; returns its number."""
     now = now or dt.datetime.now().replace(microsecond=0)
+    snapshot_beside(con, "before-batch")
     with transaction(con):
         ready = candidates(con, config, filters)
         ready = ready[ready["ready"]]

@@ -99,6 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
     template = sub.add_parser("template", help="write the Annex 2 form template (xlsx)")
     template.add_argument("--out", required=True, metavar="FILE")
 
+    backup = sub.add_parser("backup", parents=[common], help="write a consistent snapshot of the database")
+    backup.add_argument("--to", metavar="DIR", help="folder (default: backups/ beside the database)")
+    restore = sub.add_parser(
+        "restore", parents=[common], help="put a snapshot back (the current state is kept)"
+    )
+    restore.add_argument("snapshot", metavar="FILE")
+    restore.add_argument("--yes", action="store_true", help="really replace the database")
+
     purge = sub.add_parser("purge", parents=[common], help="clear personal data once the trip is long over")
     purge.add_argument("--after-days", type=_positive, required=True, metavar="N")
     purge.add_argument("--yes", action="store_true", help="really clear (without it: only report)")
@@ -153,6 +161,32 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         return _demo(args, config)
     if args.command == "import":
         return _import(args, config, lang)
+    if args.command == "backup":
+        from pathlib import Path
+
+        from delegation.backups import backups_folder, snapshot
+
+        con = connect(config, args.db)
+        try:
+            path = snapshot(con, Path(args.to) if args.to else backups_folder(args.db), "manual", keep=None)
+        finally:
+            con.close()
+        print(f"Wrote {path}")
+        return 0
+    if args.command == "restore":
+        from pathlib import Path
+
+        from delegation.backups import backups_folder, restore
+
+        if not args.yes:
+            raise DelegationError(
+                "Restoring replaces the database (a snapshot of it is kept first); add --yes to go ahead.",
+                "恢复将替换当前数据库（会先保留一份快照）；确认请加 --yes。",
+            )
+        connect(config, args.db).close()  # refuses in one sentence when the app holds the database
+        safety = restore(Path(args.snapshot), database_path(args.db), backups_folder(args.db))
+        print(f"Restored {args.snapshot}" + (f"; the previous state is in {safety}" if safety else ""))
+        return 0
     if args.command == "users":
         return _users(args)
     if args.command == "purge":

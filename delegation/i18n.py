@@ -265,6 +265,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "登录、导入、修改、材料与批次变更、导出和查看完整个人信息的记录；只追加，不可修改。",
         "Logins, imports, edits, document and batch changes, exports and 'show full': appended, never changed.",
     ),
+    "audit.backup": ("立即备份数据库", "Back up the database now"),
+    "audit.backup_done": ("已写入备份：{file}", "Backup written: {file}"),
     "audit.actions": ("操作类型", "Actions"),
     "audit.actor": ("操作人", "Who"),
     "audit.days": ("日期范围", "Days"),

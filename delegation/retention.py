@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from delegation.access import audit
+from delegation.backups import snapshot_beside
 from delegation.config import EventConfig
 from delegation.db import fetch_one, transaction
 from delegation.errors import DelegationError
@@ -68,6 +69,7 @@ def purge(
     report = PurgeReport(due, int(people), len(files), apply)
     if not apply:
         return report
+    snapshot_beside(con, "before-purge")
     with transaction(con):
         sets = ", ".join(f"{c} = null" for c in CLEARED)
         con.execute(f"update participants set {sets}, updated_at = current_timestamp where {holding}")

@@ -4,13 +4,18 @@ import datetime as dt
 
 import streamlit as st
 
-from delegation import checklists, ui
+from delegation import access, checklists, ui
+from delegation.backups import backups_folder, snapshot
 
 ui.require("audit")
 lang = ui.language()
 
 st.title(ui.t("page.audit"))
 st.caption(ui.t("audit.help"))
+if st.button(ui.t("audit.backup"), key="audit.backup"):
+    path = snapshot(ui.cursor(), backups_folder(), "manual", keep=None)
+    access.audit(ui.cursor(), ui.user()[0], "backup", None, {"file": path.name})
+    st.success(ui.t("audit.backup_done").format(file=path.name))
 choices = ui.query(checklists.audit_choices)
 a, b, c = st.columns([2, 1, 1])
 actions = a.multiselect(

@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from delegation.backups import BULK_ROWS, snapshot_beside
 from delegation.config import EventConfig
 from delegation.db import fetch_one
 from delegation.errors import DelegationError
@@ -145,6 +146,8 @@ def import_file(
             report.issues = []
             return report
 
+    if not dry_run and len(rows) >= BULK_ROWS:
+        snapshot_beside(con, "before-import")  # a bulk change: keep the state before it
     con.execute("begin transaction")
     try:
         _store(con, config, report, rows, actor=actor, today=today)
