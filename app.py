@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from delegation import access, ui
+from delegation.config import database_path
 from delegation.errors import DelegationError
 
 st.set_page_config(
@@ -16,6 +17,7 @@ except DelegationError as exc:
     st.error(f"{exc.zh}\n\n{exc.en}")
     st.stop()
 
+ui.inbox_watcher(str(database_path()))  # forms dropped into the inbox are imported by this process
 if not ui.authenticate():
     st.stop()
 name, role = ui.user()

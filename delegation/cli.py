@@ -107,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("snapshot", metavar="FILE")
     restore.add_argument("--yes", action="store_true", help="really replace the database")
 
+    watch = sub.add_parser("watch", parents=[common], help="import forms dropped into the inbox folder")
+    watch.add_argument(
+        "--inbox", metavar="DIR", help="folder (default: $DELEGATION_INBOX, else inbox/ beside the database)"
+    )
+    watch.add_argument("--once", action="store_true", help="process what is there now, then stop")
+
     purge = sub.add_parser("purge", parents=[common], help="clear personal data once the trip is long over")
     purge.add_argument("--after-days", type=_positive, required=True, metavar="N")
     purge.add_argument("--yes", action="store_true", help="really clear (without it: only report)")
@@ -161,6 +167,32 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         return _demo(args, config)
     if args.command == "import":
         return _import(args, config, lang)
+    if args.command == "watch":
+        from pathlib import Path
+
+        from delegation import inbox
+
+        folder = Path(args.inbox) if args.inbox else inbox.inbox_folder(args.db)
+        con = connect(config, args.db)
+
+        def show(outcome: inbox.Outcome) -> None:
+            text = outcome.message_zh if lang == "zh" else outcome.message_en
+            print(text, file=sys.stdout if outcome.imported else sys.stderr, flush=True)
+
+        try:
+            if args.once:
+                outcomes = inbox.process(con, config, folder, actor="watch")
+                for outcome in outcomes:
+                    show(outcome)
+                return 0 if all(o.imported for o in outcomes) else 1
+            print(f"Watching {folder} (Ctrl+C to stop)", flush=True)
+            try:
+                inbox.watch(con, config, folder, report=show)
+            except KeyboardInterrupt:
+                return 0
+        finally:
+            con.close()
+        return 0
     if args.command == "backup":
         from pathlib import Path
 

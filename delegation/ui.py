@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import importlib
+import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +38,27 @@ def event_config() -> EventConfig:
 @st.cache_resource
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
     return connect(event_config(), path)
+
+
+@st.cache_resource
+def inbox_watcher(path: str) -> threading.Thread:
+    """One background thread per server process importing files dropped into the inbox."""
+    from delegation import inbox
+
+    logger = logging.getLogger("delegation.inbox")
+
+    def report(outcome: inbox.Outcome) -> None:
+        logger.info("inbox: %s — %s", outcome.file, outcome.message_en)  # file names and counts only
+
+    thread = threading.Thread(
+        target=inbox.watch,
+        args=(_connection(path).cursor(), event_config(), inbox.inbox_folder(path)),
+        kwargs={"report": report},
+        name="delegation-inbox",
+        daemon=True,
+    )
+    thread.start()
+    return thread
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
