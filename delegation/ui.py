@@ -7,6 +7,7 @@ Session-state keys are namespaced: `ui.*` for the frame, `filters.*` for the sid
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import html
 import importlib
@@ -50,14 +51,21 @@ def inbox_watcher(path: str) -> threading.Thread:
     def report(outcome: inbox.Outcome) -> None:
         logger.info("inbox: %s — %s", outcome.file, outcome.message_en)  # file names and counts only
 
+    stop = threading.Event()
     thread = threading.Thread(
         target=inbox.watch,
         args=(_connection(path).cursor(), event_config(), inbox.inbox_folder(path)),
-        kwargs={"report": report},
+        kwargs={"report": report, "stop": stop},
         name="delegation-inbox",
         daemon=True,
     )
     thread.start()
+
+    def finish() -> None:  # let the thread release its cursor before the interpreter goes
+        stop.set()
+        thread.join(timeout=5)
+
+    atexit.register(finish)
     return thread
 
 
