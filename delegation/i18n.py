@@ -95,6 +95,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "registrations.unit_detail": ("单位详情及参团人员", "Unit details and participants"),
     "registrations.withdraw_who": ("退出/恢复报名", "Withdraw or restore"),
+    "registrations.edit_who": ("修改人员信息", "Edit a participant"),
     "registrations.whole_unit": ("整个单位", "The whole unit"),
     "sort.name": ("名称/姓名", "Name"),
     "sort.province": ("省份", "Province"),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import duckdb
 
 from delegation.db import fetch_one, transaction
+from delegation.errors import DelegationError
+from delegation.privacy import mask_email, mask_mobile, mask_passport
+from delegation.search import participant_search_text
 
 
 def set_withdrawn(
@@ -36,6 +40,89 @@ def set_withdrawn(
                 f"{table[:-1]}.update",
                 f"{table[:-1]}:{key}",
                 json.dumps({"before": {"status": row[0]}, "after": {"status": after}}),
+            ],
+        )
+    return True
+
+
+EDITABLE = (
+    "position",
+    "mobile",
+    "email",
+    "passport_number",
+    "passport_expiry",
+    "applies_via_chamber",
+    "holds_us_visa",
+    "us_visa_expiry",
+)
+
+
+def editable(con: duckdb.DuckDBPyConnection, participant_id: int) -> tuple[dict, str]:
+    """A participant's editable fields and a token for them as they are now (for a later save)."""
+    row = fetch_one(
+        con, f"select {', '.join(EDITABLE)} from participants where participant_id = ?", [participant_id]
+    )
+    if not row:
+        raise DelegationError("This participant no longer exists.", "该参团人员已不存在。")
+    values = dict(zip(EDITABLE, row, strict=True))
+    return values, _token(values)
+
+
+def _token(values: dict) -> str:
+    return hashlib.sha256(json.dumps(values, default=str, sort_keys=True).encode()).hexdigest()
+
+
+def save_edit(
+    con: duckdb.DuckDBPyConnection, participant_id: int, changes: dict, token: str, actor: str
+) -> bool:
+    """Save changed fields unless someone else changed the participant since `token` was read.
+
+    Returns whether anything changed; raises a one-sentence error on a conflicting change, so the
+    second of two people editing the same person is asked to reload instead of overwriting.
+    """
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(unknown)
+    with transaction(con):
+        current, now_token = editable(con, participant_id)
+        if now_token != token:
+            raise DelegationError(
+                "Someone changed this participant after you opened it; reload to see their change, then edit again.",
+                "在您打开之后，他人修改了该参团人员的信息；请刷新查看后再修改。",
+            )
+        changed = {k: v for k, v in changes.items() if current.get(k) != v}
+        if not changed:
+            return False
+        sets = ", ".join(f"{column} = ?" for column in changed)  # names checked against EDITABLE above
+        con.execute(
+            f"update participants set {sets}, updated_at = current_timestamp where participant_id = ?",
+            [*changed.values(), participant_id],
+        )
+        name, pinyin, position, email, passport = fetch_one(
+            con,
+            "select name, pinyin_name, position, email, passport_number from participants where participant_id = ?",
+            [participant_id],
+        )
+        con.execute(
+            "update participants set search_text = ? where participant_id = ?",
+            [participant_search_text(name, pinyin, position, email, passport), participant_id],
+        )
+        masks = {"passport_number": mask_passport, "mobile": mask_mobile, "email": mask_email}
+        shown = lambda k, v: masks[k](v) if k in masks and v else v  # noqa: E731
+        con.execute(
+            "insert into audit_log (logged_at, actor, action, target, details) "
+            "values (current_timestamp, ?, 'participant.edit', ?, ?)",
+            [
+                actor,
+                f"participant:{participant_id}",
+                json.dumps(
+                    {
+                        "before": {k: shown(k, current[k]) for k in changed},
+                        "after": {k: shown(k, v) for k, v in changed.items()},
+                    },
+                    ensure_ascii=False,
+                    default=str,
+                ),
             ],
         )
     return True

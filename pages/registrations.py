@@ -3,7 +3,9 @@
 import streamlit as st
 
 from delegation import access, dashboard, ui
-from delegation.registrations import set_withdrawn
+from delegation.errors import DelegationError
+from delegation.registrations import editable as edit_fields
+from delegation.registrations import save_edit, set_withdrawn
 
 ui.require("registrations")
 config = ui.event_config()
@@ -106,6 +108,35 @@ with units_tab:
                             actor=ui.user()[0],
                         )
                         st.rerun()
+                editing = st.selectbox(
+                    ui.t("registrations.edit_who"),
+                    [None, *list(people)[1:]],
+                    format_func=lambda k: "—" if k is None else people[k],
+                    key="registrations.edit.who",
+                )
+                if editing is not None:
+                    values, token = edit_fields(ui.cursor(), int(editing))
+                    state_key = f"registrations.edit.token.{editing}"
+                    st.session_state.setdefault(state_key, token)  # the state this session started from
+                    with st.form("registrations.edit"):
+                        changes = {
+                            field: st.text_input(ui.t(f"column.{field}"), value=values[field] or "")
+                            for field in ("position", "mobile", "email", "passport_number")
+                        }
+                        if st.form_submit_button(ui.t("documents.save")):
+                            try:
+                                save_edit(
+                                    ui.cursor(),
+                                    int(editing),
+                                    {k: v.strip() or None for k, v in changes.items()},
+                                    st.session_state[state_key],
+                                    ui.user()[0],
+                                )
+                            except DelegationError as exc:
+                                st.error(exc.message(lang))
+                            else:
+                                st.session_state.pop(state_key, None)
+                                st.rerun()
 
 with people_tab:
     sort, descending, size, page = list_controls("registrations.people", dashboard.PARTICIPANT_SORTS)
