@@ -39,8 +39,8 @@ def connect(
         if "lock" in str(exc).lower():
             raise DelegationError(
                 f"The database {target} is in use by another program (probably the running app); "
-                "stop it or use the app's import page instead.",
-                f"数据库 {target} 正被另一个程序（可能是正在运行的应用）占用；请先停止它，或改用应用中的导入页面。",
+                "import through the app's import page or its inbox folder instead, or stop the app first.",
+                f"数据库 {target} 正被另一个程序（可能是正在运行的应用）占用；请改用应用的导入页面或收件箱文件夹，或先停止应用。",
             ) from None
         raise DelegationError(
             f"The database {target} cannot be opened: {exc}.",
