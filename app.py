@@ -18,6 +18,7 @@ except DelegationError as exc:
     st.stop()
 
 ui.inbox_watcher(str(database_path()))  # forms dropped into the inbox are imported by this process
+ui.load_url_once()  # the language of the login form and banner comes from the link too
 if not ui.authenticate():
     st.stop()
 name, role = ui.user()

@@ -202,6 +202,11 @@ def presenting() -> bool:
     return bool(st.session_state.get("ui.present", False))
 
 
+def load_url_once() -> None:
+    """Take language, presentation mode and filters from the URL on a session's first run."""
+    _load_url_once(event_config())
+
+
 def _load_url_once(config: EventConfig) -> None:
     """On a session's first run, take language, presentation mode and filters from the URL."""
     if st.session_state.get("ui.url_loaded"):

@@ -21,7 +21,10 @@ a, b, c = st.columns([2, 1, 1])
 actions = a.multiselect(
     ui.t("audit.actions"), choices["action"], key="audit.actions", placeholder=ui.t("filter.all")
 )
-actor = b.selectbox(ui.t("audit.actor"), ["", *choices["actor"]], key="audit.actor")
+everyone = ui.t("filter.all")
+actor = b.selectbox(
+    ui.t("audit.actor"), ["", *choices["actor"]], format_func=lambda a: a or everyone, key="audit.actor"
+)
 days = c.date_input(
     ui.t("audit.days"), value=(dt.date.today() - dt.timedelta(days=30), dt.date.today()), key="audit.days"
 )

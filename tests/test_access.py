@@ -161,7 +161,7 @@ def test_login_form(monkeypatch, db):
 def test_no_accounts_means_local_admin_with_a_banner(monkeypatch, db):
     monkeypatch.setenv("DELEGATION_DB", str(db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["ui.lang"] = "en"
+    at.query_params["lang"] = "en"  # the banner follows the link's language
     at.run()
     assert at.session_state["auth.user"] == access.LOCAL_ADMIN
     assert at.warning[0].value.startswith("No accounts are configured")
