@@ -161,9 +161,17 @@ def _page(
     )
 
 
-def unit_options(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
-    """Unit ids and names for the sidebar's unit filter."""
-    return {int(r[0]): r[1] for r in query_rows(con, "unit_options")}
+UNIT_OPTIONS = 50  # the sidebar offers this many units at a time (a search finds the rest)
+
+
+def unit_options(
+    con: duckdb.DuckDBPyConnection, search: str = "", chosen: tuple[int, ...] = (), limit: int = UNIT_OPTIONS
+) -> dict[int, str]:
+    """Unit ids and names for the sidebar's unit filter: the chosen ones, then matches for the search."""
+    rows = query_rows(
+        con, "unit_options", search=search_pattern(search), chosen=[int(c) for c in chosen], limit=limit
+    )
+    return {int(r[0]): r[1] for r in rows}
 
 
 def units_page(

@@ -36,6 +36,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "filter.unit_ids": ("单位", "Unit"),
     "filter.statuses": ("报名状态", "Registration status"),
     "filter.all": ("全部", "All"),
+    "filter.unit_search": ("查找单位", "Find a unit"),
+    "filter.unit_search_hint": ("名称、拼音或首字母", "Name, pinyin or initials"),
     # values
     "value.unknown": ("未知", "Unknown"),
     "value.yes": ("是", "Yes"),

@@ -241,9 +241,19 @@ def sidebar() -> Filters:
     sectors = {s.key: s.label(lang) for s in config.sectors}
     themes = {c.key: c.label(lang) for c in config.themes}
     cities = {c.key: c.label(lang) for c in config.cities}
-    units = query(dashboard.unit_options)
     statuses = {s: text(f"status.{s}", lang) for s in STATUSES}
     side.subheader(text("sidebar.filters", lang))
+    # A delegation can have tens of thousands of units: offer the chosen ones and a searched few.
+    unit_search = side.text_input(
+        text("filter.unit_search", lang),
+        key="filters.unit_search",
+        placeholder=text("filter.unit_search_hint", lang),
+    )
+    units = query(
+        dashboard.unit_options,
+        unit_search,
+        tuple(int(u) for u in st.session_state.get("filters.unit_ids", [])),
+    )
     for key, options in (
         ("provinces", provinces),
         ("sectors", sectors),

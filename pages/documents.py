@@ -71,7 +71,11 @@ st.dataframe(
 )
 
 st.subheader(ui.t("documents.checklist"))
-units = ui.query(dashboard.unit_options)
+find = st.text_input(
+    ui.t("filter.unit_search"), key="documents.unit_search", placeholder=ui.t("filter.unit_search_hint")
+)
+chosen = st.session_state.get("documents.unit")
+units = ui.query(dashboard.unit_options, find, (chosen,) if chosen is not None else ())
 unit_id = st.selectbox(
     ui.t("documents.pick_unit"), list(units), format_func=units.get, index=None, key="documents.unit"
 )

@@ -153,3 +153,18 @@ def test_data_version_moves_with_every_write(loaded, config, tmp_path):
         loaded, config, write_xlsx(tmp_path / "more.xlsx", {"S": [["单位", "姓名"], ["新单位", "新人"]]})
     )
     assert dashboard.data_version(loaded) > before
+
+
+def test_unit_options_are_searched_not_listed_whole(loaded):
+    every = dashboard.unit_options(loaded)
+    assert sorted(every.values()) == sorted(r[0] for r in loaded.execute("select name from units").fetchall())
+    assert list(dashboard.unit_options(loaded, "xian").values())[:1] and set(
+        dashboard.unit_options(loaded, "tyy").values()
+    ) == {"太原乙环保有限公司"}
+    jia = next(k for k, v in every.items() if v.startswith("苏州"))
+    limited = dashboard.unit_options(loaded, "tyy", chosen=(jia,), limit=1)
+    assert list(limited.values()) == [
+        "苏州甲机械有限公司",
+        "太原乙环保有限公司",
+    ]  # the chosen first, then matches
+    assert len(dashboard.unit_options(loaded, limit=2)) == 2

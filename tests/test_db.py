@@ -26,6 +26,7 @@ SAMPLE_PARAMS = {
     "batch_id": 1,
     "unit_id": 1,
     "owner": "",
+    "chosen": [],
     "actions": [],
     "actor": "",
     "since": dt.date(2000, 1, 1),
