@@ -6,7 +6,7 @@ DB ?= data/delegation.duckdb
 PORT ?= 8501
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint format demo samples clean browser-deps
+.PHONY: run test lint format demo samples clean browser-deps bench
 
 $(VENV)/.run-installed: requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ demo: $(VENV)/.run-installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Benchmarks (not tests): ratios against what a user would otherwise reach for → bench/RESULTS.md
+bench: $(VENV)/.dev-installed
+	$(PY) bench/run.py
 
 samples: $(VENV)/.run-installed
 	$(PY) tests/sample_forms.py

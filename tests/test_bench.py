@@ -18,3 +18,18 @@ def test_export_bench_runs():
     )
     assert done.returncode == 0, done.stderr
     assert "| ratio |" in done.stdout and "×" in done.stdout
+
+
+def test_bench_suite_runs_small(tmp_path):
+    out = tmp_path / "RESULTS.md"
+    done = subprocess.run(
+        [sys.executable, "bench/run.py", "--small", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "| import 1000-row Annex 2" in text and "| every overview query together |" in text
+    assert f"on {__import__('os').cpu_count()} CPUs" in text

@@ -238,6 +238,10 @@ def _store(
     report.import_id = import_id
 
     units = _load_units(con)
+    new_keys = list(dict.fromkeys(r.unit["name_key"] for r in rows if r.unit["name_key"] not in units))
+    fresh_ids = iter(
+        [r[0] for r in con.execute("select nextval('unit_id_seq') from range(?)", [len(new_keys)]).fetchall()]
+    )  # one round trip for every new unit's id
     new_unit_ids: set[int] = set()
     changed_units: dict[int, dict] = {}
     unit_audit: dict[int, dict] = {}
@@ -246,7 +250,7 @@ def _store(
         unit = units.get(key)
         day = registered_on(row, today)
         if unit is None:
-            unit_id = fetch_one(con, "select nextval('unit_id_seq')")[0]
+            unit_id = next(fresh_ids)
             unit = {"unit_id": unit_id, "name": row.unit["name"], "name_key": key, "registered_on": day}
             unit.update({c: row.unit.get(c) for c in UNIT_COLUMNS})
             units[key] = unit
@@ -420,18 +424,28 @@ def _write_units(
         if unit["unit_id"] in new_ids or unit["unit_id"] in changed:
             unit["search_text"] = unit_search_text(unit["name"], unit.get("contact_name"))
     columns = ("unit_id", "name", "name_key", *UNIT_COLUMNS, "registered_on", "search_text")
-    new = [[u[c] for c in columns] for u in units.values() if u["unit_id"] in new_ids]
-    if new:
-        con.executemany(
-            f"insert into units ({', '.join(columns)}, created_at) values ({', '.join('?' * len(columns))}, ?)",
-            [[*r, now] for r in new],
-        )
+    new = [u for u in units.values() if u["unit_id"] in new_ids]
+    if new:  # through Arrow: thousands of new units in one statement
+        con.register("_import_units", _arrow(new, columns))
+        try:
+            con.execute(
+                f"insert into units ({', '.join(columns)}, created_at) select {', '.join(columns)}, ?::timestamp "
+                "from _import_units",
+                [now],
+            )
+        finally:
+            con.unregister("_import_units")
     if changed:
-        sets = ", ".join(f"{c} = ?" for c in columns[3:])
-        con.executemany(
-            f"update units set {sets}, updated_at = ? where unit_id = ?",
-            [[*(u[c] for c in columns[3:]), now, uid] for uid, u in changed.items()],
-        )
+        con.register("_import_changed_units", _arrow(list(changed.values()), columns))
+        try:
+            sets = ", ".join(f"{c} = u.{c}" for c in columns[3:])
+            con.execute(
+                f"update units set {sets}, updated_at = ?::timestamp from _import_changed_units u "
+                "where units.unit_id = u.unit_id",
+                [now],
+            )
+        finally:
+            con.unregister("_import_changed_units")
 
 
 def _arrow(records: list[dict], columns: tuple[str, ...]) -> pa.Table:
