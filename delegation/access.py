@@ -8,7 +8,6 @@ With no accounts configured the app runs as one local admin on this computer onl
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import tomllib
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from delegation import ROOT
-from delegation.db import fetch_one
+from delegation.db import append_audit, fetch_one
 from delegation.errors import DelegationError
 
 ROLES = ("viewer", "staff", "admin")
@@ -160,14 +159,6 @@ def set_role(name: str, role: str, path: Path | None = None) -> None:
     _save(accounts, path, sso_roles(path))
 
 
-def audit(con: duckdb.DuckDBPyConnection, actor: str, action: str, target: str | None, details: dict) -> None:
-    """Append one row to the audit log (the only way the app writes it; nothing updates or deletes it)."""
-    con.execute(
-        "insert into audit_log (logged_at, actor, action, target, details) values (current_timestamp, ?, ?, ?, ?)",
-        [actor, action, target, json.dumps(details, ensure_ascii=False, default=str)],
-    )
-
-
 def login(
     con: duckdb.DuckDBPyConnection,
     name: str,
@@ -185,7 +176,7 @@ def login(
         [f"user:{name}", since],
     )[0]
     if failures >= MAX_FAILURES:
-        audit(con, name, "login.locked", f"user:{name}", {})
+        append_audit(con, name, "login.locked", f"user:{name}", {})
         raise DelegationError(
             f"Too many failed logins for '{name}'; try again in {LOCKOUT.seconds // 60} minutes.",
             f"“{name}”登录失败次数过多，请 {LOCKOUT.seconds // 60} 分钟后再试。",
@@ -200,10 +191,7 @@ def login(
     else:
         _hasher.hash(password)  # the same work for an unknown name, so timing does not tell names apart
     if not ok:
-        con.execute(
-            "insert into audit_log (logged_at, actor, action, target, details) values (?, ?, 'login.failed', ?, '{}')",
-            [now, name, f"user:{name}"],
-        )
+        append_audit(con, name, "login.failed", f"user:{name}", {}, at=now)
         raise DelegationError("The user name or password is wrong.", "用户名或密码错误。")
-    audit(con, name, "login", f"user:{name}", {"role": account.role})
+    append_audit(con, name, "login", f"user:{name}", {"role": account.role})
     return account

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import re
 import zipfile
 from pathlib import Path
@@ -17,7 +16,7 @@ from pypinyin import Style, lazy_pinyin
 
 from delegation.backups import snapshot_beside
 from delegation.config import EventConfig
-from delegation.db import fetch_one, query_df, transaction
+from delegation.db import append_audit, fetch_one, query_df, transaction
 from delegation.errors import DelegationError
 from delegation.exports import neutralise_row
 from delegation.filters import Filters
@@ -70,7 +69,14 @@ def freeze(
             "insert into batch_members values (?, ?, ?)",
             [[batch_id, int(p), now] for p in ready["participant_id"]],
         )
-        _audit(con, now, actor, batch_id, {"status": "draft", "participants": len(ready)})
+        append_audit(
+            con,
+            actor,
+            "batch.change",
+            f"batch:{batch_id}",
+            at=now,
+            details={"status": "draft", "participants": len(ready)},
+        )
     return int(batch_id)
 
 
@@ -90,16 +96,14 @@ def set_status(con: duckdb.DuckDBPyConnection, batch_id: int, status: str, actor
         con.execute(
             "update batches set status = ?, status_changed_at = ? where batch_id = ?", [status, now, batch_id]
         )
-        _audit(con, now, actor, batch_id, {"before": current, "after": status})
-
-
-def _audit(
-    con: duckdb.DuckDBPyConnection, now: dt.datetime, actor: str, batch_id: int, details: dict
-) -> None:
-    con.execute(
-        "insert into audit_log (logged_at, actor, action, target, details) values (?, ?, 'batch.change', ?, ?)",
-        [now, actor, f"batch:{batch_id}", json.dumps(details, ensure_ascii=False)],
-    )
+        append_audit(
+            con,
+            actor,
+            "batch.change",
+            f"batch:{batch_id}",
+            at=now,
+            details={"before": current, "after": status},
+        )
 
 
 def pinyin_for(name: str) -> str:

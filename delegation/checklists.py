@@ -230,29 +230,6 @@ def _message(config: EventConfig, entry: dict, lang: str) -> str:
     )
 
 
-def chase_csv(entries: list[dict], lang: str) -> bytes:
-    """The chase list as CSV (UTF-8 with BOM so Excel shows Chinese), one row per item."""
-    rows = [
-        {
-            text("column.unit_name", lang): e["unit_name"],
-            text("column.owner", lang): e["owner"],
-            text("column.contact_name", lang): e["contact_name"],
-            text("column.contact_mobile", lang): e["contact_mobile"],
-            text("column.contact_email", lang): e["contact_email"],
-            text("column.participant_name", lang): person or text("documents.unit_itself", lang),
-            text("column.item", lang): line,
-        }
-        for e in entries
-        for (person, *_), line in zip(e["items"], e["lines"][lang], strict=True)
-    ]
-    frame = pd.DataFrame(rows)
-    # Neutralise text a spreadsheet would run as a formula (the exports issue does this everywhere).
-    frame = frame.map(
-        lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") else v
-    )
-    return frame.to_csv(index=False).encode("utf-8-sig")
-
-
 def batch_view(
     con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filters, lang: str
 ) -> dict[str, pd.DataFrame]:

@@ -6,6 +6,7 @@ Every function runs named queries with bound parameters; aggregation happens in 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
@@ -213,6 +214,70 @@ def units_page(
     return Page(rows, total, page_size)
 
 
+# What the participants table and its export show, in this order.
+PARTICIPANT_COLUMNS = (
+    "unit_name",
+    "name",
+    "pinyin_name",
+    "gender",
+    "position",
+    "mobile",
+    "email",
+    "date_of_birth",
+    "passport_number",
+    "passport_expiry",
+    "applies_via_chamber",
+    "holds_us_visa",
+    "themes",
+    "cities",
+    "registered_on",
+    "status",
+)
+
+
+def participant_formatter(config: EventConfig, lang: str, show_full: bool) -> Callable[[tuple], tuple]:
+    """A `participants_page` row → the values shown, in PARTICIPANT_COLUMNS order: labels in `lang`,
+    dates as dates, passport, mobile, e-mail and birth date masked unless show_full."""
+    themes = {t.key: t.label(lang) for t in config.themes}
+    cities = {c.key: c.label(lang) for c in config.cities}
+    yes, no = text("value.yes", lang), text("value.no", lang)
+    sep = "、" if lang == "zh" else ", "
+    keep: Callable[[object], object] = lambda value: value  # noqa: E731
+    passport = keep if show_full else mask_passport
+    mobile = keep if show_full else mask_mobile
+    email = keep if show_full else mask_email
+    birth = keep if show_full else mask_birth_date
+
+    def show(row: tuple) -> tuple:
+        (_pid, _uid, unit, name, pinyin, gender, position, mob, mail, dob, number, expiry, applies, visa, _visa_expiry,
+         theme_keys, city_keys, _arrangements, registered, status, _total) = row  # fmt: skip
+        return (
+            unit,
+            name,
+            pinyin,
+            text(f"gender.{gender}", lang) if gender in ("M", "F") else None,
+            position,
+            mobile(mob),
+            email(mail),
+            birth(_date(dob)),
+            passport(number),
+            _date(expiry),
+            yes if applies else no,
+            yes if visa else no,
+            sep.join(themes.get(k, k) for k in theme_keys),
+            sep.join(cities.get(k, k) for k in city_keys),
+            _date(registered),
+            text(f"status.{status}", lang),
+        )
+
+    return show
+
+
+def _date(value: object) -> dt.date | None:
+    """A date from DuckDB or pandas (None for missing)."""
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
 def participants_page(
     con: duckdb.DuckDBPyConnection,
     config: EventConfig,
@@ -230,37 +295,10 @@ def participants_page(
     sort = sort if sort in PARTICIPANT_SORTS else "name"
     df = _page(con, "participants_page", filters, search, sort, descending, page, page_size)
     total = int(df["total_rows"].iloc[0]) if len(df) else 0
-    themes = {t.key: t.label(lang) for t in config.themes}
-    cities = {c.key: c.label(lang) for c in config.cities}
-    yes, no = text("value.yes", lang), text("value.no", lang)
-
-    def keep(value: object) -> object:
-        return value
-
-    passport = keep if show_full else mask_passport
-    mobile = keep if show_full else mask_mobile
-    email = keep if show_full else mask_email
-    birth = keep if show_full else mask_birth_date
+    show = participant_formatter(config, lang, show_full)
     rows = pd.DataFrame(
-        {
-            "participant_id": df["participant_id"],
-            "unit_name": df["unit_name"],
-            "name": df["name"],
-            "pinyin_name": df["pinyin_name"],
-            "gender": [text(f"gender.{g}", lang) if g in ("M", "F") else None for g in df["gender"]],
-            "position": df["position"],
-            "mobile": [mobile(v) for v in df["mobile"]],
-            "email": [email(v) for v in df["email"]],
-            "date_of_birth": [birth(v) for v in _dates(df["date_of_birth"])],
-            "passport_number": [passport(v) for v in df["passport_number"]],
-            "passport_expiry": _dates(df["passport_expiry"]),
-            "applies_via_chamber": [yes if v else no for v in df["applies_via_chamber"]],
-            "holds_us_visa": [yes if v else no for v in df["holds_us_visa"]],
-            "themes": ["、".join(themes.get(k, k) for k in v) for v in df["themes"]],
-            "cities": ["、".join(cities.get(k, k) for k in v) for v in df["cities"]],
-            "registered_on": _dates(df["registered_on"]),
-            "status": [text(f"status.{s}", lang) for s in df["registration_status"]],
-        }
+        [(r[0], *show(r)) for r in df.itertuples(index=False, name=None)],
+        columns=["participant_id", *PARTICIPANT_COLUMNS],
     )
     return Page(rows, total, page_size)
 

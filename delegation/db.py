@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -160,6 +162,29 @@ def _bind(name: str, params: dict[str, Any]) -> dict[str, Any]:
     if missing:
         raise TypeError(f"query {name} needs parameters {missing}")
     return {p: params[p] for p in wanted}
+
+
+def append_audit(
+    con: duckdb.DuckDBPyConnection,
+    actor: str,
+    action: str,
+    target: str | None,
+    details: dict,
+    *,
+    at: dt.datetime | None = None,
+) -> None:
+    """Append one row to the audit log: the only code that writes it (nothing updates or deletes it)."""
+    con.execute(
+        "insert into audit_log (logged_at, actor, action, target, details) "
+        "values (coalesce(?::timestamp, current_timestamp), ?, ?, ?, ?)",
+        [at, actor, action, target, json.dumps(details, ensure_ascii=False, default=_json_default)],
+    )
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None) -> tuple:

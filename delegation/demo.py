@@ -13,7 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from delegation.config import EventConfig
-from delegation.db import transaction
+from delegation.db import append_audit, transaction
 from delegation.ingest import ARROW_TYPES, PARTICIPANT_COLUMNS
 from delegation.search import participant_search_text, unit_search_text
 from delegation.text import match_key
@@ -352,7 +352,6 @@ def load_demo(con: duckdb.DuckDBPyConnection, config: EventConfig, participants:
         )
         con.execute("select max(nextval('unit_id_seq')) from range(?)", [units.num_rows])
         con.execute("select max(nextval('participant_id_seq')) from range(?)", [people.num_rows])
-        con.execute(
-            "insert into audit_log (logged_at, actor, action, target, details) values (?, 'demo', 'demo', null, ?)",
-            [now, f'{{"participants": {people.num_rows}, "units": {units.num_rows}}}'],
+        append_audit(
+            con, "demo", "demo", None, {"participants": people.num_rows, "units": units.num_rows}, at=now
         )

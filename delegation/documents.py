@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from delegation.config import EventConfig, database_path
-from delegation.db import fetch_one, transaction
+from delegation.db import append_audit, fetch_one, transaction
 from delegation.errors import DelegationError
 from delegation.search import pinyin_key
 from delegation.text import match_key
@@ -154,10 +153,7 @@ def set_state(
                 "file": file.original_name if file else None,
             },
         }
-        con.execute(
-            "insert into audit_log (logged_at, actor, action, target, details) values (?, ?, 'document.change', ?, ?)",
-            [now, actor, f"document:{document_id}", json.dumps(details, ensure_ascii=False, default=str)],
-        )
+        append_audit(con, actor, "document.change", f"document:{document_id}", details, at=now)
     return int(document_id)
 
 
@@ -198,14 +194,12 @@ def set_owner(con: duckdb.DuckDBPyConnection, unit_id: int, owner: str | None, a
         con.execute(
             "update units set owner = ?, updated_at = current_timestamp where unit_id = ?", [owner, unit_id]
         )
-        con.execute(
-            "insert into audit_log (logged_at, actor, action, target, details) "
-            "values (current_timestamp, ?, 'unit.update', ?, ?)",
-            [
-                actor,
-                f"unit:{unit_id}",
-                json.dumps({"before": {"owner": before[0]}, "after": {"owner": owner}}, ensure_ascii=False),
-            ],
+        append_audit(
+            con,
+            actor,
+            "unit.update",
+            f"unit:{unit_id}",
+            {"before": {"owner": before[0]}, "after": {"owner": owner}},
         )
 
 

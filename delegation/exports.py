@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, Any
 
 import duckdb
@@ -22,10 +22,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from delegation.config import EventConfig
+from delegation.dashboard import PARTICIPANT_COLUMNS, participant_formatter
 from delegation.db import query_text
 from delegation.filters import Filters
 from delegation.i18n import TEXT, text
-from delegation.privacy import mask_birth_date, mask_email, mask_mobile, mask_passport
+from delegation.privacy import mask_email, mask_mobile
 from delegation.search import search_pattern
 
 # OWASP "CSV injection" (CWE-1236): text starting with these runs as a formula in a spreadsheet.
@@ -62,7 +63,6 @@ class Table:
     name: str
     columns: list[str]  # label keys, e.g. "column.name"
     rows: Iterable[tuple]
-    text_columns: set[int] = field(default_factory=set)  # passport numbers, phones: always text
 
     def headers(self, lang: str) -> list[str]:
         return [header(c, lang) for c in self.columns]
@@ -237,26 +237,6 @@ def _stream(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> Iterator[
         cursor.close()
 
 
-PARTICIPANT_COLUMNS = (
-    "unit_name",
-    "name",
-    "pinyin_name",
-    "gender",
-    "position",
-    "mobile",
-    "email",
-    "date_of_birth",
-    "passport_number",
-    "passport_expiry",
-    "applies_via_chamber",
-    "holds_us_visa",
-    "themes",
-    "cities",
-    "registered_on",
-    "status",
-)
-
-
 def participants_table(
     con: duckdb.DuckDBPyConnection,
     config: EventConfig,
@@ -270,68 +250,14 @@ def participants_table(
 ) -> Table:
     """Every participant the registrations page lists for these filters and search, in its order and columns."""
     label_lang = "en" if lang == "both" else lang
-    themes = {t.key: t.label(label_lang) for t in config.themes}
-    cities = {c.key: c.label(label_lang) for c in config.cities}
-    yes, no = text("value.yes", label_lang), text("value.no", label_lang)
-    keep: Callable[[Any], Any] = lambda v: v  # noqa: E731
-    passport = keep if show_full else mask_passport
-    mobile = keep if show_full else mask_mobile
-    email = keep if show_full else mask_email
-    birth = keep if show_full else mask_birth_date
+    show = participant_formatter(config, label_lang, show_full)
     params = {**filters.params(), "search": search_pattern(search), "sort": sort, "descending": descending}
     params |= {"limit": 10**12, "offset": 0}
-    sql = query_text("participants_page")
-    sep = "、" if label_lang == "zh" else ", "
-
-    def rows() -> Iterator[tuple]:
-        for r in _stream(con, sql, params):
-            (
-                _pid,
-                _uid,
-                unit,
-                name,
-                pinyin,
-                gender,
-                position,
-                mob,
-                mail,
-                dob,
-                number,
-                expiry,
-                applies,
-                visa,
-                _visa_exp,
-                theme_keys,
-                city_keys,
-                _arr,
-                registered,
-                status,
-                _total,
-            ) = r
-            yield (
-                unit,
-                name,
-                pinyin,
-                text(f"gender.{gender}", label_lang) if gender in ("M", "F") else None,
-                position,
-                mobile(mob),
-                email(mail),
-                birth(dob),
-                passport(number),
-                expiry,
-                yes if applies else no,
-                yes if visa else no,
-                sep.join(themes.get(k, k) for k in theme_keys),
-                sep.join(cities.get(k, k) for k in city_keys),
-                registered,
-                text(f"status.{status}", label_lang),
-            )
-
+    rows = (show(r) for r in _stream(con, query_text("participants_page"), params))
     return Table(
         text("registrations.participants", label_lang),
         [f"column.{c}" for c in PARTICIPANT_COLUMNS],
-        rows(),
-        text_columns={5, 7, 8},
+        rows,
     )
 
 
@@ -340,7 +266,7 @@ def frame_table(name: str, frame: pd.DataFrame, hidden: tuple[str, ...] = ()) ->
     columns = [c for c in frame.columns if c not in hidden]
     keys = [f"column.{c}" if f"column.{c}" in TEXT else str(c) for c in columns]
     rows = (tuple(_plain(v) for v in row) for row in frame[columns].itertuples(index=False, name=None))
-    return Table(name, keys, rows, text_columns={i for i, c in enumerate(columns) if c in _TEXT_COLUMNS})
+    return Table(name, keys, rows)
 
 
 def _plain(value: object) -> object:
@@ -354,9 +280,6 @@ def _plain(value: object) -> object:
     if hasattr(value, "item"):
         return value.item()
     return value
-
-
-_TEXT_COLUMNS = {"passport_number", "mobile", "contact_mobile", "email", "contact_email"}
 
 
 def about_rows(
@@ -461,7 +384,7 @@ def tables_for(
             "column.participant_name",
             "column.item",
         ]
-        return [Table(text("page.chase", lg), columns, rows, text_columns={3})]
+        return [Table(text("page.chase", lg), columns, rows)]
     if kind == "batch":
         view = checklists.batch_view(con, config, filters, lg)
         return [

@@ -7,7 +7,7 @@ import json
 
 import duckdb
 
-from delegation.db import fetch_one, transaction
+from delegation.db import append_audit, fetch_one, transaction
 from delegation.errors import DelegationError
 from delegation.privacy import mask_email, mask_mobile, mask_passport
 from delegation.search import participant_search_text
@@ -32,15 +32,12 @@ def set_withdrawn(
             f"update {table} set status = ?, updated_at = current_timestamp where {id_column} = ?",
             [after, key],
         )
-        con.execute(
-            "insert into audit_log (logged_at, actor, action, target, details) "
-            "values (current_timestamp, ?, ?, ?, ?)",
-            [
-                actor,
-                f"{table[:-1]}.update",
-                f"{table[:-1]}:{key}",
-                json.dumps({"before": {"status": row[0]}, "after": {"status": after}}),
-            ],
+        append_audit(
+            con,
+            actor,
+            f"{table[:-1]}.update",
+            f"{table[:-1]}:{key}",
+            {"before": {"status": row[0]}, "after": {"status": after}},
         )
     return True
 
@@ -109,20 +106,14 @@ def save_edit(
         )
         masks = {"passport_number": mask_passport, "mobile": mask_mobile, "email": mask_email}
         shown = lambda k, v: masks[k](v) if k in masks and v else v  # noqa: E731
-        con.execute(
-            "insert into audit_log (logged_at, actor, action, target, details) "
-            "values (current_timestamp, ?, 'participant.edit', ?, ?)",
-            [
-                actor,
-                f"participant:{participant_id}",
-                json.dumps(
-                    {
-                        "before": {k: shown(k, current[k]) for k in changed},
-                        "after": {k: shown(k, v) for k, v in changed.items()},
-                    },
-                    ensure_ascii=False,
-                    default=str,
-                ),
-            ],
+        append_audit(
+            con,
+            actor,
+            "participant.edit",
+            f"participant:{participant_id}",
+            {
+                "before": {k: shown(k, current[k]) for k in changed},
+                "after": {k: shown(k, v) for k, v in changed.items()},
+            },
         )
     return True

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import duckdb
 
-from delegation.access import audit
 from delegation.backups import snapshot_beside
 from delegation.config import EventConfig
-from delegation.db import fetch_one, transaction
+from delegation.db import append_audit, fetch_one, transaction
 from delegation.errors import DelegationError
 from delegation.search import participant_search_text
 
@@ -83,7 +82,7 @@ def purge(
             ],
         )
         con.execute("update documents set stored_name = null, sha256 = null where stored_name is not null")
-        audit(
+        append_audit(
             con,
             actor,
             "purge",

@@ -21,7 +21,7 @@ import streamlit as st
 
 from delegation import access, dashboard
 from delegation.config import EventConfig, database_path, load_config
-from delegation.db import connect
+from delegation.db import append_audit, connect
 from delegation.errors import DelegationError
 from delegation.filters import STATUSES, Filters
 from delegation.i18n import LANGUAGES, TEXT, text
@@ -161,7 +161,7 @@ def _sso_login() -> bool:
         st.error(t("login.no_role"))
         st.button(t("login.logout"), on_click=st.logout, key="auth.sso_out")
         return False
-    access.audit(cursor(), email, "login", f"user:{email}", {"role": mapped, "via": "sso"})
+    append_audit(cursor(), email, "login", f"user:{email}", {"role": mapped, "via": "sso"})
     st.session_state["auth.user"], st.session_state["auth.role"] = email, mapped
     return True
 
@@ -184,7 +184,7 @@ def require(page: str) -> None:
 def log_show_full(page: str) -> None:
     """Audit that someone asked to see full personal data on a page (called when the switch turns on)."""
     if st.session_state.get(f"{page}.show_full"):
-        access.audit(cursor(), user()[0], "show_full", f"page:{page}", {})
+        append_audit(cursor(), user()[0], "show_full", f"page:{page}", {})
 
 
 def language() -> str:
@@ -351,7 +351,7 @@ def exported(kind: str, fmt: str, filters: Filters, header_lang: str, **options:
     rows = exports.export(
         out, kind, fmt, cursor(), event_config(), filters, header_lang, user=name, **options
     )
-    access.audit(
+    append_audit(
         cursor(),
         name,
         "export",
@@ -371,7 +371,7 @@ def logged_download(kind: str, make: Callable[[], bytes]) -> Callable[[], bytes]
 
     def run() -> bytes:
         data = make()
-        access.audit(cursor(), user()[0], "export", f"list:{kind}", {"format": "xlsx", "bytes": len(data)})
+        append_audit(cursor(), user()[0], "export", f"list:{kind}", {"format": "xlsx", "bytes": len(data)})
         return data
 
     return run

@@ -4,8 +4,9 @@ import datetime as dt
 
 import streamlit as st
 
-from delegation import access, checklists, ui
+from delegation import checklists, ui
 from delegation.backups import backups_folder, snapshot
+from delegation.db import append_audit
 
 ui.require("audit")
 lang = ui.language()
@@ -14,7 +15,7 @@ st.title(ui.t("page.audit"))
 st.caption(ui.t("audit.help"))
 if st.button(ui.t("audit.backup"), key="audit.backup"):
     path = snapshot(ui.cursor(), backups_folder(), "manual", keep=None)
-    access.audit(ui.cursor(), ui.user()[0], "backup", None, {"file": path.name})
+    append_audit(ui.cursor(), ui.user()[0], "backup", None, {"file": path.name})
     st.success(ui.t("audit.backup_done").format(file=path.name))
 choices = ui.query(checklists.audit_choices)
 a, b, c = st.columns([2, 1, 1])

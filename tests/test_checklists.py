@@ -62,7 +62,10 @@ def test_chase_messages(loaded, config):
     assert entry["message_zh"].startswith("主题：赴美访问-太原乙环保有限公司\n\n王经理您好：")
     assert "- 乙二：护照有效期不足（须有效至 2023-11-30）" in entry["message_zh"]
     assert 'e-mail subject "Visiting the United States-太原乙环保有限公司"' in entry["message_en"]
-    csv = checklists.chase_csv(entries, "en").decode("utf-8-sig").splitlines()
+    from delegation import exports
+
+    data = exports.export_bytes("chase", "csv", loaded, config, Filters(AS_OF), "en", user="t", owner="小李")
+    csv = data.decode("utf-8-sig").splitlines()
     assert csv[0] == "Unit,Owner,Contact,Contact mobile,Contact e-mail,Participant,Item"
     assert len(csv) == 1 + 7
 

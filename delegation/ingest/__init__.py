@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,7 @@ import pyarrow as pa
 
 from delegation.backups import BULK_ROWS, snapshot_beside
 from delegation.config import EventConfig
-from delegation.db import fetch_one
+from delegation.db import append_audit, fetch_one
 from delegation.errors import DelegationError
 from delegation.ingest.layout import find_layout, records
 from delegation.ingest.read import read_sheets, refuse
@@ -337,7 +336,14 @@ def _store(
     for pid, before in before_update.items():
         after = {c: updated[pid].get(c) for c in PARTICIPANT_COLUMNS}
         changed = {c: (before[c], after[c]) for c in PARTICIPANT_COLUMNS if before[c] != after[c]}
-        _audit(con, now, actor, "participant.update", f"participant:{pid}", _changes(import_id, changed))
+        append_audit(
+            con,
+            actor,
+            "participant.update",
+            f"participant:{pid}",
+            at=now,
+            details=_changes(import_id, changed),
+        )
     for unit_id, before in unit_audit.items():
         after = changed_units[unit_id]
         changed = {
@@ -345,7 +351,9 @@ def _store(
             for c in (*UNIT_COLUMNS, "registered_on")
             if before.get(c) != after.get(c)
         }
-        _audit(con, now, actor, "unit.update", f"unit:{unit_id}", _changes(import_id, changed))
+        append_audit(
+            con, actor, "unit.update", f"unit:{unit_id}", at=now, details=_changes(import_id, changed)
+        )
 
     report.unchanged = len(rows) - report.added - report.updated
     _write_import(con, report, import_id, now, actor, issue_participant, rows)
@@ -498,22 +506,6 @@ def _write_participants(
             con.unregister("_import_updated")
 
 
-def _jsonable(value: object) -> object:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
-
-
-def _audit(
-    con: duckdb.DuckDBPyConnection, now: dt.datetime, actor: str, action: str, target: str, details: dict
-) -> None:
-    """Append one row to the audit log (never updated or deleted)."""
-    con.execute(
-        "insert into audit_log (logged_at, actor, action, target, details) values (?, ?, ?, ?, ?)",
-        [now, actor, action, target, json.dumps(details, ensure_ascii=False, default=_jsonable)],
-    )
-
-
 _AUDIT_MASKS = {
     "passport_number": mask_passport,
     "mobile": mask_mobile,
@@ -598,4 +590,4 @@ def _write_import(
         "unchanged": report.unchanged,
         "skipped": report.skipped,
     }
-    _audit(con, now, actor, "import", f"import:{import_id}", details)
+    append_audit(con, actor, "import", f"import:{import_id}", at=now, details=details)
