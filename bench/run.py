@@ -45,30 +45,45 @@ def summary(values: list[float]) -> tuple[float, str]:
 
 
 def annex2_workbook(path: str, rows: int) -> None:
-    """An Annex 2 workbook the way units fill it in: the template with `rows` participants."""
+    """An Annex 2 workbook the way units fill it in: the template holding `rows` people of the demo
+    generator (its names, units, provinces, sectors, themes and cities), yes/no as 是/否, dates as dates."""
     from delegation.config import load_config
+    from delegation.demo import generate, province_zh
     from delegation.workbooks import annex2_template
 
     config = load_config()
-    people = [
-        {
-            "unit_name": f"测试单位{i // 5}有限公司",
-            "province": "江苏",
-            "sector": "机械设备",
-            "name": f"张{i}",
-            "gender": "男",
-            "position": "经理",
-            "mobile": f"1990{i:07d}",
-            "passport_number": f"E9{i:07d}",
-            "passport_expiry": dt.date(2030, 1, 1),
-            "applies_via_chamber": "是",
-            "holds_us_visa": "否",
-            f"theme:{config.themes[i % 4].key}": "是",
-            "city:los_angeles": "是",
-        }
-        for i in range(rows)
-    ]
-    Path(path).write_bytes(annex2_template(config, people))
+    units, people = generate(config, rows, seed=2023)
+    units = {u["unit_id"]: u for u in units.to_pylist()}
+    sectors = {s.key: s.zh for s in config.sectors}
+    yes_no = {True: "是", False: "否"}
+    filled = []
+    for p in people.to_pylist():
+        unit = units[p["unit_id"]]
+        filled.append(
+            {
+                "unit_name": unit["name"],
+                "province": province_zh(unit["province"]),
+                "sector": sectors[unit["sector"]],
+                "contact_name": unit["contact_name"],
+                "contact_mobile": unit["contact_mobile"],
+                "name": p["name"],
+                "pinyin_name": p["pinyin_name"],
+                "gender": {"M": "男", "F": "女"}[p["gender"]],
+                "position": p["position"],
+                "mobile": p["mobile"],
+                "email": p["email"],
+                "date_of_birth": p["date_of_birth"],
+                "passport_number": p["passport_number"],
+                "passport_expiry": p["passport_expiry"],
+                "applies_via_chamber": yes_no[p["applies_via_chamber"]],
+                "holds_us_visa": yes_no[p["holds_us_visa"]],
+                "us_visa_expiry": p["us_visa_expiry"],
+                "wants_arrangements": yes_no[p["wants_arrangements"]],
+                **{f"theme:{key}": "是" for key in p["themes"]},
+                **{f"city:{key}": "是" for key in p["cities"]},
+            }
+        )
+    Path(path).write_bytes(annex2_template(config, filled))
 
 
 def bench_import(folder: str, rows: int, runs: int) -> list[str]:

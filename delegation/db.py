@@ -9,15 +9,17 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from delegation import ROOT
 from delegation.config import EventConfig, database_path
 from delegation.errors import DelegationError
 from delegation.provinces import PROVINCES
+
+if TYPE_CHECKING:  # pandas loads in a quarter second: the CLI's import and summary never need it
+    import pandas as pd
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 QUERIES = ROOT / "queries"

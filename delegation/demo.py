@@ -15,7 +15,7 @@ import pyarrow as pa
 from delegation.config import EventConfig
 from delegation.db import append_audit, transaction
 from delegation.ingest import ARROW_TYPES, PARTICIPANT_COLUMNS
-from delegation.search import participant_search_text, unit_search_text
+from delegation.search import PARTICIPANT_SEARCH_COLUMNS, search_texts
 from delegation.text import match_key
 
 # Coastal provinces send most units; weights are rough shares of the working group's members.
@@ -231,7 +231,6 @@ def generate(config: EventConfig, participants: int, seed: int) -> tuple[pa.Tabl
         unit_rows["contact_mobile"].append(f"1990000{i % 10000:04d}")
         unit_rows["contact_email"].append(f"contact{i + 1}@example.com")
         unit_rows["registered_on"].append(_signup_day(rng, start, config.registration_deadline))
-        unit_rows["search_text"].append(unit_search_text(name, unit_rows["contact_name"][-1]))
 
     cols = ("participant_id", *PARTICIPANT_COLUMNS, "search_text")
     rows: dict[str, list] = {k: [] for k in cols}
@@ -275,20 +274,13 @@ def generate(config: EventConfig, participants: int, seed: int) -> tuple[pa.Tabl
         rows["cities"].append(cities)
         rows["wants_arrangements"].append(rng.random() < 0.6)
         rows["registered_on"].append(max(day, unit_day))
-        rows["search_text"].append("")  # filled below, once duplicates are in place
     # A few duplicates: the same passport registered by a second unit (a typo or a consultant).
     for _ in range(max(1, participants // 500)):
         a, b = rng.randrange(participants), rng.randrange(participants)
         if rows["unit_id"][a] != rows["unit_id"][b] and rows["passport_number"][a]:
             rows["passport_number"][b] = rows["passport_number"][a]
-    for i in range(participants):
-        rows["search_text"][i] = participant_search_text(
-            rows["name"][i],
-            rows["pinyin_name"][i],
-            rows["position"][i],
-            rows["email"][i],
-            rows["passport_number"][i],
-        )
+    unit_rows["search_text"] = search_texts(unit_rows["name"], unit_rows["contact_name"])
+    rows["search_text"] = search_texts(*(rows[c] for c in PARTICIPANT_SEARCH_COLUMNS))
     units = pa.table({k: pa.array(v, ARROW_TYPES.get(k, pa.string())) for k, v in unit_rows.items()})
     people = pa.table({k: pa.array(v, ARROW_TYPES.get(k, pa.string())) for k, v in rows.items()})
     return units, people

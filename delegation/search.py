@@ -3,22 +3,81 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
+import threading
 
 from delegation.text import match_key
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+# Runs as pypinyin sees them (CJK, extension A/B…, compatibility ideographs, 〇).
+_HAN_RUNS = re.compile(r"([\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+)")
+
+
+@functools.lru_cache(maxsize=65536)
+def _syllables(run: str) -> tuple[str, ...]:
+    """The toneless pinyin of a run of Chinese characters, as pypinyin's lazy_pinyin reads it.
+
+    A run whose characters each have one toneless reading (most names) is read character by
+    character; others are split into the words of pypinyin's phrase dictionary and each word is
+    converted once per process (有限公司, 银行, 重庆…).
+    """
+    readings = [_char_reading(c) for c in run]
+    if None not in readings:
+        return tuple(readings)
+    from pypinyin.seg.simpleseg import seg  # its dictionaries take a quarter second to load
+
+    return tuple(itertools.chain.from_iterable(_word_syllables(word) for word in seg(run)))
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_syllables(word: str) -> tuple[str, ...]:
+    from pypinyin import lazy_pinyin
+
+    return tuple(lazy_pinyin(word))
+
+
+@functools.cache
+def _char_reading(char: str) -> str | None:
+    """A character's toneless reading when it has only one (None for 长, 行, 重… and unknown ones)."""
+    from pypinyin import Style, pinyin
+
+    readings = set(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
+    return readings.pop() if len(readings) == 1 and _HAN.match(next(iter(readings))) is None else None
+
+
+def warm_up() -> threading.Thread:
+    """Load pypinyin's dictionaries in a background thread (half a second, in pure Python), e.g.
+    while a workbook is being parsed (calamine releases the GIL)."""
+    thread = threading.Thread(target=_char_reading, args=("中",), name="pinyin-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def _initial(syllable: str) -> str:
+    return syllable[0] if syllable.isascii() else syllable  # a character with no pinyin stays itself
 
 
 @functools.lru_cache(maxsize=65536)
 def _pinyin_forms(text: str) -> tuple[str, str]:
+    """Full pinyin and pinyin initials of a match key ('', '' when it has no Chinese).
+
+    Names and unit names repeat their runs of characters (surnames, given names, 有限公司…), so
+    each run is converted once per process; other text stays as written in both forms.
+    """
     if not _HAN.search(text):
         return "", ""
-    from pypinyin import Style, lazy_pinyin  # its dictionaries take a quarter second to load
-
-    full = "".join(lazy_pinyin(text))
-    initials = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER))
-    return match_key(full), match_key(initials)
+    full: list[str] = []
+    initials: list[str] = []
+    for i, part in enumerate(_HAN_RUNS.split(text)):
+        if i % 2:  # a run of Chinese characters
+            syllables = _syllables(part)
+            full.extend(syllables)
+            initials.extend(_initial(s) for s in syllables)
+        elif part:
+            full.append(part)
+            initials.append(part)
+    return match_key("".join(full)), match_key("".join(initials))
 
 
 def pinyin_key(text: object) -> str:
@@ -26,16 +85,28 @@ def pinyin_key(text: object) -> str:
     return _pinyin_forms(match_key(text))[0]
 
 
+def _forms(part: object) -> tuple[str, ...]:
+    key = match_key(part)
+    if not key:
+        return ()
+    return (key, *(k for k in _pinyin_forms(key) if k))
+
+
+def search_texts(*columns: list) -> list[str]:
+    """`search_text` of every row of parallel columns; each distinct value is worked out once."""
+    forms = []
+    for column in columns:
+        try:
+            known = {v: _forms(v) for v in dict.fromkeys(column)}
+            forms.append(list(map(known.__getitem__, column)))
+        except TypeError:  # an unhashable value
+            forms.append([_forms(v) for v in column])
+    return ["|".join(dict.fromkeys(itertools.chain.from_iterable(row))) for row in zip(*forms, strict=True)]
+
+
 def search_text(*parts: object) -> str:
     """One lower-case text holding each part as written, in pinyin and as pinyin initials."""
-    keys: list[str] = []
-    for part in parts:
-        key = match_key(part)
-        if not key:
-            continue
-        keys.append(key)
-        keys.extend(k for k in _pinyin_forms(key) if k)
-    return "|".join(dict.fromkeys(keys))
+    return search_texts(*([part] for part in parts))[0]
 
 
 def search_pattern(query: str) -> str:
@@ -43,10 +114,13 @@ def search_pattern(query: str) -> str:
     return f"%{match_key(query)}%"  # match_key leaves no % or _ to act as wildcards
 
 
+PARTICIPANT_SEARCH_COLUMNS = ("name", "pinyin_name", "position", "email", "passport_number")
+
+
 def participant_search_text(
     name: object, pinyin_name: object, position: object, email: object, passport: object
 ) -> str:
-    """What a participant can be found by."""
+    """What a participant can be found by (the PARTICIPANT_SEARCH_COLUMNS, in that order)."""
     return search_text(name, pinyin_name, position, email, passport)
 
 

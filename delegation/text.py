@@ -6,10 +6,17 @@ import re
 import unicodedata
 
 _PUNCT_AND_SPACE = re.compile(r"[\s\W_]+", re.UNICODE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 _HALF_WIDTH = {0x3000: " ", **{code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}}
+# One translate() does all of clean(): half width, control characters dropped (tab, LF and CR kept),
+# no-break space as a space, zero-width space dropped.
+_CLEAN = {
+    **_HALF_WIDTH,
+    **{code: None for code in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)},
+    0x00A0: " ",
+    0x200B: None,
+}
 
 
 def half_width(text: str) -> str:
@@ -23,13 +30,15 @@ def clean(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = half_width(str(value))
-    text = _CONTROL.sub("", text)
-    text = text.replace("\u00a0", " ").replace("\u200b", "")
-    return text.strip()
+    text = value if type(value) is str else str(value)
+    if text.isascii() and text.isprintable():
+        return text.strip()  # the common case: nothing to translate
+    return text.translate(_CLEAN).strip()
 
 
 def match_key(value: object) -> str:
     """A key for matching names and headers: half width, lower case, no spaces or punctuation."""
-    text = unicodedata.normalize("NFKC", clean(value)).casefold()
-    return _PUNCT_AND_SPACE.sub("", text)
+    text = clean(value)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return _PUNCT_AND_SPACE.sub("", text.casefold())

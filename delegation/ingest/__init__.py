@@ -10,9 +10,9 @@ import hashlib
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from delegation.backups import BULK_ROWS, snapshot_beside
@@ -21,9 +21,12 @@ from delegation.db import append_audit, fetch_one
 from delegation.errors import DelegationError
 from delegation.ingest.layout import find_layout, records
 from delegation.ingest.read import read_sheets, refuse
-from delegation.ingest.rows import Issue, Row, normalise_record, registered_on
+from delegation.ingest.rows import Issue, Row, normalise_records, registered_on
 from delegation.privacy import mask_birth_date, mask_email, mask_mobile, mask_passport
-from delegation.search import participant_search_text, unit_search_text
+from delegation.search import PARTICIPANT_SEARCH_COLUMNS, search_texts, warm_up
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 UNIT_COLUMNS = ("province", "sector", "sector_as_written", "contact_name", "contact_mobile", "contact_email")
 PARTICIPANT_COLUMNS = (
@@ -129,6 +132,7 @@ def import_file(
     data_hash = hashlib.sha256(path.read_bytes()).hexdigest()
     report = ImportReport(name, data_hash, path.stat().st_size, dry_run=dry_run)
 
+    warm_up()  # search text needs pypinyin; its dictionaries load while the workbook is parsed
     rows, issues, report.rows_read = _parse(path, name, config)
     report.issues = issues
     report.skipped = report.rows_read - len(rows)
@@ -172,6 +176,8 @@ def import_upload(
 
 def issues_frame(report: ImportReport, lang: str) -> pd.DataFrame:
     """The report's skipped rows and warnings as a table in `lang`."""
+    import pandas as pd
+
     return pd.DataFrame(
         {
             "sheet": [i.sheet for i in report.issues],
@@ -200,12 +206,11 @@ def _parse(path: Path, name: str, config: EventConfig) -> tuple[list[Row], list[
                 f"sheet '{sheet.name}' has no column for the unit (单位名称 / Unit name), which every row needs.",
                 f"工作表“{sheet.name}”缺少必填列：单位名称（Unit name）。",
             )
-        for raw in records(sheet, layout, config):
-            row, row_issues = normalise_record(raw, config, index)
-            issues.extend(row_issues)
-            if row is not None:
-                rows.append(row)
-            index += 1
+        raws = records(sheet, layout, config)
+        sheet_rows, sheet_issues = normalise_records(raws, config, index)
+        rows.extend(sheet_rows)
+        issues.extend(sheet_issues)
+        index += len(raws)
     if not found_header:
         if all(not any(str(c).strip() for r in s.rows for c in r) for s in sheets):
             raise refuse(name, "the file has no data in it.", "文件中没有数据。")
@@ -428,9 +433,10 @@ def _write_units(
     changed: dict[int, dict],
     now: dt.datetime,
 ) -> None:
-    for unit in units.values():
-        if unit["unit_id"] in new_ids or unit["unit_id"] in changed:
-            unit["search_text"] = unit_search_text(unit["name"], unit.get("contact_name"))
+    touched = [u for u in units.values() if u["unit_id"] in new_ids or u["unit_id"] in changed]
+    texts = search_texts([u["name"] for u in touched], [u.get("contact_name") for u in touched])
+    for unit, text in zip(touched, texts, strict=True):
+        unit["search_text"] = text
     columns = ("unit_id", "name", "name_key", *UNIT_COLUMNS, "registered_on", "search_text")
     new = [u for u in units.values() if u["unit_id"] in new_ids]
     if new:  # through Arrow: thousands of new units in one statement
@@ -473,14 +479,10 @@ def _write_participants(
         "source_row",
         "search_text",
     )
-    for record in (*added.values(), *updated.values()):
-        record["search_text"] = participant_search_text(
-            record["name"],
-            record["pinyin_name"],
-            record["position"],
-            record["email"],
-            record["passport_number"],
-        )
+    records = [*added.values(), *updated.values()]
+    texts = search_texts(*([r[c] for r in records] for c in PARTICIPANT_SEARCH_COLUMNS))
+    for record, text in zip(records, texts, strict=True):
+        record["search_text"] = text
     if added:
         table = _arrow(list(added.values()), columns)
         con.register("_import_added", table)

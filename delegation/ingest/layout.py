@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -22,14 +23,18 @@ _LABELLED = re.compile(r"^(.{1,20}?)\s*(?:[（(](?:盖章|公章|seal|stamp)[)�
 
 
 @dataclass
-class RawRecord:
-    """One data row: raw cell values by field, and the themes/cities ticked in yes/no columns."""
+class RawTable:
+    """A sheet's data rows column by column: raw cell values by field, and the yes/no columns that
+    tick a theme or city ('theme:<key>' → cells). Every list has one entry per row."""
 
     sheet: str
-    row_number: int  # 1-based, as the spreadsheet shows it
-    values: dict[str, object]
-    flags: dict[str, object] = field(default_factory=dict)  # 'theme:<key>' → raw yes/no cell
-    has_formula: bool = False
+    row_numbers: list[int]  # 1-based, as the spreadsheet shows them
+    values: dict[str, list[object]]
+    flags: dict[str, list[object]] = field(default_factory=dict)
+    has_formula: list[bool] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.row_numbers)
 
 
 @dataclass
@@ -124,11 +129,13 @@ def _labelled_values(rows: list[list[object]], config: EventConfig) -> dict[str,
     return found
 
 
-def records(sheet: Sheet, layout: SheetLayout, config: EventConfig) -> list[RawRecord]:
-    """Every row under the header that might be a participant (blank, footer and example rows left out)."""
-    out = []
+def records(sheet: Sheet, layout: SheetLayout, config: EventConfig) -> RawTable:
+    """Every row under the header that might be a participant (blank, footer and example rows left
+    out), as columns."""
     name_col = next(c for c, m in layout.columns.items() if m == "name")
     header_name = clean(sheet.rows[layout.header_row][name_col])
+    kept: list[list[object]] = []
+    numbers: list[int] = []
     for r in range(layout.data_start, len(sheet.rows)):
         row = sheet.rows[r]
         first = next((text for v in row if (text := clean(v))), "")
@@ -139,16 +146,20 @@ def records(sheet: Sheet, layout: SheetLayout, config: EventConfig) -> list[RawR
             _row_mapping(row, config)
         ):  # a header repeated on a printed page
             continue
-        values: dict[str, object] = {}
-        flags: dict[str, object] = {}
-        for c, meaning in layout.columns.items():
-            cell = row[c] if c < len(row) else None
-            if meaning.startswith(("theme:", "city:")):
-                flags[meaning] = cell
-            else:
-                values[meaning] = cell
-        for key, value in layout.defaults.items():
-            if not clean(values.get(key)):
-                values[key] = value
-        out.append(RawRecord(sheet.name, r + 1, values, flags, (r + 1) in sheet.formula_rows))
-    return out
+        kept.append(row)
+        numbers.append(r + 1)
+    width = max(layout.columns, default=-1) + 1
+    cells = list(itertools.zip_longest(*kept, [None] * width)) if kept else [()] * width  # transposed
+    values: dict[str, list[object]] = {}
+    flags: dict[str, list[object]] = {}
+    for c, meaning in layout.columns.items():
+        column = list(cells[c][: len(kept)])
+        if meaning.startswith(("theme:", "city:")):
+            flags[meaning] = column
+        else:
+            values[meaning] = column
+    for key, value in layout.defaults.items():  # 'label: value' above the header fills blank cells
+        column = values.get(key, [None] * len(kept))
+        values[key] = [cell if clean(cell) else value for cell in column]
+    formulas = [n in sheet.formula_rows for n in numbers]
+    return RawTable(sheet.name, numbers, values, flags, formulas)

@@ -111,7 +111,8 @@ def _check_workbook_zip(name: str, data: bytes) -> None:
         )
     for entry in entries:
         if entry.filename.endswith((".xml", ".rels")):
-            head = archive.read(entry)[:4096]  # sizes were checked above
+            with archive.open(entry) as part:  # sizes were checked above
+                head = part.read(4096)
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                 raise refuse(
                     name,
@@ -122,7 +123,8 @@ def _check_workbook_zip(name: str, data: bytes) -> None:
 
 _ELEMENT = {tag: re.compile(rb"<" + tag + rb"\b([^>]*)>") for tag in (b"sheet", b"Relationship")}
 _ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
-_FORMULA_CELL = re.compile(rb'<c\b[^>]*?\br="[A-Z]+(\d+)"[^>]*>(?:(?!</c>).)*?<f[ >/]', re.S)
+_FORMULA = re.compile(rb"<f[ >/]")
+_CELL_ROW = re.compile(rb'<c\b[^>]*?\br="[A-Z]+(\d+)"')
 
 
 def _formula_rows(data: bytes) -> dict[str, set[int]]:
@@ -147,9 +149,13 @@ def _formula_rows(data: bytes) -> dict[str, set[int]]:
             xml = archive.read(path)
         except KeyError:
             continue
-        if b"<f" in xml:
-            sheet = html.unescape(raw_name.decode("utf-8"))
-            found[sheet] = {int(r) for r in _FORMULA_CELL.findall(xml)}
+        rows = set()
+        for formula in _FORMULA.finditer(xml):  # rare: look back from each <f> to its cell's row
+            start = xml.rfind(b"<c ", 0, formula.start())
+            if start >= 0 and (cell := _CELL_ROW.match(xml, start)):
+                rows.add(int(cell[1]))
+        if rows:
+            found[html.unescape(raw_name.decode("utf-8"))] = rows
     return found
 
 
