@@ -38,6 +38,35 @@ def timed(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def export_times(db: str, runs: int, folder: str) -> tuple[list[float], list[float]]:
+    """Seconds per run: our CLI export of every participant to xlsx, and pandas' to_excel."""
+    ours = [
+        timed(
+            [
+                sys.executable,
+                "-m",
+                "delegation",
+                "export",
+                "participants",
+                "--format",
+                "xlsx",
+                "--show-full",
+                "--as-of",
+                "2099-01-01",
+                "--db",
+                db,
+                "--out",
+                os.path.join(folder, "ours.xlsx"),
+            ]
+        )
+        for _ in range(runs)
+    ]
+    theirs = [
+        timed([sys.executable, "-c", PANDAS, db, os.path.join(folder, "pandas.xlsx")]) for _ in range(runs)
+    ]
+    return ours, theirs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--participants", type=int, default=100_000)
@@ -60,31 +89,7 @@ def main() -> None:
             cwd=ROOT,
             capture_output=True,
         )
-        ours = [
-            timed(
-                [
-                    sys.executable,
-                    "-m",
-                    "delegation",
-                    "export",
-                    "participants",
-                    "--format",
-                    "xlsx",
-                    "--show-full",
-                    "--as-of",
-                    "2099-01-01",
-                    "--db",
-                    db,
-                    "--out",
-                    os.path.join(folder, "ours.xlsx"),
-                ]
-            )
-            for _ in range(args.runs)
-        ]
-        theirs = [
-            timed([sys.executable, "-c", PANDAS, db, os.path.join(folder, "pandas.xlsx")])
-            for _ in range(args.runs)
-        ]
+        ours, theirs = export_times(db, args.runs, folder)
     o, t = statistics.median(ours), statistics.median(theirs)
     print(f"| export of {args.participants} participants to xlsx | median s (min–max) |")
     print("|---|---|")

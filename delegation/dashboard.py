@@ -77,17 +77,19 @@ def breakdown(
     con: duckdb.DuckDBPyConnection, kind: str, filters: Filters, lang: str, top: int = 10
 ) -> pd.DataFrame:
     """Participants by province, sector, theme or city: columns key, label, participants (and share)."""
-    name = f"participants_by_{kind}"
-    df = query_df(con, name, top=top, **filters.params())
+    return _breakdown_frame(query_df(con, f"participants_by_{kind}", top=top, **filters.params()), lang)
+
+
+def _breakdown_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = pd.DataFrame(
         {
-            "key": df.iloc[:, 0],
-            "label": df["name_zh"] if lang == "zh" else df["name_en"],
-            "participants": df["participants"].astype(int),
+            "key": df.iloc[:, 0].to_numpy(),
+            "label": (df["name_zh"] if lang == "zh" else df["name_en"]).to_numpy(),
+            "participants": df["participants"].astype(int).to_numpy(),
         }
     )
     if "share" in df:
-        out["share"] = df["share"].astype(float)
+        out["share"] = df["share"].astype(float).to_numpy()
     return out
 
 
@@ -100,7 +102,11 @@ class Signups:
 
 def signups(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filters) -> Signups:
     """Cumulative sign-ups, and a straight-line projection at the last two weeks' pace up to the deadline."""
-    df = query_df(con, "signups_by_day", **filters.params())
+    return _signups_from(query_df(con, "signups_by_day", **filters.params()), config, filters)
+
+
+def _signups_from(df: pd.DataFrame, config: EventConfig, filters: Filters) -> Signups:
+    df = df.reset_index(drop=True)
     actual = pd.DataFrame(
         {"day": df["day"], "units": df["units_cumulative"], "participants": df["participants_cumulative"]}
     )
@@ -119,6 +125,54 @@ def signups(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filter
         }
     )
     return Signups(actual, projection, pace)
+
+
+BREAKDOWNS = ("province", "sector", "theme", "city")
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything the overview page shows, from one query (queries/overview.sql)."""
+
+    headline: Headline
+    breakdowns: dict[str, pd.DataFrame]  # province, sector, theme, city → as `breakdown` gives them
+    signups: Signups
+
+
+def overview(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filters, lang: str) -> Overview:
+    """The overview's figures in one pass over the counted participants: the same values as
+    `headline`, `breakdown` for each kind and `signups`, which run one query each."""
+    df = query_df(
+        con,
+        "overview",
+        top=config.top_provinces,
+        passport_valid_through=config.passport_valid_through,
+        **filters.params(),
+    )
+    parts = dict(tuple(df.groupby("part", sort=False)))
+    head = parts["headline"].iloc[0]
+    empty = df.iloc[0:0]
+    breakdowns = {}
+    for kind in BREAKDOWNS:
+        rows = parts.get(kind, empty)
+        columns = [
+            "key",
+            "name_zh",
+            "name_en",
+            "participants",
+            *(["share"] if kind in ("theme", "city") else []),
+        ]
+        breakdowns[kind] = _breakdown_frame(rows[columns], lang)
+    return Overview(
+        Headline(
+            int(head["units"]),
+            int(head["participants"]),
+            int(head["invitation_applicants"]),
+            int(head["passport_invalid"]),
+        ),
+        breakdowns,
+        _signups_from(parts.get("signups", empty), config, filters),
+    )
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from delegation.config import EventConfig
 from delegation.db import append_audit, transaction
-from delegation.ingest import ARROW_TYPES, PARTICIPANT_COLUMNS
+from delegation.ingest import PARTICIPANT_COLUMNS
 from delegation.search import PARTICIPANT_SEARCH_COLUMNS, search_texts
 from delegation.text import match_key
 
@@ -170,6 +170,21 @@ POSITIONS = [
     "财务总监",
     "总工程师",
 ]
+
+
+ARROW_TYPES = {
+    "participant_id": pa.int32(),
+    "unit_id": pa.int32(),
+    "date_of_birth": pa.date32(),
+    "passport_expiry": pa.date32(),
+    "us_visa_expiry": pa.date32(),
+    "registered_on": pa.date32(),
+    "applies_via_chamber": pa.bool_(),
+    "holds_us_visa": pa.bool_(),
+    "wants_arrangements": pa.bool_(),
+    "themes": pa.list_(pa.string()),
+    "cities": pa.list_(pa.string()),
+}
 
 
 def _weighted(rng: random.Random, weights: dict[str, float], k: int) -> list[str]:

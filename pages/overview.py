@@ -13,7 +13,8 @@ def overview() -> None:
     lang = ui.language()
     large = ui.presenting()
     filters = ui.current_filters()
-    head = ui.query(dashboard.headline, config, filters)
+    figures = ui.query(dashboard.overview, config, filters, lang)  # one query for the whole page
+    head = figures.headline
 
     title, toggle = st.columns([5, 1])
     title.header(config.name(lang))
@@ -56,7 +57,7 @@ def overview() -> None:
         st.info(ui.t("overview.empty"))
         return
 
-    sign = ui.query(dashboard.signups, config, filters)
+    sign = figures.signups
     st.plotly_chart(
         charts.signups_chart(
             sign.actual,
@@ -77,20 +78,20 @@ def overview() -> None:
 
     left, right = st.columns(2)
     people = ui.t("chart.participants_axis")
-    provinces = ui.query(dashboard.breakdown, "province", filters, lang, config.top_provinces)
+    provinces = figures.breakdowns["province"]
     left.plotly_chart(
         charts.bar_chart(provinces, ui.t("overview.by_province"), people, large=large),
         key="overview.province",
     )
-    sectors = ui.query(dashboard.breakdown, "sector", filters, lang)
+    sectors = figures.breakdowns["sector"]
     right.plotly_chart(
         charts.bar_chart(sectors, ui.t("overview.by_sector"), people, large=large), key="overview.sector"
     )
-    themes = ui.query(dashboard.breakdown, "theme", filters, lang)
+    themes = figures.breakdowns["theme"]
     left.plotly_chart(
         charts.share_chart(themes, ui.t("overview.by_theme"), people, large=large), key="overview.theme"
     )
-    cities = ui.query(dashboard.breakdown, "city", filters, lang)
+    cities = figures.breakdowns["city"]
     right.plotly_chart(
         charts.share_chart(cities, ui.t("overview.by_city"), people, large=large), key="overview.city"
     )

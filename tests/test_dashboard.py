@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from delegation import dashboard
@@ -29,6 +30,45 @@ def test_headline_with_filters(loaded, config):
     )  # any of the themes: 甲四, 乙二, 丙三
     withdrawn = Filters(AS_OF, statuses=("withdrawn",))
     assert dashboard.headline(loaded, config, withdrawn).participants == 0  # out of every count
+
+
+OVERVIEW_FILTERS = [
+    Filters(AS_OF),
+    Filters(AS_OF, provinces=("Jiangsu",), themes=("green_development",)),
+    Filters(AS_OF, themes=("agricultural_trade", "two_way_investment")),
+    Filters(AS_OF, statuses=("withdrawn",)),
+    Filters(dt.date(2023, 3, 1)),  # before the first sign-up: nothing counted
+]
+
+
+@pytest.mark.parametrize("filters", OVERVIEW_FILTERS)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_overview_in_one_query_equals_each_query(loaded, config, filters, lang):
+    figures = dashboard.overview(loaded, config, filters, lang)
+    assert figures.headline == dashboard.headline(loaded, config, filters)
+    for kind in dashboard.BREAKDOWNS:
+        alone = dashboard.breakdown(loaded, kind, filters, lang, config.top_provinces)
+        pd.testing.assert_frame_equal(figures.breakdowns[kind], alone)
+    alone = dashboard.signups(loaded, config, filters)
+    pd.testing.assert_frame_equal(figures.signups.actual, alone.actual, check_dtype=False)
+    pd.testing.assert_frame_equal(figures.signups.projection, alone.projection, check_dtype=False)
+    assert figures.signups.pace_per_day == alone.pace_per_day
+
+
+def test_overview_on_demo_data_equals_each_query(con, config):
+    from delegation.demo import load_demo
+
+    load_demo(con, config, 3_000, seed=5)
+    filters = Filters(dt.date(2023, 3, 31))
+    figures = dashboard.overview(con, config, filters, "en")
+    assert figures.headline.participants == 3_000
+    assert figures.headline == dashboard.headline(con, config, filters)
+    provinces = dashboard.breakdown(con, "province", filters, "en", config.top_provinces)
+    assert provinces["key"].iloc[-1] == "others"  # more provinces than the top: the rest folded
+    pd.testing.assert_frame_equal(figures.breakdowns["province"], provinces)
+    pd.testing.assert_frame_equal(
+        figures.signups.actual, dashboard.signups(con, config, filters).actual, check_dtype=False
+    )
 
 
 def test_countdowns_and_urgency(config):

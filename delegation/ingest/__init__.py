@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
 
 from delegation.backups import BULK_ROWS, snapshot_beside
 from delegation.config import EventConfig
@@ -52,21 +51,33 @@ PARTICIPANT_COLUMNS = (
 _BOOLEAN = {"applies_via_chamber", "holds_us_visa", "wants_arrangements"}
 _LISTS = {"themes", "cities"}
 # Arrow types of the stored columns that are not text (the importer and the demo write through Arrow).
-ARROW_TYPES = {
-    "participant_id": pa.int32(),
-    "unit_id": pa.int32(),
-    "date_of_birth": pa.date32(),
-    "passport_expiry": pa.date32(),
-    "us_visa_expiry": pa.date32(),
-    "registered_on": pa.date32(),
-    "applies_via_chamber": pa.bool_(),
-    "holds_us_visa": pa.bool_(),
-    "wants_arrangements": pa.bool_(),
-    "themes": pa.list_(pa.string()),
-    "cities": pa.list_(pa.string()),
-    "source_import_id": pa.int32(),
-    "source_row": pa.int32(),
+SQL_TYPES = {  # columns that are not text, as DuckDB types (rows are sent as typed lists)
+    "participant_id": "integer",
+    "unit_id": "integer",
+    "date_of_birth": "date",
+    "passport_expiry": "date",
+    "us_visa_expiry": "date",
+    "registered_on": "date",
+    "applies_via_chamber": "boolean",
+    "holds_us_visa": "boolean",
+    "wants_arrangements": "boolean",
+    "themes": "varchar[]",
+    "cities": "varchar[]",
+    "source_import_id": "integer",
+    "source_row": "integer",
 }
+
+
+def _rows(records: list[dict], columns: tuple[str, ...]) -> tuple[str, dict[str, list]]:
+    """A select list turning one typed list parameter per column back into rows, and its parameters.
+
+    Thousands of rows go to DuckDB in one statement without Arrow or pandas (whose imports alone
+    cost a small import more than its work).
+    """
+    select = ", ".join(
+        f"unnest($c{i}::{SQL_TYPES.get(c, 'varchar')}[]) as {c}" for i, c in enumerate(columns)
+    )
+    return select, {f"c{i}": [r.get(c) for r in records] for i, c in enumerate(columns)}
 
 
 @dataclass
@@ -392,26 +403,15 @@ def _load_participants(
         {r.participant["passport_number"] for r in rows if r.participant.get("passport_number")}
     )
     names = sorted({(units[r.unit["name_key"]]["unit_id"], r.participant["name_key"]) for r in rows})
-    keys = pa.table(
-        {
-            "unit_id": pa.array([n[0] for n in names], pa.int32()),
-            "name_key": pa.array([n[1] for n in names], pa.string()),
-        }
-    )
-    passport_keys = pa.table({"passport_number": pa.array(passports, pa.string())})
-    con.register("_import_name_keys", keys)
-    con.register("_import_passport_keys", passport_keys)
-    try:
-        columns = ("participant_id", *PARTICIPANT_COLUMNS)
-        result = con.execute(
-            f"select {', '.join('p.' + c for c in columns)} from participants p "
-            "where p.passport_number in (select passport_number from _import_passport_keys) "
-            "or (p.unit_id, p.name_key) in (select (unit_id, name_key) from _import_name_keys) "
-            "order by p.participant_id"
-        ).fetchall()
-    finally:
-        con.unregister("_import_name_keys")
-        con.unregister("_import_passport_keys")
+    columns = ("participant_id", *PARTICIPANT_COLUMNS)
+    result = con.execute(
+        f"select {', '.join('p.' + c for c in columns)} from participants p "
+        "where p.passport_number in (select unnest($passports::varchar[])) "
+        "or (p.unit_id, p.name_key) in (select (u, k) from "
+        "(select unnest($unit_ids::integer[]) as u, unnest($name_keys::varchar[]) as k)) "
+        "order by p.participant_id",
+        {"passports": passports, "unit_ids": [n[0] for n in names], "name_keys": [n[1] for n in names]},
+    ).fetchall()
     by_id: dict[int, dict] = {}
     by_passport: dict[str, int] = {}
     by_name: dict[tuple[int, str], int] = {}
@@ -439,33 +439,20 @@ def _write_units(
         unit["search_text"] = text
     columns = ("unit_id", "name", "name_key", *UNIT_COLUMNS, "registered_on", "search_text")
     new = [u for u in units.values() if u["unit_id"] in new_ids]
-    if new:  # through Arrow: thousands of new units in one statement
-        con.register("_import_units", _arrow(new, columns))
-        try:
-            con.execute(
-                f"insert into units ({', '.join(columns)}, created_at) select {', '.join(columns)}, ?::timestamp "
-                "from _import_units",
-                [now],
-            )
-        finally:
-            con.unregister("_import_units")
+    if new:  # thousands of new units in one statement
+        select, params = _rows(new, columns)
+        con.execute(
+            f"insert into units ({', '.join(columns)}, created_at) select *, $now::timestamp from (select {select})",
+            {**params, "now": now},
+        )
     if changed:
-        con.register("_import_changed_units", _arrow(list(changed.values()), columns))
-        try:
-            sets = ", ".join(f"{c} = u.{c}" for c in columns[3:])
-            con.execute(
-                f"update units set {sets}, updated_at = ?::timestamp from _import_changed_units u "
-                "where units.unit_id = u.unit_id",
-                [now],
-            )
-        finally:
-            con.unregister("_import_changed_units")
-
-
-def _arrow(records: list[dict], columns: tuple[str, ...]) -> pa.Table:
-    return pa.table(
-        {c: pa.array([r.get(c) for r in records], ARROW_TYPES.get(c, pa.string())) for c in columns}
-    )
+        select, params = _rows(list(changed.values()), columns)
+        sets = ", ".join(f"{c} = u.{c}" for c in columns[3:])
+        con.execute(
+            f"update units set {sets}, updated_at = $now::timestamp from (select {select}) u "
+            "where units.unit_id = u.unit_id",
+            {**params, "now": now},
+        )
 
 
 def _write_participants(
@@ -484,28 +471,20 @@ def _write_participants(
     for record, text in zip(records, texts, strict=True):
         record["search_text"] = text
     if added:
-        table = _arrow(list(added.values()), columns)
-        con.register("_import_added", table)
-        try:
-            con.execute(
-                f"insert into participants ({', '.join(columns)}, created_at) "
-                f"select {', '.join(columns)}, ?::timestamp from _import_added",
-                [now],
-            )
-        finally:
-            con.unregister("_import_added")
+        select, params = _rows(list(added.values()), columns)
+        con.execute(
+            f"insert into participants ({', '.join(columns)}, created_at) "
+            f"select *, $now::timestamp from (select {select})",
+            {**params, "now": now},
+        )
     if updated:
-        table = _arrow(list(updated.values()), columns)
-        con.register("_import_updated", table)
-        try:
-            sets = ", ".join(f"{c} = u.{c}" for c in columns[1:])
-            con.execute(
-                f"update participants set {sets}, updated_at = ?::timestamp "
-                "from _import_updated u where participants.participant_id = u.participant_id",
-                [now],
-            )
-        finally:
-            con.unregister("_import_updated")
+        select, params = _rows(list(updated.values()), columns)
+        sets = ", ".join(f"{c} = u.{c}" for c in columns[1:])
+        con.execute(
+            f"update participants set {sets}, updated_at = $now::timestamp "
+            f"from (select {select}) u where participants.participant_id = u.participant_id",
+            {**params, "now": now},
+        )
 
 
 _AUDIT_MASKS = {

@@ -1,0 +1,158 @@
+"""The app's side of the benchmark (run by bench/run.py; also usable alone).
+
+    .venv/bin/python bench/app_bench.py pages DB [--runs 5]        # AppTest page runs, cold cache
+    .venv/bin/python bench/app_bench.py serve DB [--runs 5]        # cold start and peak memory
+
+`pages` runs the overview, and the registrations page followed by a filter change, through the
+same harness as the tests (authentication, sidebar, page), with Streamlit's data cache cleared
+before every run. `serve` starts `python -m delegation serve` on the database, times the moment
+the overview's headline figures are visible in headless Chromium, walks the overview and the
+registrations page with filters, and reads the server's peak resident memory (VmHWM).
+Each prints one JSON line with the runs' times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+HARNESS = """
+import runpy
+import streamlit as st
+from delegation import ui
+if not ui.authenticate():
+    st.stop()
+ui.sidebar()
+ui.apply_presentation_style()
+runpy.run_path({page!r}, run_name="__main__")
+"""
+AS_OF = "2023-03-31"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
+
+
+def page_runs(db: str, runs: int) -> dict[str, list[float]]:
+    """Seconds per AppTest run of each page (cold data cache), after one warm-up run each."""
+    import datetime as dt
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["DELEGATION_DB"] = str(Path(db).resolve())
+    as_of = dt.date.fromisoformat(AS_OF)
+
+    def overview() -> None:
+        at = AppTest.from_string(HARNESS.format(page=str(ROOT / "pages/overview.py")), default_timeout=120)
+        at.session_state["ui.lang"] = "en"
+        at.session_state["filters.as_of"] = as_of
+        at.run()
+        assert not at.exception and at.metric, "the overview did not render"
+
+    def registrations() -> None:
+        page = str(ROOT / "pages/registrations.py")
+        at = AppTest.from_string(HARNESS.format(page=page), default_timeout=120)
+        at.session_state["ui.lang"] = "en"
+        at.session_state["filters.as_of"] = as_of
+        at.run()
+        at.multiselect(key="filters.provinces").set_value(["Jiangsu"]).run()  # a filter change
+        assert not at.exception and at.dataframe, "the registrations page did not render"
+
+    times: dict[str, list[float]] = {"overview": [], "registrations": []}
+    for name, run in (("overview", overview), ("registrations", registrations)):
+        run()  # imports and the connection, once
+        for _ in range(runs):
+            st.cache_data.clear()
+            started = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - started)
+    return times
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """The process's peak resident set size (VmHWM) in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM")
+
+
+def serve_runs(db: str, runs: int) -> dict[str, list[float]]:
+    """Per run: seconds from starting the server to the headline figures in Chromium, and the
+    server's peak memory in MB after the overview and the registrations page with filters."""
+    from playwright.sync_api import sync_playwright
+
+    out: dict[str, list[float]] = {"cold_start": [], "peak_mb": []}
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        env = {**os.environ, "DELEGATION_USERS": os.path.join(folder, "none.toml")}
+        for _ in range(runs):
+            port = _free_port()
+            url = f"http://localhost:{port}"
+            started = time.perf_counter()
+            server = subprocess.Popen(
+                [sys.executable, "-m", "delegation", "serve", "--db", db, "--port", str(port), "--headless"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            try:
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                while True:  # the server is not listening yet for the first few hundred ms
+                    try:
+                        page.goto(f"{url}/?as_of={AS_OF}&lang=en", timeout=30_000)
+                        break
+                    except Exception:
+                        if time.perf_counter() - started > 60:
+                            raise
+                        time.sleep(0.05)
+                page.wait_for_function(
+                    "() => [...document.querySelectorAll('[data-testid=stMetricValue]')]"
+                    ".some(e => /[0-9]/.test(e.textContent))",
+                    timeout=60_000,
+                )
+                out["cold_start"].append(time.perf_counter() - started)
+                for path in (
+                    f"/?as_of={AS_OF}&lang=en&provinces=Jiangsu",
+                    f"/registrations?as_of={AS_OF}&lang=en",
+                    f"/registrations?as_of={AS_OF}&lang=en&provinces=Jiangsu&themes=green_development",
+                ):
+                    page.goto(url + path)
+                    page.wait_for_selector('[data-testid="stMetricValue"], [data-testid="stDataFrame"]')
+                    page.wait_for_timeout(500)
+                page.close()
+                out["peak_mb"].append(_peak_rss_mb(server.pid))
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+        browser.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("what", choices=("pages", "serve"))
+    parser.add_argument("db")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    result = page_runs(args.db, args.runs) if args.what == "pages" else serve_runs(args.db, args.runs)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

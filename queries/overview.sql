@@ -1,0 +1,167 @@
+-- Everything the overview shows, in one pass over the counted participants (the filter and the join
+-- run once, not once per chart): the rows of headline_figures, participants_by_province,
+-- participants_by_sector, participants_by_theme, participants_by_city and signups_by_day, each tagged
+-- with its `part` and ordered as those queries order them. tests/test_dashboard.py checks that every
+-- part equals its own query.
+-- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
+--         (see filtered_participants in delegation/migrations/0002_dashboards.sql); empty lists mean all.
+--         $passport_valid_through (date), $top (integer) — as in headline_figures and participants_by_province.
+-- columns: part, position, key, name_zh, name_en, participants, share, units, invitation_applicants, passport_invalid, day, units_new, participants_new, units_cumulative, participants_cumulative
+with counted as materialized (
+    select
+        unit_id,
+        coalesce(province, 'unknown') as province,
+        coalesce(sector, 'unknown') as sector,
+        themes,
+        cities,
+        registered_on,
+        applies_via_chamber,
+        passport_expiry
+    from filtered_participants($as_of, $provinces::varchar[], $sectors::varchar[], $themes::varchar[], $cities::varchar[], $unit_ids::integer[], $statuses::varchar[])
+    where registration_status <> 'withdrawn'
+),
+grouped as materialized (
+    -- one hash aggregation for the headline, provinces, sectors and days
+    select
+        grouping(province) = 0 as by_province,
+        grouping(sector) = 0 as by_sector,
+        grouping(registered_on) = 0 as by_day,
+        province,
+        sector,
+        registered_on,
+        count(*) as participants,
+        count(*) filter (where applies_via_chamber) as invitation_applicants,
+        count(*) filter (where applies_via_chamber and passport_expiry < $passport_valid_through) as passport_invalid
+    from counted
+    group by grouping sets ((province), (sector), (registered_on), ())
+),
+total as (
+    select coalesce(max(participants) filter (where not by_province and not by_sector and not by_day), 0) as participants
+    from grouped
+),
+ranked_provinces as (
+    select province, participants, row_number() over (order by participants desc, province) as rank
+    from grouped
+    where by_province
+),
+folded_provinces as (
+    select
+        case when rank <= $top then province else 'others' end as province,
+        sum(participants) as participants
+    from ranked_provinces
+    group by 1
+),
+by_theme as (
+    select theme, count(*) as participants from (select unnest(themes) as theme from counted) group by 1
+),
+by_city as (
+    select city, count(*) as participants from (select unnest(cities) as city from counted) group by 1
+),
+unit_days as (
+    select day, count(*) as units_new
+    from (select min(registered_on) as day from counted group by unit_id)
+    group by 1
+),
+days as (
+    select
+        grouped.registered_on as day,
+        coalesce(unit_days.units_new, 0) as units_new,
+        grouped.participants as participants_new
+    from grouped
+    left join unit_days on unit_days.day = grouped.registered_on
+    where grouped.by_day
+),
+parts as (
+    select
+        'headline' as part,
+        0 as position,
+        null as key,
+        null as name_zh,
+        null as name_en,
+        coalesce(max(participants), 0) as participants,
+        null::double as share,
+        (select coalesce(sum(units_new), 0) from unit_days) as units,
+        coalesce(max(invitation_applicants), 0) as invitation_applicants,
+        coalesce(max(passport_invalid), 0) as passport_invalid,
+        null::date as day,
+        null as units_new,
+        null as participants_new
+    from grouped
+    where not by_province and not by_sector and not by_day
+    union all
+    select
+        'province',
+        row_number() over (order by f.province = 'others', f.participants desc, f.province),
+        f.province,
+        coalesce(p.name_zh, case f.province when 'others' then '其他省份' else '未知' end),
+        coalesce(p.name_en, case f.province when 'others' then 'Other provinces' else 'Unknown' end),
+        f.participants,
+        null, null, null, null, null, null, null
+    from folded_provinces f
+    left join provinces p using (province)
+    union all
+    select
+        'sector',
+        row_number() over (order by g.participants desc, g.sector),
+        g.sector,
+        coalesce(s.name_zh, '未知'),
+        coalesce(s.name_en, 'Unknown'),
+        g.participants,
+        null, null, null, null, null, null, null
+    from grouped g
+    left join sectors s using (sector)
+    where g.by_sector
+    union all
+    select
+        'theme',
+        themes.position,
+        themes.theme,
+        themes.name_zh,
+        themes.name_en,
+        coalesce(by_theme.participants, 0),
+        coalesce(by_theme.participants / nullif(total.participants, 0), 0)::double,
+        null, null, null, null, null, null
+    from themes
+    cross join total
+    left join by_theme using (theme)
+    union all
+    select
+        'city',
+        cities.position,
+        cities.city,
+        cities.name_zh,
+        cities.name_en,
+        coalesce(by_city.participants, 0),
+        coalesce(by_city.participants / nullif(total.participants, 0), 0)::double,
+        null, null, null, null, null, null
+    from cities
+    cross join total
+    left join by_city using (city)
+    union all
+    select
+        'signups',
+        row_number() over (order by day),
+        null, null, null, null, null, null, null, null,
+        day,
+        units_new,
+        participants_new
+    from days
+)
+select
+    part,
+    position::integer as position,
+    key,
+    name_zh,
+    name_en,
+    participants::integer as participants,
+    share,
+    units::integer as units,
+    invitation_applicants::integer as invitation_applicants,
+    passport_invalid::integer as passport_invalid,
+    day,
+    units_new::integer as units_new,
+    participants_new::integer as participants_new,
+    (sum(units_new) over (partition by part order by day))::integer as units_cumulative,
+    (sum(participants_new) over (partition by part order by day))::integer as participants_cumulative
+from parts
+order by part, position
