@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from pathlib import Path
 
 from delegation import ROOT
@@ -19,6 +20,7 @@ def serve(port: int | None = None, db: str | Path | None = None, extra: list[str
     from streamlit.web import cli
 
     PagesManager.uses_pages_directory = False
+    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
     if db:
         os.environ["DELEGATION_DB"] = str(Path(db).resolve())
     args = ["streamlit", "run", str(ROOT / "app.py")]
@@ -30,3 +32,17 @@ def serve(port: int | None = None, db: str | Path | None = None, extra: list[str
     except SystemExit as exc:
         return int(exc.code or 0)
     return 0
+
+
+def _warm_up() -> None:
+    """Load what the first page needs while the first browser is still fetching Streamlit's
+    scripts: the app's modules, pandas and plotly, and one chart through plotly's JSON encoder
+    (its validators load on first use). The first overview then appears about a second sooner."""
+    import pandas as pd
+    import plotly.io
+
+    from delegation import charts, ui  # noqa: F401  (imported for their import time)
+
+    frame = pd.DataFrame({"key": ["a"], "label": ["a"], "participants": [1], "share": [1.0]})
+    plotly.io.to_json(charts.bar_chart(frame, "", ""))
+    plotly.io.to_json(charts.share_chart(frame, "", ""))

@@ -37,9 +37,9 @@ with listed as (
             else name
         end as sort_key
     from filtered_participants($as_of, $provinces::varchar[], $sectors::varchar[], $themes::varchar[], $cities::varchar[], $unit_ids::integer[], $statuses::varchar[])
-    where search_text like $search or unit_search_text like $search
+    where ($search = '%%' or search_text like $search or unit_search_text like $search)  -- '%%': no search, no scan of the search text
 )
-select * exclude (sort_key), (count(*) over ())::integer as total_rows
+select * exclude (sort_key), (select count(*) from listed)::integer as total_rows  -- a count, not a window: the sort stays a top-N
 from listed
 order by
     case when $descending then null else sort_key end asc nulls last,

@@ -47,9 +47,9 @@ listed as (
     join units u using (unit_id)
     left join provinces on provinces.province = u.province
     left join sectors on sectors.sector = u.sector
-    where u.search_text like $search
+    where ($search = '%%' or u.search_text like $search)  -- '%%': no search, no scan of the search text
 )
-select * exclude (sort_key), (count(*) over ())::integer as total_rows
+select * exclude (sort_key), (select count(*) from listed)::integer as total_rows  -- a count, not a window: the sort stays a top-N
 from listed
 order by
     case when $descending then null else sort_key end asc nulls last,
