@@ -7,6 +7,7 @@ import html
 import io
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,8 +61,11 @@ def read_sheets(path: Path, max_bytes: int) -> list[Sheet]:
     data = path.read_bytes()
     if data.startswith(ZIP_MAGIC):
         _check_workbook_zip(name, data)
-        sheets = _read_excel(name, data)
-        formulas = _formula_rows(data)
+        # The formula scan (mostly unzipping) runs beside calamine: both release the GIL.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            scan = pool.submit(_formula_rows, data)
+            sheets = _read_excel(name, data)
+            formulas = scan.result()
         for sheet in sheets:
             sheet.formula_rows = frozenset(formulas.get(sheet.name, ()))
         return sheets
