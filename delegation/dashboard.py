@@ -139,30 +139,54 @@ class Overview:
     signups: Signups
 
 
+OVERVIEW_COLUMNS = (
+    "part",
+    "position",
+    "key",
+    "name_zh",
+    "name_en",
+    "participants",
+    "share",
+    "units",
+    "invitation_applicants",
+    "passport_invalid",
+    "day",
+    "units_new",
+    "participants_new",
+    "units_cumulative",
+    "participants_cumulative",
+)
+
+
 def overview(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filters, lang: str) -> Overview:
     """The overview's figures in one pass over the counted participants: the same values as
     `headline`, `breakdown` for each kind and `signups`, which run one query each."""
-    df = query_df(
+    rows = query_rows(
         con,
         "overview",
         top=config.top_provinces,
         passport_valid_through=config.passport_valid_through,
         **filters.params(),
     )
-    parts = dict(tuple(df.groupby("part", sort=False)))
-    head = parts["headline"].iloc[0]
-    empty = df.iloc[0:0]
+    parts: dict[str, list[dict]] = {}
+    for row in rows:  # a few dozen rows: plain Python is faster than a data frame here
+        parts.setdefault(row[0], []).append(dict(zip(OVERVIEW_COLUMNS, row, strict=True)))
+    head = parts["headline"][0]
+    label = "name_zh" if lang == "zh" else "name_en"
     breakdowns = {}
     for kind in BREAKDOWNS:
-        rows = parts.get(kind, empty)
-        columns = [
-            "key",
-            "name_zh",
-            "name_en",
-            "participants",
-            *(["share"] if kind in ("theme", "city") else []),
-        ]
-        breakdowns[kind] = _breakdown_frame(rows[columns], lang)
+        listed = parts.get(kind, [])
+        frame = {
+            "key": [r["key"] for r in listed],
+            "label": [r[label] for r in listed],
+            "participants": [int(r["participants"]) for r in listed],
+        }
+        if kind in ("theme", "city"):
+            frame["share"] = [float(r["share"]) for r in listed]
+        types = {"participants": int} if listed else {"key": object, "label": object, "participants": int}
+        breakdowns[kind] = pd.DataFrame(frame).astype(types)
+    days = parts.get("signups", [])
+    signup_columns = ("units_cumulative", "participants_cumulative", "participants_new")
     return Overview(
         Headline(
             int(head["units"]),
@@ -171,7 +195,18 @@ def overview(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filte
             int(head["passport_invalid"]),
         ),
         breakdowns,
-        _signups_from(parts.get("signups", empty), config, filters),
+        _signups_from(
+            pd.DataFrame(
+                {
+                    "day": pd.to_datetime([r["day"] for r in days]).as_unit(
+                        "us"
+                    ),  # as DuckDB gives dates to pandas
+                    **{c: [r[c] for r in days] for c in signup_columns},
+                }
+            ),
+            config,
+            filters,
+        ),
     )
 
 

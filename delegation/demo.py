@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from delegation.config import EventConfig
 from delegation.db import append_audit, transaction
+from delegation.documents import sync_confirmations
 from delegation.ingest import PARTICIPANT_COLUMNS
 from delegation.search import PARTICIPANT_SEARCH_COLUMNS, search_texts
 from delegation.text import match_key
@@ -357,6 +358,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, config: EventConfig, participants:
             """,
             {"seed": seed, "now": now, "deadline": config.registration_deadline},
         )
+        sync_confirmations(con)
         con.execute("select max(nextval('unit_id_seq')) from range(?)", [units.num_rows])
         con.execute("select max(nextval('participant_id_seq')) from range(?)", [people.num_rows])
         append_audit(

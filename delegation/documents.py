@@ -154,7 +154,23 @@ def set_state(
             },
         }
         append_audit(con, actor, "document.change", f"document:{document_id}", details, at=now)
+        if kind == CONFIRMATION and participant_id is None:
+            sync_confirmations(con, unit_id)
     return int(document_id)
+
+
+CONFIRMATION = "registration_confirmation"  # the unit's Annex 1: once in, its registration is confirmed
+
+
+def sync_confirmations(con: duckdb.DuckDBPyConnection, unit_id: int | None = None) -> None:
+    """Set `units.confirmation_received` from the documents, for one unit or (None) for all."""
+    con.execute(
+        "update units set confirmation_received = unit_id in ("
+        "    select unit_id from documents"
+        "    where kind = ? and participant_id is null and status in ('received', 'verified'))"
+        "where ?::integer is null or unit_id = ?",
+        [CONFIRMATION, unit_id, unit_id],
+    )
 
 
 def attach(

@@ -56,3 +56,20 @@ def test_demo_documents(con, config):
     ).fetchall()
     for kind, owed in required:
         assert 0 < missing[kind] < owed  # some missing, most in
+    # A unit whose Annex 1 is in (received or verified) is confirmed, and only such units.
+    confirmed_units = {
+        r[0]
+        for r in con.execute(
+            "select unit_id from documents where kind = 'registration_confirmation' "
+            "and participant_id is null and status in ('received', 'verified')"
+        ).fetchall()
+    }
+    flagged = {r[0] for r in con.execute("select unit_id from units where confirmation_received").fetchall()}
+    assert flagged == confirmed_units and 0 < len(flagged) < 250
+    statuses = dict(
+        con.execute(
+            "select unit_id, any_value(registration_status) from filtered_participants("
+            "date '9999-12-31', [], [], [], [], [], []) group by 1"
+        ).fetchall()
+    )
+    assert {u for u, s in statuses.items() if s == "confirmed"} == confirmed_units

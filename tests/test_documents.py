@@ -133,6 +133,22 @@ def test_states_and_missing_counts(loaded, config, tmp_path):
     assert loaded.execute(
         "select original_name from documents where kind = 'passport_scan' and status = 'received'"
     ).fetchall() == [("护照.jpg",)]
+    # Rejected after all: the unit is back to registered (units.confirmation_received follows).
+    set_state(
+        loaded,
+        unit_id=unit,
+        participant_id=None,
+        kind="registration_confirmation",
+        status="rejected",
+        reason="未盖章",
+        actor="staff",
+        source="by hand",
+    )
+    statuses = loaded.execute(
+        "select distinct registration_status from filtered_participants(?, [], [], [], [], [?], [])",
+        [AS_OF, unit],
+    ).fetchall()
+    assert statuses == [("registered",)]
 
 
 def test_rejected_needs_a_reason(loaded):
