@@ -7,27 +7,10 @@
 --         $sort is one of: name, unit, province, registered_on, passport_expiry, position.
 -- columns: participant_id, unit_id, unit_name, name, pinyin_name, gender, position, mobile, email, date_of_birth, passport_number, passport_expiry, applies_via_chamber, holds_us_visa, us_visa_expiry, themes, cities, wants_arrangements, registered_on, registration_status, total_rows
 with listed as (
+    -- only what the sort needs: the page is cut first, its wide columns fetched for its rows alone
     select
         participant_id,
-        unit_id,
-        unit_name,
         name,
-        pinyin_name,
-        gender,
-        position,
-        mobile,
-        email,
-        date_of_birth,
-        passport_number,
-        passport_expiry,
-        applies_via_chamber,
-        holds_us_visa,
-        us_visa_expiry,
-        themes,
-        cities,
-        wants_arrangements,
-        registered_on,
-        registration_status,
         case $sort
             when 'unit' then unit_name
             when 'province' then coalesce(province, '')
@@ -38,11 +21,42 @@ with listed as (
         end as sort_key
     from filtered_participants($as_of, $provinces::varchar[], $sectors::varchar[], $themes::varchar[], $cities::varchar[], $unit_ids::integer[], $statuses::varchar[])
     where ($search = '%%' or search_text like $search or unit_search_text like $search)  -- '%%': no search, no scan of the search text
+),
+page as (
+    select participant_id, sort_key, name
+    from listed
+    order by
+        case when $descending then null else sort_key end asc nulls last,
+        case when $descending then sort_key end desc nulls last,
+        name, participant_id
+    limit $limit offset $offset
 )
-select * exclude (sort_key), (select count(*) from listed)::integer as total_rows  -- a count, not a window: the sort stays a top-N
-from listed
+select
+    f.participant_id,
+    f.unit_id,
+    f.unit_name,
+    f.name,
+    f.pinyin_name,
+    f.gender,
+    f.position,
+    f.mobile,
+    f.email,
+    f.date_of_birth,
+    f.passport_number,
+    f.passport_expiry,
+    f.applies_via_chamber,
+    f.holds_us_visa,
+    f.us_visa_expiry,
+    f.themes,
+    f.cities,
+    f.wants_arrangements,
+    f.registered_on,
+    f.registration_status,
+    (select count(*) from listed)::integer as total_rows  -- a count, not a window: the sort stays a top-N
+from page
+join filtered_participants($as_of, $provinces::varchar[], $sectors::varchar[], $themes::varchar[], $cities::varchar[], $unit_ids::integer[], $statuses::varchar[]) f
+    using (participant_id)
 order by
-    case when $descending then null else sort_key end asc nulls last,
-    case when $descending then sort_key end desc nulls last,
-    name, participant_id
-limit $limit offset $offset
+    case when $descending then null else page.sort_key end asc nulls last,
+    case when $descending then page.sort_key end desc nulls last,
+    page.name, page.participant_id
