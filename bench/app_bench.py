@@ -26,18 +26,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-HARNESS = """
-import runpy
-import streamlit as st
-from delegation import ui
-if not ui.authenticate():
-    st.stop()
-ui.sidebar()
-ui.apply_presentation_style()
-runpy.run_path({page!r}, run_name="__main__")
-"""
 AS_OF = "2023-03-31"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
+
+
+def start_server(db: str, port: int, env: dict) -> subprocess.Popen:
+    """`python -m delegation serve` on the database, headless, quiet."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "delegation", "serve", "--db", db, "--port", str(port), "--headless"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def page_runs(db: str, runs: int) -> dict[str, list[float]]:
@@ -46,6 +47,8 @@ def page_runs(db: str, runs: int) -> dict[str, list[float]]:
 
     import streamlit as st
     from streamlit.testing.v1 import AppTest
+
+    from tests.test_app import HARNESS  # what app.py does around a page, as the tests run pages
 
     os.environ["DELEGATION_DB"] = str(Path(db).resolve())
     as_of = dt.date.fromisoformat(AS_OF)
@@ -77,7 +80,7 @@ def page_runs(db: str, runs: int) -> dict[str, list[float]]:
     return times
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -101,16 +104,10 @@ def serve_runs(db: str, runs: int) -> dict[str, list[float]]:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         env = {**os.environ, "DELEGATION_USERS": os.path.join(folder, "none.toml")}
         for _ in range(runs):
-            port = _free_port()
+            port = free_port()
             url = f"http://localhost:{port}"
             started = time.perf_counter()
-            server = subprocess.Popen(
-                [sys.executable, "-m", "delegation", "serve", "--db", db, "--port", str(port), "--headless"],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
+            server = start_server(db, port, env)
             try:
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 while True:  # the server is not listening yet for the first few hundred ms

@@ -23,6 +23,10 @@ from pathlib import Path
 from playwright.async_api import async_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.app_bench import free_port, start_server  # noqa: E402
+
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -30,12 +34,6 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def session(browser, url: str, until: float, times: list[float], errors: list[str]) -> None:
@@ -96,13 +94,7 @@ def main() -> None:
         )
         port = free_port()
         env = {**os.environ, "DELEGATION_USERS": os.path.join(folder, "none.toml")}
-        server = subprocess.Popen(
-            [sys.executable, "-m", "delegation", "serve", "--db", db, "--port", str(port), "--headless"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        server = start_server(db, port, env)
         try:
             for _ in range(120):
                 try:
