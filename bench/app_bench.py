@@ -125,9 +125,9 @@ def serve_runs(db: str, runs: int) -> dict[str, list[float]]:
                 )
                 out["cold_start"].append(time.perf_counter() - started)
                 for path in (
-                    f"/?as_of={AS_OF}&lang=en&provinces=Jiangsu",
+                    f"/?as_of={AS_OF}&lang=en&province=Jiangsu",
                     f"/registrations?as_of={AS_OF}&lang=en",
-                    f"/registrations?as_of={AS_OF}&lang=en&provinces=Jiangsu&themes=green_development",
+                    f"/registrations?as_of={AS_OF}&lang=en&province=Jiangsu&theme=green_development",
                 ):
                     page.goto(url + path)
                     page.wait_for_selector('[data-testid="stMetricValue"], [data-testid="stDataFrame"]')
