@@ -184,3 +184,45 @@ def test_full_width_and_trimming():
     assert clean("  张　伟\t ") == "张 伟"
     assert clean("a\x00b\x07c") == "abc"
     assert match_key(" Passport  No. ") == match_key("PASSPORTNO") == "passportno"
+
+
+def test_clean_drops_controls_and_odd_spaces_in_one_pass():
+    assert clean("\u00a0甲\u200b乙\x1f\u3000") == "甲乙"  # no-break and ideographic spaces trimmed
+    assert clean("line\none\ttab") == "line\none\ttab"  # LF and tab are kept inside
+    assert clean(12.0) == "12" and clean(12.5) == "12.5" and clean(None) == ""
+    assert match_key("ＺＨＡＮＧ　Wei") == "zhangwei"
+
+
+def test_a_column_is_read_per_distinct_value_and_types_never_mix():
+    from delegation.ingest.rows import _BAD, parse_column
+
+    # True, 1 and 1.0 are equal as dict keys but not the same cell: each keeps its own reading.
+    assert [v[0] for v in parse_column("text", [True, 1, 1.0, "1", None])] == ["True", "1", "1", "1", None]
+    dates = parse_column("date", ["2023/5/1", D, 45047, "2023/5/1", "not a date"])
+    assert [v[0] for v in dates[:4]] == [D, D, D, D]
+    assert dates[4] is _BAD
+    yes_no = parse_column("yes_no", ["是", "否", "", "是", "maybe"])
+    assert [v[0] for v in yes_no[:4]] == [True, False, False, True] and yes_no[4] is _BAD
+    # An unhashable cell (never from calamine, but possible) falls back to reading cell by cell.
+    assert [v[0] for v in parse_column("text", [["a"], "b"])] == ["['a']", "b"]
+    passports = parse_column("passport", ["e 1234 5678", "X-123 4567"])
+    assert passports[0] == ("E12345678", ())  # upper-cased without spaces: a PRC passport number
+    assert passports[1] == ("X1234567", ("passport_format",))  # kept, and doubted
+
+
+def test_search_text_by_column_equals_row_by_row():
+    from pypinyin import lazy_pinyin
+
+    from delegation.search import _syllables, search_text, search_texts
+
+    names = ["张伟", "重庆长安汽车", "银行行长", "张伟", None, "ABC 有限公司", "𠀀字"]
+    emails = ["a@example.com", None, "B@Example.com", "a@example.com", "x", "", "y"]
+    assert search_texts(names, emails) == [search_text(n, e) for n, e in zip(names, emails, strict=True)]
+    assert search_text("重庆长安", "Li Ming") == "重庆长安|chongqingchangan|cqca|liming"
+    for run in (
+        "重庆长安汽车",
+        "银行行长",
+        "单位",
+        "张伟",
+    ):  # phrase readings kept (长安 chang, 行长 hang zhang)
+        assert _syllables(run) == tuple(lazy_pinyin(run))
