@@ -11,13 +11,15 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.run import demo, timed  # noqa: E402
+
 PANDAS = """
 import sys, datetime as dt
 import pandas as pd
@@ -30,12 +32,6 @@ con = connect(config, sys.argv[1])
 table = participants_table(con, config, Filters(dt.date(2099, 1, 1)), "zh", show_full=True)
 pd.DataFrame(list(table.rows), columns=table.headers("zh")).to_excel(sys.argv[2], engine="openpyxl", index=False)
 """
-
-
-def timed(command: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=True, cwd=ROOT, capture_output=True)
-    return time.perf_counter() - start
 
 
 def export_times(db: str, runs: int, folder: str) -> tuple[list[float], list[float]]:
@@ -73,22 +69,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        db = os.path.join(folder, "bench.duckdb")
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "delegation",
-                "demo",
-                "--participants",
-                str(args.participants),
-                "--db",
-                db,
-            ],
-            check=True,
-            cwd=ROOT,
-            capture_output=True,
-        )
+        db = demo(folder, args.participants)
         ours, theirs = export_times(db, args.runs, folder)
     o, t = statistics.median(ours), statistics.median(theirs)
     print(f"| export of {args.participants} participants to xlsx | median s (min–max) |")

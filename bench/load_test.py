@@ -14,7 +14,6 @@ import asyncio
 import os
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.app_bench import free_port, start_server  # noqa: E402
+from bench.run import demo  # noqa: E402
 
 ARGS = [
     "--no-sandbox",
@@ -76,22 +76,7 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=100_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        db = os.path.join(folder, "load.duckdb")
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "delegation",
-                "demo",
-                "--participants",
-                str(args.participants),
-                "--db",
-                db,
-            ],
-            check=True,
-            cwd=ROOT,
-            capture_output=True,
-        )
+        db = demo(folder, args.participants)
         port = free_port()
         env = {**os.environ, "DELEGATION_USERS": os.path.join(folder, "none.toml")}
         server = start_server(db, port, env)

@@ -16,6 +16,7 @@ from pypinyin import Style, lazy_pinyin
 
 from delegation.backups import snapshot_beside
 from delegation.config import EventConfig
+from delegation.dashboard import as_date
 from delegation.db import append_audit, fetch_one, query_df, transaction
 from delegation.errors import DelegationError
 from delegation.exports import neutralise_row
@@ -156,7 +157,7 @@ def roster_xlsx(con: duckdb.DuckDBPyConnection, batch_id: int, lang: str) -> byt
             if c in ("holds_us_visa", "pinyin_generated"):
                 v = yes if v else no
             elif c in ("date_of_birth", "passport_expiry"):
-                v = None if pd.isna(v) else pd.Timestamp(v).date()
+                v = as_date(v)
             elif c == "gender":
                 v = text(f"gender.{v}", lang) if v in ("M", "F") else None
             elif isinstance(v, float) and pd.isna(v):

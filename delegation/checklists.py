@@ -9,13 +9,10 @@ import pandas as pd
 
 from delegation import batches
 from delegation.config import EventConfig
+from delegation.dashboard import as_date
 from delegation.db import query_df, query_rows
 from delegation.filters import Filters
 from delegation.i18n import text
-
-
-def _date(value: object) -> dt.date | None:
-    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
 def missing_by_kind(con: duckdb.DuckDBPyConnection, filters: Filters, lang: str) -> pd.DataFrame:
@@ -79,7 +76,7 @@ def completion(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame
     df = query_df(con, "documents_received_by_day", **filters.params())
     return pd.DataFrame(
         {
-            "day": [_date(d) for d in df["day"]],
+            "day": [as_date(d) for d in df["day"]],
             "received": df["received_cumulative"],
             "required": df["required"],
         }
@@ -94,7 +91,7 @@ def passport_validity(con: duckdb.DuckDBPyConnection, config: EventConfig, filte
         passport_valid_through=config.passport_valid_through,
         **filters.params(),
     ).drop(columns="participant_id")
-    df["passport_expiry"] = [_date(d) for d in df["passport_expiry"]]
+    df["passport_expiry"] = [as_date(d) for d in df["passport_expiry"]]
     return df
 
 
@@ -126,6 +123,18 @@ def unit_checklist(
             "original_name": df["original_name"],
         }
     )
+
+
+def checklist_target(checklist: pd.DataFrame, unit_id: int, position: int) -> dict[str, object]:
+    """The document that row `position` of `unit_checklist` stands for: unit, participant (None for the
+    unit's own documents) and kind — the keyword arguments of documents.set_state and attach."""
+    row = checklist.iloc[position]
+    person = row["participant_id"]
+    return {
+        "unit_id": int(unit_id),
+        "participant_id": None if pd.isna(person) else int(person),
+        "kind": str(row["kind"]),
+    }
 
 
 def chase_list(
@@ -238,7 +247,7 @@ def batch_view(
     columns = {
         "unit_name": df["unit_name"],
         "name": df["name"],
-        "passport_expiry": [_date(d) for d in df["passport_expiry"]],
+        "passport_expiry": [as_date(d) for d in df["passport_expiry"]],
     }
     view = pd.DataFrame(columns)
     view["reasons"] = [batches.blocked_reasons(row, config, lang) for _, row in df.iterrows()]

@@ -77,19 +77,16 @@ def breakdown(
     con: duckdb.DuckDBPyConnection, kind: str, filters: Filters, lang: str, top: int = 10
 ) -> pd.DataFrame:
     """Participants by province, sector, theme or city: columns key, label, participants (and share)."""
-    return _breakdown_frame(query_df(con, f"participants_by_{kind}", top=top, **filters.params()), lang)
-
-
-def _breakdown_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    df = query_df(con, f"participants_by_{kind}", top=top, **filters.params())
     out = pd.DataFrame(
         {
-            "key": df.iloc[:, 0].to_numpy(),
-            "label": (df["name_zh"] if lang == "zh" else df["name_en"]).to_numpy(),
-            "participants": df["participants"].astype(int).to_numpy(),
+            "key": df.iloc[:, 0],
+            "label": df["name_zh"] if lang == "zh" else df["name_en"],
+            "participants": df["participants"].astype(int),
         }
     )
     if "share" in df:
-        out["share"] = df["share"].astype(float).to_numpy()
+        out["share"] = df["share"].astype(float)
     return out
 
 
@@ -106,7 +103,6 @@ def signups(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filter
 
 
 def _signups_from(df: pd.DataFrame, config: EventConfig, filters: Filters) -> Signups:
-    df = df.reset_index(drop=True)
     actual = pd.DataFrame(
         {"day": df["day"], "units": df["units_cumulative"], "participants": df["participants_cumulative"]}
     )
@@ -223,9 +219,14 @@ class Page:
         return max(1, -(-self.total // self.page_size))
 
 
+def as_date(value: object) -> dt.date | None:
+    """A date, timestamp or datetime from DuckDB or pandas as a plain date (tables show 2023-03-20,
+    not 2023-03-20 00:00:00); missing stays None."""
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
 def _dates(column: pd.Series) -> list:
-    """Timestamps as plain dates (tables show 2023-03-20, not 2023-03-20 00:00:00); missing stays None."""
-    return [None if pd.isna(v) else pd.Timestamp(v).date() for v in column]
+    return [as_date(v) for v in column]
 
 
 def _page(
@@ -304,7 +305,7 @@ def units_page(
 
 
 # What the participants table and its export show, in this order.
-PARTICIPANT_COLUMNS = (
+PARTICIPANT_TABLE_COLUMNS = (
     "unit_name",
     "name",
     "pinyin_name",
@@ -325,7 +326,7 @@ PARTICIPANT_COLUMNS = (
 
 
 def participant_formatter(config: EventConfig, lang: str, show_full: bool) -> Callable[[tuple], tuple]:
-    """A `participants_page` row → the values shown, in PARTICIPANT_COLUMNS order: labels in `lang`,
+    """A `participants_page` row → the values shown, in PARTICIPANT_TABLE_COLUMNS order: labels in `lang`,
     dates as dates, passport, mobile, e-mail and birth date masked unless show_full."""
     themes = {t.key: t.label(lang) for t in config.themes}
     cities = {c.key: c.label(lang) for c in config.cities}
@@ -348,23 +349,18 @@ def participant_formatter(config: EventConfig, lang: str, show_full: bool) -> Ca
             position,
             mobile(mob),
             email(mail),
-            birth(_date(dob)),
+            birth(as_date(dob)),
             passport(number),
-            _date(expiry),
+            as_date(expiry),
             yes if applies else no,
             yes if visa else no,
             sep.join(themes.get(k, k) for k in theme_keys),
             sep.join(cities.get(k, k) for k in city_keys),
-            _date(registered),
+            as_date(registered),
             text(f"status.{status}", lang),
         )
 
     return show
-
-
-def _date(value: object) -> dt.date | None:
-    """A date from DuckDB or pandas (None for missing)."""
-    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
 def participants_page(
@@ -387,7 +383,7 @@ def participants_page(
     show = participant_formatter(config, lang, show_full)
     rows = pd.DataFrame(
         [(r[0], *show(r)) for r in df.itertuples(index=False, name=None)],
-        columns=["participant_id", *PARTICIPANT_COLUMNS],
+        columns=["participant_id", *PARTICIPANT_TABLE_COLUMNS],
     )
     return Page(rows, total, page_size)
 

@@ -186,7 +186,7 @@ def attach(
     source: str,
     folder: Path,
 ) -> int:
-    """Store an uploaded scan and mark the document received."""
+    """Store a scan (an upload or a file from the folder scan) and mark the document received."""
     stored = store_file(data, original_name, folder, config.max_document_mb)
     return set_state(
         con,
@@ -355,18 +355,19 @@ def _scan_file(
         report.already.append(shown)
         return
     try:
-        stored = store_file(data, path.name, documents_dir, config.max_document_mb)
-    except DelegationError as exc:
+        attach(
+            con,
+            config,
+            unit_id=unit_id,
+            participant_id=participant_id,
+            kind=kind,
+            data=data,
+            original_name=path.name,
+            actor=actor,
+            source=f"folder scan: {shown}",
+            folder=documents_dir,
+        )
+    except DelegationError as exc:  # too large, or not what its name says
         report.unmatched.append((shown, exc.en, exc.zh))
         return
-    set_state(
-        con,
-        unit_id=unit_id,
-        participant_id=participant_id,
-        kind=kind,
-        status="received",
-        actor=actor,
-        source=f"folder scan: {shown}",
-        file=stored,
-    )
     report.recorded.append((shown, kind))

@@ -22,7 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from delegation.config import EventConfig
-from delegation.dashboard import PARTICIPANT_COLUMNS, participant_formatter
+from delegation.dashboard import PARTICIPANT_TABLE_COLUMNS, participant_formatter
 from delegation.db import query_text
 from delegation.filters import Filters
 from delegation.i18n import TEXT, text
@@ -256,7 +256,7 @@ def participants_table(
     rows = (show(r) for r in _stream(con, query_text("participants_page"), params))
     return Table(
         text("registrations.participants", label_lang),
-        [f"column.{c}" for c in PARTICIPANT_COLUMNS],
+        [f"column.{c}" for c in PARTICIPANT_TABLE_COLUMNS],
         rows,
     )
 

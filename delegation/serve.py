@@ -34,7 +34,7 @@ def serve(port: int | None = None, db: str | Path | None = None, extra: list[str
     return 0
 
 
-def _warm_up() -> None:
+def _warm_up() -> list[str]:
     """Load what the first page needs while the first browser is still fetching Streamlit's
     scripts: the app's modules, pandas and plotly, and one chart through plotly's JSON encoder
     (its validators load on first use). The first overview then appears about a second sooner."""
@@ -44,5 +44,4 @@ def _warm_up() -> None:
     from delegation import charts, ui  # noqa: F401  (imported for their import time)
 
     frame = pd.DataFrame({"key": ["a"], "label": ["a"], "participants": [1], "share": [1.0]})
-    plotly.io.to_json(charts.bar_chart(frame, "", ""))
-    plotly.io.to_json(charts.share_chart(frame, "", ""))
+    return [plotly.io.to_json(chart(frame, "", "")) for chart in (charts.bar_chart, charts.share_chart)]

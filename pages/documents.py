@@ -98,12 +98,7 @@ if unit_id is not None:
             )
             reason = st.text_input(ui.t("documents.reason"))
             if st.form_submit_button(ui.t("documents.save"), type="primary"):
-                row = checklist.iloc[choice]
-                target = {
-                    "unit_id": unit_id,
-                    "participant_id": None if row.isna()["participant_id"] else int(row["participant_id"]),
-                    "kind": row["kind"],
-                }
+                target = checklists.checklist_target(checklist, unit_id, choice)
                 try:
                     if upload is not None:
                         documents.attach(

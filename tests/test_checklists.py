@@ -10,6 +10,7 @@ from delegation import checklists
 from delegation.db import connect
 from delegation.documents import attach, set_owner
 from delegation.filters import Filters
+from delegation.i18n import text
 from tests.fixtures import load_fixture
 from tests.test_app import app, frame
 
@@ -38,6 +39,24 @@ def test_missing_by_kind_province_and_unit(loaded, config):
     grid = checklists.missing_by_unit(loaded, config, f, "en")
     assert grid["unit_name"].tolist() == ["太原乙环保有限公司", "苏州甲机械有限公司", "西安丙新能源有限公司"]
     assert grid["Passport cover page (scan)"].tolist() == [3, 3, 1]
+
+
+def test_unit_checklist_rows_name_their_document(loaded, config):
+    unit_id = loaded.execute("select unit_id from units where name = '苏州甲机械有限公司'").fetchall()[0][0]
+    people = dict(
+        loaded.execute(
+            "select name, participant_id from participants where unit_id = ?", [unit_id]
+        ).fetchall()
+    )
+    checklist = checklists.unit_checklist(loaded, config, unit_id, AS_OF, "en")
+    targets = [checklists.checklist_target(checklist, unit_id, i) for i in range(len(checklist))]
+    # The unit's own Annex 1 first (no participant), then each person's documents.
+    assert targets[0] == {"unit_id": unit_id, "participant_id": None, "kind": "registration_confirmation"}
+    assert checklist["participant_name"].iloc[0] == text("documents.unit_itself", "en")
+    owed = {(t["participant_id"], t["kind"]) for t in targets[1:]}
+    assert (people["甲一"], "passport_scan") in owed
+    assert all(t["participant_id"] in people.values() for t in targets[1:])
+    assert all(isinstance(t["participant_id"], int) for t in targets[1:])  # plain ints, not numpy floats
 
 
 def test_chase_messages(loaded, config):

@@ -161,3 +161,15 @@ def test_summary_with_filters(tmp_path):
     assert (figures["units"], figures["participants"], figures["by_province"]) == (1, 3, {"Jiangsu": 3})
     bad = cli("summary", "--theme", "space_travel", "--db", db)
     assert bad.returncode == 1 and "--theme space_travel is not known" in bad.stderr
+
+
+def test_serve_warm_up_draws_the_charts_it_preloads():
+    """The warm-up thread of `serve` must keep working when the chart functions change (a failure
+    there would only be printed by a background thread, and the first page would be slower)."""
+    import json
+
+    from delegation.serve import _warm_up
+
+    bars, shares = (json.loads(drawn)["data"][0] for drawn in _warm_up())
+    assert (bars["type"], bars["orientation"], bars["y"]) == ("bar", "h", ["a"])  # provinces, sectors
+    assert (shares["type"], shares["x"], shares["text"]) == ("bar", ["a"], ["1 (100%)"])  # themes, cities

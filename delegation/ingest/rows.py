@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import itemgetter
 
 from delegation.config import EventConfig
@@ -61,7 +61,9 @@ class Row:
     row_number: int
     unit: dict[str, object]
     participant: dict[str, object]
-    present: set[str] = field(default_factory=set)  # participant fields whose column the sheet has
+    present: frozenset[str] = (
+        frozenset()
+    )  # participant fields whose column the sheet has (shared by its rows)
 
 
 _BAD_MARK = "cannot be read"
@@ -258,7 +260,7 @@ def _unit_values(raws, column, unit_names, kept, config, warn) -> list[dict[str,
 
 def _participant_values(
     raws, column, names, keys, kept, config, warn
-) -> tuple[list[dict[str, object]], set[str]]:
+) -> tuple[list[dict[str, object]], frozenset[str]]:
     """The participant values of the kept rows, and the fields the sheet has."""
     fields = [
         k for k in keys if k != "name" and k in FIELDS_BY_KEY and FIELDS_BY_KEY[k].level == "participant"
@@ -368,7 +370,7 @@ def _participant_values(
     if "registration_date" in present:
         present.discard("registration_date")
         present.add("registered_on")
-    return participants, present
+    return participants, frozenset(present)
 
 
 def registered_on(row: Row, today: dt.date) -> dt.date:
