@@ -54,6 +54,12 @@ def warm_up() -> threading.Thread:
     return thread
 
 
+def precompute(text: str) -> None:
+    """Work out a text's pinyin ahead of time (kept in this process's cache for `search_texts`),
+    e.g. on a workbook's texts while calamine parses it."""
+    _pinyin_forms(match_key(text))
+
+
 def _initial(syllable: str) -> str:
     return syllable[0] if syllable.isascii() else syllable  # a character with no pinyin stays itself
 
@@ -87,8 +93,8 @@ def pinyin_key(text: object) -> str:
 
 def _forms(part: object) -> tuple[str, ...]:
     key = match_key(part)
-    if not key:
-        return ()
+    if not key or key.isascii():  # nothing to read as pinyin (e-mail, passport, pinyin name)
+        return (key,) if key else ()
     return (key, *(k for k in _pinyin_forms(key) if k))
 
 

@@ -575,3 +575,76 @@ def test_unit_moving_is_reported(con, config, tmp_path):
     assert con.execute("select u.name from participants p join units u using (unit_id)").fetchall() == [
         ("新公司",)
     ]
+
+
+def _xml_parts(path):
+    import zipfile
+
+    archive = zipfile.ZipFile(path)
+    return [archive.read(n) for n in archive.namelist() if n.startswith("xl/") and n.endswith(".xml")]
+
+
+def test_workbook_texts_are_the_non_ascii_cell_texts_decoded(config, tmp_path, xlsx):
+    from delegation.ingest.read import workbook_texts
+    from delegation.workbooks import annex2_template
+
+    # openpyxl writes inline strings as character references (&#24352;…)
+    written = xlsx(
+        [["单位", "姓名", "邮箱"], ["重庆长安 & 银行", "张伟", "a@example.com"], ["Émile", "张伟", "x"]]
+    )
+    assert sorted(workbook_texts(_xml_parts(written))) == sorted(
+        ["单位", "姓名", "邮箱", "重庆长安 & 银行", "张伟", "Émile"]
+    )
+    # Excel writes shared strings as UTF-8, rich text in runs.
+    shared = '<sst><si><t>李娜</t></si><si><r><t xml:space="preserve">A &amp; </t></r><r><t>B银行</t></r></si><si><t>Li Na</t></si></sst>'
+    assert sorted(workbook_texts([shared.encode()])) == ["B银行", "李娜"]
+    inline = tmp_path / "annex2.xlsx"
+    inline.write_bytes(
+        annex2_template(config, [{"unit_name": "行知教育", "name": "曾乐乐", "email": "z@example.com"}])
+    )
+    texts = workbook_texts(_xml_parts(inline))
+    assert {"行知教育", "曾乐乐"} <= set(texts)
+    assert "z@example.com" not in texts and all(not t.isascii() for t in texts)
+
+
+def test_texts_are_prepared_only_while_the_workbook_is_read(xlsx):
+    import threading
+    import zipfile
+
+    from delegation.ingest.read import _scan_parts
+
+    path = xlsx([["单位", "姓名"], ["某公司", "张伟"]])
+    data = path.read_bytes()
+    reading, seen = threading.Event(), []
+    assert _scan_parts(data, seen.append, reading) == {} and seen == []  # the parse was already done
+    reading.set()
+    assert _scan_parts(data, seen.append, reading) == {}
+    assert sorted(seen) == sorted(["单位", "姓名", "某公司", "张伟"])
+    assert zipfile.ZipFile(path).namelist()  # the file itself is untouched
+
+
+def test_an_import_pauses_cycle_collection_and_restores_it(con, config, xlsx, monkeypatch):
+    import gc
+
+    import delegation.ingest as ingest
+
+    states = []
+    original = ingest.read_sheets
+
+    def spy(*args, **kwargs):
+        states.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(ingest, "read_sheets", spy)
+    try:
+        assert gc.isenabled()
+        run(con, config, xlsx([["单位", "姓名"], ["某公司", "张伟"]]))
+        assert states == [False] and gc.isenabled()
+        with pytest.raises(DelegationError):  # a refused file restores it too
+            run(con, config, xlsx([["单位", "姓名"]], name="empty.xlsx"))
+        assert gc.isenabled()
+        gc.disable()  # whoever switched it off keeps it off
+        run(con, config, xlsx([["单位", "姓名"], ["某公司", "李娜"]], name="second.xlsx"))
+        assert not gc.isenabled() and states == [False, False, False]
+    finally:
+        gc.enable()

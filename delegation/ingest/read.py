@@ -6,7 +6,9 @@ import csv
 import html
 import io
 import re
+import threading
 import zipfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,8 +42,12 @@ def refuse(name: str, en: str, zh: str) -> DelegationError:
 FORM_SUFFIXES = {".xlsx", ".xls", ".csv", ".txt", ".tsv"}
 
 
-def read_sheets(path: Path, max_bytes: int) -> list[Sheet]:
-    """The sheets of an xlsx, xls or csv file, told apart by content rather than by name."""
+def read_sheets(path: Path, max_bytes: int, prepare: Callable[[str], object] | None = None) -> list[Sheet]:
+    """The sheets of an xlsx, xls or csv file, told apart by content rather than by name.
+
+    `prepare` (optional, e.g. warming a cache) is called on distinct non-ASCII texts of an xlsx
+    while calamine parses it, until the parse is done: it may see some, all or none of them.
+    """
     name = path.name
     if path.suffix.lower() not in FORM_SUFFIXES:
         raise refuse(
@@ -61,10 +67,16 @@ def read_sheets(path: Path, max_bytes: int) -> list[Sheet]:
     data = path.read_bytes()
     if data.startswith(ZIP_MAGIC):
         _check_workbook_zip(name, data)
-        # The formula scan (mostly unzipping) runs beside calamine: both release the GIL.
+        # The formula scan (mostly unzipping) runs beside calamine, which releases the GIL; the
+        # time left before calamine is done goes to `prepare` on the workbook's texts.
+        reading = threading.Event()
+        reading.set()
         with ThreadPoolExecutor(max_workers=1) as pool:
-            scan = pool.submit(_formula_rows, data)
-            sheets = _read_excel(name, data)
+            scan = pool.submit(_scan_parts, data, prepare, reading)
+            try:
+                sheets = _read_excel(name, data)
+            finally:
+                reading.clear()
             formulas = scan.result()
         for sheet in sheets:
             sheet.formula_rows = frozenset(formulas.get(sheet.name, ()))
@@ -131,20 +143,51 @@ _FORMULA = re.compile(rb"<f[ >/]")
 _CELL_ROW = re.compile(rb'<c\b[^>]*?\br="[A-Z]+(\d+)"')
 
 
-def _formula_rows(data: bytes) -> dict[str, set[int]]:
-    """Rows holding formulas, by sheet name (calamine gives the saved values and never evaluates)."""
+def _scan_parts(
+    data: bytes, prepare: Callable[[str], object] | None, reading: threading.Event
+) -> dict[str, set[int]]:
+    """The formula rows of an xlsx; then, while `reading` is set, `prepare` of its texts."""
     archive = zipfile.ZipFile(io.BytesIO(data))
+    formulas, parts = _formula_rows(archive)
+    if prepare is None or not reading.is_set():
+        return formulas
+    if "xl/sharedStrings.xml" in archive.namelist():
+        parts.append(archive.read("xl/sharedStrings.xml"))
+    for text in workbook_texts(parts):
+        if not reading.is_set():
+            break
+        prepare(text)
+    return formulas
+
+
+# A cell's text holding non-ASCII characters, raw or as character references (&#24352;).
+_TEXT = re.compile(rb"<t(?:\s[^>]*)?>([^<]*?(?:[\x80-\xff]|&#\d{3,7};|&#x[0-9a-fA-F]{2,6};)[^<]*)</t>")
+
+
+def workbook_texts(parts: list[bytes]) -> list[str]:
+    """The distinct non-ASCII texts of sheet and shared-string XML parts, as the cells read."""
+    found = set()
+    for xml in parts:
+        found.update(_TEXT.findall(xml))
+    blob = b"\x00".join(found).decode("utf-8", "replace")  # one unescape for all of them
+    return [t for t in html.unescape(blob).split("\x00") if not t.isascii()] if found else []
+
+
+def _formula_rows(archive: zipfile.ZipFile) -> tuple[dict[str, set[int]], list[bytes]]:
+    """Rows holding formulas, by sheet name (calamine gives the saved values and never evaluates),
+    and the sheets' XML."""
     try:
         workbook = archive.read("xl/workbook.xml")
         relationships = archive.read("xl/_rels/workbook.xml.rels")
     except KeyError:
-        return {}
+        return {}, []
 
     def elements(tag: bytes, xml: bytes) -> list[dict[bytes, bytes]]:
         return [dict(_ATTRIBUTE.findall(attrs)) for attrs in _ELEMENT[tag].findall(xml)]
 
     rels = {r.get(b"Id"): r.get(b"Target", b"") for r in elements(b"Relationship", relationships)}
     found: dict[str, set[int]] = {}
+    parts = []
     for sheet_attrs in elements(b"sheet", workbook):
         raw_name, rel = sheet_attrs.get(b"name", b""), sheet_attrs.get(b"r:id")
         target = rels.get(rel, b"").decode().lstrip("/")
@@ -153,6 +196,7 @@ def _formula_rows(data: bytes) -> dict[str, set[int]]:
             xml = archive.read(path)
         except KeyError:
             continue
+        parts.append(xml)
         rows = set()
         for formula in _FORMULA.finditer(xml):  # rare: look back from each <f> to its cell's row
             start = xml.rfind(b"<c ", 0, formula.start())
@@ -160,7 +204,7 @@ def _formula_rows(data: bytes) -> dict[str, set[int]]:
                 rows.add(int(cell[1]))
         if rows:
             found[html.unescape(raw_name.decode("utf-8"))] = rows
-    return found
+    return found, parts
 
 
 def _read_excel(name: str, data: bytes) -> list[Sheet]:
