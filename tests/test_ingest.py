@@ -577,50 +577,45 @@ def test_unit_moving_is_reported(con, config, tmp_path):
     ]
 
 
-def _xml_parts(path):
-    import zipfile
+def _prepared(data: bytes) -> list[str]:
+    """The texts the formula scan hands to `prepare` while calamine is (still) reading."""
+    import threading
 
-    archive = zipfile.ZipFile(path)
-    return [archive.read(n) for n in archive.namelist() if n.startswith("xl/") and n.endswith(".xml")]
+    from delegation.ingest.read import _scan_parts
 
-
-def test_workbook_texts_are_the_non_ascii_cell_texts_decoded(config, tmp_path, xlsx):
-    from delegation.ingest.read import workbook_texts
-    from delegation.workbooks import annex2_template
-
-    # openpyxl writes inline strings as character references (&#24352;…)
-    written = xlsx(
-        [["单位", "姓名", "邮箱"], ["重庆长安 & 银行", "张伟", "a@example.com"], ["Émile", "张伟", "x"]]
-    )
-    assert sorted(workbook_texts(_xml_parts(written))) == sorted(
-        ["单位", "姓名", "邮箱", "重庆长安 & 银行", "张伟", "Émile"]
-    )
-    # Excel writes shared strings as UTF-8, rich text in runs.
-    shared = '<sst><si><t>李娜</t></si><si><r><t xml:space="preserve">A &amp; </t></r><r><t>B银行</t></r></si><si><t>Li Na</t></si></sst>'
-    assert sorted(workbook_texts([shared.encode()])) == ["B银行", "李娜"]
-    inline = tmp_path / "annex2.xlsx"
-    inline.write_bytes(
-        annex2_template(config, [{"unit_name": "行知教育", "name": "曾乐乐", "email": "z@example.com"}])
-    )
-    texts = workbook_texts(_xml_parts(inline))
-    assert {"行知教育", "曾乐乐"} <= set(texts)
-    assert "z@example.com" not in texts and all(not t.isascii() for t in texts)
+    reading, seen = threading.Event(), []
+    reading.set()
+    _scan_parts(data, seen.append, reading)
+    return sorted(seen)
 
 
-def test_texts_are_prepared_only_while_the_workbook_is_read(xlsx):
+def test_the_non_ascii_texts_of_a_workbook_are_prepared_while_it_is_read(config, xlsx):
     import threading
     import zipfile
 
     from delegation.ingest.read import _scan_parts
+    from delegation.workbooks import annex2_template
 
-    path = xlsx([["单位", "姓名"], ["某公司", "张伟"]])
-    data = path.read_bytes()
-    reading, seen = threading.Event(), []
-    assert _scan_parts(data, seen.append, reading) == {} and seen == []  # the parse was already done
-    reading.set()
-    assert _scan_parts(data, seen.append, reading) == {}
-    assert sorted(seen) == sorted(["单位", "姓名", "某公司", "张伟"])
-    assert zipfile.ZipFile(path).namelist()  # the file itself is untouched
+    # openpyxl writes inline strings as character references (&#24352;…)
+    data = xlsx(
+        [["单位", "姓名", "邮箱"], ["重庆长安 & 银行", "张伟", "a@example.com"], ["Émile", "张伟", "x"]]
+    ).read_bytes()
+    assert _prepared(data) == sorted(["单位", "姓名", "邮箱", "重庆长安 & 银行", "张伟", "Émile"])
+    # Excel writes shared strings as UTF-8, rich text in runs.
+    shared = '<sst><si><t>李娜</t></si><si><r><t xml:space="preserve">A &amp; </t></r><r><t>B银行</t></r></si><si><t>Li Na</t></si></sst>'
+    buffer = io.BytesIO(data)
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr("xl/sharedStrings.xml", shared)
+    assert {"B银行", "李娜"} <= set(_prepared(buffer.getvalue())) and "Li Na" not in _prepared(
+        buffer.getvalue()
+    )
+    texts = _prepared(
+        annex2_template(config, [{"unit_name": "行知教育", "name": "曾乐乐", "email": "z@example.com"}])
+    )
+    assert {"行知教育", "曾乐乐"} <= set(texts) and all(not t.isascii() for t in texts)
+    # Once calamine is done nothing more is prepared.
+    seen = []
+    assert _scan_parts(data, seen.append, threading.Event()) == {} and seen == []
 
 
 def test_an_import_pauses_cycle_collection_and_restores_it(con, config, xlsx, monkeypatch):

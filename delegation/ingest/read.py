@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import html
 import io
 import re
 import threading
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,17 +147,30 @@ _CELL_ROW = re.compile(rb'<c\b[^>]*?\br="[A-Z]+(\d+)"')
 def _scan_parts(
     data: bytes, prepare: Callable[[str], object] | None, reading: threading.Event
 ) -> dict[str, set[int]]:
-    """The formula rows of an xlsx; then, while `reading` is set, `prepare` of its texts."""
+    """The rows holding formulas by sheet name (calamine gives the saved values and never
+    evaluates); then, while `reading` is set, `prepare` of the workbook's non-ASCII texts."""
     archive = zipfile.ZipFile(io.BytesIO(data))
-    formulas, parts = _formula_rows(archive)
+    formulas: dict[str, set[int]] = {}
+    texts: set[bytes] = set()
+    for name, xml in _sheet_parts(archive):
+        rows = set()
+        for formula in _FORMULA.finditer(xml):  # rare: look back from each <f> to its cell's row
+            start = xml.rfind(b"<c ", 0, formula.start())
+            if start >= 0 and (cell := _CELL_ROW.match(xml, start)):
+                rows.add(int(cell[1]))
+        if rows:
+            formulas[name] = rows
+        if prepare is not None:
+            texts.update(_TEXT.findall(xml))
     if prepare is None or not reading.is_set():
         return formulas
     if "xl/sharedStrings.xml" in archive.namelist():
-        parts.append(archive.read("xl/sharedStrings.xml"))
-    for text in workbook_texts(parts):
-        if not reading.is_set():
-            break
-        prepare(text)
+        texts.update(_TEXT.findall(archive.read("xl/sharedStrings.xml")))
+    with contextlib.suppress(Exception):  # best effort: what is not prepared is worked out when needed
+        for text in _decoded(texts):
+            if not reading.is_set():
+                break
+            prepare(text)
     return formulas
 
 
@@ -164,30 +178,26 @@ def _scan_parts(
 _TEXT = re.compile(rb"<t(?:\s[^>]*)?>([^<]*?(?:[\x80-\xff]|&#\d{3,7};|&#x[0-9a-fA-F]{2,6};)[^<]*)</t>")
 
 
-def workbook_texts(parts: list[bytes]) -> list[str]:
-    """The distinct non-ASCII texts of sheet and shared-string XML parts, as the cells read."""
-    found = set()
-    for xml in parts:
-        found.update(_TEXT.findall(xml))
-    blob = b"\x00".join(found).decode("utf-8", "replace")  # one unescape for all of them
-    return [t for t in html.unescape(blob).split("\x00") if not t.isascii()] if found else []
+def _decoded(texts: set[bytes]) -> list[str]:
+    """Cell texts as the cells read (entities and character references resolved), ASCII left out."""
+    if not texts:
+        return []
+    blob = b"\x00".join(texts).decode("utf-8", "replace")  # one unescape for all of them
+    return [t for t in html.unescape(blob).split("\x00") if not t.isascii()]
 
 
-def _formula_rows(archive: zipfile.ZipFile) -> tuple[dict[str, set[int]], list[bytes]]:
-    """Rows holding formulas, by sheet name (calamine gives the saved values and never evaluates),
-    and the sheets' XML."""
+def _sheet_parts(archive: zipfile.ZipFile) -> Iterator[tuple[str, bytes]]:
+    """Each worksheet's name and XML."""
     try:
         workbook = archive.read("xl/workbook.xml")
         relationships = archive.read("xl/_rels/workbook.xml.rels")
     except KeyError:
-        return {}, []
+        return
 
     def elements(tag: bytes, xml: bytes) -> list[dict[bytes, bytes]]:
         return [dict(_ATTRIBUTE.findall(attrs)) for attrs in _ELEMENT[tag].findall(xml)]
 
     rels = {r.get(b"Id"): r.get(b"Target", b"") for r in elements(b"Relationship", relationships)}
-    found: dict[str, set[int]] = {}
-    parts = []
     for sheet_attrs in elements(b"sheet", workbook):
         raw_name, rel = sheet_attrs.get(b"name", b""), sheet_attrs.get(b"r:id")
         target = rels.get(rel, b"").decode().lstrip("/")
@@ -196,15 +206,7 @@ def _formula_rows(archive: zipfile.ZipFile) -> tuple[dict[str, set[int]], list[b
             xml = archive.read(path)
         except KeyError:
             continue
-        parts.append(xml)
-        rows = set()
-        for formula in _FORMULA.finditer(xml):  # rare: look back from each <f> to its cell's row
-            start = xml.rfind(b"<c ", 0, formula.start())
-            if start >= 0 and (cell := _CELL_ROW.match(xml, start)):
-                rows.add(int(cell[1]))
-        if rows:
-            found[html.unescape(raw_name.decode("utf-8"))] = rows
-    return found, parts
+        yield html.unescape(raw_name.decode("utf-8")), xml
 
 
 def _read_excel(name: str, data: bytes) -> list[Sheet]:
