@@ -64,14 +64,7 @@ class Account:
 def load_accounts(path: Path | None = None) -> dict[str, Account]:
     """The local accounts (none when the file does not exist)."""
     path = path or users_path()
-    if not path.exists():
-        return {}
-    try:
-        tree = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise DelegationError(
-            f"{path.name} is not valid TOML: {exc}.", f"{path.name} 不是有效的 TOML：{exc}。"
-        ) from None
+    tree = _read(path)
     accounts = {}
     for name, entry in tree.get("users", {}).items():
         if not isinstance(entry, dict) or entry.get("role") not in ROLES or not entry.get("password_hash"):
@@ -85,11 +78,20 @@ def load_accounts(path: Path | None = None) -> dict[str, Account]:
 
 def sso_roles(path: Path | None = None) -> dict[str, str]:
     """E-mail addresses mapped to roles for single sign-on (`[sso]` in the accounts file)."""
-    path = path or users_path()
+    table = _read(path or users_path()).get("sso", {})
+    return {email.lower(): role for email, role in table.items() if role in ROLES}
+
+
+def _read(path: Path) -> dict:
+    """The accounts file as a TOML tree (empty when it does not exist)."""
     if not path.exists():
         return {}
-    table = tomllib.loads(path.read_text(encoding="utf-8")).get("sso", {})
-    return {email.lower(): role for email, role in table.items() if role in ROLES}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise DelegationError(
+            f"{path.name} is not valid TOML: {exc}.", f"{path.name} 不是有效的 TOML：{exc}。"
+        ) from None
 
 
 def _save(accounts: dict[str, Account], path: Path, sso: dict[str, str] | None = None) -> None:

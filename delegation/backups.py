@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from delegation.config import database_path
-from delegation.db import fetch_one
+from delegation.db import append_audit, fetch_one
 from delegation.errors import DelegationError
 
 KEEP = 10  # automatic snapshots kept per database
@@ -47,6 +47,13 @@ def snapshot(con: duckdb.DuckDBPyConnection, folder: Path, reason: str, *, keep:
         for path in older:
             path.unlink(missing_ok=True)
     return target
+
+
+def manual_backup(con: duckdb.DuckDBPyConnection, folder: Path, actor: str) -> Path:
+    """A snapshot someone asked for (CLI or the admin's button), kept however many there are, and audited."""
+    path = snapshot(con, folder, "manual", keep=None)
+    append_audit(con, actor, "backup", None, {"file": path.name})
+    return path
 
 
 def restore(snapshot_file: Path, db: Path, folder: Path) -> Path:

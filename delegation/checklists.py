@@ -260,21 +260,3 @@ def batch_view(
     ]
     listed["status"] = [text(f"batch.status.{s}", lang) for s in listed["status"]]
     return {"ready": ready, "blocked": blocked, "batches": listed}
-
-
-AUDIT_LIMIT = 10_000
-
-
-def audit_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
-    """The actions and actors found in the audit log."""
-    rows = query_rows(con, "audit_actions")
-    return {kind: [v for k, v in rows if k == kind] for kind in ("action", "actor")}
-
-
-def audit_entries(
-    con: duckdb.DuckDBPyConnection, actions: tuple[str, ...], actor: str, since: dt.date, until: dt.date
-) -> pd.DataFrame:
-    """The audit log filtered, newest first (the latest AUDIT_LIMIT entries)."""
-    return query_df(
-        con, "audit_entries", actions=list(actions), actor=actor, since=since, until=until, limit=AUDIT_LIMIT
-    ).drop(columns="audit_id")

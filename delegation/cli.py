@@ -196,11 +196,11 @@ def _run(args: argparse.Namespace, lang: str) -> int:
     if args.command == "backup":
         from pathlib import Path
 
-        from delegation.backups import backups_folder, snapshot
+        from delegation.backups import backups_folder, manual_backup
 
         con = connect(config, args.db)
         try:
-            path = snapshot(con, Path(args.to) if args.to else backups_folder(args.db), "manual", keep=None)
+            path = manual_backup(con, Path(args.to) if args.to else backups_folder(args.db), "cli")
         finally:
             con.close()
         print(f"Wrote {path}")

@@ -206,7 +206,7 @@ def _fast_rows(ws: Any, width: int) -> None:
             elif isinstance(value, bool):
                 cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, dt.datetime):
-                delta = value - dt.datetime(1899, 12, 30)
+                delta = value - dt.datetime.combine(_EXCEL_EPOCH, dt.time())
                 cells.append(
                     f'<c r="{ref}" s="{datetime_style}"><v>{delta.days + delta.seconds / 86400!r}</v></c>'
                 )
@@ -330,7 +330,7 @@ def tables_for(
     until: dt.date = dt.date.max,
 ) -> list[Table]:
     """The sheets of one export: the list as its page shows it, after filters and search."""
-    from delegation import checklists, dashboard
+    from delegation import audit, checklists, dashboard
 
     lg = "en" if lang == "both" else lang
     if kind == "participants":
@@ -393,7 +393,7 @@ def tables_for(
             frame_table(text("batch.list", lg), view["batches"], hidden=("next_status",)),
         ]
     if kind == "audit":
-        entries = checklists.audit_entries(con, actions, actor, since, until)
+        entries = audit.audit_entries(con, actions, actor, since, until)
         return [frame_table(text("page.audit", lg), entries)]
     if kind == "quality":
         lists = dashboard.quality(con, config, filters, lg, show_full=show_full)

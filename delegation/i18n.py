@@ -273,7 +273,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit.actions": ("操作类型", "Actions"),
     "audit.actor": ("操作人", "Who"),
     "audit.days": ("日期范围", "Days"),
-    "audit.count": ("共 {count} 条（最多显示 10000 条）", "{count} entries (the latest 10 000 at most)"),
+    "audit.count": (
+        "共 {count} 条（最多显示最近 {limit} 条）",
+        "{count} entries (the latest {limit} at most)",
+    ),
     "column.logged_at": ("时间", "When"),
     "column.actor": ("操作人", "Who"),
     "column.action": ("操作", "Action"),

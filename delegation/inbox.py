@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,7 +72,7 @@ def watch(
     *,
     interval: float = 2.0,
     stop: threading.Event | None = None,
-    report: callable = print,
+    report: Callable[[Outcome], object] = print,
 ) -> None:
     """Process the inbox every `interval` seconds until `stop` is set (or forever)."""
     stop = stop or threading.Event()

@@ -35,3 +35,28 @@ def mask_email(address: str | None) -> str | None:
         return address if isinstance(address, str) else None
     local, domain = address.split("@", 1)
     return f"{local[:1]}***@{domain}"
+
+
+# The personal columns and how each is masked where it must not show in full.
+MASKS = {
+    "passport_number": mask_passport,
+    "mobile": mask_mobile,
+    "contact_mobile": mask_mobile,
+    "email": mask_email,
+    "contact_email": mask_email,
+    "date_of_birth": mask_birth_date,
+}
+
+
+def masked_changes(changed: dict[str, tuple[object, object]]) -> dict[str, dict[str, object]]:
+    """Before and after of changed fields as the audit log keeps them: personal values masked
+    (the log is never purged)."""
+
+    def shown(column: str, value: object) -> object:
+        mask = MASKS.get(column)
+        return mask(value) if mask and value is not None else value
+
+    return {
+        "before": {c: shown(c, before) for c, (before, _) in changed.items()},
+        "after": {c: shown(c, after) for c, (_, after) in changed.items()},
+    }

@@ -9,7 +9,7 @@ import duckdb
 
 from delegation.db import append_audit, fetch_one, transaction
 from delegation.errors import DelegationError
-from delegation.privacy import mask_email, mask_mobile, mask_passport
+from delegation.privacy import masked_changes
 from delegation.search import participant_search_text
 
 
@@ -104,16 +104,11 @@ def save_edit(
             "update participants set search_text = ? where participant_id = ?",
             [participant_search_text(name, pinyin, position, email, passport), participant_id],
         )
-        masks = {"passport_number": mask_passport, "mobile": mask_mobile, "email": mask_email}
-        shown = lambda k, v: masks[k](v) if k in masks and v else v  # noqa: E731
         append_audit(
             con,
             actor,
             "participant.edit",
             f"participant:{participant_id}",
-            {
-                "before": {k: shown(k, current[k]) for k in changed},
-                "after": {k: shown(k, v) for k, v in changed.items()},
-            },
+            masked_changes({k: (current[k], v) for k, v in changed.items()}),
         )
     return True

@@ -4,9 +4,8 @@ import datetime as dt
 
 import streamlit as st
 
-from delegation import checklists, ui
-from delegation.backups import backups_folder, snapshot
-from delegation.db import append_audit
+from delegation import audit, ui
+from delegation.backups import backups_folder, manual_backup
 
 ui.require("audit")
 lang = ui.language()
@@ -14,10 +13,9 @@ lang = ui.language()
 st.title(ui.t("page.audit"))
 st.caption(ui.t("audit.help"))
 if st.button(ui.t("audit.backup"), key="audit.backup"):
-    path = snapshot(ui.cursor(), backups_folder(), "manual", keep=None)
-    append_audit(ui.cursor(), ui.user()[0], "backup", None, {"file": path.name})
+    path = manual_backup(ui.cursor(), backups_folder(), ui.user()[0])
     st.success(ui.t("audit.backup_done").format(file=path.name))
-choices = ui.query(checklists.audit_choices)
+choices = ui.query(audit.audit_choices)
 a, b, c = st.columns([2, 1, 1])
 actions = a.multiselect(
     ui.t("audit.actions"), choices["action"], key="audit.actions", placeholder=ui.t("filter.all")
@@ -30,8 +28,8 @@ days = c.date_input(
     ui.t("audit.days"), value=(dt.date.today() - dt.timedelta(days=30), dt.date.today()), key="audit.days"
 )
 since, until = (days[0], days[-1]) if isinstance(days, tuple) and days else (dt.date.min, dt.date.max)
-entries = ui.query(checklists.audit_entries, tuple(actions), actor, since, until)
-st.caption(ui.t("audit.count").format(count=len(entries)))
+entries = ui.query(audit.audit_entries, tuple(actions), actor, since, until)
+st.caption(ui.t("audit.count").format(count=len(entries), limit=audit.AUDIT_LIMIT))
 ui.export_buttons(
     "audit", ui.current_filters(), actions=tuple(actions), actor=actor, since=since, until=until
 )

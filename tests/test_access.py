@@ -183,6 +183,29 @@ def test_accounts_file(tmp_path):
     assert access.load_accounts(path) == {}
 
 
+def test_a_broken_accounts_file_is_one_sentence_for_logins_and_single_sign_on(tmp_path):
+    path = tmp_path / "u.toml"
+    path.write_text('[users."li"\nrole = "staff"\n', encoding="utf-8")
+    for read in (access.load_accounts, access.sso_roles):
+        with pytest.raises(DelegationError, match=r"u\.toml is not valid TOML"):
+            read(path)
+
+
+def test_the_admin_backup_button_writes_a_snapshot_and_logs_it(monkeypatch, config, db):
+    at = as_role(monkeypatch, db, "admin", "pages/audit.py")
+    at.button(key="audit.backup").click().run()
+    written = sorted((db.parent / "backups").glob("delegation-*-manual.duckdb"))
+    assert len(written) == 1 and written[0].name in at.success[0].value
+    con = connect(config, db)
+    logged = con.execute("select actor, details->>'file' from audit_log where action = 'backup'").fetchall()
+    people = con.execute("select count(*) from participants").fetchall()
+    con.close()
+    assert logged == [("admin1", written[0].name)]
+    copy = connect(config, written[0])
+    assert copy.execute("select count(*) from participants").fetchall() == people != [(0,)]
+    copy.close()
+
+
 def test_users_cli(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "DELEGATION_USERS": str(tmp_path / "u.toml"), "DELEGATION_LANG": "en"}
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from delegation import ROOT
 from delegation.backups import backups_folder, restore, snapshot
+from delegation.config import load_config
 from delegation.db import connect
 from delegation.ingest import import_file
 from tests.conftest import table_snapshot, write_csv
@@ -69,6 +71,11 @@ def test_cli_backup_and_restore(tmp_path):
     done = cli("backup", "--to", str(tmp_path / "out"))
     assert done.returncode == 0
     snap = done.stdout.strip().removeprefix("Wrote ")
+    logged = connect(load_config(), db)
+    assert logged.execute(
+        "select actor, details->>'file' from audit_log where action = 'backup'"
+    ).fetchall() == [("cli", Path(snap).name)]
+    logged.close()
     assert cli("demo", "--participants", "10", "--replace").returncode == 0
     refused = cli("restore", snap)
     assert refused.returncode == 1 and "--yes" in refused.stderr

@@ -25,7 +25,7 @@ from delegation.errors import DelegationError
 from delegation.ingest.layout import find_layout, records
 from delegation.ingest.read import read_sheets, refuse
 from delegation.ingest.rows import Issue, Row, normalise_records, registered_on
-from delegation.privacy import mask_birth_date, mask_email, mask_mobile, mask_passport
+from delegation.privacy import masked_changes
 from delegation.search import PARTICIPANT_SEARCH_COLUMNS, precompute, search_texts, warm_up
 
 if TYPE_CHECKING:
@@ -520,28 +520,8 @@ def _write_participants(
         )
 
 
-_AUDIT_MASKS = {
-    "passport_number": mask_passport,
-    "mobile": mask_mobile,
-    "contact_mobile": mask_mobile,
-    "email": mask_email,
-    "contact_email": mask_email,
-    "date_of_birth": mask_birth_date,
-}
-
-
 def _changes(import_id: int, changed: dict[str, tuple[object, object]]) -> dict:
-    """Before and after of the changed fields; personal values masked (the audit log is never purged)."""
-
-    def shown(column: str, value: object) -> object:
-        mask = _AUDIT_MASKS.get(column)
-        return mask(value) if mask and value is not None else value
-
-    return {
-        "import_id": import_id,
-        "before": {c: shown(c, b) for c, (b, _) in changed.items()},
-        "after": {c: shown(c, a) for c, (_, a) in changed.items()},
-    }
+    return {"import_id": import_id, **masked_changes(changed)}
 
 
 def _write_import(
