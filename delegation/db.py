@@ -43,8 +43,10 @@ def connect(
         if "lock" in str(exc).lower():
             raise DelegationError(
                 f"The database {target} is in use by another program (probably the running app); "
-                "import through the app's import page or its inbox folder instead, or stop the app first.",
-                f"数据库 {target} 正被另一个程序（可能是正在运行的应用）占用；请改用应用的导入页面或收件箱文件夹，或先停止应用。",
+                "use the app instead (imports: its import page or inbox folder; backups: the button on its "
+                "Audit log page), or stop the app first.",
+                f"数据库 {target} 正被另一个程序（可能是正在运行的应用）占用；请改在应用中操作（导入：导入页面或收件箱文件夹；"
+                "备份：审计日志页面上的按钮），或先停止应用。",
             ) from None
         raise DelegationError(
             f"The database {target} cannot be opened: {exc}.",
@@ -121,15 +123,28 @@ def sync_reference(con: duckdb.DuckDBPyConnection, config: EventConfig) -> None:
 
 
 @contextlib.contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Run the block in one transaction: all of it is committed, or none of it."""
+def transaction(
+    con: duckdb.DuckDBPyConnection, *, commit: bool = True
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run the block in one transaction: all of it is committed, or none of it (`commit=False`: a
+    rehearsal, always rolled back).
+
+    Two sessions changing the same row at once: DuckDB refuses the second, which then gets one
+    sentence asking to reload instead of a database error.
+    """
     con.execute("begin transaction")
     try:
         yield con
-    except BaseException:
-        con.execute("rollback")
+        con.execute("commit" if commit else "rollback")
+    except BaseException as exc:
+        with contextlib.suppress(duckdb.Error):  # a refused commit has ended the transaction already
+            con.execute("rollback")
+        if isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower():
+            raise DelegationError(
+                "Someone else changed the same record at the same moment, so nothing was saved; reload and try again.",
+                "他人在同一时刻修改了同一条记录，本次未保存；请刷新后重试。",
+            ) from None
         raise
-    con.execute("commit")
 
 
 @functools.cache

@@ -11,6 +11,8 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from delegation import batches
+from delegation.backups import backups_folder
+from delegation.db import connect
 from delegation.documents import attach
 from delegation.errors import DelegationError
 from delegation.filters import Filters
@@ -96,10 +98,14 @@ def test_ready_and_blocked(ready_jia, config):
     assert len(df) == 7  # applicants only
 
 
-def test_freeze_once_then_steps(ready_jia, config):
+def test_freeze_once_then_steps(ready_jia, config, db_path):
     con, _ = ready_jia
     number = batches.freeze(con, config, Filters(AS_OF), "staff")
     assert number == 1
+    (before,) = backups_folder(db_path).glob("delegation-*-before-batch.duckdb")  # taken first
+    kept = connect(config, before)
+    assert kept.execute("select count(*) from batches").fetchall() == [(0,)]
+    kept.close()
     assert con.execute("select status, created_by from batches").fetchall() == [("draft", "staff")]
     members = con.execute(
         "select p.name from batch_members join participants p using (participant_id) order by 1"

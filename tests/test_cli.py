@@ -126,6 +126,10 @@ def test_database_held_by_another_process(tmp_path):
         done = cli("import", str(fixture_form(tmp_path)), "--db", str(db))
         assert done.returncode == 1
         assert "in use by another program" in done.stderr and "Traceback" not in done.stderr
+        assert "inbox folder" in done.stderr
+        backup = cli("backup", "--db", str(db))  # a second process cannot open it: the app's button can
+        assert backup.returncode == 1 and "the button on its Audit log page" in backup.stderr
+        assert len(backup.stderr.strip().splitlines()) == 1
     finally:
         holder.kill()
         holder.wait()

@@ -198,9 +198,9 @@ def test_data_version_moves_with_every_write(loaded, config, tmp_path):
 def test_unit_options_are_searched_not_listed_whole(loaded):
     every = dashboard.unit_options(loaded)
     assert sorted(every.values()) == sorted(r[0] for r in loaded.execute("select name from units").fetchall())
-    assert list(dashboard.unit_options(loaded, "xian").values())[:1] and set(
-        dashboard.unit_options(loaded, "tyy").values()
-    ) == {"太原乙环保有限公司"}
+    assert set(dashboard.unit_options(loaded, "xianbing").values()) == {"西安丙新能源有限公司"}  # pinyin
+    assert set(dashboard.unit_options(loaded, "tyy").values()) == {"太原乙环保有限公司"}  # initials
+    assert len(dashboard.unit_options(loaded, "youxian")) == 4  # 有限公司, in every name
     jia = next(k for k, v in every.items() if v.startswith("苏州"))
     limited = dashboard.unit_options(loaded, "tyy", chosen=(jia,), limit=1)
     assert list(limited.values()) == [

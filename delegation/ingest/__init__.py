@@ -20,7 +20,7 @@ import duckdb
 
 from delegation.backups import BULK_ROWS, snapshot_beside
 from delegation.config import EventConfig
-from delegation.db import append_audit, fetch_one
+from delegation.db import append_audit, fetch_one, transaction
 from delegation.errors import DelegationError
 from delegation.ingest.layout import find_layout, records
 from delegation.ingest.read import read_sheets, refuse
@@ -197,13 +197,8 @@ def import_file(
 
     if not dry_run and len(rows) >= BULK_ROWS:
         snapshot_beside(con, "before-import")  # a bulk change: keep the state before it
-    con.execute("begin transaction")
-    try:
+    with transaction(con, commit=not dry_run):
         _store(con, config, report, rows, actor=actor, today=today)
-    except BaseException:
-        con.execute("rollback")
-        raise
-    con.execute("rollback" if dry_run else "commit")
     if dry_run:
         report.import_id = None
     return report
