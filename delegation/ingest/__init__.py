@@ -24,38 +24,23 @@ from delegation.db import append_audit, fetch_one, transaction
 from delegation.errors import DelegationError
 from delegation.ingest.layout import find_layout, records
 from delegation.ingest.read import read_sheets, refuse
-from delegation.ingest.rows import Issue, Row, normalise_records, registered_on
+from delegation.ingest.rows import (
+    BOOLEAN_FIELDS,
+    PARTICIPANT_FIELDS,
+    UNIT_FIELDS,
+    Issue,
+    Rows,
+    normalise_records,
+    registration_days,
+)
 from delegation.privacy import masked_changes
 from delegation.search import PARTICIPANT_SEARCH_COLUMNS, precompute, search_texts, warm_up
 
 if TYPE_CHECKING:
     import pandas as pd
 
-UNIT_COLUMNS = ("province", "sector", "sector_as_written", "contact_name", "contact_mobile", "contact_email")
-PARTICIPANT_COLUMNS = (
-    "unit_id",
-    "name",
-    "name_key",
-    "pinyin_name",
-    "gender",
-    "position",
-    "mobile",
-    "email",
-    "date_of_birth",
-    "passport_number",
-    "passport_expiry",
-    "applies_via_chamber",
-    "holds_us_visa",
-    "us_visa_expiry",
-    "themes",
-    "cities",
-    "wants_arrangements",
-    "registered_on",
-)
-_BOOLEAN = {"applies_via_chamber", "holds_us_visa", "wants_arrangements"}
-_STORED = frozenset(PARTICIPANT_COLUMNS)
-# A new participant before the row's values: booleans false, the rest empty (lists are added fresh).
-_NEW_PARTICIPANT = {c: False if c in _BOOLEAN else None for c in PARTICIPANT_COLUMNS}
+UNIT_COLUMNS = UNIT_FIELDS[2:]  # what a row may say about its unit besides the name
+PARTICIPANT_COLUMNS = ("unit_id", *PARTICIPANT_FIELDS)
 SQL_TYPES = {  # columns that are not text, as DuckDB types (rows are sent as typed lists)
     "participant_id": "integer",
     "unit_id": "integer",
@@ -73,7 +58,7 @@ SQL_TYPES = {  # columns that are not text, as DuckDB types (rows are sent as ty
 }
 
 
-def _rows(records: list[dict], columns: tuple[str, ...]) -> tuple[str, dict[str, list]]:
+def _unnest(values: dict[str, list], columns: tuple[str, ...]) -> tuple[str, dict[str, list]]:
     """A select list turning one typed list parameter per column back into rows, and its parameters.
 
     Thousands of rows go to DuckDB in one statement without Arrow or pandas (whose imports alone
@@ -82,7 +67,12 @@ def _rows(records: list[dict], columns: tuple[str, ...]) -> tuple[str, dict[str,
     select = ", ".join(
         f"unnest($c{i}::{SQL_TYPES.get(c, 'varchar')}[]) as {c}" for i, c in enumerate(columns)
     )
-    return select, {f"c{i}": [r.get(c) for r in records] for i, c in enumerate(columns)}
+    return select, {f"c{i}": values[c] for i, c in enumerate(columns)}
+
+
+def _rows(records: list[dict], columns: tuple[str, ...]) -> tuple[str, dict[str, list]]:
+    """`_unnest` of records (dicts by column)."""
+    return _unnest({c: [r.get(c) for r in records] for c in columns}, columns)
 
 
 @dataclass
@@ -229,10 +219,10 @@ def issues_frame(report: ImportReport, lang: str) -> pd.DataFrame:
     )
 
 
-def _parse(path: Path, name: str, config: EventConfig) -> tuple[list[Row], list[Issue], int]:
+def _parse(path: Path, name: str, config: EventConfig) -> tuple[Rows, list[Issue], int]:
     """The clean rows of every sheet with a header, the issues found, and how many rows were read."""
     sheets = read_sheets(path, config.max_import_file_mb * 1024 * 1024, prepare=precompute)
-    rows: list[Row] = []
+    rows = Rows()
     issues: list[Issue] = []
     found_header = False
     index = 0
@@ -260,7 +250,7 @@ def _parse(path: Path, name: str, config: EventConfig) -> tuple[list[Row], list[
             "no sheet has a recognisable header row (a row naming at least the participant's name, e.g. 姓名 or Name, and one more field).",
             "没有找到可识别的表头行（至少需要“姓名/Name”及另一个字段）。",
         )
-    if not rows and not issues:
+    if not len(rows) and not issues:
         raise refuse(
             name,
             "the header was found but there are no participant rows under it.",
@@ -273,7 +263,7 @@ def _store(
     con: duckdb.DuckDBPyConnection,
     config: EventConfig,
     report: ImportReport,
-    rows: list[Row],
+    rows: Rows,
     *,
     actor: str,
     today: dt.date,
@@ -281,88 +271,64 @@ def _store(
     now = dt.datetime.now().replace(microsecond=0)
     import_id = fetch_one(con, "select nextval('import_id_seq')")[0]
     report.import_id = import_id
+    days = registration_days(rows, today)
+    units, new_unit_ids, changed_units, unit_audit = _merge_units(con, rows, days)
+    unit_ids = [units[key]["unit_id"] for key in rows.unit["name_key"]]
 
-    units = _load_units(con)
-    new_keys = list(dict.fromkeys(r.unit["name_key"] for r in rows if r.unit["name_key"] not in units))
-    fresh_ids = iter(
-        [r[0] for r in con.execute("select nextval('unit_id_seq') from range(?)", [len(new_keys)]).fetchall()]
-    )  # one round trip for every new unit's id
-    new_unit_ids: set[int] = set()
-    changed_units: dict[int, dict] = {}
-    unit_audit: dict[int, dict] = {}
-    for row in rows:
-        key = row.unit["name_key"]
-        unit = units.get(key)
-        day = registered_on(row, today)
-        if unit is None:
-            unit_id = next(fresh_ids)
-            unit = {"unit_id": unit_id, "name": row.unit["name"], "name_key": key, "registered_on": day}
-            unit.update({c: row.unit.get(c) for c in UNIT_COLUMNS})
-            units[key] = unit
-            new_unit_ids.add(unit_id)
-            continue
-        before = dict(unit)
-        for column in UNIT_COLUMNS:
-            value = row.unit.get(column)
-            if value not in (None, "") and unit.get(column) != value:
-                unit[column] = value
-        if unit.get("registered_on") is None or day < unit["registered_on"]:
-            unit["registered_on"] = day
-        if unit != before and unit["unit_id"] not in new_unit_ids:
-            changed_units[unit["unit_id"]] = unit
-            first = unit_audit.setdefault(unit["unit_id"], before)
-            unit_audit[unit["unit_id"]] = first
-
-    by_id, by_passport, by_name = _load_participants(con, rows, units)
-    added: dict[int, dict] = {}
+    values = rows.participant
+    passports, name_keys, names = values["passport_number"], values["name_key"], values["name"]
+    by_id, by_passport, by_name = _load_participants(con, rows, unit_ids)
+    added: dict[int, int] = {}  # a new participant's temporary id → the row that adds it
     updated: dict[int, dict] = {}
     before_update: dict[int, dict] = {}
-    issue_participant: dict[int, int] = {}
-    for index_in_file, row in enumerate(rows):
-        unit_id = units[row.unit["name_key"]]["unit_id"]
-        p = row.participant
-        passport = p.get("passport_number")
+    issue_participant: list[int] = []  # the participant each row became
+
+    def passport_of(pid: int) -> str | None:
+        record = by_id.get(pid)
+        return record.get("passport_number") if record is not None else passports[added[pid]]
+
+    for i, passport in enumerate(passports):
+        unit_id = unit_ids[i]
+        name_key = (unit_id, name_keys[i])
         pid = by_passport.get(passport) if passport else None
         if pid is None:
-            candidate = by_name.get((unit_id, p["name_key"]))
+            candidate = by_name.get(name_key)
             if candidate is not None:
-                existing_passport = by_id[candidate].get("passport_number")
+                existing_passport = passport_of(candidate)
                 if not passport or not existing_passport or existing_passport == passport:
                     pid = candidate
-        source = {"source_import_id": import_id, "source_sheet": row.sheet, "source_row": row.row_number}
         if pid is None:
             pid = -1 - len(added)  # a real id is allocated in bulk when the rows are written
-            record = dict(_NEW_PARTICIPANT, themes=[], cities=[])
-            record.update(p if p.keys() <= _STORED else {k: v for k, v in p.items() if k in _STORED})
-            record.update(
-                unit_id=unit_id, registered_on=registered_on(row, today), participant_id=pid, **source
-            )
-            by_id[pid] = record
-            added[pid] = record
+            added[pid] = i
             report.added += 1
-        else:
-            record = by_id[pid]
+        else:  # a stored participant, or one an earlier row of this file added
+            record = by_id.get(pid)
+            if record is None:
+                record = by_id[pid] = _new_record(rows, added[pid], unit_ids, days, import_id)
             before = {c: record.get(c) for c in PARTICIPANT_COLUMNS}
             if record["unit_id"] != unit_id:
-                report.issues.append(_moved_issue(row, units, record["unit_id"]))
+                report.issues.append(_moved_issue(rows, i, units, record["unit_id"]))
             record["unit_id"] = unit_id
-            for column in row.present:
-                value = p.get(column)
-                if column in _BOOLEAN or value not in (None, "", []):
+            for column in rows.present[i]:
+                value = values[column][i]
+                if column in BOOLEAN_FIELDS or value not in (None, "", []):
                     record[column] = value
-            record["name"] = p["name"]
+            record["name"] = names[i]
             after = {c: record.get(c) for c in PARTICIPANT_COLUMNS}
             if after != before:
-                record.update(source)
+                record.update(
+                    source_import_id=import_id, source_sheet=rows.sheet[i], source_row=rows.row_number[i]
+                )
                 if pid not in added:
                     updated[pid] = record
                     before_update.setdefault(pid, before)
                 report.updated += 1
         if passport:
             by_passport[passport] = pid
-        by_name[(unit_id, p["name_key"])] = pid
-        issue_participant[index_in_file] = pid
+        by_name[name_key] = pid
+        issue_participant.append(pid)
 
+    new_participants = None
     if added:
         ids = [
             r[0]
@@ -371,12 +337,10 @@ def _store(
             ).fetchall()
         ]
         real = dict(zip(added, ids, strict=True))
-        for temp, record in added.items():
-            record["participant_id"] = real[temp]
-        added = {real[t]: r for t, r in added.items()}
-        issue_participant = {i: real.get(pid, pid) for i, pid in issue_participant.items()}
+        issue_participant = [real.get(pid, pid) for pid in issue_participant]
+        new_participants = _added_columns(rows, added, by_id, ids, unit_ids, days, import_id)
     _write_units(con, units, new_unit_ids, changed_units, now)
-    _write_participants(con, added, updated, now)
+    _write_participants(con, new_participants, updated, now)
     for pid, before in before_update.items():
         after = {c: updated[pid].get(c) for c in PARTICIPANT_COLUMNS}
         changed = {c: (before[c], after[c]) for c in PARTICIPANT_COLUMNS if before[c] != after[c]}
@@ -403,17 +367,109 @@ def _store(
     _write_import(con, report, import_id, now, actor, issue_participant, rows)
 
 
-def _moved_issue(row: Row, units: dict[str, dict], old_unit_id: int) -> Issue:
+def _merge_units(
+    con: duckdb.DuckDBPyConnection, rows: Rows, days: list[dt.date]
+) -> tuple[dict[str, dict], set[int], dict[int, dict], dict[int, dict]]:
+    """Every unit by name key with the rows' values merged in (a later non-empty value wins, the
+    earliest registration day stays), the ids of new units, the stored units that changed, and
+    those as they were before."""
+    units = _load_units(con)
+    keys = rows.unit["name_key"]
+    new_keys = list(dict.fromkeys(k for k in keys if k not in units))
+    fresh_ids = iter(
+        [r[0] for r in con.execute("select nextval('unit_id_seq') from range(?)", [len(new_keys)]).fetchall()]
+    )  # one round trip for every new unit's id
+    new_unit_ids: set[int] = set()
+    changed_units: dict[int, dict] = {}
+    unit_audit: dict[int, dict] = {}
+    names = rows.unit["name"]
+    said = list(zip(*(rows.unit[c] for c in UNIT_COLUMNS), days, strict=True))
+    last: dict[str, tuple] = {}  # what the unit's previous row said: saying it again changes nothing
+    for i, key in enumerate(keys):
+        values = said[i]
+        if last.get(key) == values:
+            continue
+        last[key] = values
+        *fields, day = values
+        unit = units.get(key)
+        if unit is None:
+            unit_id = next(fresh_ids)
+            unit = {"unit_id": unit_id, "name": names[i], "name_key": key, "registered_on": day}
+            unit.update(zip(UNIT_COLUMNS, fields, strict=True))
+            units[key] = unit
+            new_unit_ids.add(unit_id)
+            continue
+        before = dict(unit)
+        for column, value in zip(UNIT_COLUMNS, fields, strict=True):
+            if value not in (None, "") and unit.get(column) != value:
+                unit[column] = value
+        if unit.get("registered_on") is None or day < unit["registered_on"]:
+            unit["registered_on"] = day
+        if unit != before and unit["unit_id"] not in new_unit_ids:
+            changed_units[unit["unit_id"]] = unit
+            unit_audit.setdefault(unit["unit_id"], before)
+    return units, new_unit_ids, changed_units, unit_audit
+
+
+def _new_record(rows: Rows, i: int, unit_ids: list[int], days: list[dt.date], import_id: int) -> dict:
+    """The participant row `i` adds, as a record a later row of the same file can change."""
+    record = {c: rows.participant[c][i] for c in PARTICIPANT_FIELDS}
+    record.update(
+        unit_id=unit_ids[i],
+        registered_on=days[i],
+        source_import_id=import_id,
+        source_sheet=rows.sheet[i],
+        source_row=rows.row_number[i],
+    )
+    return record
+
+
+def _added_columns(
+    rows: Rows,
+    added: dict[int, int],
+    records: dict[int, dict],
+    ids: list[int],
+    unit_ids: list[int],
+    days: list[dt.date],
+    import_id: int,
+) -> dict[str, list]:
+    """The new participants as columns, taken from the rows' columns; those a later row of the
+    file changed come from their records."""
+    at = list(added.values())
+
+    def take(column: list) -> list:
+        return list(map(column.__getitem__, at))
+
+    columns = {c: take(rows.participant[c]) for c in PARTICIPANT_FIELDS}
+    columns.update(
+        participant_id=ids,
+        unit_id=take(unit_ids),
+        registered_on=take(days),
+        source_import_id=[import_id] * len(at),
+        source_sheet=take(rows.sheet),
+        source_row=take(rows.row_number),
+    )
+    for position, temp in enumerate(added):
+        record = records.get(temp)
+        if record is not None:
+            for c, values in columns.items():
+                if c != "participant_id":
+                    values[position] = record[c]
+    return columns
+
+
+def _moved_issue(rows: Rows, i: int, units: dict[str, dict], old_unit_id: int) -> Issue:
     old = next((u["name"] for u in units.values() if u["unit_id"] == old_unit_id), str(old_unit_id))
-    new = row.unit["name"]
+    new = rows.unit["name"][i]
+    sheet, number = rows.sheet[i], rows.row_number[i]
     return Issue(
-        row.sheet,
-        row.row_number,
+        sheet,
+        number,
         "passport_number",
         "warning",
         "passport_moved_unit",
-        f"sheet '{row.sheet}', row {row.row_number}: this passport number was registered under '{old}' and is now under '{new}'.",
-        f"工作表“{row.sheet}”第 {row.row_number} 行：该护照号码原登记在“{old}”，现改为“{new}”。",
+        f"sheet '{sheet}', row {number}: this passport number was registered under '{old}' and is now under '{new}'.",
+        f"工作表“{sheet}”第 {number} 行：该护照号码原登记在“{old}”，现改为“{new}”。",
     )
 
 
@@ -424,13 +480,11 @@ def _load_units(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
 
 
 def _load_participants(
-    con: duckdb.DuckDBPyConnection, rows: list[Row], units: dict[str, dict]
+    con: duckdb.DuckDBPyConnection, rows: Rows, unit_ids: list[int]
 ) -> tuple[dict[int, dict], dict[str, int], dict[tuple[int, str], int]]:
     """The existing participants any row might name, indexed by passport and by (unit, name)."""
-    passports = sorted(
-        {r.participant["passport_number"] for r in rows if r.participant.get("passport_number")}
-    )
-    names = sorted({(units[r.unit["name_key"]]["unit_id"], r.participant["name_key"]) for r in rows})
+    passports = sorted(set(filter(None, rows.participant["passport_number"])))
+    names = sorted(set(zip(unit_ids, rows.participant["name_key"], strict=True)))
     columns = ("participant_id", *PARTICIPANT_COLUMNS)
     result = con.execute(
         f"select {', '.join('p.' + c for c in columns)} from participants p "
@@ -484,8 +538,10 @@ def _write_units(
 
 
 def _write_participants(
-    con: duckdb.DuckDBPyConnection, added: dict[int, dict], updated: dict[int, dict], now: dt.datetime
+    con: duckdb.DuckDBPyConnection, added: dict[str, list] | None, updated: dict[int, dict], now: dt.datetime
 ) -> None:
+    """Insert the new participants (columns) and update the changed ones (records), search text
+    worked out for both."""
     columns = (
         "participant_id",
         *PARTICIPANT_COLUMNS,
@@ -494,19 +550,23 @@ def _write_participants(
         "source_row",
         "search_text",
     )
-    records = [*added.values(), *updated.values()]
-    texts = search_texts(*([r[c] for r in records] for c in PARTICIPANT_SEARCH_COLUMNS))
-    for record, text in zip(records, texts, strict=True):
+    records = list(updated.values())
+    texts = search_texts(
+        *([*(added[c] if added else ()), *(r[c] for r in records)] for c in PARTICIPANT_SEARCH_COLUMNS)
+    )
+    count = len(texts) - len(records)
+    for record, text in zip(records, texts[count:], strict=True):
         record["search_text"] = text
     if added:
-        select, params = _rows(list(added.values()), columns)
+        added["search_text"] = texts[:count]
+        select, params = _unnest(added, columns)
         con.execute(
             f"insert into participants ({', '.join(columns)}, created_at) "
             f"select *, $now::timestamp from (select {select})",
             {**params, "now": now},
         )
     if updated:
-        select, params = _rows(list(updated.values()), columns)
+        select, params = _rows(records, columns)
         sets = ", ".join(f"{c} = u.{c}" for c in columns[1:])
         con.execute(
             f"update participants set {sets}, updated_at = $now::timestamp "
@@ -525,8 +585,8 @@ def _write_import(
     import_id: int,
     now: dt.datetime,
     actor: str,
-    issue_participant: dict[int, int],
-    rows: list[Row],
+    issue_participant: list[int],
+    rows: Rows,
 ) -> None:
     con.execute(
         "insert into imports values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -546,13 +606,11 @@ def _write_import(
         ],
     )
     # Row indexes in issues count every parsed row; map the kept ones to their stored participant.
-    kept_row_numbers = {(r.sheet, r.row_number): i for i, r in enumerate(rows)}
+    kept_row_numbers = {at: i for i, at in enumerate(zip(rows.sheet, rows.row_number, strict=True))}
     values = []
     for issue in report.issues:
         kept = kept_row_numbers.get((issue.sheet, issue.row_number))
-        participant = (
-            issue_participant.get(kept) if kept is not None and issue.severity == "warning" else None
-        )
+        participant = issue_participant[kept] if kept is not None and issue.severity == "warning" else None
         values.append(
             [
                 import_id,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 
 from delegation.config import EventConfig
@@ -53,17 +53,65 @@ class Issue:
     row_index: int | None = None  # position in the file's rows, to link the participant once stored
 
 
-@dataclass
-class Row:
-    """A clean row: unit values and participant values for the fields the sheet has."""
+UNIT_FIELDS = (
+    "name",
+    "name_key",
+    "province",
+    "sector",
+    "sector_as_written",
+    "contact_name",
+    "contact_mobile",
+    "contact_email",
+)
+PARTICIPANT_FIELDS = (
+    "name",
+    "name_key",
+    "pinyin_name",
+    "gender",
+    "position",
+    "mobile",
+    "email",
+    "date_of_birth",
+    "passport_number",
+    "passport_expiry",
+    "applies_via_chamber",
+    "holds_us_visa",
+    "us_visa_expiry",
+    "themes",
+    "cities",
+    "wants_arrangements",
+    "registered_on",
+)
+BOOLEAN_FIELDS = frozenset({"applies_via_chamber", "holds_us_visa", "wants_arrangements"})
+_LISTS = ("themes", "cities")
 
-    sheet: str
-    row_number: int
-    unit: dict[str, object]
-    participant: dict[str, object]
-    present: frozenset[str] = (
-        frozenset()
-    )  # participant fields whose column the sheet has (shared by its rows)
+
+@dataclass
+class Rows:
+    """Clean rows column by column; every list has one entry per row.
+
+    `unit` holds the UNIT_FIELDS and `participant` the PARTICIPANT_FIELDS; a field the row's sheet
+    lacks holds its empty value (no, an empty list, None), and `present` says which participant
+    fields the row's sheet has (one frozenset shared by the rows of a sheet).
+    """
+
+    sheet: list[str] = field(default_factory=list)
+    row_number: list[int] = field(default_factory=list)  # 1-based, as the spreadsheet shows them
+    unit: dict[str, list] = field(default_factory=lambda: {k: [] for k in UNIT_FIELDS})
+    participant: dict[str, list] = field(default_factory=lambda: {k: [] for k in PARTICIPANT_FIELDS})
+    present: list[frozenset[str]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.row_number)
+
+    def extend(self, other: Rows) -> None:
+        """Append another sheet's rows."""
+        self.sheet.extend(other.sheet)
+        self.row_number.extend(other.row_number)
+        for mine, theirs in ((self.unit, other.unit), (self.participant, other.participant)):
+            for key, values in theirs.items():
+                mine[key].extend(values)
+        self.present.extend(other.present)
 
 
 _BAD_MARK = "cannot be read"
@@ -134,11 +182,11 @@ def _label(key: str) -> tuple[str, str]:
     return en, zh
 
 
-def normalise_records(raws: RawTable, config: EventConfig, first_index: int) -> tuple[list[Row], list[Issue]]:
+def normalise_records(raws: RawTable, config: EventConfig, first_index: int) -> tuple[Rows, list[Issue]]:
     """Clean rows for the records of one sheet (rows that cannot be a participant left out) and the
     issues found, in row order. Works column by column: each distinct cell value is read once."""
     if not len(raws):
-        return [], []
+        return Rows(), []
     found: list[tuple[int, int, Issue]] = []  # (row position, place within the row, issue)
 
     def warn(
@@ -201,67 +249,75 @@ def normalise_records(raws: RawTable, config: EventConfig, first_index: int) -> 
         if names[i] and unit_names[i]:
             kept.append(i)
 
-    units = _unit_values(raws, column, unit_names, kept, config, warn)
+    units = _unit_values(column, unit_names, kept, config, warn)
     participants, present = _participant_values(raws, column, names, keys, kept, config, warn)
     numbers = raws.row_numbers
-    rows = [Row(raws.sheet, numbers[i], units[j], participants[j], present) for j, i in enumerate(kept)]
+    m = len(kept)
+    rows = Rows([raws.sheet] * m, [numbers[i] for i in kept], units, participants, [present] * m)
     found.sort(key=lambda item: (item[0], item[1]))  # a skipped row only says why it was skipped
     return rows, [issue for _, _, issue in found]
 
 
-def _unit_values(raws, column, unit_names, kept, config, warn) -> list[dict[str, object]]:
-    """The unit values of the kept rows."""
-    provinces = _distinct_map(clean, column.get("province", [])) or None
-    sectors = _distinct_map(clean, column.get("sector", [])) or None
-    unit_keys = dict(zip(unit_names, _distinct_map(match_key, unit_names), strict=True))
-    places: dict[tuple[str, str], tuple[str | None, str | None, bool]] = {}
-    contacts = {
-        key: parse_column("phone" if key == "contact_mobile" else "text", column[key])
-        for key in ("contact_name", "contact_mobile", "contact_email")
-        if key in column
+def _unit_values(column, unit_names, kept, config, warn) -> dict[str, list]:
+    """The unit values of the kept rows, as columns."""
+    m = len(kept)
+    provinces = _distinct_map(clean, column["province"]) if "province" in column else None
+    sectors = _distinct_map(clean, column["sector"]) if "sector" in column else None
+    names = [unit_names[i] for i in kept]
+    places = list(
+        zip(
+            [provinces[i] for i in kept] if provinces else [""] * m,
+            [sectors[i] for i in kept] if sectors else [""] * m,
+            strict=True,
+        )
+    )
+    read = {place: _unit_cells(*place, config.sectors) for place in dict.fromkeys(places)}
+    doubtful = {
+        place for place, (province, _, known) in read.items() if (place[0] and province is None) or not known
     }
-    units = []
-    for i in kept:
-        unit: dict[str, object] = {"name": unit_names[i], "name_key": unit_keys[unit_names[i]]}
-        province_text = provinces[i] if provinces else ""
-        sector_text = sectors[i] if sectors else ""
-        place = (province_text, sector_text)
-        if place not in places:
-            places[place] = _unit_cells(province_text, sector_text, config.sectors)
-        province, sector, known = places[place]
-        if province_text:
-            if province is None:
-                warn(
-                    i,
-                    3,
-                    "province",
-                    "unknown_province",
-                    f"province '{province_text}' is not a known province.",
-                    f"省份“{province_text}”无法识别。",
-                )
-            unit["province"] = province
-        if sector_text:
-            if not known:
-                warn(
-                    i,
-                    4,
-                    "sector",
-                    "unknown_sector",
-                    f"sector '{sector_text}' is not known; counted as 'other'.",
-                    f"行业“{sector_text}”无法识别，已归入“其他”。",
-                )
-            unit["sector"] = sector
-            unit["sector_as_written"] = sector_text
-        for key, values in contacts.items():
-            unit[key] = values[i][0] if values[i] is not _BAD else None
-        units.append(unit)
+    for j in range(m) if doubtful else ():
+        if places[j] not in doubtful:
+            continue
+        (province_text, sector_text), (province, _, known) = places[j], read[places[j]]
+        if province_text and province is None:
+            warn(
+                kept[j],
+                3,
+                "province",
+                "unknown_province",
+                f"province '{province_text}' is not a known province.",
+                f"省份“{province_text}”无法识别。",
+            )
+        if sector_text and not known:
+            warn(
+                kept[j],
+                4,
+                "sector",
+                "unknown_sector",
+                f"sector '{sector_text}' is not known; counted as 'other'.",
+                f"行业“{sector_text}”无法识别，已归入“其他”。",
+            )
+    cells = [read[place] for place in places]
+    units: dict[str, list] = {
+        "name": names,
+        "name_key": _distinct_map(match_key, names),
+        "province": [province for province, _, _ in cells],
+        "sector": [sector for _, sector, _ in cells],
+        "sector_as_written": [sector_text or None for _, sector_text in places],
+    }
+    for key in ("contact_name", "contact_mobile", "contact_email"):
+        if key in column:
+            values = parse_column("phone" if key == "contact_mobile" else "text", column[key])
+            units[key] = [None if values[i] is _BAD else values[i][0] for i in kept]
+        else:
+            units[key] = [None] * m
     return units
 
 
 def _participant_values(
     raws, column, names, keys, kept, config, warn
-) -> tuple[list[dict[str, object]], frozenset[str]]:
-    """The participant values of the kept rows, and the fields the sheet has."""
+) -> tuple[dict[str, list], frozenset[str]]:
+    """The participant values of the kept rows as columns, and the fields the sheet has."""
     fields = [
         k for k in keys if k != "name" and k in FIELDS_BY_KEY and FIELDS_BY_KEY[k].level == "participant"
     ]
@@ -365,15 +421,21 @@ def _participant_values(
                 columns_out[name] = [list(p[name]) for p in picked]
     if "registration_date" in columns_out:
         columns_out["registered_on"] = columns_out.pop("registration_date")
-    names_out = list(columns_out)
-    participants = [dict(zip(names_out, row, strict=True)) for row in zip(*columns_out.values(), strict=True)]
     if "registration_date" in present:
         present.discard("registration_date")
         present.add("registered_on")
-    return participants, frozenset(present)
+    for key in PARTICIPANT_FIELDS:  # the fields the sheet lacks hold their empty value
+        if key not in columns_out:
+            columns_out[key] = (
+                [False] * m
+                if key in BOOLEAN_FIELDS
+                else [[] for _ in range(m)]
+                if key in _LISTS
+                else [None] * m
+            )
+    return {key: columns_out[key] for key in PARTICIPANT_FIELDS}, frozenset(present)
 
 
-def registered_on(row: Row, today: dt.date) -> dt.date:
-    """The row's registration date, or the import day when the form has none."""
-    value = row.participant.get("registered_on")
-    return value if isinstance(value, dt.date) else today
+def registration_days(rows: Rows, today: dt.date) -> list[dt.date]:
+    """Each row's registration date, or the import day when the form has none."""
+    return [value if isinstance(value, dt.date) else today for value in rows.participant["registered_on"]]
