@@ -58,16 +58,34 @@ SQL_TYPES = {  # columns that are not text, as DuckDB types (rows are sent as ty
 }
 
 
-def _unnest(values: dict[str, list], columns: tuple[str, ...]) -> tuple[str, dict[str, list]]:
+def _unnest(values: dict[str, list], columns: tuple[str, ...]) -> tuple[str, dict[str, object]]:
     """A select list turning one typed list parameter per column back into rows, and its parameters.
 
     Thousands of rows go to DuckDB in one statement without Arrow or pandas (whose imports alone
-    cost a small import more than its work).
+    cost a small import more than its work). DuckDB converts Python values one by one, lists of
+    lists slowest, so a column holding one value throughout (the import, the sheet, the day) is
+    sent once, and lists (themes, cities: a few combinations) as their distinct lists and a number
+    per row. The first column is always sent whole: it gives the row count.
     """
-    select = ", ".join(
-        f"unnest($c{i}::{SQL_TYPES.get(c, 'varchar')}[]) as {c}" for i, c in enumerate(columns)
-    )
-    return select, {f"c{i}": values[c] for i, c in enumerate(columns)}
+    parts, params = [], {}
+    for i, c in enumerate(columns):
+        column, sql_type = values[c], SQL_TYPES.get(c, "varchar")
+        if sql_type.endswith("[]"):
+            distinct: dict = {}
+            params[f"c{i}"] = [distinct.setdefault(_hashable(v), len(distinct) + 1) for v in column]
+            params[f"d{i}"] = [None if v is None else list(v) for v in distinct]
+            parts.append(f"list_extract($d{i}::{sql_type}[], unnest($c{i}::integer[])) as {c}")
+        elif i and column and column.count(column[0]) == len(column):
+            params[f"c{i}"] = column[0]
+            parts.append(f"$c{i}::{sql_type} as {c}")
+        else:
+            params[f"c{i}"] = column
+            parts.append(f"unnest($c{i}::{sql_type}[]) as {c}")
+    return ", ".join(parts), params
+
+
+def _hashable(value: list | None) -> tuple | None:
+    return None if value is None else tuple(value)
 
 
 def _rows(records: list[dict], columns: tuple[str, ...]) -> tuple[str, dict[str, list]]:
