@@ -129,6 +129,19 @@ def _labelled_values(rows: list[list[object]], config: EventConfig) -> dict[str,
     return found
 
 
+def _may_be_data(row: list[object]) -> bool:
+    """Whether a row is neither blank nor a footer, note or example row (told by its first filled
+    cell: a number or a date there is data)."""
+    for value in row:
+        if type(value) is str:
+            text = clean(value)
+            if text:
+                return not (_FOOTER.match(text) or _EXAMPLE.match(text))
+        elif value is not None:
+            return True
+    return False
+
+
 def records(sheet: Sheet, layout: SheetLayout, config: EventConfig) -> RawTable:
     """Every row under the header that might be a participant (blank, footer and example rows left
     out), as columns."""
@@ -136,12 +149,15 @@ def records(sheet: Sheet, layout: SheetLayout, config: EventConfig) -> RawTable:
     header_name = clean(sheet.rows[layout.header_row][name_col])
     kept: list[list[object]] = []
     numbers: list[int] = []
+    names: dict[object, str] = {}  # the name column's cells cleaned, once per distinct value
     for r in range(layout.data_start, len(sheet.rows)):
         row = sheet.rows[r]
-        first = next((text for v in row if (text := clean(v))), "")
-        if not first or _FOOTER.match(first) or _EXAMPLE.match(first):
+        if not _may_be_data(row):
             continue
-        name_cell = clean(row[name_col]) if name_col < len(row) else ""
+        cell = row[name_col] if name_col < len(row) else ""
+        name_cell = names.get(cell)
+        if name_cell is None:
+            name_cell = names[cell] = clean(cell)
         if name_cell == header_name and _is_header(
             _row_mapping(row, config)
         ):  # a header repeated on a printed page

@@ -147,13 +147,16 @@ def _parse_or_bad(kind: str, value: object, choices: tuple) -> tuple[object, tup
 
 def _distinct_map(function, cells: list) -> list:
     """`function` of every cell, computed once per distinct value."""
-    if len(set(map(type, cells)) & _NUMBERS) <= 1:  # no two cells of different types can be equal keys
-        try:
-            results = {v: function(v) for v in dict.fromkeys(cells)}
-            return list(map(results.__getitem__, cells))
-        except TypeError:  # an unhashable cell
-            pass
-    return [function(v) for v in cells]
+    try:
+        distinct = dict.fromkeys(cells)
+    except TypeError:  # an unhashable cell
+        return [function(v) for v in cells]
+    # Cells of different number types can be equal keys (True == 1 == 1.0) but read differently.
+    # Only a number can equal a number, so without one among the distinct values there is none.
+    if any(type(v) in _NUMBERS for v in distinct) and len(set(map(type, cells)) & _NUMBERS) > 1:
+        return [function(v) for v in cells]
+    results = {v: function(v) for v in distinct}
+    return list(map(results.__getitem__, cells))
 
 
 def parse_column(kind: str, cells: list, choices: tuple = ()) -> list:
