@@ -6,6 +6,8 @@ import re
 import unicodedata
 
 _PUNCT_AND_SPACE = re.compile(r"[\s\W_]+", re.UNICODE)
+# What that pattern removes from ASCII text: everything but letters and digits.
+_ASCII_PUNCT_AND_SPACE = {code: None for code in range(128) if not chr(code).isalnum()}
 
 
 _HALF_WIDTH = {0x3000: " ", **{code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}}
@@ -39,6 +41,7 @@ def clean(value: object) -> str:
 def match_key(value: object) -> str:
     """A key for matching names and headers: half width, lower case, no spaces or punctuation."""
     text = clean(value)
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    return _PUNCT_AND_SPACE.sub("", text.casefold())
+    if text.isascii():  # e-mails, passports, pinyin: the same key without the regex (twice as fast)
+        text = text.lower()
+        return text if text.isalnum() else text.translate(_ASCII_PUNCT_AND_SPACE)
+    return _PUNCT_AND_SPACE.sub("", unicodedata.normalize("NFKC", text).casefold())

@@ -193,6 +193,17 @@ def test_clean_drops_controls_and_odd_spaces_in_one_pass():
     assert match_key("ＺＨＡＮＧ　Wei") == "zhangwei"
 
 
+def test_match_key_of_ascii_text_is_the_pattern_without_the_regex():
+    import re
+
+    pattern = re.compile(r"[\s\W_]+")  # what match_key removes, as the non-ASCII path applies it
+    texts = [chr(code) for code in range(32, 127)]
+    texts += ["Zhang.Wei_01@Example-Mail.COM", "e 1234 5678", "a\tb~c", "O'Brien, Mary-Ann", "ABC123"]
+    for text in texts:
+        assert match_key(text) == pattern.sub("", text.strip().casefold()), text
+    assert match_key("Zhang.Wei_01@Example-Mail.COM") == "zhangwei01examplemailcom"
+
+
 def test_a_column_is_read_per_distinct_value_and_types_never_mix():
     from delegation.ingest.rows import _BAD, parse_column
 
