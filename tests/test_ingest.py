@@ -458,6 +458,34 @@ def test_passport_added_later_joins_the_same_person(con, config, tmp_path):
     assert con.execute("select name, passport_number from participants").fetchall() == [("张伟", "E90000001")]
 
 
+@pytest.mark.parametrize("new_people", [0, 5])
+def test_matching_is_the_same_whichever_side_crosses_to_the_other(con, config, tmp_path, new_people):
+    # 4 stored; a form of 3 rows sends its keys to DuckDB, one of 8 reads the 4 stored keys instead.
+    first = [ZH_HEADER, zh_row(1), zh_row(2, name="李娜", passport="E90000002")]
+    first += [zh_row(3, name="王芳", passport=None), zh_row(4, name="赵磊", passport="E90000004")]
+    run(con, config, write_xlsx(tmp_path / "a.xlsx", {"S": first}))
+    second = [
+        ZH_HEADER,
+        zh_row(1, name="张伟", mobile="19900000777"),  # the same passport
+        zh_row(2, name="王芳", passport=None, mobile="19900000888"),  # the same unit and name
+        zh_row(3, name="李娜", passport="E90000002", unit="另一公司"),  # the same passport, another unit
+    ]
+    second += [zh_row(10 + k, name=f"新人{k}", passport=f"E9100000{k}") for k in range(new_people)]
+    report = run(con, config, write_xlsx(tmp_path / "b.xlsx", {"S": second}))
+    assert (report.added, report.updated, report.unchanged) == (new_people, 3, 0)
+    assert [i.code for i in report.issues] == ["passport_moved_unit"]
+    assert con.execute(
+        "select p.name, u.name, p.mobile from participants p join units u using (unit_id) "
+        "where p.participant_id <= 4 order by p.participant_id"
+    ).fetchall() == [
+        ("张伟", "苏州恒达机械设备有限公司", "19900000777"),
+        ("李娜", "另一公司", "19900000001"),
+        ("王芳", "苏州恒达机械设备有限公司", "19900000888"),
+        ("赵磊", "苏州恒达机械设备有限公司", "19900000001"),
+    ]
+    assert con.execute("select count(*) from participants").fetchone()[0] == 4 + new_people
+
+
 def test_strict_refuses_the_whole_file(con, config, xlsx):
     path = xlsx([ZH_HEADER, zh_row(1), zh_row(2, name=None)])
     before = table_snapshot(con)

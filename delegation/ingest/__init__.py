@@ -500,18 +500,37 @@ def _load_units(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
 def _load_participants(
     con: duckdb.DuckDBPyConnection, rows: Rows, unit_ids: list[int]
 ) -> tuple[dict[int, dict], dict[str, int], dict[tuple[int, str], int]]:
-    """The existing participants any row might name, indexed by passport and by (unit, name)."""
-    passports = sorted(set(filter(None, rows.participant["passport_number"])))
-    names = sorted(set(zip(unit_ids, rows.participant["name_key"], strict=True)))
+    """The existing participants any row might name, indexed by passport and by (unit, name).
+
+    The smaller side crosses over: a form's keys go to DuckDB, or, when fewer participants are
+    stored than the file has rows (a first bulk load), their keys come to Python.
+    """
+    passports = set(filter(None, rows.participant["passport_number"]))
+    names = set(zip(unit_ids, rows.participant["name_key"], strict=True))
     columns = ("participant_id", *PARTICIPANT_COLUMNS)
-    result = con.execute(
-        f"select {', '.join('p.' + c for c in columns)} from participants p "
-        "where p.passport_number in (select unnest($passports::varchar[])) "
-        "or (p.unit_id, p.name_key) in (select (u, k) from "
-        "(select unnest($unit_ids::integer[]) as u, unnest($name_keys::varchar[]) as k)) "
-        "order by p.participant_id",
-        {"passports": passports, "unit_ids": [n[0] for n in names], "name_keys": [n[1] for n in names]},
-    ).fetchall()
+    select = f"select {', '.join('p.' + c for c in columns)} from participants p "
+    if fetch_one(con, "select count(*) from participants")[0] <= len(rows):
+        keys = con.execute("select participant_id, passport_number, unit_id, name_key from participants")
+        wanted = [
+            pid for pid, passport, *name in keys.fetchall() if passport in passports or tuple(name) in names
+        ]
+        result = con.execute(
+            f"{select} where p.participant_id in (select unnest($ids::integer[])) order by p.participant_id",
+            {"ids": wanted},
+        ).fetchall()
+    else:
+        names = sorted(names)
+        result = con.execute(
+            f"{select} where p.passport_number in (select unnest($passports::varchar[])) "
+            "or (p.unit_id, p.name_key) in (select (u, k) from "
+            "(select unnest($unit_ids::integer[]) as u, unnest($name_keys::varchar[]) as k)) "
+            "order by p.participant_id",
+            {
+                "passports": sorted(passports),
+                "unit_ids": [n[0] for n in names],
+                "name_keys": [n[1] for n in names],
+            },
+        ).fetchall()
     by_id: dict[int, dict] = {}
     by_passport: dict[str, int] = {}
     by_name: dict[tuple[int, str], int] = {}
