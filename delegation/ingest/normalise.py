@@ -188,9 +188,16 @@ PRC_PASSPORT_PATTERN = r"(E[0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|G[0-9]{8}|[DSP]E?[0-9]{
 _PRC_PASSPORT = re.compile(PRC_PASSPORT_PATTERN)
 
 
+_PASSPORT_SPACING = re.compile(r"[\s\-]")
+_SPACES = re.compile(r"\s+")
+
+
 def parse_passport(value: object) -> tuple[str | None, bool]:
     """The passport number upper-cased without spaces, and whether it has the PRC passport format."""
-    text = re.sub(r"[\s\-]", "", clean(value)).upper()
+    text = clean(value)
+    if not text.isalnum():  # the usual number has nothing to take out
+        text = _PASSPORT_SPACING.sub("", text)
+    text = text.upper()
     if not text:
         return None, True
     return text, bool(_PRC_PASSPORT.fullmatch(text))
@@ -199,7 +206,7 @@ def parse_passport(value: object) -> tuple[str | None, bool]:
 def parse_phone(value: object) -> str | None:
     """A phone number as text: half-width, trimmed, never in scientific notation."""
     text = clean(value)
-    return re.sub(r"\s+", " ", text) or None
+    return (text if text.isalnum() else _SPACES.sub(" ", text)) or None
 
 
 _SPLIT = re.compile(r"[、，,;；/|｜\n\r]+|\s+(?:and|&|和|及)\s+")

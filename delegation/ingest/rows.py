@@ -119,30 +119,44 @@ _BAD = (None, (_BAD_MARK,))  # a cell that cannot be read as its kind: its doubt
 _NUMBERS = {bool, int, float}  # equal across types as dict keys (True == 1 == 1.0)
 
 
-def _parse_value(kind: str, value: object, choices: tuple) -> tuple[object, tuple[str, ...]]:
-    """A cell read as its field's kind, and what was not understood in it (raises BadValue)."""
-    if kind == "date":
-        return norm.parse_date(value), ()
-    if kind == "yes_no":
-        return norm.parse_yes_no(value), ()
-    if kind == "gender":
-        return norm.parse_gender(value), ()
-    if kind == "phone":
-        return norm.parse_phone(value), ()
-    if kind == "passport":
-        number, prc_format = norm.parse_passport(value)
-        return number, () if prc_format else ("passport_format",)
-    if kind in ("themes", "cities"):
-        keys, unknown = norm.parse_choices(value, choices)
-        return tuple(keys), tuple(unknown)
+def _passport(value: object) -> tuple[str | None, tuple[str, ...]]:
+    number, prc_format = norm.parse_passport(value)
+    return number, () if prc_format else ("passport_format",)
+
+
+def _text(value: object) -> tuple[str | None, tuple[()]]:
     return clean(value) or None, ()
 
 
-def _parse_or_bad(kind: str, value: object, choices: tuple) -> tuple[object, tuple[str, ...]] | object:
-    try:
-        return _parse_value(kind, value, choices)
-    except norm.BadValue:
-        return _BAD
+# How each kind of field is read: the value, and what was not understood in it (raises BadValue).
+_PLAIN = {
+    "date": norm.parse_date,
+    "yes_no": norm.parse_yes_no,
+    "gender": norm.parse_gender,
+    "phone": norm.parse_phone,
+}
+
+
+def _reader(kind: str, choices: tuple):
+    """A function reading one cell as `kind`: (value, doubts), or `_BAD` when it cannot be read."""
+    if kind in _PLAIN:
+        parse = _PLAIN[kind]
+
+        def read(value: object) -> tuple[object, tuple[str, ...]]:
+            try:
+                return parse(value), ()
+            except norm.BadValue:
+                return _BAD
+
+        return read
+    if kind in ("themes", "cities"):
+
+        def read_choices(value: object) -> tuple[object, tuple[str, ...]]:
+            keys, unknown = norm.parse_choices(value, choices)
+            return tuple(keys), tuple(unknown)
+
+        return read_choices
+    return _passport if kind == "passport" else _text  # these never raise BadValue
 
 
 def _distinct_map(function, cells: list) -> list:
@@ -165,7 +179,7 @@ def parse_column(kind: str, cells: list, choices: tuple = ()) -> list:
     A column repeats its values (a unit's cells on each of its rows, yes/no, dates, themes), so each
     distinct value is read once and the column is mapped through the results.
     """
-    return _distinct_map(lambda v: _parse_or_bad(kind, v, choices), cells)
+    return _distinct_map(_reader(kind, choices), cells)
 
 
 def _unit_cells(province: str, sector: str, sectors: tuple) -> tuple[str | None, str | None, bool]:
