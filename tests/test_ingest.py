@@ -285,6 +285,53 @@ def test_theme_and_city_yes_no_columns(con, config, xlsx):
     ]
 
 
+def test_theme_and_city_ticks_that_are_not_yes_or_no_are_reported_on_every_row(con, config, xlsx):
+    header = [
+        "单位",
+        "姓名",
+        "绿色发展",
+        "电子商务",
+        "农产品贸易",
+        "双向投资",
+        "洛杉矶",
+        "旧金山",
+        "北卡罗来纳",
+        "纽约",
+    ]
+    same = ["甲公司", "甲", "√", "maybe", "", "", "是", "", "", ""]
+    texts = [
+        header,
+        same,
+        [*same[:1], "乙", *same[2:]],  # the same cells as the row above: read once, reported twice
+        ["甲公司", None, "", "maybe", "", "", "", "", "", ""],  # skipped for its name, nothing else said
+    ]
+    numbers = [header, ["甲公司", "丙", "", "", "", "", "", True, 1, 0.0]]  # read cell by cell
+    report = run(con, config, xlsx({"A": texts, "B": numbers}))
+    assert [(i.sheet, i.row_number, i.code, i.column, i.en) for i in report.issues] == [
+        (
+            "A",
+            2,
+            "bad_yes_no",
+            "themes",
+            "sheet 'A', row 2: 'maybe' under e_commerce is not yes or no; read as no.",
+        ),
+        (
+            "A",
+            3,
+            "bad_yes_no",
+            "themes",
+            "sheet 'A', row 3: 'maybe' under e_commerce is not yes or no; read as no.",
+        ),
+        ("A", 4, "no_name", "name", "sheet 'A', row 4: no participant name, row skipped."),
+    ]
+    got = con.execute("select name, themes, cities from participants order by participant_id").fetchall()
+    assert got == [
+        ("甲", ["green_development"], ["los_angeles"]),
+        ("乙", ["green_development"], ["los_angeles"]),
+        ("丙", [], ["san_francisco", "north_carolina"]),
+    ]
+
+
 def test_two_row_header_with_merged_group(con, config, xlsx):
     rows = [
         ["单位名称", "姓名", "论坛主题", None, None, None, "考察城市", None],

@@ -72,7 +72,11 @@ def _unnest(values: dict[str, list], columns: tuple[str, ...]) -> tuple[str, dic
         column, sql_type = values[c], SQL_TYPES.get(c, "varchar")
         if sql_type.endswith("[]"):
             distinct: dict = {}
-            params[f"c{i}"] = [distinct.setdefault(_hashable(v), len(distinct) + 1) for v in column]
+            try:
+                keys = list(map(tuple, column))
+            except TypeError:  # a missing list
+                keys = [None if v is None else tuple(v) for v in column]
+            params[f"c{i}"] = [distinct.setdefault(k, len(distinct) + 1) for k in keys]
             params[f"d{i}"] = [None if v is None else list(v) for v in distinct]
             parts.append(f"list_extract($d{i}::{sql_type}[], unnest($c{i}::integer[])) as {c}")
         elif i and column and column.count(column[0]) == len(column):
@@ -82,10 +86,6 @@ def _unnest(values: dict[str, list], columns: tuple[str, ...]) -> tuple[str, dic
             params[f"c{i}"] = column
             parts.append(f"unnest($c{i}::{sql_type}[]) as {c}")
     return ", ".join(parts), params
-
-
-def _hashable(value: list | None) -> tuple | None:
-    return None if value is None else tuple(value)
 
 
 def _rows(records: list[dict], columns: tuple[str, ...]) -> tuple[str, dict[str, list]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -116,7 +117,7 @@ class Rows:
 
 _BAD_MARK = "cannot be read"
 _BAD = (None, (_BAD_MARK,))  # a cell that cannot be read as its kind: its doubts say so
-_NUMBERS = {bool, int, float}  # equal across types as dict keys (True == 1 == 1.0)
+_NUMBERS = frozenset({bool, int, float})  # equal across types as dict keys (True == 1 == 1.0)
 
 
 def _passport(value: object) -> tuple[str | None, tuple[str, ...]]:
@@ -167,7 +168,7 @@ def _distinct_map(function, cells: list) -> list:
         return [function(v) for v in cells]
     # Cells of different number types can be equal keys (True == 1 == 1.0) but read differently.
     # Only a number can equal a number, so without one among the distinct values there is none.
-    if any(type(v) in _NUMBERS for v in distinct) and len(set(map(type, cells)) & _NUMBERS) > 1:
+    if not _NUMBERS.isdisjoint(map(type, distinct)) and len(_NUMBERS.intersection(map(type, cells))) > 1:
         return [function(v) for v in cells]
     results = {v: function(v) for v in distinct}
     return list(map(results.__getitem__, cells))
@@ -384,26 +385,8 @@ def _participant_values(
 
     present = {"name", *fields}  # the same for every row of the sheet
     flags = list(raws.flags)
-    ticks: dict[str, list[bool]] = {}
-    for place, flag in enumerate(flags, start=100):
-        kind, key = flag.split(":", 1)
-        name = "themes" if kind == "theme" else "cities"
-        present.add(name)
-        cells = raws.flags[flag]
-        values = parse_column("yes_no", cells)
-        out = _firsts(values, kept)
-        for j, i in enumerate(kept) if any(map(itemgetter(1), values)) else ():
-            if values[i] is _BAD:
-                warn(
-                    i,
-                    place,
-                    name,
-                    "bad_yes_no",
-                    f"'{clean(cells[i])}' under {key} is not yes or no; read as no.",
-                    f"{key} 列中的“{clean(cells[i])}”不是“是/否”，按“否”处理。",
-                )
-                out[j] = False
-        ticks[flag] = out
+    present.update("themes" if f.startswith("theme:") else "cities" for f in flags)
+    ticks_by_row = _ticks(raws, flags, kept, warn) if flags else [()] * len(kept)
 
     order = {
         "themes": {c.key: n for n, c in enumerate(config.themes)},
@@ -427,7 +410,6 @@ def _participant_values(
     columns_out: dict[str, list] = {"name": kept_names, "name_key": _distinct_map(match_key, kept_names)}
     columns_out.update((k, parsed[k]) for k in fields)
     if flags or "themes" in parsed or "cities" in parsed:
-        ticks_by_row = list(zip(*(ticks[f] for f in flags), strict=True)) if flags else [()] * m
         listed = list(
             zip(parsed.get("themes", [None] * m), parsed.get("cities", [None] * m), ticks_by_row, strict=True)
         )
@@ -451,6 +433,57 @@ def _participant_values(
                 else [None] * m
             )
     return {key: columns_out[key] for key in PARTICIPANT_FIELDS}, frozenset(present)
+
+
+def _ticks(raws: RawTable, flags: list[str], kept: list[int], warn) -> list[tuple[bool, ...]]:
+    """Each kept row's yes/no cells under the theme and city columns ('theme:<key>' …), in `flags`
+    order, a cell that is not yes or no read as no (and reported).
+
+    A row's cells are read once per distinct combination: a form has a handful of them.
+    """
+    read = _reader("yes_no", ())
+    rows = list(zip(*(raws.flags[f] for f in flags), strict=True))
+
+    def read_row(cells: tuple) -> tuple:
+        return tuple(map(read, cells))
+
+    try:
+        combinations = dict.fromkeys(rows)
+    except TypeError:  # an unhashable cell
+        combinations = None
+    if combinations is None or not _NUMBERS.isdisjoint(
+        map(type, itertools.chain.from_iterable(combinations))
+    ):
+        readings = list(map(read_row, rows))  # numbers of different types can be equal keys
+    else:
+        known = {cells: read_row(cells) for cells in combinations}
+        readings = list(map(known.__getitem__, rows))
+    # By the reading's identity (equal rows share one): the ticks, and the columns not yes or no.
+    seen: dict[int, tuple[tuple[bool, ...], list[tuple[int, str]]]] = {}
+    ticks = []
+    for i in kept:
+        reading = readings[i]
+        if (entry := seen.get(id(reading))) is None:
+            tick = tuple(False if r is _BAD else r[0] for r in reading)
+            bad = [
+                (place, flag)
+                for place, (flag, r) in enumerate(zip(flags, reading, strict=True), 100)
+                if r is _BAD
+            ]
+            entry = seen[id(reading)] = (tick, bad)
+        for place, flag in entry[1]:
+            kind, key = flag.split(":", 1)
+            shown = clean(raws.flags[flag][i])
+            warn(
+                i,
+                place,
+                "themes" if kind == "theme" else "cities",
+                "bad_yes_no",
+                f"'{shown}' under {key} is not yes or no; read as no.",
+                f"{key} 列中的“{shown}”不是“是/否”，按“否”处理。",
+            )
+        ticks.append(entry[0])
+    return ticks
 
 
 def registration_days(rows: Rows, today: dt.date) -> list[dt.date]:
