@@ -15,7 +15,7 @@ import pyarrow as pa
 from delegation.config import EventConfig
 from delegation.db import append_audit, transaction
 from delegation.documents import sync_confirmations
-from delegation.ingest import PARTICIPANT_COLUMNS
+from delegation.ingest import PARTICIPANT_COLUMNS, UNIT_COLUMNS
 from delegation.search import PARTICIPANT_SEARCH_COLUMNS, search_texts
 from delegation.text import match_key
 
@@ -208,22 +208,8 @@ def generate(config: EventConfig, participants: int, seed: int) -> tuple[pa.Tabl
     sector_keys = [s.key for s in config.sectors]
     sector_weights = {k: SECTOR_WEIGHTS.get(k, 1) for k in sector_keys}
 
-    unit_rows: dict[str, list] = {
-        k: []
-        for k in (
-            "unit_id",
-            "name",
-            "name_key",
-            "province",
-            "sector",
-            "sector_as_written",
-            "contact_name",
-            "contact_mobile",
-            "contact_email",
-            "registered_on",
-            "search_text",
-        )
-    }
+    unit_columns = ("unit_id", "name", "name_key", *UNIT_COLUMNS, "registered_on", "search_text")
+    unit_rows: dict[str, list] = {k: [] for k in unit_columns}
     provinces = _weighted(rng, PROVINCE_WEIGHTS, n_units)
     sectors = _weighted(rng, sector_weights, n_units)
     seen_names: set[str] = set()

@@ -259,19 +259,23 @@ def test_every_sheet_with_a_header_is_used(con, config, tmp_path):
     assert sorted(r[1] for r in people(con)) == ["Jiangsu", "Shanxi"]
 
 
+# A unit, a name, then one yes/no column per forum theme and visit city.
+TICKS_HEADER = [
+    "单位",
+    "姓名",
+    "绿色发展",
+    "电子商务",
+    "农产品贸易",
+    "双向投资",
+    "洛杉矶",
+    "旧金山",
+    "北卡罗来纳",
+    "纽约",
+]
+
+
 def test_theme_and_city_yes_no_columns(con, config, xlsx):
-    header = [
-        "单位",
-        "姓名",
-        "绿色发展",
-        "电子商务",
-        "农产品贸易",
-        "双向投资",
-        "洛杉矶",
-        "旧金山",
-        "北卡罗来纳",
-        "纽约",
-    ]
+    header = TICKS_HEADER
     rows = [
         header,
         ["甲公司", "甲", "√", "", "✓", "否", "是", "", "1", "0"],
@@ -286,18 +290,7 @@ def test_theme_and_city_yes_no_columns(con, config, xlsx):
 
 
 def test_theme_and_city_ticks_that_are_not_yes_or_no_are_reported_on_every_row(con, config, xlsx):
-    header = [
-        "单位",
-        "姓名",
-        "绿色发展",
-        "电子商务",
-        "农产品贸易",
-        "双向投资",
-        "洛杉矶",
-        "旧金山",
-        "北卡罗来纳",
-        "纽约",
-    ]
+    header = TICKS_HEADER
     same = ["甲公司", "甲", "√", "maybe", "", "", "是", "", "", ""]
     texts = [
         header,
