@@ -298,7 +298,7 @@ def test_theme_and_city_ticks_that_are_not_yes_or_no_are_reported_on_every_row(c
         [*same[:1], "乙", *same[2:]],  # the same cells as the row above: read once, reported twice
         ["甲公司", None, "", "maybe", "", "", "", "", "", ""],  # skipped for its name, nothing else said
     ]
-    numbers = [header, ["甲公司", "丙", "", "", "", "", "", True, 1, 0.0]]  # read cell by cell
+    numbers = [header, ["甲公司", "丙", "", "", "", "", "", True, 1, 0.0]]  # numbers as ticks
     report = run(con, config, xlsx({"A": texts, "B": numbers}))
     assert [(i.sheet, i.row_number, i.code, i.column, i.en) for i in report.issues] == [
         (
@@ -524,6 +524,82 @@ def test_matching_is_the_same_whichever_side_crosses_to_the_other(con, config, t
         ("赵磊", "苏州恒达机械设备有限公司", "19900000001"),
     ]
     assert con.execute("select count(*) from participants").fetchone()[0] == 4 + new_people
+
+
+def test_a_later_row_of_the_file_changes_the_person_an_earlier_row_added(con, config, xlsx):
+    rows = [
+        ["单位名称", "姓名", "护照号码", "手机", "职务"],
+        ["甲公司", "张伟", "E90000001", "19900000001", "经理"],
+        ["乙公司", "李娜", "E90000002", "19900000002", "主任"],
+        ["甲公司", "张伟", "E90000001", "19900000009", None],  # a new mobile; a blank position erases nothing
+    ]
+    report = run(con, config, xlsx(rows))
+    assert (report.added, report.updated, report.unchanged) == (2, 1, 0)
+    assert con.execute(
+        "select name, mobile, position, source_row, registered_on from participants order by participant_id"
+    ).fetchall() == [("张伟", "19900000009", "经理", 4, TODAY), ("李娜", "19900000002", "主任", 3, TODAY)]
+    # Within one file it is still one new person: no 'participant.update' in the audit log.
+    assert (
+        con.execute("select count(*) from audit_log where action = 'participant.update'").fetchone()[0] == 0
+    )
+
+
+def test_a_name_matches_a_person_of_the_file_only_while_passports_agree(con, config, xlsx):
+    rows = [
+        ["单位名称", "姓名", "护照号码"],
+        ["甲公司", "张伟", None],  # added without a passport
+        ["甲公司", "张伟", "E90000001"],  # the same person by unit and name: now with this passport
+        ["甲公司", "张伟", "E90000002"],  # another passport: another 张伟 of the same unit
+    ]
+    report = run(con, config, xlsx(rows))
+    assert (report.added, report.updated) == (2, 1)
+    assert con.execute(
+        "select name, passport_number from participants order by participant_id"
+    ).fetchall() == [
+        ("张伟", "E90000001"),
+        ("张伟", "E90000002"),
+    ]
+
+
+def test_a_unit_keeps_its_last_rows_values_and_its_earliest_day(con, config, xlsx):
+    rows = [
+        ["单位名称", "省份", "联系人", "姓名", "报名日期"],
+        ["甲公司", "江苏省", "王芳", "张伟", "2023-03-10"],
+        ["甲公司", "浙江省", "王芳", "李娜", "2023-03-10"],
+        ["甲公司", "江苏省", "王芳", "赵磊", "2023-03-10"],  # back to the first row's values: the last word
+        ["甲公司", "江苏省", "王芳", "钱敏", "2023-03-02"],  # the same values on an earlier day
+    ]
+    run(con, config, xlsx(rows))
+    assert con.execute("select province, contact_name, registered_on from units").fetchall() == [
+        ("Jiangsu", "王芳", dt.date(2023, 3, 2))
+    ]
+
+
+def test_each_warning_names_the_participant_it_is_about(con, config, xlsx):
+    rows = [
+        ZH_HEADER,
+        zh_row(1),
+        zh_row(2, name="李娜", passport="E90000002", province="火星"),
+        zh_row(3, name=None),
+    ]
+    run(con, config, xlsx(rows))
+    assert con.execute(
+        "select i.row_number, i.code, p.name from import_issues i left join participants p using (participant_id) "
+        "order by i.row_number"
+    ).fetchall() == [(3, "unknown_province", "李娜"), (4, "no_name", None)]
+
+
+def test_a_sheet_without_a_column_leaves_that_field_of_a_person_alone(con, config, xlsx):
+    first = [
+        ["单位名称", "姓名", "护照号码", "是否持有美国签证", "手机"],
+        ["甲公司", "张伟", "E90000001", "是", "19900000001"],
+    ]
+    second = [["单位名称", "姓名", "护照号码", "职务"], ["甲公司", "张伟", "E90000001", "经理"]]
+    report = run(con, config, xlsx({"A": first, "B": second}))
+    assert (report.added, report.updated) == (1, 1)
+    assert con.execute("select holds_us_visa, mobile, position from participants").fetchall() == [
+        (True, "19900000001", "经理")
+    ]
 
 
 def test_strict_refuses_the_whole_file(con, config, xlsx):

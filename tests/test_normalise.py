@@ -173,6 +173,8 @@ def test_passport_normalised_and_format_checked():
 def test_phone_numbers_stay_text():
     assert norm.parse_phone(13812345678.0) == "13812345678"
     assert norm.parse_phone("+86 138 1234 5678") == "+86 138 1234 5678"
+    assert norm.parse_phone("138\t1234  5678") == "138 1234 5678"  # any run of spaces becomes one
+    assert norm.parse_passport("e-1234 5678") == ("E12345678", True)
 
 
 def test_gender():
