@@ -57,6 +57,9 @@ def connect(
             f"{target} is not a Delegation Desk database ({exc}).",
             f"{target} 不是本系统的数据库（{exc}）。",
         ) from None
+    # No progress bar: DuckDB draws one for statements over 2 s (a bulk update), which would land
+    # in the CLI's output and the server's log. (A session setting: cursors share it.)
+    con.execute("set enable_progress_bar = false")
     if not read_only:
         migrate(con)
         sync_reference(con, config)
@@ -197,11 +200,34 @@ def append_audit(
     *,
     at: dt.datetime | None = None,
 ) -> None:
-    """Append one row to the audit log: the only code that writes it (nothing updates or deletes it)."""
+    """Append one row to the audit log."""
+    append_audits(con, actor, [(action, target, details)], at=at)
+
+
+def append_audits(
+    con: duckdb.DuckDBPyConnection,
+    actor: str,
+    entries: list[tuple[str, str | None, dict]],
+    *,
+    at: dt.datetime | None = None,
+) -> None:
+    """Append rows (action, target, details) to the audit log in one statement, in order: the only
+    code that writes it (nothing updates or deletes it). An import that changes thousands of
+    people writes their rows at once (a statement each took ≈ 0.7 ms)."""
+    if not entries:
+        return
+    actions, targets, details = zip(*entries, strict=True)
     con.execute(
         "insert into audit_log (logged_at, actor, action, target, details) "
-        "values (coalesce(?::timestamp, current_timestamp), ?, ?, ?, ?)",
-        [at, actor, action, target, json.dumps(details, ensure_ascii=False, default=_json_default)],
+        "select coalesce($at::timestamp, current_timestamp), $actor, unnest($actions::varchar[]), "
+        "unnest($targets::varchar[]), unnest($details::varchar[])",
+        {
+            "at": at,
+            "actor": actor,
+            "actions": list(actions),
+            "targets": list(targets),
+            "details": [json.dumps(d, ensure_ascii=False, default=_json_default) for d in details],
+        },
     )
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from delegation.db import MIGRATIONS, QUERIES, connect, query_df, query_params
+from delegation.db import MIGRATIONS, QUERIES, append_audits, connect, query_df, query_params
 from delegation.filters import Filters
 from delegation.ingest.normalise import PRC_PASSPORT_PATTERN
 from tests.fixtures import load_fixture
@@ -59,6 +59,26 @@ def test_an_older_database_is_brought_up_to_date(config, db_path):
     assert con.execute("select name, search_text from units").fetchall() == [("旧单位", "")]
     assert con.execute("select max(version) from schema_migrations").fetchall()[0][0] >= 2
     con.close()
+
+
+def test_audit_rows_are_appended_in_order_in_one_statement(con):
+    at = dt.datetime(2023, 3, 25, 9, 30)
+    append_audits(
+        con, "cli", [("unit.update", "unit:7", {"province": ["Jiangsu", "Zhejiang"]}), ("x", None, {})], at=at
+    )
+    assert con.execute(
+        "select logged_at, actor, action, target, details from audit_log order by audit_id"
+    ).fetchall() == [
+        (at, "cli", "unit.update", "unit:7", '{"province": ["Jiangsu", "Zhejiang"]}'),
+        (at, "cli", "x", None, "{}"),
+    ]
+    append_audits(con, "cli", [])  # nothing to say: no row
+    assert con.execute("select count(*) from audit_log").fetchone()[0] == 2
+
+
+def test_no_progress_bar_on_the_connection(con):
+    # DuckDB would draw one into the CLI's output for a statement over 2 s (a bulk update).
+    assert con.execute("select current_setting('enable_progress_bar')").fetchone()[0] is False
 
 
 def test_reference_tables(con, config):

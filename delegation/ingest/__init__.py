@@ -20,7 +20,7 @@ import duckdb
 
 from delegation.backups import BULK_ROWS, snapshot_beside
 from delegation.config import EventConfig
-from delegation.db import append_audit, fetch_one, transaction
+from delegation.db import append_audit, append_audits, fetch_one, transaction
 from delegation.errors import DelegationError
 from delegation.ingest.layout import find_layout, records
 from delegation.ingest.read import read_sheets, refuse
@@ -55,6 +55,7 @@ SQL_TYPES = {  # columns that are not text, as DuckDB types (rows are sent as ty
     "cities": "varchar[]",
     "source_import_id": "integer",
     "source_row": "integer",
+    "row_number": "integer",
 }
 
 
@@ -357,19 +358,15 @@ def _store(
         real = dict(zip(added, ids, strict=True))
         issue_participant = [real.get(pid, pid) for pid in issue_participant]
         new_participants = _added_columns(rows, added, by_id, ids, unit_ids, days, import_id)
-    _write_units(con, units, new_unit_ids, changed_units, now)
-    _write_participants(con, new_participants, updated, now)
+    changes = []
+    changed_columns: set[str] = set()  # what any stored participant's update changes
     for pid, before in before_update.items():
         after = {c: updated[pid].get(c) for c in PARTICIPANT_COLUMNS}
         changed = {c: (before[c], after[c]) for c in PARTICIPANT_COLUMNS if before[c] != after[c]}
-        append_audit(
-            con,
-            actor,
-            "participant.update",
-            f"participant:{pid}",
-            at=now,
-            details=_changes(import_id, changed),
-        )
+        changed_columns.update(changed)
+        changes.append(("participant.update", f"participant:{pid}", _changes(import_id, changed)))
+    _write_units(con, units, new_unit_ids, changed_units, now)
+    _write_participants(con, new_participants, updated, changed_columns, now)
     for unit_id, before in unit_audit.items():
         after = changed_units[unit_id]
         changed = {
@@ -377,9 +374,8 @@ def _store(
             for c in (*UNIT_COLUMNS, "registered_on")
             if before.get(c) != after.get(c)
         }
-        append_audit(
-            con, actor, "unit.update", f"unit:{unit_id}", at=now, details=_changes(import_id, changed)
-        )
+        changes.append(("unit.update", f"unit:{unit_id}", _changes(import_id, changed)))
+    append_audits(con, actor, changes, at=now)
 
     report.unchanged = len(rows) - report.added - report.updated
     _write_import(con, report, import_id, now, actor, issue_participant, rows)
@@ -575,10 +571,14 @@ def _write_units(
 
 
 def _write_participants(
-    con: duckdb.DuckDBPyConnection, added: dict[str, list] | None, updated: dict[int, dict], now: dt.datetime
+    con: duckdb.DuckDBPyConnection,
+    added: dict[str, list] | None,
+    updated: dict[int, dict],
+    changed_columns: set[str],
+    now: dt.datetime,
 ) -> None:
-    """Insert the new participants (columns) and update the changed ones (records), search text
-    worked out for both."""
+    """Insert the new participants (columns) and update the changed ones (records: the columns
+    `changed_columns` names, their source and search text), search text worked out for both."""
     columns = (
         "participant_id",
         *PARTICIPANT_COLUMNS,
@@ -602,9 +602,10 @@ def _write_participants(
             f"select *, $now::timestamp from (select {select})",
             {**params, "now": now},
         )
-    if updated:
-        select, params = _rows(records, columns)
-        sets = ", ".join(f"{c} = u.{c}" for c in columns[1:])
+    if updated:  # DuckDB rewrites each updated column: only those that changed (lists are slow)
+        written = tuple(c for c in columns if c not in PARTICIPANT_COLUMNS or c in changed_columns)
+        select, params = _rows(records, written)
+        sets = ", ".join(f"{c} = u.{c}" for c in written[1:])
         con.execute(
             f"update participants set {sets}, updated_at = $now::timestamp "
             f"from (select {select}) u where participants.participant_id = u.participant_id",
@@ -644,26 +645,30 @@ def _write_import(
     )
     # Row indexes in issues count every parsed row; map the kept ones to their stored participant.
     kept_row_numbers = {at: i for i, at in enumerate(zip(rows.sheet, rows.row_number, strict=True))}
-    values = []
-    for issue in report.issues:
+    issues = report.issues
+    participants = []
+    for issue in issues:
         kept = kept_row_numbers.get((issue.sheet, issue.row_number))
-        participant = issue_participant[kept] if kept is not None and issue.severity == "warning" else None
-        values.append(
-            [
-                import_id,
-                report.file_name,
-                issue.sheet,
-                issue.row_number,
-                issue.column,
-                issue.severity,
-                issue.code,
-                issue.en,
-                issue.zh,
-                participant,
-            ]
+        participants.append(
+            issue_participant[kept] if kept is not None and issue.severity == "warning" else None
         )
-    if values:
-        con.executemany("insert into import_issues values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+    if issues:  # one statement for all of them (executemany costs a round trip per row)
+        columns = {
+            "sheet": [i.sheet for i in issues],
+            "row_number": [i.row_number for i in issues],
+            "column_name": [i.column for i in issues],
+            "severity": [i.severity for i in issues],
+            "code": [i.code for i in issues],
+            "message_en": [i.en for i in issues],
+            "message_zh": [i.zh for i in issues],
+            "participant_id": participants,
+        }
+        select, params = _unnest(columns, tuple(columns))
+        con.execute(
+            f"insert into import_issues (import_id, file_name, {', '.join(columns)}) "
+            f"select $import_id::integer, $file_name::varchar, * from (select {select})",
+            {**params, "import_id": import_id, "file_name": report.file_name},
+        )
     details = {
         "import_id": import_id,
         "file": report.file_name,
