@@ -159,6 +159,8 @@ def bench_reimport(folder: str, rows: int, runs: int) -> dict:
         os.path.join(folder, f"annex2_{rows}.xlsx"),
         os.path.join(folder, f"annex2_{rows}_new.xlsx"),
     )
+    if not os.path.exists(form):
+        annex2_workbook(form, rows)
     annex2_workbook(changed, rows, new_mobiles=True)
     stored = os.path.join(folder, f"stored{rows}.duckdb")
     subprocess.run(

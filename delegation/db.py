@@ -118,18 +118,22 @@ def sync_reference(con: duckdb.DuckDBPyConnection, config: EventConfig) -> None:
         ):
             _replace_rows(
                 con,
-                f"{table} ({key}, name_zh, name_en, position)",
+                table,
                 [[c.key, c.zh, c.en, i] for i, c in enumerate(choices)],
+                columns=(key, "name_zh", "name_en", "position"),
             )
 
 
-def _replace_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[list]) -> None:
-    """Replace every row of a reference table (`table` may list columns) in two statements:
-    executemany costs a round trip per row, a third of every connect."""
-    con.execute(f"delete from {table.split(' ', 1)[0]}")  # table names are constants of this module
+def _replace_rows(
+    con: duckdb.DuckDBPyConnection, table: str, rows: list[list], columns: tuple[str, ...] = ()
+) -> None:
+    """Replace every row of a reference table (all its columns in order, or `columns`) in two
+    statements: executemany costs a round trip per row, a third of every connect."""
+    con.execute(f"delete from {table}")  # table and column names are constants of this module
     if rows:
+        named = f" ({', '.join(columns)})" if columns else ""
         select = ", ".join(f"unnest(${i + 1})" for i in range(len(rows[0])))
-        con.execute(f"insert into {table} select {select}", [list(c) for c in zip(*rows, strict=True)])
+        con.execute(f"insert into {table}{named} select {select}", [list(c) for c in zip(*rows, strict=True)])
 
 
 @contextlib.contextmanager

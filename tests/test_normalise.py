@@ -216,6 +216,19 @@ def test_a_column_is_read_per_distinct_value_and_types_never_mix():
     assert dates[4] is _BAD
     yes_no = parse_column("yes_no", ["是", "否", "", "是", "maybe"])
     assert [v[0] for v in yes_no[:4]] == [True, False, False, True] and yes_no[4] is _BAD
+    # Rows of cells (the tick columns) too: a number's type inside a row is never lost.
+    from delegation.ingest.rows import _distinct_map
+
+    def kinds(row):
+        return tuple(type(v).__name__ for v in row)
+
+    assert _distinct_map(kinds, [(1, "是"), (True, "是"), (1.0, "是")]) == [
+        ("int", "str"),
+        ("bool", "str"),
+        ("float", "str"),
+    ]
+    shared = _distinct_map(kinds, [("是", ""), ("是", ""), ("", "")])
+    assert shared[0] is shared[1] and shared[2] == ("str", "str")  # equal rows share one result
     # An unhashable cell (never from calamine, but possible) falls back to reading cell by cell.
     assert [v[0] for v in parse_column("text", [["a"], "b"])] == ["['a']", "b"]
     passports = parse_column("passport", ["e 1234 5678", "X-123 4567"])

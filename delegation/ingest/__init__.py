@@ -72,13 +72,9 @@ def _unnest(values: dict[str, list], columns: tuple[str, ...]) -> tuple[str, dic
     for i, c in enumerate(columns):
         column, sql_type = values[c], SQL_TYPES.get(c, "varchar")
         if sql_type.endswith("[]"):
-            distinct: dict = {}
-            try:
-                keys = list(map(tuple, column))
-            except TypeError:  # a missing list
-                keys = [None if v is None else tuple(v) for v in column]
-            params[f"c{i}"] = [distinct.setdefault(k, len(distinct) + 1) for k in keys]
-            params[f"d{i}"] = [None if v is None else list(v) for v in distinct]
+            distinct: dict = {}  # lists are never missing: empty when nothing is chosen
+            params[f"c{i}"] = [distinct.setdefault(k, len(distinct) + 1) for k in map(tuple, column)]
+            params[f"d{i}"] = list(map(list, distinct))
             parts.append(f"list_extract($d{i}::{sql_type}[], unnest($c{i}::integer[])) as {c}")
         elif i and column and column.count(column[0]) == len(column):
             params[f"c{i}"] = column[0]
@@ -296,6 +292,7 @@ def _store(
 
     values = rows.participant
     passports, name_keys, names = values["passport_number"], values["name_key"], values["name"]
+    as_added = _as_added(rows, unit_ids, days, import_id)
     by_id, by_passport, by_name = _load_participants(con, rows, unit_ids)
     added: dict[int, int] = {}  # a new participant's temporary id → the row that adds it
     updated: dict[int, dict] = {}
@@ -323,7 +320,7 @@ def _store(
         else:  # a stored participant, or one an earlier row of this file added
             record = by_id.get(pid)
             if record is None:
-                record = by_id[pid] = _new_record(rows, added[pid], unit_ids, days, import_id)
+                record = by_id[pid] = {c: v[added[pid]] for c, v in as_added.items()}
             before = {c: record.get(c) for c in PARTICIPANT_COLUMNS}
             if record["unit_id"] != unit_id:
                 report.issues.append(_moved_issue(rows, i, units, record["unit_id"]))
@@ -357,7 +354,7 @@ def _store(
         ]
         real = dict(zip(added, ids, strict=True))
         issue_participant = [real.get(pid, pid) for pid in issue_participant]
-        new_participants = _added_columns(rows, added, by_id, ids, unit_ids, days, import_id)
+        new_participants = _added_columns(as_added, added, by_id, ids)
     changes = []
     changed_columns: set[str] = set()  # what any stored participant's update changes
     for pid, before in before_update.items():
@@ -365,8 +362,6 @@ def _store(
         changed = {c: (before[c], after[c]) for c in PARTICIPANT_COLUMNS if before[c] != after[c]}
         changed_columns.update(changed)
         changes.append(("participant.update", f"participant:{pid}", _changes(import_id, changed)))
-    _write_units(con, units, new_unit_ids, changed_units, now)
-    _write_participants(con, new_participants, updated, changed_columns, now)
     for unit_id, before in unit_audit.items():
         after = changed_units[unit_id]
         changed = {
@@ -375,6 +370,8 @@ def _store(
             if before.get(c) != after.get(c)
         }
         changes.append(("unit.update", f"unit:{unit_id}", _changes(import_id, changed)))
+    _write_units(con, units, new_unit_ids, changed_units, now)
+    _write_participants(con, new_participants, updated, changed_columns, now)
     append_audits(con, actor, changes, at=now)
 
     report.unchanged = len(rows) - report.added - report.updated
@@ -425,50 +422,31 @@ def _merge_units(
     return units, new_unit_ids, changed_units, unit_audit
 
 
-def _new_record(rows: Rows, i: int, unit_ids: list[int], days: list[dt.date], import_id: int) -> dict:
-    """The participant row `i` adds, as a record a later row of the same file can change."""
-    record = {c: rows.participant[c][i] for c in PARTICIPANT_FIELDS}
-    record.update(
-        unit_id=unit_ids[i],
-        registered_on=days[i],
-        source_import_id=import_id,
-        source_sheet=rows.sheet[i],
-        source_row=rows.row_number[i],
-    )
-    return record
+def _as_added(rows: Rows, unit_ids: list[int], days: list[dt.date], import_id: int) -> dict[str, list]:
+    """Every row as the participant it would add, column by column (no id yet)."""
+    return {
+        **rows.participant,
+        "unit_id": unit_ids,
+        "registered_on": days,
+        "source_import_id": [import_id] * len(rows),
+        "source_sheet": rows.sheet,
+        "source_row": rows.row_number,
+    }
 
 
 def _added_columns(
-    rows: Rows,
-    added: dict[int, int],
-    records: dict[int, dict],
-    ids: list[int],
-    unit_ids: list[int],
-    days: list[dt.date],
-    import_id: int,
+    as_added: dict[str, list], added: dict[int, int], records: dict[int, dict], ids: list[int]
 ) -> dict[str, list]:
-    """The new participants as columns, taken from the rows' columns; those a later row of the
-    file changed come from their records."""
+    """The new participants as columns, taken from the rows they come from; those a later row of
+    the file changed come from their records."""
     at = list(added.values())
-
-    def take(column: list) -> list:
-        return list(map(column.__getitem__, at))
-
-    columns = {c: take(rows.participant[c]) for c in PARTICIPANT_FIELDS}
-    columns.update(
-        participant_id=ids,
-        unit_id=take(unit_ids),
-        registered_on=take(days),
-        source_import_id=[import_id] * len(at),
-        source_sheet=take(rows.sheet),
-        source_row=take(rows.row_number),
-    )
+    columns = {c: list(map(values.__getitem__, at)) for c, values in as_added.items()}
     for position, temp in enumerate(added):
         record = records.get(temp)
         if record is not None:
             for c, values in columns.items():
-                if c != "participant_id":
-                    values[position] = record[c]
+                values[position] = record[c]
+    columns["participant_id"] = ids
     return columns
 
 

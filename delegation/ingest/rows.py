@@ -160,15 +160,24 @@ def _reader(kind: str, choices: tuple):
     return _passport if kind == "passport" else _text  # these never raise BadValue
 
 
+def _types(values) -> set[type]:
+    """The types of values, and of the items of tuple values (a row's cells)."""
+    types = set(map(type, values))
+    if tuple in types:
+        types.update(map(type, itertools.chain.from_iterable(v for v in values if type(v) is tuple)))
+    return types
+
+
 def _distinct_map(function, cells: list) -> list:
-    """`function` of every cell, computed once per distinct value."""
+    """`function` of every cell (or tuple of cells), computed once per distinct value; equal
+    values share one result object."""
     try:
         distinct = dict.fromkeys(cells)
     except TypeError:  # an unhashable cell
         return [function(v) for v in cells]
     # Cells of different number types can be equal keys (True == 1 == 1.0) but read differently.
     # Only a number can equal a number, so without one among the distinct values there is none.
-    if not _NUMBERS.isdisjoint(map(type, distinct)) and len(_NUMBERS.intersection(map(type, cells))) > 1:
+    if not _NUMBERS.isdisjoint(_types(distinct)) and len(_NUMBERS & _types(cells)) > 1:
         return [function(v) for v in cells]
     results = {v: function(v) for v in distinct}
     return list(map(results.__getitem__, cells))
@@ -442,22 +451,11 @@ def _ticks(raws: RawTable, flags: list[str], kept: list[int], warn) -> list[tupl
     A row's cells are read once per distinct combination: a form has a handful of them.
     """
     read = _reader("yes_no", ())
-    rows = list(zip(*(raws.flags[f] for f in flags), strict=True))
 
     def read_row(cells: tuple) -> tuple:
         return tuple(map(read, cells))
 
-    try:
-        combinations = dict.fromkeys(rows)
-    except TypeError:  # an unhashable cell
-        combinations = None
-    if combinations is None or not _NUMBERS.isdisjoint(
-        map(type, itertools.chain.from_iterable(combinations))
-    ):
-        readings = list(map(read_row, rows))  # numbers of different types can be equal keys
-    else:
-        known = {cells: read_row(cells) for cells in combinations}
-        readings = list(map(known.__getitem__, rows))
+    readings = _distinct_map(read_row, list(zip(*(raws.flags[f] for f in flags), strict=True)))
     # By the reading's identity (equal rows share one): the ticks, and the columns not yes or no.
     seen: dict[int, tuple[tuple[bool, ...], list[tuple[int, str]]]] = {}
     ticks = []
