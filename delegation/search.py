@@ -7,7 +7,7 @@ import itertools
 import re
 import threading
 
-from delegation.text import match_key
+from delegation.text import match_key, match_keys
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # Runs as pypinyin sees them (CJK, extension A/B…, compatibility ideographs, 〇).
@@ -92,7 +92,11 @@ def pinyin_key(text: object) -> str:
 
 
 def _forms(part: object) -> tuple[str, ...]:
-    key = match_key(part)
+    return _key_forms(match_key(part))
+
+
+def _key_forms(key: str) -> tuple[str, ...]:
+    """A match key and, for Chinese, its pinyin and initials."""
     if not key or key.isascii():  # nothing to read as pinyin (e-mail, passport, pinyin name)
         return (key,) if key else ()
     return (key, *(k for k in _pinyin_forms(key) if k))
@@ -103,7 +107,8 @@ def search_texts(*columns: list) -> list[str]:
     forms = []
     for column in columns:
         try:
-            known = {v: _forms(v) for v in dict.fromkeys(column)}
+            distinct = list(dict.fromkeys(column))
+            known = dict(zip(distinct, map(_key_forms, match_keys(distinct)), strict=True))
             forms.append(list(map(known.__getitem__, column)))
         except TypeError:  # an unhashable value
             forms.append([_forms(v) for v in column])

@@ -8,6 +8,7 @@ import unicodedata
 _PUNCT_AND_SPACE = re.compile(r"[\s\W_]+", re.UNICODE)
 # What that pattern removes from ASCII text: everything but letters and digits.
 _ASCII_PUNCT_AND_SPACE = bytes(code for code in range(128) if not chr(code).isalnum())
+_ASCII_PUNCT_AND_SPACE_BUT_NUL = _ASCII_PUNCT_AND_SPACE.replace(b"\x00", b"")
 
 
 _HALF_WIDTH = {0x3000: " ", **{code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}}
@@ -49,3 +50,17 @@ def match_key(value: object) -> str:
             text.encode("ascii").translate(None, _ASCII_PUNCT_AND_SPACE).decode("ascii")
         )  # 4× str.translate
     return _PUNCT_AND_SPACE.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def match_keys(values: list) -> list[str]:
+    """`match_key` of each value. A column of ASCII texts (e-mails, passports, pinyin) is done in
+    one pass: for ASCII text the key is the text in lower case without what is not a letter or a
+    digit (what `clean` trims or drops is whitespace or a control character, removed anyway)."""
+    if values and all(type(v) is str for v in values):
+        blob = "\x00".join(values)
+        if blob.isascii():
+            keys = blob.lower().encode("ascii").translate(None, _ASCII_PUNCT_AND_SPACE_BUT_NUL)
+            split = keys.decode("ascii").split("\x00")
+            if len(split) == len(values):  # no value held a NUL of its own
+                return split
+    return [match_key(v) for v in values]

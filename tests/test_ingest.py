@@ -787,3 +787,32 @@ def test_an_import_pauses_cycle_collection_and_restores_it(con, config, xlsx, mo
         assert not gc.isenabled() and states == [False, False, False]
     finally:
         gc.enable()
+
+
+def test_an_import_leaves_no_cycles_for_the_collector(con, config, xlsx):
+    """`python -m delegation import` runs with the cyclic collector off (delegation/__main__.py):
+    safe only while an import, however big, leaves next to nothing that only it could free."""
+    import gc
+
+    rows = [ZH_HEADER] + [
+        zh_row(
+            n,
+            unit=f"单位{n % 40}",
+            name=f"张{n}",
+            passport=f"E9{n % 250:07d}",
+            province="火星" if n % 7 else "江苏",
+        )
+        for n in range(1, 401)
+    ]  # 400 rows: updates (passports repeat), unknown provinces (warnings), 40 units
+    form, part = xlsx(rows), xlsx(rows[:200], name="again.xlsx")  # openpyxl's own cycles go first
+    gc.collect()
+    gc.disable()
+    try:
+        first = run(con, config, form)
+        again = run(con, config, part)
+        left = gc.collect()
+    finally:
+        gc.enable()
+    assert first.added == 250 and first.updated == 150 and first.warnings > 300
+    assert again.added == 0 and again.updated + again.unchanged == 199 and again.updated > 100
+    assert left < 20  # a few objects from caught exceptions, never some per row

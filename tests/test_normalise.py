@@ -8,7 +8,7 @@ import pytest
 
 from delegation.ingest import normalise as norm
 from delegation.provinces import PROVINCES, province_for
-from delegation.text import clean, half_width, match_key
+from delegation.text import clean, half_width, match_key, match_keys
 
 D = dt.date(2023, 5, 1)
 
@@ -206,6 +206,28 @@ def test_match_key_of_ascii_text_is_the_pattern_without_the_regex():
     assert match_key("Zhang.Wei_01@Example-Mail.COM") == "zhangwei01examplemailcom"
 
 
+def test_a_column_of_texts_is_keyed_as_cell_by_cell():
+    import random
+
+    columns = [
+        ["li@example.org", "E12345678", " ZHANG Wei", "+86 138 1234 5678 "],  # ASCII: one pass
+        ["a\nb", "c", "tab\there"],  # line breaks and tabs are removed like spaces
+        ["a\x00b", "c"],  # a NUL of its own: cell by cell
+        ["Ｅ１２３", "张 伟", "\u3000甲\u3000"],  # not ASCII: cell by cell
+        [12.0, None, "x", True],  # not all text: cell by cell
+        ["", " ", "\n"],
+    ]
+    rng = random.Random(3)
+    alphabet = [chr(code) for code in range(128)]
+    columns += [["".join(rng.choices(alphabet, k=rng.randint(0, 6))) for _ in range(5)] for _ in range(300)]
+    columns += [
+        ["".join(rng.choices("aZ09 .-@_", k=rng.randint(0, 6))) for _ in range(5)] for _ in range(300)
+    ]
+    for values in columns:
+        assert match_keys(values) == [match_key(v) for v in values], values
+    assert match_keys([" A.b", "C-1 "]) == ["ab", "c1"]
+
+
 def test_a_column_is_read_per_distinct_value_and_types_never_mix():
     from delegation.ingest.rows import _BAD, parse_column
 
@@ -243,7 +265,10 @@ def test_search_text_by_column_equals_row_by_row():
 
     names = ["张伟", "重庆长安汽车", "银行行长", "张伟", None, "ABC 有限公司", "𠀀字"]
     emails = ["a@example.com", None, "B@Example.com", "a@example.com", "x", "", "y"]
-    assert search_texts(names, emails) == [search_text(n, e) for n, e in zip(names, emails, strict=True)]
+    pinyin = ["ZHANG Wei", "Li.Ming", "li ming", "ZHANG Wei", "", "x", " Y-1"]  # ASCII only: one pass
+    assert search_texts(names, emails, pinyin) == [
+        search_text(n, e, p) for n, e, p in zip(names, emails, pinyin, strict=True)
+    ]
     assert search_text("重庆长安", "Li Ming") == "重庆长安|chongqingchangan|cqca|liming"
     for run in (
         "重庆长安汽车",
