@@ -121,6 +121,11 @@ class EventConfig:
         builtin = [Milestone(k, *BUILTIN_MILESTONES[k], dates[k]) for k in BUILTIN_MILESTONES]
         return sorted([*builtin, *self.extra_milestones], key=lambda m: (m.date, m.key))
 
+    @property
+    def max_import_bytes(self) -> int:
+        """The largest form file an import reads."""
+        return self.max_import_file_mb * 1024 * 1024
+
     def document(self, kind: str) -> DocumentRule:
         """The rule for one document kind."""
         return next(d for d in self.documents if d.kind == kind)

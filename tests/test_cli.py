@@ -41,6 +41,32 @@ def test_init_import_summary(tmp_path):
     assert list(json.loads(out.stdout)) == list(EXPECTED_SUMMARY)  # key order as documented
 
 
+def test_import_starts_reading_its_form_before_duckdb_is_imported(tmp_path):
+    """The first form is parsed while DuckDB loads: nothing imported before that may import it."""
+    db = str(tmp_path / "d.duckdb")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "delegation",
+            "import",
+            str(fixture_form(tmp_path)),
+            "--db",
+            db,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "DELEGATION_LANG": "en"},
+        timeout=120,
+    )
+    assert done.returncode == 0 and "12 added" in done.stdout
+    modules = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line]
+    assert modules.index("delegation.sheets") < modules.index("duckdb")
+
+
 def test_database_from_environment(tmp_path):
     db = tmp_path / "env.duckdb"
     assert cli("init", env={"DELEGATION_DB": str(db)}).returncode == 0

@@ -725,7 +725,7 @@ def _prepared(data: bytes) -> list[str]:
     """The texts the formula scan hands to `prepare` while calamine is (still) reading."""
     import threading
 
-    from delegation.ingest.read import _scan_parts
+    from delegation.sheets import _scan_parts
 
     reading, seen = threading.Event(), []
     reading.set()
@@ -737,7 +737,7 @@ def test_the_non_ascii_texts_of_a_workbook_are_prepared_while_it_is_read(config,
     import threading
     import zipfile
 
-    from delegation.ingest.read import _scan_parts
+    from delegation.sheets import _scan_parts
     from delegation.workbooks import annex2_template
 
     # openpyxl writes inline strings as character references (&#24352;…)
@@ -760,6 +760,37 @@ def test_the_non_ascii_texts_of_a_workbook_are_prepared_while_it_is_read(config,
     # Once calamine is done nothing more is prepared.
     seen = []
     assert _scan_parts(data, seen.append, threading.Event()) == {} and seen == []
+
+
+def test_a_form_started_early_is_read_once_and_refused_alike(xlsx, monkeypatch):
+    """`python -m delegation import` starts reading its first form before DuckDB is imported."""
+    from delegation import sheets
+
+    form = xlsx([["单位", "姓名"], ["某公司", "张伟"]])
+    expected = [s.rows for s in sheets.read_sheets(form, 1 << 20)]
+    parsed = []
+    original = sheets._read_excel
+    monkeypatch.setattr(sheets, "_read_excel", lambda *a: parsed.append(a[0]) or original(*a))
+    monkeypatch.setattr(sheets, "_started", {})
+    sheets.start_reading(form, 1 << 20)
+    assert [s.rows for s in sheets.read_sheets(form, 1 << 20)] == expected and len(parsed) == 1
+    assert sheets._started == {}  # taken: the next read reads the file again
+    assert [s.rows for s in sheets.read_sheets(form, 1 << 20)] == expected and len(parsed) == 2
+    # Its refusal comes out of read_sheets, word for word.
+    empty = xlsx([], name="empty.txt")
+    empty.write_bytes(b"")
+    sheets.start_reading(empty, 1 << 20)
+    with pytest.raises(DelegationError) as started:
+        sheets.read_sheets(empty, 1 << 20)
+    with pytest.raises(DelegationError) as plain:
+        sheets.read_sheets(empty, 1 << 20)
+    assert started.value.message("en") == plain.value.message("en") == "empty.txt: the file is empty."
+    # A read started under another limit is not taken.
+    sheets.start_reading(form, 10)
+    assert [s.rows for s in sheets.read_sheets(form, 1 << 20)] == expected
+    assert list(sheets._started) == [(form, 10)]
+    with pytest.raises(DelegationError, match="more than the limit"):
+        sheets.read_sheets(form, 10)
 
 
 def test_an_import_pauses_cycle_collection_and_restores_it(con, config, xlsx, monkeypatch):

@@ -23,7 +23,6 @@ from delegation.config import EventConfig
 from delegation.db import append_audit, append_audits, fetch_one, transaction
 from delegation.errors import DelegationError
 from delegation.ingest.layout import find_layout, records
-from delegation.ingest.read import read_sheets, refuse
 from delegation.ingest.rows import (
     BOOLEAN_FIELDS,
     PARTICIPANT_FIELDS,
@@ -35,6 +34,7 @@ from delegation.ingest.rows import (
 )
 from delegation.privacy import masked_changes
 from delegation.search import PARTICIPANT_SEARCH_COLUMNS, precompute, search_texts, warm_up
+from delegation.sheets import read_sheets, refuse
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -236,7 +236,7 @@ def issues_frame(report: ImportReport, lang: str) -> pd.DataFrame:
 
 def _parse(path: Path, name: str, config: EventConfig) -> tuple[Rows, list[Issue], int]:
     """The clean rows of every sheet with a header, the issues found, and how many rows were read."""
-    sheets = read_sheets(path, config.max_import_file_mb * 1024 * 1024, prepare=precompute)
+    sheets = read_sheets(path, config.max_import_bytes, prepare=precompute)
     rows = Rows()
     issues: list[Issue] = []
     found_header = False

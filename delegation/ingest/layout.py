@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from delegation.config import EventConfig
 from delegation.ingest.fields import FIELDS_BY_KEY, flag_label, map_header
-from delegation.ingest.read import Sheet
+from delegation.sheets import Sheet
 from delegation.text import clean
 
 # A row whose first filled cell starts like this is a footer or a note, not a participant.

@@ -1,4 +1,8 @@
-"""Read a form file into sheets of raw cell values, whatever its extension claims."""
+"""Read a form file into sheets of raw cell values, whatever its extension claims.
+
+Kept outside `delegation.ingest` and free of DuckDB, so that `python -m delegation import` can
+start reading its first form before the database layer has even been imported (`start_reading`).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import re
 import threading
 import zipfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,12 +47,39 @@ def refuse(name: str, en: str, zh: str) -> DelegationError:
 FORM_SUFFIXES = {".xlsx", ".xls", ".csv", ".txt", ".tsv"}
 
 
+_started: dict[tuple[Path, int], Future] = {}  # reads begun by start_reading, not yet taken
+
+
+def start_reading(path: Path, max_bytes: int, prepare: Callable[[str], object] | None = None) -> None:
+    """Begin `read_sheets(path, max_bytes, prepare)` in a background thread; the next
+    `read_sheets` of that path with that limit takes its result (or its refusal) instead of
+    reading again. Calamine parses without the GIL, so the caller's own work (importing and
+    opening the database) runs meanwhile. Call both from one thread."""
+    started: Future = Future()
+
+    def read() -> None:
+        try:
+            started.set_result(_read_sheets(path, max_bytes, prepare))
+        except BaseException as exc:  # handed over to read_sheets, which raises it there
+            started.set_exception(exc)
+
+    _started[(path, max_bytes)] = started
+    threading.Thread(target=read, name="read-sheets", daemon=True).start()
+
+
 def read_sheets(path: Path, max_bytes: int, prepare: Callable[[str], object] | None = None) -> list[Sheet]:
     """The sheets of an xlsx, xls or csv file, told apart by content rather than by name.
 
     `prepare` (optional, e.g. warming a cache) is called on distinct non-ASCII texts of an xlsx
     while calamine parses it, until the parse is done: it may see some, all or none of them.
     """
+    started = _started.pop((path, max_bytes), None)
+    if started is not None:
+        return started.result()
+    return _read_sheets(path, max_bytes, prepare)
+
+
+def _read_sheets(path: Path, max_bytes: int, prepare: Callable[[str], object] | None) -> list[Sheet]:
     name = path.name
     if path.suffix.lower() not in FORM_SUFFIXES:
         raise refuse(
