@@ -87,12 +87,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_for_port(port: int, deadline: float) -> None:
-    """Return once something listens on the port (a connect every 10 ms)."""
+def _wait_for_port(server: subprocess.Popen, port: int, deadline: float) -> None:
+    """Return once the server listens on the port (a connect every 10 ms)."""
     while True:
         with socket.socket() as probe:
             if probe.connect_ex(("localhost", port)) == 0:
                 return
+        if server.poll() is not None:
+            raise RuntimeError(f"the server stopped with status {server.returncode} before listening")
         if time.perf_counter() > deadline:
             raise TimeoutError(f"nothing listens on port {port}")
         time.sleep(0.01)
@@ -125,7 +127,7 @@ def serve_runs(db: str, runs: int) -> dict[str, list[float]]:
                 # The browser goes to the page once the server listens, as a user opens the link
                 # the server prints. (Letting Chromium retry instead rendered an error page every
                 # try, which on two cores slowed the server's own start by ≈ 0.5 s.)
-                _wait_for_port(port, started + 60)
+                _wait_for_port(server, port, started + 60)
                 page.goto(f"{url}/?as_of={AS_OF}&lang=en", timeout=30_000)
                 page.wait_for_function(
                     "() => [...document.querySelectorAll('[data-testid=stMetricValue]')]"

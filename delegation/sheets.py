@@ -56,15 +56,22 @@ def start_reading(path: Path, max_bytes: int, prepare: Callable[[str], object] |
     reading again. Calamine parses without the GIL, so the caller's own work (importing and
     opening the database) runs meanwhile. Call both from one thread."""
     started: Future = Future()
-
-    def read() -> None:
-        try:
-            started.set_result(_read_sheets(path, max_bytes, prepare))
-        except BaseException as exc:  # handed over to read_sheets, which raises it there
-            started.set_exception(exc)
-
     _started[(path, max_bytes)] = started
-    threading.Thread(target=read, name="read-sheets", daemon=True).start()
+    threading.Thread(
+        target=_read_into, args=(started, path, max_bytes, prepare), name="read-sheets", daemon=True
+    ).start()
+
+
+def _read_into(future: Future | None, path: Path, max_bytes: int, prepare) -> None:
+    try:
+        future.set_result(_read_sheets(path, max_bytes, prepare))
+    except BaseException as exc:  # handed over to read_sheets, which raises it there
+        future.set_exception(exc)
+    finally:
+        # A refusal's traceback holds this frame: without the future in it there is no reference
+        # cycle (which would keep the file's bytes alive where the collector is off, see
+        # delegation/__main__.py).
+        future = None
 
 
 def read_sheets(path: Path, max_bytes: int, prepare: Callable[[str], object] | None = None) -> list[Sheet]:
@@ -75,7 +82,10 @@ def read_sheets(path: Path, max_bytes: int, prepare: Callable[[str], object] | N
     """
     started = _started.pop((path, max_bytes), None)
     if started is not None:
-        return started.result()
+        try:
+            return started.result()
+        finally:
+            started = None  # likewise: a refusal raised here holds this frame
     return _read_sheets(path, max_bytes, prepare)
 
 

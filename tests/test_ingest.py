@@ -793,6 +793,49 @@ def test_a_form_started_early_is_read_once_and_refused_alike(xlsx, monkeypatch):
         sheets.read_sheets(form, 10)
 
 
+def test_a_form_refused_early_leaves_no_cycles(xlsx, monkeypatch):
+    """A refusal handed from the reading thread keeps nothing alive that only the collector could
+    free (`python -m delegation import` runs without it)."""
+    import gc
+
+    from delegation import sheets
+
+    monkeypatch.setattr(sheets, "_started", {})
+    broken = xlsx([], name="broken.xlsx")
+    broken.write_bytes(b"PK\x03\x04" + bytes(200_000))  # a zip header and nothing a zip holds
+    gc.collect()
+    gc.disable()
+    try:
+        sheets.start_reading(broken, 1 << 20)
+        try:
+            sheets.read_sheets(broken, 1 << 20)
+        except DelegationError as exc:
+            message = exc.message("en")
+        left = gc.collect()
+    finally:
+        gc.enable()
+    assert message.startswith("broken.xlsx: ") and left == 0
+
+
+def test_the_cli_parses_its_first_form_once_in_the_reading_thread(tmp_path, monkeypatch, capsys):
+    import threading
+
+    from delegation import cli, sheets
+
+    monkeypatch.setenv("DELEGATION_LANG", "en")
+    rows = [ZH_HEADER, zh_row(1), zh_row(2, name="李娜", passport="E90000002")]
+    form = write_xlsx(tmp_path / "form.xlsx", {"Sheet1": rows})
+    parsed = []
+    original = sheets._read_excel
+    monkeypatch.setattr(sheets, "_started", {})
+    monkeypatch.setattr(
+        sheets, "_read_excel", lambda *a: parsed.append(threading.current_thread().name) or original(*a)
+    )
+    assert cli.main(["import", str(form), "--db", str(tmp_path / "d.duckdb")]) == 0
+    assert "2 added" in capsys.readouterr().out
+    assert parsed == ["read-sheets"] and sheets._started == {}
+
+
 def test_an_import_pauses_cycle_collection_and_restores_it(con, config, xlsx, monkeypatch):
     import gc
 

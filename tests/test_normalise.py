@@ -206,8 +206,10 @@ def test_match_key_of_ascii_text_is_the_pattern_without_the_regex():
     assert match_key("Zhang.Wei_01@Example-Mail.COM") == "zhangwei01examplemailcom"
 
 
-def test_a_column_of_texts_is_keyed_as_cell_by_cell():
+def test_a_column_of_texts_is_keyed_as_cell_by_cell(monkeypatch):
     import random
+
+    import delegation.text
 
     columns = [
         ["li@example.org", "E12345678", " ZHANG Wei", "+86 138 1234 5678 "],  # ASCII: one pass
@@ -225,7 +227,10 @@ def test_a_column_of_texts_is_keyed_as_cell_by_cell():
     ]
     for values in columns:
         assert match_keys(values) == [match_key(v) for v in values], values
-    assert match_keys([" A.b", "C-1 "]) == ["ab", "c1"]
+    calls = []
+    monkeypatch.setattr(delegation.text, "match_key", lambda v: calls.append(v) or match_key(v))
+    assert match_keys([" A.b", "C-1 "]) == ["ab", "c1"] and calls == []  # one pass for the column
+    assert match_keys(["a\x00b", "C"]) == ["ab", "c"] and calls == ["a\x00b", "C"]  # value by value
 
 
 def test_a_column_is_read_per_distinct_value_and_types_never_mix():

@@ -1,4 +1,5 @@
-"""Import registration forms: read → find header → map columns → normalise → validate → store.
+"""Import registration forms: read (`delegation.sheets`) → find header → map columns → normalise →
+validate → store.
 
 `import_file` is the one entry point for the CLI, the app and the inbox watcher.
 """
