@@ -203,3 +203,35 @@ def test_serve_warm_up_draws_the_charts_it_preloads():
     bars, shares = (json.loads(drawn)["data"][0] for drawn in _warm_up())
     assert (bars["type"], bars["orientation"], bars["y"]) == ("bar", "h", ["a"])  # provinces, sectors
     assert (shares["type"], shares["x"], shares["text"]) == ("bar", ["a"], ["1 (100%)"])  # themes, cities
+
+
+def test_purge_reports_first_and_clears_only_with_yes(tmp_path):
+    db = str(tmp_path / "d.duckdb")
+    assert cli("import", str(fixture_form(tmp_path)), "--db", db).returncode == 0
+
+    def with_passports() -> int:
+        con = duckdb.connect(db, read_only=True)
+        try:
+            return con.execute(
+                "select count(*) from participants where passport_number is not null"
+            ).fetchone()[0]
+        finally:
+            con.close()
+
+    stored = with_passports()
+    early = cli("purge", "--after-days", "90", "--today", "2023-06-01", "--db", db)
+    assert early.returncode == 1 and len(early.stderr.strip().splitlines()) == 1
+    assert "2023-08-27" in early.stderr and with_passports() == stored  # 90 days after the trip ends
+    report = cli("purge", "--after-days", "90", "--today", "2023-09-01", "--db", db)
+    assert report.returncode == 0, report.stderr
+    assert (
+        f"Would clear passport, visa, birth-date, mobile and e-mail data of {stored} participants"
+        in report.stdout
+    )
+    assert "Nothing was changed; add --yes to clear." in report.stdout and with_passports() == stored
+    done = cli("purge", "--after-days", "90", "--today", "2023-09-01", "--yes", "--db", db)
+    assert (
+        done.returncode == 0
+        and f"Cleared passport, visa, birth-date, mobile and e-mail data of {stored}" in done.stdout
+    )
+    assert with_passports() == 0 and stored > 0
