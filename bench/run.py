@@ -135,11 +135,17 @@ def saved_as_excel(source: str, target: str) -> None:
         )
 
 
-def bench_import(folder: str, rows: int, runs: int, as_excel_saves: bool = False) -> dict:
-    """Our CLI import of an Annex 2 workbook (into a new database each run) against pandas.read_excel."""
+def _annex2_form(folder: str, rows: int) -> str:
+    """The bench's `rows`-row Annex 2 in `folder`, written the first time it is asked for."""
     form = os.path.join(folder, f"annex2_{rows}.xlsx")
     if not os.path.exists(form):
         annex2_workbook(form, rows)
+    return form
+
+
+def bench_import(folder: str, rows: int, runs: int, as_excel_saves: bool = False) -> dict:
+    """Our CLI import of an Annex 2 workbook (into a new database each run) against pandas.read_excel."""
+    form = _annex2_form(folder, rows)
     if as_excel_saves:
         saved = os.path.join(folder, f"annex2_{rows}_saved.xlsx")
         saved_as_excel(form, saved)
@@ -155,12 +161,7 @@ def bench_import(folder: str, rows: int, runs: int, as_excel_saves: bool = False
 def bench_reimport(folder: str, rows: int, runs: int) -> dict:
     """Our CLI import of the same people with every mobile changed, into a database that holds them
     (every row an update, each written to the audit log), against pandas.read_excel of that file."""
-    form, changed = (
-        os.path.join(folder, f"annex2_{rows}.xlsx"),
-        os.path.join(folder, f"annex2_{rows}_new.xlsx"),
-    )
-    if not os.path.exists(form):
-        annex2_workbook(form, rows)
+    form, changed = _annex2_form(folder, rows), os.path.join(folder, f"annex2_{rows}_new.xlsx")
     annex2_workbook(changed, rows, new_mobiles=True)
     stored = os.path.join(folder, f"stored{rows}.duckdb")
     subprocess.run(

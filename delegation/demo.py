@@ -16,7 +16,7 @@ from delegation.config import EventConfig
 from delegation.db import append_audit, transaction
 from delegation.documents import sync_confirmations
 from delegation.ingest import PARTICIPANT_COLUMNS, UNIT_COLUMNS
-from delegation.search import PARTICIPANT_SEARCH_COLUMNS, search_texts
+from delegation.search import PARTICIPANT_SEARCH_COLUMNS, UNIT_SEARCH_COLUMNS, search_texts
 from delegation.text import match_key
 
 # Coastal provinces send most units; weights are rough shares of the working group's members.
@@ -281,7 +281,7 @@ def generate(config: EventConfig, participants: int, seed: int) -> tuple[pa.Tabl
         a, b = rng.randrange(participants), rng.randrange(participants)
         if rows["unit_id"][a] != rows["unit_id"][b] and rows["passport_number"][a]:
             rows["passport_number"][b] = rows["passport_number"][a]
-    unit_rows["search_text"] = search_texts(unit_rows["name"], unit_rows["contact_name"])
+    unit_rows["search_text"] = search_texts(*(unit_rows[c] for c in UNIT_SEARCH_COLUMNS))
     rows["search_text"] = search_texts(*(rows[c] for c in PARTICIPANT_SEARCH_COLUMNS))
     units = pa.table({k: pa.array(v, ARROW_TYPES.get(k, pa.string())) for k, v in unit_rows.items()})
     people = pa.table({k: pa.array(v, ARROW_TYPES.get(k, pa.string())) for k, v in rows.items()})

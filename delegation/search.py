@@ -126,6 +126,7 @@ def search_pattern(query: str) -> str:
 
 
 PARTICIPANT_SEARCH_COLUMNS = ("name", "pinyin_name", "position", "email", "passport_number")
+UNIT_SEARCH_COLUMNS = ("name", "contact_name")  # what a unit can be found by
 
 
 def participant_search_text(
@@ -133,8 +134,3 @@ def participant_search_text(
 ) -> str:
     """What a participant can be found by (the PARTICIPANT_SEARCH_COLUMNS, in that order)."""
     return search_text(name, pinyin_name, position, email, passport)
-
-
-def unit_search_text(name: object, contact_name: object) -> str:
-    """What a unit can be found by."""
-    return search_text(name, contact_name)

@@ -514,6 +514,7 @@ def test_matching_is_the_same_whichever_side_crosses_to_the_other(con, config, t
     report = run(con, config, write_xlsx(tmp_path / "b.xlsx", {"S": second}))
     assert (report.added, report.updated, report.unchanged) == (new_people, 3, 0)
     assert [i.code for i in report.issues] == ["passport_moved_unit"]
+    assert "under '苏州恒达机械设备有限公司' and is now under '另一公司'" in report.issues[0].en
     assert con.execute(
         "select p.name, u.name, p.mobile from participants p join units u using (unit_id) "
         "where p.participant_id <= 4 order by p.participant_id"

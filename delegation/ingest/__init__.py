@@ -34,7 +34,13 @@ from delegation.ingest.rows import (
     registration_days,
 )
 from delegation.privacy import masked_changes
-from delegation.search import PARTICIPANT_SEARCH_COLUMNS, precompute, search_texts, warm_up
+from delegation.search import (
+    PARTICIPANT_SEARCH_COLUMNS,
+    UNIT_SEARCH_COLUMNS,
+    precompute,
+    search_texts,
+    warm_up,
+)
 from delegation.sheets import read_sheets, refuse
 
 if TYPE_CHECKING:
@@ -295,6 +301,7 @@ def _store(
     passports, name_keys, names = values["passport_number"], values["name_key"], values["name"]
     as_added = _as_added(rows, unit_ids, days, import_id)
     by_id, by_passport, by_name = _load_participants(con, rows, unit_ids)
+    unit_names = {u["unit_id"]: u["name"] for u in units.values()}  # for moved-passport warnings
     added: dict[int, int] = {}  # a new participant's temporary id → the row that adds it
     updated: dict[int, dict] = {}
     before_update: dict[int, dict] = {}
@@ -324,7 +331,7 @@ def _store(
                 record = by_id[pid] = {c: v[added[pid]] for c, v in as_added.items()}
             before = {c: record.get(c) for c in PARTICIPANT_COLUMNS}
             if record["unit_id"] != unit_id:
-                report.issues.append(_moved_issue(rows, i, units, record["unit_id"]))
+                report.issues.append(_moved_issue(rows, i, unit_names[record["unit_id"]]))
             record["unit_id"] = unit_id
             for column in rows.present[i]:
                 value = values[column][i]
@@ -451,8 +458,7 @@ def _added_columns(
     return columns
 
 
-def _moved_issue(rows: Rows, i: int, units: dict[str, dict], old_unit_id: int) -> Issue:
-    old = next((u["name"] for u in units.values() if u["unit_id"] == old_unit_id), str(old_unit_id))
+def _moved_issue(rows: Rows, i: int, old: str) -> Issue:
     new = rows.unit["name"][i]
     sheet, number = rows.sheet[i], rows.row_number[i]
     return Issue(
@@ -528,7 +534,7 @@ def _write_units(
     now: dt.datetime,
 ) -> None:
     touched = [u for u in units.values() if u["unit_id"] in new_ids or u["unit_id"] in changed]
-    texts = search_texts([u["name"] for u in touched], [u.get("contact_name") for u in touched])
+    texts = search_texts(*([u.get(c) for u in touched] for c in UNIT_SEARCH_COLUMNS))
     for unit, text in zip(touched, texts, strict=True):
         unit["search_text"] = text
     columns = ("unit_id", "name", "name_key", *UNIT_COLUMNS, "registered_on", "search_text")
