@@ -18,7 +18,7 @@ from delegation.documents import attach
 from delegation.errors import DelegationError
 from delegation.retention import purge
 from tests.fixtures import load_fixture
-from tests.test_app import HARNESS, all_text
+from tests.test_app import HARNESS, PAGES, all_text
 
 AS_OF = dt.date(2023, 3, 20)
 PASSWORD = "correct horse battery"
@@ -36,9 +36,15 @@ def db(config, tmp_path) -> Path:
     return path
 
 
+def account(role: str) -> None:
+    """A local account `<role>1` (so nobody is the local admin), made the first time it is needed."""
+    if f"{role}1" not in access.load_accounts():
+        access.add_user(f"{role}1", role, PASSWORD)
+
+
 def as_role(monkeypatch, db: Path, role: str, page: str = "pages/overview.py", **state) -> AppTest:
     """A page run by a signed-in user of `role` (local accounts exist, so nobody is the local admin)."""
-    access.add_user(f"{role}1", role, PASSWORD)
+    account(role)
     monkeypatch.setenv("DELEGATION_DB", str(db))
     at = AppTest.from_string(HARNESS.format(page=str(ROOT / page)), default_timeout=60)
     at.session_state["auth.user"], at.session_state["auth.role"] = f"{role}1", role
@@ -55,6 +61,47 @@ def test_pages_per_role():
     assert offered["staff"] == ["overview", "documents", "registrations", "chase", "data_quality"]
     assert offered["admin"] == list(access.PAGE_ROLES)
     assert not access.may_open("", "overview") and not access.may_open("intruder", "overview")
+
+
+def offered_pages(monkeypatch, db: Path, role: str, **state) -> list[str]:
+    """The pages app.py itself gives st.navigation for a signed-in user of `role`, in its order."""
+    account(role)
+    monkeypatch.setenv("DELEGATION_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["auth.user"], at.session_state["auth.role"] = f"{role}1", role
+    for key, value in state.items():
+        at.session_state[key.replace("__", ".")] = value
+    at.run()
+    assert not at.exception
+    offered = []
+    for page in PAGES:
+        try:
+            at.switch_page(page)  # refused for a file st.navigation was not given
+        except ValueError:
+            continue
+        offered.append(Path(page).stem)
+    return offered
+
+
+@pytest.mark.parametrize(
+    ("role", "pages"),
+    [
+        ("viewer", ["overview", "documents"]),
+        ("staff", ["overview", "registrations", "documents", "chase", "data_quality"]),
+        ("admin", [Path(p).stem for p in PAGES]),
+    ],
+)
+def test_the_app_offers_each_role_its_pages_only(monkeypatch, db, role, pages):
+    assert offered_pages(monkeypatch, db, role) == pages
+
+
+def test_presenting_offers_the_overview_only_and_shows_no_personal_data(monkeypatch, db):
+    assert offered_pages(monkeypatch, db, "staff", ui__present=True) == ["overview"]
+    at = as_role(monkeypatch, db, "staff", ui__present=True)
+    assert not at.exception and at.metric  # the overview's headline figures, not a refusal
+    text = all_text(at)
+    for secret in ("E90000101", "E*****101", "13812347532", "1980-04-05", "甲一", "乙二"):
+        assert secret not in text
 
 
 @pytest.mark.parametrize("page", ["registrations", "chase", "data_quality", "batch", "import_forms", "audit"])
