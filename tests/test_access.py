@@ -400,7 +400,7 @@ def test_serve_refuses_a_public_address_without_accounts(tmp_path):
     )
 
 
-def test_single_sign_on_maps_e_mails_to_roles(monkeypatch, db, no_accounts):
+def test_single_sign_on_maps_e_mails_to_roles(monkeypatch, config, db, no_accounts):
     no_accounts.write_text('[sso]\n"li@example.org" = "staff"\n', encoding="utf-8")
     monkeypatch.setenv("DELEGATION_DB", str(db))
 
@@ -424,3 +424,10 @@ def test_single_sign_on_maps_e_mails_to_roles(monkeypatch, db, no_accounts):
     assert not li.exception
     assert (li.session_state["auth.user"], li.session_state["auth.role"]) == ("li@example.org", "staff")
     assert li.metric  # the overview
+    # The sign-in is logged under the e-mail as the identity provider gave it, lower-cased, with
+    # the role it mapped to; the refused stranger is not.
+    con = connect(config, db)
+    logged = con.execute("select actor, target, details from audit_log where action = 'login'").fetchall()
+    assert [(actor, target, json.loads(details)) for actor, target, details in logged] == [
+        ("li@example.org", "user:li@example.org", {"role": "staff", "via": "sso"})
+    ]

@@ -414,7 +414,7 @@ def test_warnings_are_reported_without_personal_values(con, config, xlsx):
 
 def test_same_file_twice_changes_nothing(con, config, xlsx):
     path = xlsx([ZH_HEADER, zh_row(1), zh_row(2, name="李娜", passport="E90000002")])
-    run(con, config, path)
+    first = run(con, config, path)
     before = table_snapshot(con)
     second = run(con, config, path)
     assert second.already_imported_at is not None
@@ -427,6 +427,28 @@ def test_same_file_twice_changes_nothing(con, config, xlsx):
     assert [a for a in after["audit_log"] if a[3] != "import"] == [
         a for a in before["audit_log"] if a[3] != "import"
     ]
+    # Each import that ran (not the refused second one) is logged with what it did.
+    logged = con.execute(
+        "select actor, target, details from audit_log where action = 'import' order by audit_id"
+    ).fetchall()
+    assert [(actor, target, json.loads(details)) for actor, target, details in logged] == [
+        (
+            "cli",
+            f"import:{report.import_id}",
+            {
+                "import_id": report.import_id,
+                "file": path.name,
+                "sha256": first.sha256,
+                "rows_read": 2,
+                "added": counts[0],
+                "updated": 0,
+                "unchanged": counts[1],
+                "skipped": 0,
+            },
+        )
+        for report, counts in ((first, (2, 0)), (forced, (0, 2)))
+    ]
+    assert first.import_id != forced.import_id
 
 
 def test_later_file_updates_the_person_it_names_and_records_the_change(con, config, tmp_path):
