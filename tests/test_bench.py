@@ -22,6 +22,23 @@ def test_export_bench_runs():
     assert "| ratio |" in done.stdout and "×" in done.stdout
 
 
+def test_load_test_runs_small():
+    # Two browser sessions against a real server for a few seconds: every page load is counted and
+    # none failed (the script exits 1 on any error, and prints each).
+    done = subprocess.run(
+        [sys.executable, "bench/load_test.py", "--sessions", "2", "--seconds", "6", "--participants", "200"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    table = dict(re.findall(r"^\| ([a-z0-9 ]+) \| ([^|]+) \|$", done.stdout, re.M))
+    assert table["errors"] == "0"
+    assert int(table["page loads"]) >= 2  # each session finished at least its first page
+    assert float(table["p50 page time"].removesuffix(" s")) > 0
+
+
 def test_bench_suite_runs_small(tmp_path):
     out = tmp_path / "RESULTS.md"
     done = subprocess.run(
