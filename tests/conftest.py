@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +14,7 @@ import duckdb
 import openpyxl
 import pytest
 
+from delegation import ROOT
 from delegation.config import EventConfig, load_config
 from delegation.db import connect
 
@@ -23,6 +27,32 @@ def no_accounts(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "users.toml"
     monkeypatch.setenv("DELEGATION_USERS", str(path))
     return path
+
+
+def run_cli(
+    *args: str,
+    env: dict[str, str] | None = None,
+    stdin: str | None = None,
+    python: tuple[str, ...] = (),
+    timeout: float = 120,
+) -> subprocess.CompletedProcess:
+    """`python [PYTHON] -m delegation ARGS` as its own process from the repository root, in a bare
+    environment (no DELEGATION_* setting of the shell running the tests leaks in), with English
+    messages and this test's accounts file (none) unless `env` says otherwise."""
+    base = {
+        "PATH": "/usr/bin:/bin",
+        "DELEGATION_LANG": "en",
+        "DELEGATION_USERS": os.environ["DELEGATION_USERS"],
+    }
+    return subprocess.run(
+        [sys.executable, *python, "-m", "delegation", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**base, **(env or {})},
+        timeout=timeout,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from delegation.db import connect
 from delegation.documents import attach
 from delegation.errors import DelegationError
 from delegation.retention import purge
+from tests.conftest import run_cli
 from tests.fixtures import load_fixture
 from tests.test_app import HARNESS, PAGES, all_text
 
@@ -259,18 +258,8 @@ def test_the_admin_backup_button_writes_a_snapshot_and_logs_it(monkeypatch, conf
 
 
 def test_users_cli(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "DELEGATION_USERS": str(tmp_path / "u.toml"), "DELEGATION_LANG": "en"}
-
     def run(*args, stdin=""):
-        return subprocess.run(
-            [sys.executable, "-m", "delegation", "users", *args],
-            input=stdin,
-            text=True,
-            capture_output=True,
-            cwd=ROOT,
-            env=env,
-            timeout=60,
-        )
+        return run_cli("users", *args, stdin=stdin)
 
     assert run("add", "sun", "--role", "staff", "--password-stdin", stdin=PASSWORD + "\n").returncode == 0
     assert run("list").stdout == "sun\tstaff\n"
@@ -374,27 +363,7 @@ def test_hardened_server_settings(config):
 
 
 def test_serve_refuses_a_public_address_without_accounts(tmp_path):
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "delegation",
-            "serve",
-            "--address",
-            "0.0.0.0",
-            "--db",
-            str(tmp_path / "x.duckdb"),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "DELEGATION_USERS": str(tmp_path / "none.toml"),
-            "DELEGATION_LANG": "en",
-        },
-    )
+    done = run_cli("serve", "--address", "0.0.0.0", "--db", str(tmp_path / "x.duckdb"), timeout=60)
     assert done.returncode == 1 and done.stderr.startswith(
         "Without accounts the app serves this computer only"
     )

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-from delegation import ROOT
 from delegation.backups import backups_folder, restore, snapshot
 from delegation.config import load_config
 from delegation.db import connect
 from delegation.ingest import import_file
-from tests.conftest import table_snapshot, write_csv
+from tests.conftest import run_cli, table_snapshot, write_csv
 from tests.fixtures import load_fixture
 from tests.test_ingest import ZH_HEADER, zh_row
 
@@ -55,17 +52,9 @@ def test_bulk_import_takes_a_snapshot_first_and_keeps_ten(config, tmp_path):
 
 def test_cli_backup_and_restore(tmp_path):
     db = tmp_path / "d.duckdb"
-    env = {"PATH": "/usr/bin:/bin", "DELEGATION_LANG": "en", "DELEGATION_USERS": str(tmp_path / "u.toml")}
 
     def cli(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "delegation", *args, "--db", str(db)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=env,
-            timeout=120,
-        )
+        return run_cli(*args, "--db", str(db))
 
     assert cli("demo", "--participants", "40").returncode == 0
     done = cli("backup", "--to", str(tmp_path / "out"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,19 +10,8 @@ from pathlib import Path
 import duckdb
 
 from delegation import ROOT
+from tests.conftest import run_cli as cli
 from tests.fixtures import EXPECTED_SUMMARY, WITHDRAWN, fixture_form
-
-
-def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    full_env = {**os.environ, "DELEGATION_LANG": "en", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "delegation", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=full_env,
-        timeout=120,
-    )
 
 
 def test_init_import_summary(tmp_path):
@@ -44,24 +32,7 @@ def test_init_import_summary(tmp_path):
 def test_import_starts_reading_its_form_before_duckdb_is_imported(tmp_path):
     """The first form is parsed while DuckDB loads: nothing imported before that may import it."""
     db = str(tmp_path / "d.duckdb")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-X",
-            "importtime",
-            "-m",
-            "delegation",
-            "import",
-            str(fixture_form(tmp_path)),
-            "--db",
-            db,
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "DELEGATION_LANG": "en"},
-        timeout=120,
-    )
+    done = cli("import", str(fixture_form(tmp_path)), "--db", db, python=("-X", "importtime"))
     assert done.returncode == 0 and "12 added" in done.stdout
     modules = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line]
     assert modules.index("delegation.sheets") < modules.index("duckdb")

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 
 import pytest
 
-from delegation import ROOT
 from delegation.db import query_df
 from delegation.documents import attach, scan_folder, set_owner, set_state, sniff
 from delegation.errors import DelegationError
 from delegation.filters import Filters
 from delegation.ingest import import_file
 from delegation.summary import summary
-from tests.conftest import write_xlsx
+from tests.conftest import run_cli, write_xlsx
 from tests.fixtures import fixture_form, load_fixture
 
 AS_OF = dt.date(2023, 3, 20)
@@ -298,13 +295,10 @@ def test_ambiguous_names_are_not_guessed(con, config, tmp_path):
 
 def test_cli_scan(tmp_path):
     db = tmp_path / "d.duckdb"
-    env_run = lambda *a: subprocess.run(  # noqa: E731
-        [sys.executable, "-m", "delegation", *a, "--db", str(db)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "DELEGATION_LANG": "en"},
-    )
+
+    def env_run(*args):
+        return run_cli(*args, "--db", str(db))
+
     assert env_run("import", str(fixture_form(tmp_path))).returncode == 0
     root = tmp_path / "mail"
     _mail_tree(root)

@@ -6,8 +6,6 @@ import csv
 import datetime as dt
 import io
 import json
-import subprocess
-import sys
 import zipfile
 
 import openpyxl
@@ -16,6 +14,7 @@ from python_calamine import CalamineWorkbook
 
 from delegation import ROOT, exports
 from delegation.filters import Filters
+from tests.conftest import run_cli as cli
 from tests.fixtures import fixture_form, load_fixture
 
 AS_OF = dt.date(2023, 3, 20)
@@ -165,17 +164,6 @@ def test_streamlit_table_download_is_off():
 
     settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert settings["client"]["disableDataExport"] is True
-
-
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "delegation", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "DELEGATION_LANG": "en"},
-        timeout=120,
-    )
 
 
 def test_cli_export_and_template(tmp_path):

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 
 from delegation import ROOT
 from delegation.inbox import process
-from tests.conftest import write_xlsx
+from tests.conftest import run_cli, write_xlsx
 from tests.fixtures import fixture_form
 
 
@@ -45,25 +43,7 @@ def test_watch_once_from_the_cli(tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     _age(fixture_form(inbox))
-    env = {"PATH": "/usr/bin:/bin", "DELEGATION_LANG": "en", "DELEGATION_USERS": str(tmp_path / "u.toml")}
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "delegation",
-            "watch",
-            "--once",
-            "--inbox",
-            str(inbox),
-            "--db",
-            str(tmp_path / "d.duckdb"),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-    )
+    done = run_cli("watch", "--once", "--inbox", str(inbox), "--db", str(tmp_path / "d.duckdb"))
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("fixture.xlsx: 12 rows read, 12 added")
 

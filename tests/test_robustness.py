@@ -19,7 +19,7 @@ from delegation import ROOT
 from delegation.db import connect
 from delegation.errors import DelegationError
 from delegation.ingest import import_file
-from tests.conftest import table_snapshot, write_csv, write_xlsx
+from tests.conftest import run_cli, table_snapshot, write_csv, write_xlsx
 from tests.test_ingest import ZH_HEADER, zh_row
 
 
@@ -127,22 +127,7 @@ def test_the_zip_bomb_is_refused_fast_and_small(config, tmp_path, con):
 
 def test_cli_says_one_sentence_for_each_bad_file(tmp_path):
     files = corpus(tmp_path)
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "delegation",
-            "import",
-            *(str(p) for p, _ in files.values()),
-            "--db",
-            str(tmp_path / "d.duckdb"),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        env={"PATH": "/usr/bin:/bin", "DELEGATION_LANG": "en", "DELEGATION_USERS": str(tmp_path / "u.toml")},
-    )
+    done = run_cli("import", *(str(p) for p, _ in files.values()), "--db", str(tmp_path / "d.duckdb"))
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == len(files) and "Traceback" not in done.stderr
