@@ -65,10 +65,46 @@ def test_overview_on_demo_data_equals_each_query(con, config):
     assert figures.headline == dashboard.headline(con, config, filters)
     provinces = dashboard.breakdown(con, "province", filters, "en", config.top_provinces)
     assert provinces["key"].iloc[-1] == "others"  # more provinces than the top: the rest folded
-    pd.testing.assert_frame_equal(figures.breakdowns["province"], provinces)
+    for kind in dashboard.BREAKDOWNS:
+        alone = dashboard.breakdown(con, kind, filters, "en", config.top_provinces)
+        pd.testing.assert_frame_equal(figures.breakdowns[kind], alone)
     pd.testing.assert_frame_equal(
         figures.signups.actual, dashboard.signups(con, config, filters).actual, check_dtype=False
     )
+
+
+def test_overview_counts_themes_and_cities_in_any_order_and_repeated(con, config):
+    # The overview counts each distinct list once and then its entries: the same themes in another
+    # order, a theme listed twice and an empty list must count as unnesting every list does.
+    from delegation.demo import load_demo
+
+    load_demo(con, config, 600, seed=3)
+    con.execute(
+        "update participants set themes = case participant_id % 4 "
+        "when 0 then list_reverse(themes) when 1 then list_concat(themes, themes[1:1]) "
+        "when 2 then [] else themes end, "
+        "cities = case participant_id % 3 when 0 then list_reverse(cities) else cities end"
+    )
+    orders = con.execute("select count(distinct themes), count(distinct list_sort(themes)) from participants")
+    distinct_lists, distinct_sorted = orders.fetchone()
+    assert distinct_lists > distinct_sorted  # some lists hold the same themes in another order
+    filters = Filters(dt.date(2023, 3, 31))
+    figures = dashboard.overview(con, config, filters, "en")
+    for kind in ("theme", "city"):
+        alone = dashboard.breakdown(con, kind, filters, "en", config.top_provinces)
+        pd.testing.assert_frame_equal(figures.breakdowns[kind], alone)
+
+
+def test_list_hashes_tell_apart_every_list_of_the_events_themes_and_cities(con, config):
+    # What grouping on hash(themes) relies on: DuckDB hashes no two lists of the event's theme keys
+    # (or city keys) alike, in any order, up to four entries (1 100 lists of each).
+    import itertools
+
+    for choices in (config.themes, config.cities):
+        keys = [c.key for c in choices] + ["x", "y", "z"]  # and room for a few more
+        lists = [list(p) for n in range(5) for p in itertools.permutations(keys, n)]
+        con.execute("create or replace temp table l as select unnest($l::varchar[][]) as l", {"l": lists})
+        assert con.execute("select count(distinct hash(l)), count(*) from l").fetchone() == (len(lists),) * 2
 
 
 def test_countdowns_and_urgency(config):
