@@ -1,8 +1,8 @@
--- Everything the overview shows, in one pass over the counted participants (the filter and the join
--- run once, not once per chart): the rows of headline_figures, participants_by_province,
--- participants_by_sector, participants_by_theme, participants_by_city and signups_by_day, each tagged
--- with its `part` and ordered as those queries order them. tests/test_dashboard.py checks that every
--- part equals its own query.
+-- Everything the overview shows, in two passes over the filtered participants (not one per chart):
+-- one for the figures by unit and day, one for the theme and city lists. The rows of
+-- headline_figures, participants_by_province, participants_by_sector, participants_by_theme,
+-- participants_by_city and signups_by_day, each tagged with its `part` and ordered as those queries
+-- order them. tests/test_dashboard.py checks that every part equals its own query.
 -- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
 --         (see filtered_participants in delegation/migrations/0002_dashboards.sql); empty lists mean all.
 --         $passport_valid_through (date), $top (integer) — as in headline_figures and participants_by_province.
@@ -10,8 +10,6 @@
 with counted as materialized (
     select
         unit_id,
-        themes,
-        cities,
         registered_on,
         applies_via_chamber,
         passport_expiry
@@ -63,25 +61,27 @@ folded_provinces as (
 by_sector as (
     select sector, sum(participants) as participants from by_unit group by sector
 ),
--- Themes and cities: the participants' lists are a few dozen distinct ones, so they are counted per
--- list first and then unnested. Grouping on the list's 64-bit hash takes half the time of unnesting
--- every list (or of grouping on the list itself, which stores and compares list keys). Two lists
--- that differ only in order count alike; for two different sets of themes to merge, their hashes
--- would have to collide (odds about 1 in 10^13 for a thousand distinct lists).
-theme_lists as (
-    select any_value(themes) as themes, count(*) as participants from counted group by hash(themes)
+-- Themes and cities: the participants' lists are a few dozen distinct ones, so a second pass over
+-- the filter counts each distinct pair of lists, and only those are unnested. Grouping on the lists'
+-- 64-bit hashes takes half the time of unnesting every list (or of grouping on the lists themselves,
+-- which stores and compares list keys), and leaves the lists out of `counted` (copying them there
+-- cost more than the second pass's scan and join). Two lists that differ only in order count alike;
+-- for two different sets of themes to merge, their hashes would have to collide (odds about 1 in
+-- 10^13 for a thousand distinct lists; a test checks every list of the event's keys hashes apart).
+lists as (
+    select any_value(themes) as themes, any_value(cities) as cities, count(*) as participants
+    from filtered_participants($as_of, $provinces::varchar[], $sectors::varchar[], $themes::varchar[], $cities::varchar[], $unit_ids::integer[], $statuses::varchar[])
+    where registration_status <> 'withdrawn'
+    group by hash(themes), hash(cities)
 ),
 by_theme as (
     select theme, sum(participants) as participants
-    from (select unnest(themes) as theme, participants from theme_lists)
+    from (select unnest(themes) as theme, participants from lists)
     group by 1
-),
-city_lists as (
-    select any_value(cities) as cities, count(*) as participants from counted group by hash(cities)
 ),
 by_city as (
     select city, sum(participants) as participants
-    from (select unnest(cities) as city, participants from city_lists)
+    from (select unnest(cities) as city, participants from lists)
     group by 1
 ),
 unit_days as (
