@@ -32,6 +32,7 @@ def _style(fig: go.Figure, title: str, *, large: bool = False, height: int | Non
 
 
 OTHERS_COLOUR = "#9e9e9e"
+BAR_HEADROOM = 1.18  # the value axis reaches this far past the longest bar: its count is printed there
 
 
 def bar_chart(
@@ -56,7 +57,9 @@ def bar_chart(
             hovertemplate="%{y}: %{x}<extra></extra>",
         )
     )
-    fig.update_xaxes(title_text=value_title)
+    # Room right of the longest bar for its count, which the figure's margin would otherwise cut off.
+    longest = max(df["participants"], default=0)
+    fig.update_xaxes(title_text=value_title, range=[0, max(longest, 1) * BAR_HEADROOM])
     return _style(fig, title, large=large, height=34 * max(rows, len(df)) + 100)
 
 

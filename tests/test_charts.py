@@ -21,6 +21,7 @@ def test_bar_chart_largest_on_top_others_grey():
     assert list(bar.marker.color) == [charts.OTHERS_COLOUR, charts.PALETTE[0], charts.PALETTE[0]]
     assert fig.layout.title.text == "按省份"
     assert fig.layout.xaxis.title.text == "人数"
+    assert tuple(fig.layout.xaxis.range) == (0, 5 * charts.BAR_HEADROOM)  # the longest bar's count fits
     assert "Noto Sans CJK SC" in fig.layout.font.family
 
 
