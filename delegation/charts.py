@@ -32,7 +32,7 @@ def _style(fig: go.Figure, title: str, *, large: bool = False, height: int | Non
 
 
 OTHERS_COLOUR = "#9e9e9e"
-BAR_HEADROOM = 1.18  # the value axis reaches this far past the longest bar: its count is printed there
+DIGIT_WIDTH = 0.65  # a digit's width in the house font, as a share of the font size
 
 
 def bar_chart(
@@ -57,10 +57,13 @@ def bar_chart(
             hovertemplate="%{y}: %{x}<extra></extra>",
         )
     )
-    # Room right of the longest bar for its count, which the figure's margin would otherwise cut off.
-    longest = max(df["participants"], default=0)
-    fig.update_xaxes(title_text=value_title, range=[0, max(longest, 1) * BAR_HEADROOM])
-    return _style(fig, title, large=large, height=34 * max(rows, len(df)) + 100)
+    fig.update_xaxes(title_text=value_title)
+    _style(fig, title, large=large, height=34 * max(rows, len(df)) + 100)
+    # The counts are printed right of the bars: the right margin holds the widest one, in pixels,
+    # whatever the chart's width (plotly's autorange leaves no room for outside text).
+    digits = max((len(str(n)) for n in df["participants"]), default=1)
+    fig.update_layout(margin_r=20 + round(DIGIT_WIDTH * fig.layout.font.size * digits))
+    return fig
 
 
 def share_chart(df: pd.DataFrame, title: str, value_title: str, *, large: bool = False) -> go.Figure:

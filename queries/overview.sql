@@ -4,7 +4,7 @@
 -- participants_by_city and signups_by_day, each tagged with its `part` and ordered as those queries
 -- order them. tests/test_dashboard.py checks that every part equals its own query.
 -- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
---         (see filtered_participants in delegation/migrations/0002_dashboards.sql); empty lists mean all.
+--         (see filtered_participants in delegation/migrations/0004_unit_confirmation.sql); empty lists mean all.
 --         $passport_valid_through (date), $top (integer) — as in headline_figures and participants_by_province.
 -- columns: part, position, key, name_zh, name_en, participants, share, units, invitation_applicants, passport_invalid, day, units_new, participants_new, units_cumulative, participants_cumulative
 with counted as materialized (
@@ -61,13 +61,16 @@ folded_provinces as (
 by_sector as (
     select sector, sum(participants) as participants from by_unit group by sector
 ),
--- Themes and cities: the participants' lists are a few dozen distinct ones, so a second pass over
--- the filter counts each distinct pair of lists, and only those are unnested. Grouping on the lists'
--- 64-bit hashes takes half the time of unnesting every list (or of grouping on the lists themselves,
--- which stores and compares list keys), and leaves the lists out of `counted` (copying them there
--- cost more than the second pass's scan and join). Two lists that differ only in order count alike;
--- for two different sets of themes to merge, their hashes would have to collide (odds about 1 in
--- 10^13 for a thousand distinct lists; a test checks every list of the event's keys hashes apart).
+-- Themes and cities: the importer keeps each list in the event's order without repeats, so the
+-- participants hold few distinct pairs of lists (at most 16 x 16 with four themes and four cities;
+-- 120 in the 100 000-person demo). A second pass over the filter counts the participants per pair,
+-- grouped on the two lists' 64-bit hashes, and only those pairs are unnested. That takes half the
+-- time of unnesting every list (or of grouping on the lists themselves, which stores and compares
+-- list keys), and leaves the lists out of `counted` (copying them there cost more than the second
+-- pass's scan and join). Lists in another order are other groups with the same entries, so they add
+-- up alike. Two different lists would merge only if their hashes collided: odds about 1 in 10^13
+-- for a thousand distinct lists, and a test checks that every list of the event's keys (and a few
+-- more) hashes apart. (An empty list and a missing one share a hash; neither adds to any count.)
 lists as (
     select any_value(themes) as themes, any_value(cities) as cities, count(*) as participants
     from filtered_participants($as_of, $provinces::varchar[], $sectors::varchar[], $themes::varchar[], $cities::varchar[], $unit_ids::integer[], $statuses::varchar[])

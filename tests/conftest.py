@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,12 +38,13 @@ def run_cli(
     timeout: float = 120,
 ) -> subprocess.CompletedProcess:
     """`python [PYTHON] -m delegation ARGS` as its own process from the repository root, in a bare
-    environment (no DELEGATION_* setting of the shell running the tests leaks in), with English
-    messages and this test's accounts file (none) unless `env` says otherwise."""
+    environment (no DELEGATION_* setting of the shell running the tests reaches the CLI), with
+    English messages and this test's accounts file (none) unless `env` says otherwise."""
+    no_users = Path(tempfile.gettempdir()) / "delegation-tests-no-users.toml"  # outside a test
     base = {
         "PATH": "/usr/bin:/bin",
         "DELEGATION_LANG": "en",
-        "DELEGATION_USERS": os.environ["DELEGATION_USERS"],
+        "DELEGATION_USERS": os.environ.get("DELEGATION_USERS", str(no_users)),
     }
     return subprocess.run(
         [sys.executable, *python, "-m", "delegation", *args],

@@ -74,6 +74,7 @@ def offered_pages(monkeypatch, db: Path, role: str, **state) -> list[str]:
     assert not at.exception
     offered = []
     for page in PAGES:
+        assert (ROOT / page).is_file()  # so a refusal below means "not offered", not "no such file"
         try:
             at.switch_page(page)  # refused for a file st.navigation was not given
         except ValueError:
@@ -94,13 +95,10 @@ def test_the_app_offers_each_role_its_pages_only(monkeypatch, db, role, pages):
     assert offered_pages(monkeypatch, db, role) == pages
 
 
-def test_presenting_offers_the_overview_only_and_shows_no_personal_data(monkeypatch, db):
+def test_presenting_offers_the_overview_only(monkeypatch, db):
+    # A shared screen shows aggregates only: the overview (which shows no personal data to anyone)
+    # is the one page left to open, whatever the role may open otherwise.
     assert offered_pages(monkeypatch, db, "staff", ui__present=True) == ["overview"]
-    at = as_role(monkeypatch, db, "staff", ui__present=True)
-    assert not at.exception and at.metric  # the overview's headline figures, not a refusal
-    text = all_text(at)
-    for secret in ("E90000101", "E*****101", "13812347532", "1980-04-05", "甲一", "乙二"):
-        assert secret not in text
 
 
 @pytest.mark.parametrize("page", ["registrations", "chase", "data_quality", "batch", "import_forms", "audit"])
@@ -393,8 +391,8 @@ def test_single_sign_on_maps_e_mails_to_roles(monkeypatch, config, db, no_accoun
     assert not li.exception
     assert (li.session_state["auth.user"], li.session_state["auth.role"]) == ("li@example.org", "staff")
     assert li.metric  # the overview
-    # The sign-in is logged under the e-mail as the identity provider gave it, lower-cased, with
-    # the role it mapped to; the refused stranger is not.
+    # The sign-in is logged under the e-mail in lower case (the identity provider gave LI@…), with
+    # the role it mapped to; the refused stranger is not logged.
     con = connect(config, db)
     logged = con.execute("select actor, target, details from audit_log where action = 'login'").fetchall()
     assert [(actor, target, json.loads(details)) for actor, target, details in logged] == [

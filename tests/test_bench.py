@@ -35,7 +35,7 @@ def test_load_test_runs_small():
     assert done.returncode == 0, done.stdout + done.stderr
     table = dict(re.findall(r"^\| ([a-z0-9 ]+) \| ([^|]+) \|$", done.stdout, re.M))
     assert table["errors"] == "0"
-    assert int(table["page loads"]) >= 2  # each session finished at least its first page
+    assert int(table["page loads"]) >= 2  # pages were loaded (two sessions, six seconds)
     assert float(table["p50 page time"].removesuffix(" s")) > 0
 
 

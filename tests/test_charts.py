@@ -21,8 +21,18 @@ def test_bar_chart_largest_on_top_others_grey():
     assert list(bar.marker.color) == [charts.OTHERS_COLOUR, charts.PALETTE[0], charts.PALETTE[0]]
     assert fig.layout.title.text == "按省份"
     assert fig.layout.xaxis.title.text == "人数"
-    assert tuple(fig.layout.xaxis.range) == (0, 5 * charts.BAR_HEADROOM)  # the longest bar's count fits
+    assert fig.layout.xaxis.range is None  # autorange; the counts go in the right margin
+    assert fig.layout.margin.r == 20 + round(charts.DIGIT_WIDTH * 13)  # one digit at 13 px
     assert "Noto Sans CJK SC" in fig.layout.font.family
+
+
+def test_bar_chart_right_margin_holds_the_widest_count():
+    df = pd.DataFrame({"key": ["a", "b"], "label": ["甲", "乙"], "participants": [16364, 980]})
+    small, large = charts.bar_chart(df, "t", "v"), charts.bar_chart(df, "t", "v", large=True)
+    assert small.layout.margin.r == 20 + round(charts.DIGIT_WIDTH * 13 * 5)
+    assert large.layout.margin.r == 20 + round(charts.DIGIT_WIDTH * 18 * 5)  # presentation mode
+    empty = charts.bar_chart(df.iloc[:0], "t", "v")
+    assert empty.layout.margin.r == 20 + round(charts.DIGIT_WIDTH * 13)
 
 
 def test_share_chart_labels_count_and_percent():
