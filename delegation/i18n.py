@@ -130,6 +130,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "column.passport_expiry": ("护照有效期", "Passport expiry"),
     "column.applies_via_chamber": ("经商会申请邀请函", "Invitation via chamber"),
     "column.holds_us_visa": ("持有美国签证", "Holds US visa"),
+    "column.us_visa_expiry": ("美国签证有效期", "US visa expiry"),
     "column.themes": ("论坛主题", "Forum themes"),
     "column.cities": ("考察城市", "Visit cities"),
     "column.field": ("项目", "Field"),

@@ -52,6 +52,8 @@ EDITABLE = (
     "holds_us_visa",
     "us_visa_expiry",
 )
+EDITABLE_DATES = frozenset({"passport_expiry", "us_visa_expiry"})
+EDITABLE_YES_NO = frozenset({"applies_via_chamber", "holds_us_visa"})  # never missing: no or yes
 
 
 def editable(con: duckdb.DuckDBPyConnection, participant_id: int) -> tuple[dict, str]:

@@ -294,6 +294,35 @@ def current_filters() -> Filters:
     return Filters(as_of=as_of, **{k: tuple(state.get(f"filters.{k}", [])) for k in FILTER_KEYS})
 
 
+def edit_inputs(values: dict, *, key: str) -> dict:
+    """One input per editable field of a participant, inside the caller's form: a date picker for
+    the expiry dates, a tick box for the yes/no fields, a text box for the rest. Returns the values
+    as they would be saved (an emptied text or date is missing). `key` prefixes the inputs' keys."""
+    from delegation.registrations import EDITABLE, EDITABLE_DATES, EDITABLE_YES_NO
+
+    changes: dict = {}
+    for field in EDITABLE:
+        label, current = t(f"column.{field}"), values[field]
+        if field in EDITABLE_DATES:
+            first, last = EDIT_DATE_RANGE  # widened to a stored date outside it (a typo in a form)
+            changes[field] = st.date_input(
+                label,
+                value=current,
+                min_value=min(first, current or first),
+                max_value=max(last, current or last),
+                format="YYYY-MM-DD",
+                key=f"{key}.{field}",
+            )
+        elif field in EDITABLE_YES_NO:
+            changes[field] = st.checkbox(label, value=bool(current), key=f"{key}.{field}")
+        else:
+            changes[field] = st.text_input(label, value=current or "", key=f"{key}.{field}").strip() or None
+    return changes
+
+
+EDIT_DATE_RANGE = (dt.date(1990, 1, 1), dt.date(2100, 12, 31))  # what the date pickers offer
+
+
 def column_labels(columns: Any, hidden: tuple[str, ...] = ()) -> dict[str, Any]:
     """Streamlit column settings: columns titled from the label table (or already labels), some hidden."""
     config: dict[str, Any] = {}

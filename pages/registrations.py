@@ -108,10 +108,11 @@ with units_tab:
                             actor=ui.user()[0],
                         )
                         st.rerun()
+                editable = {None: "—"} | {k: v for k, v in people.items() if k != 0}  # (labels captured)
                 editing = st.selectbox(
                     ui.t("registrations.edit_who"),
-                    [None, *list(people)[1:]],
-                    format_func=lambda k: "—" if k is None else people[k],
+                    list(editable),
+                    format_func=editable.get,
                     key="registrations.edit.who",
                 )
                 if editing is not None:
@@ -119,16 +120,15 @@ with units_tab:
                     state_key = f"registrations.edit.token.{editing}"
                     st.session_state.setdefault(state_key, token)  # the state this session started from
                     with st.form("registrations.edit"):
-                        changes = {
-                            field: st.text_input(ui.t(f"column.{field}"), value=values[field] or "")
-                            for field in ("position", "mobile", "email", "passport_number")
-                        }
+                        # Keyed by the person and their stored state: the inputs start again
+                        # from the stored values when either changes.
+                        changes = ui.edit_inputs(values, key=f"registrations.edit.{editing}.{token[:12]}")
                         if st.form_submit_button(ui.t("documents.save")):
                             try:
                                 save_edit(
                                     ui.cursor(),
                                     int(editing),
-                                    {k: v.strip() or None for k, v in changes.items()},
+                                    changes,
                                     st.session_state[state_key],
                                     ui.user()[0],
                                 )

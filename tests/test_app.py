@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from delegation.db import connect
 from delegation.demo import load_demo
 from delegation.filters import Filters
 from delegation.i18n import TEXT
+from delegation.registrations import EDITABLE
 from delegation.summary import summary
 from tests.fixtures import load_fixture
 
@@ -264,6 +266,52 @@ def test_registrations_search_in_pinyin_and_masking(monkeypatch, fixture_db):
     units = frame(at, "invitation_applicants")
     assert units["name"].tolist() == ["苏州甲机械有限公司"]
     assert units["participants"].tolist() == [4]
+
+
+def test_an_admin_edits_a_participants_dates_and_yes_no_fields(monkeypatch, config, fixture_db):
+    con = connect(config, fixture_db)
+    pid = con.execute("select participant_id from participants where name = '乙二'").fetchone()[0]
+    con.close()
+    at = app(
+        monkeypatch,
+        fixture_db,
+        page="pages/registrations.py",
+        filters__as_of=AS_OF,
+        registrations__units__table={"selection": {"rows": [0], "columns": [], "cells": []}},
+    )
+    assert not at.exception
+    at.selectbox(key="registrations.edit.who").set_value(pid).run()
+    prefix = f"registrations.edit.{pid}."  # then the stored state's token, then the field
+    inputs = {
+        w.key.rsplit(".", 1)[-1]: w
+        for kind in ("date_input", "checkbox", "text_input")
+        for w in getattr(at, kind)
+        if w.key and w.key.startswith(prefix)
+    }
+    assert sorted(inputs) == sorted(EDITABLE)  # every editable field, once
+    assert inputs["passport_expiry"].value == dt.date(2023, 11, 29)  # the stored values to start from
+    assert inputs["holds_us_visa"].value is False and inputs["applies_via_chamber"].value is True
+    assert inputs["us_visa_expiry"].value is None
+    inputs["passport_expiry"].set_value(dt.date(2030, 1, 1))
+    inputs["holds_us_visa"].check()
+    inputs["us_visa_expiry"].set_value(dt.date(2027, 6, 30))
+    inputs["position"].input("董事长")
+    next(b for b in at.button if b.form_id == "registrations.edit").click().run()  # its save button
+    assert not at.exception and not at.error
+    con = connect(config, fixture_db)
+    stored = con.execute(
+        "select passport_expiry, holds_us_visa, us_visa_expiry, applies_via_chamber, position "
+        "from participants where participant_id = ?",
+        [pid],
+    ).fetchone()
+    assert stored == (dt.date(2030, 1, 1), True, dt.date(2027, 6, 30), True, "董事长")
+    logged = con.execute("select details from audit_log where action = 'participant.edit'").fetchall()
+    assert len(logged) == 1 and set(json.loads(logged[0][0])["after"]) == {
+        "passport_expiry",
+        "holds_us_visa",
+        "us_visa_expiry",
+        "position",
+    }
 
 
 def test_data_quality_lists(monkeypatch, fixture_db):
