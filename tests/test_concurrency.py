@@ -23,6 +23,27 @@ def loaded(con, config, tmp_path):
     return con
 
 
+def test_an_edit_stores_text_as_the_importer_would_so_the_next_form_finds_the_person(
+    loaded, config, tmp_path
+):
+    pid = loaded.execute("select participant_id from participants where name = '甲一'").fetchall()[0][0]
+    _, token = editable(loaded, pid)
+    changes = {
+        "passport_number": " e 1234 5678 ",
+        "mobile": "１３８００１３８０００",
+        "position": "  董事长 ",
+    }
+    assert save_edit(loaded, pid, changes, token, "wang")
+    assert loaded.execute(
+        "select passport_number, mobile, position from participants where participant_id = ?", [pid]
+    ).fetchall() == [("E12345678", "13800138000", "董事长")]
+    count = loaded.execute("select count(*) from participants").fetchone()[0]
+    form = write_csv(tmp_path / "later.csv", [ZH_HEADER, zh_row(1, name="甲一", passport="E12345678")])
+    report = import_file(loaded, config, form, today=dt.date(2023, 3, 25))
+    assert report.added == 0  # the same person, found by the passport number typed by hand
+    assert loaded.execute("select count(*) from participants").fetchone()[0] == count
+
+
 def test_the_second_save_of_the_same_person_is_refused_not_lost(loaded):
     pid = loaded.execute("select participant_id from participants where name = '甲一'").fetchall()[0][0]
     first, second = loaded.cursor(), loaded.cursor()  # two sessions
