@@ -9,10 +9,9 @@ import duckdb
 
 from delegation.db import append_audit, fetch_one, transaction
 from delegation.errors import DelegationError
-from delegation.ingest.normalise import parse_passport, parse_phone
+from delegation.ingest.rows import as_stored
 from delegation.privacy import masked_changes
 from delegation.search import participant_search_text
-from delegation.text import clean
 
 
 def set_withdrawn(
@@ -54,16 +53,6 @@ EDITABLE = (
     "holds_us_visa",
     "us_visa_expiry",
 )
-# Typed text is stored as the importer stores a cell, so that a later form still finds the person by
-# passport number (upper case, no spaces) and phones read alike (half-width).
-_AS_IMPORTED = {
-    "position": lambda text: clean(text) or None,
-    "mobile": parse_phone,
-    "email": lambda text: clean(text) or None,
-    "passport_number": lambda text: parse_passport(text)[0],
-}
-EDITABLE_DATES = frozenset({"passport_expiry", "us_visa_expiry"})
-EDITABLE_YES_NO = frozenset({"applies_via_chamber", "holds_us_visa"})  # never missing: no or yes
 
 
 def editable(con: duckdb.DuckDBPyConnection, participant_id: int) -> tuple[dict, str]:
@@ -92,9 +81,9 @@ def save_edit(
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(unknown)
-    changes = {
-        k: _AS_IMPORTED[k](v) if k in _AS_IMPORTED and v is not None else v for k, v in changes.items()
-    }
+    # Stored as the importer stores a cell, so that the person's next form still finds them by
+    # passport number (upper case, no spaces).
+    changes = {k: as_stored(k, v) for k, v in changes.items()}
     with transaction(con):
         current, now_token = editable(con, participant_id)
         if now_token != token:

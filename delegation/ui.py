@@ -296,14 +296,16 @@ def current_filters() -> Filters:
 
 def edit_inputs(values: dict, *, key: str) -> dict:
     """One input per editable field of a participant, inside the caller's form: a date picker for
-    the expiry dates, a tick box for the yes/no fields, a text box for the rest. Returns the values
-    as they would be saved (an emptied text or date is missing). `key` prefixes the inputs' keys."""
-    from delegation.registrations import EDITABLE, EDITABLE_DATES, EDITABLE_YES_NO
+    the dates, a tick box for the yes/no fields, a text box for the rest (by the field's kind in
+    the importer). Returns the values as entered, for `registrations.save_edit`. `key` prefixes
+    the inputs' keys."""
+    from delegation.ingest.fields import FIELDS_BY_KEY
+    from delegation.registrations import EDITABLE
 
     changes: dict = {}
     for field in EDITABLE:
-        label, current = t(f"column.{field}"), values[field]
-        if field in EDITABLE_DATES:
+        label, current, kind = t(f"column.{field}"), values[field], FIELDS_BY_KEY[field].kind
+        if kind == "date":
             first, last = EDIT_DATE_RANGE  # widened to a stored date outside it (a typo in a form)
             changes[field] = st.date_input(
                 label,
@@ -313,10 +315,10 @@ def edit_inputs(values: dict, *, key: str) -> dict:
                 format="YYYY-MM-DD",
                 key=f"{key}.{field}",
             )
-        elif field in EDITABLE_YES_NO:
+        elif kind == "yes_no":
             changes[field] = st.checkbox(label, value=bool(current), key=f"{key}.{field}")
         else:
-            changes[field] = st.text_input(label, value=current or "", key=f"{key}.{field}").strip() or None
+            changes[field] = st.text_input(label, value=current or "", key=f"{key}.{field}")
     return changes
 
 

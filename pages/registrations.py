@@ -108,11 +108,11 @@ with units_tab:
                             actor=ui.user()[0],
                         )
                         st.rerun()
-                editable = {None: "—"} | {k: v for k, v in people.items() if k != 0}  # (labels captured)
+                one_of = {None: "—"} | {k: v for k, v in people.items() if k != 0}  # (labels captured)
                 editing = st.selectbox(
                     ui.t("registrations.edit_who"),
-                    list(editable),
-                    format_func=editable.get,
+                    list(one_of),
+                    format_func=one_of.get,
                     key="registrations.edit.who",
                 )
                 if editing is not None:

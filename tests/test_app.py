@@ -268,48 +268,42 @@ def test_registrations_search_in_pinyin_and_masking(monkeypatch, fixture_db):
     assert units["participants"].tolist() == [4]
 
 
-def edit_inputs(at: AppTest, pid: int) -> dict:
-    """The edit form's inputs for participant `pid`, by field."""
+def edit_form(monkeypatch, config, db: Path, name: str) -> tuple[AppTest, dict, int]:
+    """The registrations page (as the local admin) with the first unit selected and its person
+    `name` chosen for editing: the page, the edit form's inputs by field, and the person's id."""
+    con = connect(config, db)
+    pid = con.execute("select participant_id from participants where name = ?", [name]).fetchone()[0]
+    con.close()
+    at = app(
+        monkeypatch,
+        db,
+        page="pages/registrations.py",
+        filters__as_of=AS_OF,
+        registrations__units__table={"selection": {"rows": [0], "columns": [], "cells": []}},
+    )
+    at.selectbox(key="registrations.edit.who").set_value(pid).run()
     prefix = f"registrations.edit.{pid}."  # then the stored state's token, then the field
-    return {
+    inputs = {
         w.key.rsplit(".", 1)[-1]: w
         for kind in ("date_input", "checkbox", "text_input")
         for w in getattr(at, kind)
         if w.key and w.key.startswith(prefix)
     }
+    return at, inputs, pid
 
 
 def test_the_edit_form_opens_on_a_stored_date_outside_its_usual_range(monkeypatch, config, fixture_db):
     con = connect(config, fixture_db)
-    pid = con.execute("select participant_id from participants where name = '乙二'").fetchone()[0]
-    con.execute("update participants set us_visa_expiry = '1985-05-05' where participant_id = ?", [pid])
+    con.execute("update participants set us_visa_expiry = '1985-05-05' where name = '乙二'")
     con.close()
-    at = app(
-        monkeypatch,
-        fixture_db,
-        page="pages/registrations.py",
-        filters__as_of=AS_OF,
-        registrations__units__table={"selection": {"rows": [0], "columns": [], "cells": []}},
-    )
-    at.selectbox(key="registrations.edit.who").set_value(pid).run()
+    at, inputs, _ = edit_form(monkeypatch, config, fixture_db, "乙二")
     assert not at.exception  # a typo in a form (1985) widens the picker instead of breaking the page
-    assert edit_inputs(at, pid)["us_visa_expiry"].value == dt.date(1985, 5, 5)
+    assert inputs["us_visa_expiry"].value == dt.date(1985, 5, 5)
 
 
 def test_an_admin_edits_a_participants_dates_and_yes_no_fields(monkeypatch, config, fixture_db):
-    con = connect(config, fixture_db)
-    pid = con.execute("select participant_id from participants where name = '乙二'").fetchone()[0]
-    con.close()
-    at = app(
-        monkeypatch,
-        fixture_db,
-        page="pages/registrations.py",
-        filters__as_of=AS_OF,
-        registrations__units__table={"selection": {"rows": [0], "columns": [], "cells": []}},
-    )
+    at, inputs, pid = edit_form(monkeypatch, config, fixture_db, "乙二")
     assert not at.exception
-    at.selectbox(key="registrations.edit.who").set_value(pid).run()
-    inputs = edit_inputs(at, pid)
     assert sorted(inputs) == sorted(EDITABLE)  # every editable field, once
     assert inputs["passport_expiry"].value == dt.date(2023, 11, 29)  # the stored values to start from
     assert inputs["holds_us_visa"].value is False and inputs["applies_via_chamber"].value is True

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from delegation.ingest import normalise as norm
+from delegation.ingest.rows import as_stored
 from delegation.provinces import PROVINCES, province_for
 from delegation.text import clean, half_width, match_key, match_keys
 
@@ -282,3 +283,12 @@ def test_search_text_by_column_equals_row_by_row():
         "张伟",
     ):  # phrase readings kept (长安 chang, 行长 hang zhang)
         assert _syllables(run) == tuple(lazy_pinyin(run))
+
+
+def test_a_value_typed_by_hand_is_stored_as_the_importer_stores_its_cell():
+    assert as_stored("passport_number", " e 1234 5678 ") == "E12345678"
+    assert as_stored("mobile", "１３８００１３８０００") == "13800138000"
+    assert as_stored("position", "  董事长 ") == "董事长" and as_stored("email", "  ") is None
+    assert as_stored("passport_expiry", dt.date(2030, 1, 1)) == dt.date(2030, 1, 1)
+    assert as_stored("passport_expiry", "明年") is None  # cannot be read: missing, as on import
+    assert as_stored("holds_us_visa", True) is True and as_stored("holds_us_visa", "也许") is False

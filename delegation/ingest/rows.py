@@ -160,6 +160,15 @@ def _reader(kind: str, choices: tuple):
     return _passport if kind == "passport" else _text  # these never raise BadValue
 
 
+def as_stored(field: str, value: object) -> object:
+    """A value for one participant field, as the importer stores a cell of that field (a passport
+    number upper-cased without spaces, a phone half-width, a text trimmed; what cannot be read as
+    the field's kind is missing, and a yes/no no). For values typed by hand."""
+    read, empty = _reader(FIELDS_BY_KEY[field].kind, ()), False if field in BOOLEAN_FIELDS else None
+    value, _ = read(value)
+    return empty if value is None else value
+
+
 def _types(values) -> set[type]:
     """The types of values, and of the items of tuple values (a row's cells)."""
     types = set(map(type, values))
