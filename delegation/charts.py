@@ -33,6 +33,19 @@ def _style(fig: go.Figure, title: str, *, large: bool = False, height: int | Non
 
 OTHERS_COLOUR = "#9e9e9e"
 DIGIT_WIDTH = 0.65  # a digit's width in the house font, as a share of the font size
+WRAP_AFTER = 24  # a category label longer than this (in characters) goes on two lines
+
+
+def two_lines(label: str) -> str:
+    """A long category label broken at the space nearest its middle, so that it takes about half
+    the width beside (or under) the bars: "Energy saving and environmental protection" would
+    otherwise take half a sector chart in a laptop's window. Labels without a space (Chinese) and
+    short ones are kept as they are."""
+    spaces = [i for i, c in enumerate(label) if c == " " and 0 < i < len(label) - 1]
+    if len(label) <= WRAP_AFTER or not spaces:
+        return label
+    at = min(spaces, key=lambda i: abs(i - len(label) / 2))
+    return f"{label[:at].rstrip()}<br>{label[at + 1 :].lstrip()}"
 
 
 def bar_chart(
@@ -46,7 +59,8 @@ def bar_chart(
     fig = go.Figure(
         go.Bar(
             x=ordered["participants"],
-            y=ordered["label"],
+            y=[two_lines(label) for label in ordered["label"]],
+            customdata=ordered["label"],
             orientation="h",
             marker_color=[
                 OTHERS_COLOUR if k in ("others", "unknown") else PALETTE[0] for k in ordered["key"]
@@ -54,7 +68,7 @@ def bar_chart(
             text=ordered["participants"],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y}: %{x}<extra></extra>",
+            hovertemplate="%{customdata}: %{x}<extra></extra>",
         )
     )
     fig.update_xaxes(title_text=value_title)
@@ -71,13 +85,14 @@ def share_chart(df: pd.DataFrame, title: str, value_title: str, *, large: bool =
     labels = [f"{n} ({s:.0%})" for n, s in zip(df["participants"], df["share"], strict=True)]
     fig = go.Figure(
         go.Bar(
-            x=df["label"],
+            x=[two_lines(label) for label in df["label"]],
             y=df["participants"],
+            customdata=df["label"],
             marker_color=PALETTE[: len(df)] if len(df) <= len(PALETTE) else PALETTE[0],
             text=labels,
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{x}: %{text}<extra></extra>",
+            hovertemplate="%{customdata}: %{text}<extra></extra>",
         )
     )
     fig.update_yaxes(title_text=value_title, showgrid=True, gridcolor="#eeeeee")

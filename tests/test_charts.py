@@ -35,6 +35,27 @@ def test_bar_chart_right_margin_holds_the_widest_count():
     assert empty.layout.margin.r == 20 + round(charts.DIGIT_WIDTH * 13)
 
 
+def test_long_labels_go_on_two_lines_and_hover_shows_them_whole():
+    long = "Energy saving and environmental protection"
+    assert charts.two_lines(long) == "Energy saving and<br>environmental protection"  # nearest the middle
+    assert charts.two_lines("Agricultural product trade") == "Agricultural<br>product trade"
+    assert charts.two_lines("Machinery and equipment") == "Machinery and equipment"  # short enough
+    assert (
+        charts.two_lines("新能源汽车电池及储能设备制造与系统集成服务业")
+        == "新能源汽车电池及储能设备制造与系统集成服务业"
+    )
+    assert charts.two_lines("x" * 30) == "x" * 30  # nowhere to break
+    df = pd.DataFrame(
+        {"key": ["e", "m"], "label": [long, "Machinery"], "participants": [8, 5], "share": [0.8, 0.5]}
+    )
+    bars = charts.bar_chart(df, "t", "v").data[0]
+    assert list(bars.y) == ["Machinery", "Energy saving and<br>environmental protection"]
+    assert list(bars.customdata) == ["Machinery", long] and "%{customdata}" in bars.hovertemplate
+    shares = charts.share_chart(df, "t", "v").data[0]
+    assert list(shares.x) == ["Energy saving and<br>environmental protection", "Machinery"]
+    assert list(shares.customdata) == [long, "Machinery"] and "%{customdata}" in shares.hovertemplate
+
+
 def test_share_chart_labels_count_and_percent():
     df = pd.DataFrame(
         {"key": ["a", "b"], "label": ["绿色发展", "电子商务"], "participants": [6, 3], "share": [0.6, 0.3]}
