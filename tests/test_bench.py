@@ -78,6 +78,19 @@ def test_bench_suite_runs_small(tmp_path):
     assert len(ratios) == 9 and all(r > 0 for r in ratios)  # 4 imports, 2 query sets, 2 pages, export
     peak = float(re.search(r"peak resident memory.*?\| (\d+) MB", text)[1])
     assert 50 < peak < 2000  # a real Streamlit server's resident memory, in MB
+    # Each target says whether this run met it, and says so rightly for the figure on its row.
+    verdicts = [
+        line for line in text.splitlines() if re.search(r"target [^|]*: (met|\*\*not met\*\*)\)? \|$", line)
+    ]
+    assert len(verdicts) == 8  # two 1000-row imports, the overview's query, two pages, export, start, memory
+    for line in verdicts:
+        ratio = float(re.findall(r"\*\*(\d+\.\d+)×\*\*", line)[0]) if "×**" in line else None
+        figure = [float(x) for x in re.findall(r"(\d+(?:\.\d+)?) (?:s|ms|MB) \(", line)][-1]
+        met = True
+        for op, limit, unit in re.findall(r"([<≤≥]) ([\d.]+) ?(×|ms|s|MB)", line.split("target ")[1]):
+            value = ratio if unit == "×" else figure
+            met &= {"<": value < float(limit), "≤": value <= float(limit), "≥": value >= float(limit)}[op]
+        assert bool(re.search(r": met\)? \|$", line)) == met, line
 
 
 def test_the_workbook_as_excel_saves_it_holds_the_same_cells(tmp_path):
