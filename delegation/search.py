@@ -46,12 +46,18 @@ def _char_reading(char: str) -> str | None:
     return readings.pop() if len(readings) == 1 and _HAN.match(next(iter(readings))) is None else None
 
 
+_warming: threading.Thread | None = None
+
+
 def warm_up() -> threading.Thread:
     """Load pypinyin's dictionaries in a background thread (half a second, in pure Python), e.g.
-    while a workbook is being parsed (calamine releases the GIL)."""
-    thread = threading.Thread(target=_char_reading, args=("中",), name="pinyin-warm-up", daemon=True)
-    thread.start()
-    return thread
+    while a workbook is being parsed (calamine releases the GIL). Once per process: the CLI warms
+    up before its first form is read and the importer again for each form."""
+    global _warming
+    if _warming is None:
+        _warming = threading.Thread(target=_char_reading, args=("中",), name="pinyin-warm-up", daemon=True)
+        _warming.start()
+    return _warming
 
 
 def precompute(text: str) -> None:

@@ -292,3 +292,14 @@ def test_a_value_typed_by_hand_is_stored_as_the_importer_stores_its_cell():
     assert as_stored("passport_expiry", dt.date(2030, 1, 1)) == dt.date(2030, 1, 1)
     assert as_stored("passport_expiry", "明年") is None  # cannot be read: missing, as on import
     assert as_stored("holds_us_visa", True) is True and as_stored("holds_us_visa", "也许") is False
+
+
+def test_pinyin_warm_up_starts_once_per_process():
+    # The CLI warms up before reading its first form and the importer again for each form: one
+    # thread loads the dictionaries, later calls get it back instead of starting another.
+    from delegation.search import _char_reading, warm_up
+
+    first = warm_up()
+    assert warm_up() is first
+    first.join(timeout=30)
+    assert not first.is_alive() and _char_reading("中") == "zhong"
