@@ -39,13 +39,18 @@ WRAP_AFTER = 24  # a category label longer than this (in characters) goes on two
 def two_lines(label: str) -> str:
     """A long category label broken at the space nearest its middle, so that it takes about half
     the width beside (or under) the bars: "Energy saving and environmental protection" would
-    otherwise take half a sector chart in a laptop's window. Labels without a space (Chinese) and
-    short ones are kept as they are."""
-    spaces = [i for i, c in enumerate(label) if c == " " and 0 < i < len(label) - 1]
-    if len(label) <= WRAP_AFTER or not spaces:
+    otherwise take half a sector chart in a laptop's window. Short labels, labels that are not
+    text and labels without a space near the middle (Chinese ones, the event's are at most seven
+    characters) are kept as they are."""
+    if not isinstance(label, str) or len(label) <= WRAP_AFTER:
         return label
-    at = min(spaces, key=lambda i: abs(i - len(label) / 2))
-    return f"{label[:at].rstrip()}<br>{label[at + 1 :].lstrip()}"
+    words = " ".join(label.split())
+    third = len(words) / 3
+    spaces = [i for i, c in enumerate(words) if c == " " and third <= i <= len(words) - third]
+    if not spaces:
+        return label
+    at = min(spaces, key=lambda i: abs(i - len(words) / 2))
+    return f"{words[:at]}<br>{words[at + 1 :]}"
 
 
 def bar_chart(

@@ -47,6 +47,7 @@ def _char_reading(char: str) -> str | None:
 
 
 _warming: threading.Thread | None = None
+_warming_lock = threading.Lock()  # sessions and the inbox watcher import at once
 
 
 def warm_up() -> threading.Thread:
@@ -54,10 +55,13 @@ def warm_up() -> threading.Thread:
     while a workbook is being parsed (calamine releases the GIL). Once per process: the CLI warms
     up before its first form is read and the importer again for each form."""
     global _warming
-    if _warming is None:
-        _warming = threading.Thread(target=_char_reading, args=("中",), name="pinyin-warm-up", daemon=True)
-        _warming.start()
-    return _warming
+    with _warming_lock:
+        if _warming is None:
+            _warming = threading.Thread(
+                target=_char_reading, args=("中",), name="pinyin-warm-up", daemon=True
+            )
+            _warming.start()
+        return _warming
 
 
 def precompute(text: str) -> None:

@@ -40,11 +40,14 @@ def test_long_labels_go_on_two_lines_and_hover_shows_them_whole():
     assert charts.two_lines(long) == "Energy saving and<br>environmental protection"  # nearest the middle
     assert charts.two_lines("Agricultural product trade") == "Agricultural<br>product trade"
     assert charts.two_lines("Machinery and equipment") == "Machinery and equipment"  # short enough
-    assert (
-        charts.two_lines("新能源汽车电池及储能设备制造与系统集成服务业")
-        == "新能源汽车电池及储能设备制造与系统集成服务业"
-    )
+    chinese = "新能源汽车电池、储能设备制造与系统集成及相关技术服务业"  # 27 characters, no space
+    assert len(chinese) > charts.WRAP_AFTER and charts.two_lines(chinese) == chinese
     assert charts.two_lines("x" * 30) == "x" * 30  # nowhere to break
+    assert charts.two_lines("Supercalifragilisticexpialidocious x") == "Supercalifragilisticexpialidocious x"
+    assert charts.two_lines("  Energy saving  and environmental protection ") == (
+        "Energy saving and<br>environmental protection"  # spaces around and doubled are dropped
+    )
+    assert charts.two_lines(None) is None
     df = pd.DataFrame(
         {"key": ["e", "m"], "label": [long, "Machinery"], "participants": [8, 5], "share": [0.8, 0.5]}
     )
