@@ -33,23 +33,24 @@ def _style(fig: go.Figure, title: str, *, large: bool = False, height: int | Non
 
 OTHERS_COLOUR = "#9e9e9e"
 DIGIT_WIDTH = 0.65  # a digit's width in the house font, as a share of the font size
-WRAP_AFTER = 24  # a category label longer than this (in characters) goes on two lines
+# A bar's label longer than this (in characters) goes on two lines. Only beside bars: under
+# columns plotly slants or turns labels that do not fit, and it cuts turned two-line labels short.
+WRAP_AFTER = 24
 
 
 def two_lines(label: str) -> str:
     """A long category label broken at the space nearest its middle, so that it takes about half
-    the width beside (or under) the bars: "Energy saving and environmental protection" would
+    the width beside the bars: "Energy saving and environmental protection" would
     otherwise take half a sector chart in a laptop's window. Short labels, labels that are not
-    text and labels without a space near the middle (Chinese ones, the event's are at most seven
-    characters) are kept as they are."""
+    text and labels without a space near enough the middle (Chinese ones: the event's are at most
+    seven characters) are kept as they are."""
     if not isinstance(label, str) or len(label) <= WRAP_AFTER:
         return label
     words = " ".join(label.split())
-    third = len(words) / 3
-    spaces = [i for i, c in enumerate(words) if c == " " and third <= i <= len(words) - third]
-    if not spaces:
-        return label
-    at = min(spaces, key=lambda i: abs(i - len(words) / 2))
+    spaces = [i for i, c in enumerate(words) if c == " "]
+    at = min(spaces, key=lambda i: max(i, len(words) - 1 - i), default=None)  # the shortest longer line
+    if at is None or max(at, len(words) - 1 - at) > 0.75 * len(words):
+        return label  # no space, or none that takes a quarter off the width
     return f"{words[:at]}<br>{words[at + 1 :]}"
 
 
@@ -90,14 +91,13 @@ def share_chart(df: pd.DataFrame, title: str, value_title: str, *, large: bool =
     labels = [f"{n} ({s:.0%})" for n, s in zip(df["participants"], df["share"], strict=True)]
     fig = go.Figure(
         go.Bar(
-            x=[two_lines(label) for label in df["label"]],
+            x=df["label"],
             y=df["participants"],
-            customdata=df["label"],
             marker_color=PALETTE[: len(df)] if len(df) <= len(PALETTE) else PALETTE[0],
             text=labels,
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{customdata}: %{text}<extra></extra>",
+            hovertemplate="%{x}: %{text}<extra></extra>",
         )
     )
     fig.update_yaxes(title_text=value_title, showgrid=True, gridcolor="#eeeeee")
