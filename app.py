@@ -22,7 +22,7 @@ ui.load_url_once()  # the language of the login form and banner comes from the l
 if not ui.authenticate():
     st.stop()
 name, role = ui.user()
-if name == access.LOCAL_ADMIN:
+if name == access.LOCAL_ADMIN and not ui.presenting():  # not on a shared screen
     st.warning(ui.t("access.local_admin"))
 try:
     ui.sidebar()

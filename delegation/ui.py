@@ -436,8 +436,10 @@ def countdown_card(label: str, date: str, days_left: int, urgency: str, colour: 
         days = text("countdown.days", lang).format(days=days_left)
     return (
         f'<div class="dd-card" data-urgency="{urgency}" style="border-left:6px solid {colour};'
-        'padding:0.5rem 0.8rem;border-radius:6px;background:#fafafa;margin-bottom:0.5rem">'
+        "padding:0.5rem 0.8rem;border-radius:6px;background:#fafafa;margin-bottom:0.5rem;"
+        'container-type:inline-size">'  # the days' type shrinks with a narrow card (13% of its width)
         f'<div style="font-size:0.95rem;color:#444">{html.escape(label)}</div>'
-        f'<div style="font-size:1.6rem;font-weight:600;color:{colour}">{html.escape(days)}</div>'
+        f'<div style="font-size:clamp(1rem,13cqi,1.6rem);font-weight:600;color:{colour}">'
+        f"{html.escape(days)}</div>"
         f'<div style="font-size:0.85rem;color:#666">{html.escape(date)}</div></div>'
     )

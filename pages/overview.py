@@ -36,7 +36,14 @@ def overview() -> None:
     cols[2].metric(ui.t("overview.applicants"), head.invitation_applicants)
     upcoming = dashboard.next_milestone(config, filters.as_of, lang)
     if upcoming is None:
-        cols[3].metric(ui.t("overview.next_deadline"), ui.t("overview.no_deadline"))
+        # A dash and the words small below it: "所有节点已过" in the figure's type was cut to "所有节点…".
+        cols[3].metric(
+            ui.t("overview.next_deadline"),
+            "—",
+            delta=ui.t("overview.no_deadline"),
+            delta_color="off",
+            delta_arrow="off",
+        )
     else:
         cols[3].metric(ui.t("overview.next_deadline"), upcoming[1], help=upcoming[0])
 

@@ -214,6 +214,10 @@ def test_no_accounts_means_local_admin_with_a_banner(monkeypatch, db):
     at.run()
     assert at.session_state["auth.user"] == access.LOCAL_ADMIN
     assert at.warning[0].value.startswith("No accounts are configured")
+    presenting = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    presenting.query_params["present"] = "1"
+    presenting.run()
+    assert presenting.session_state["ui.present"] is True and not presenting.warning  # a shared screen
 
 
 def test_accounts_file(tmp_path):

@@ -193,6 +193,18 @@ def test_headline_figures_equal_the_summary(monkeypatch, config, fixture_db, fil
     assert got["Days to next deadline"] == str(upcoming[0])
 
 
+def test_after_the_last_milestone_the_figure_is_a_dash_and_says_so_below(monkeypatch, fixture_db):
+    # The demo's default view (today, years after the 2023 event): "所有节点已过" as the figure
+    # itself was cut to "所有节点…" in a quarter-width column.
+    at = app(monkeypatch, fixture_db, lang="zh", filters__as_of=dt.date(2030, 1, 1))
+    assert not at.exception
+    figure = next(m for m in at.metric if m.label == TEXT["overview.next_deadline"][0])
+    assert figure.value == "—" and figure.delta == TEXT["overview.no_deadline"][0]
+    ahead = app(monkeypatch, fixture_db, filters__as_of=AS_OF)
+    before = next(m for m in ahead.metric if m.label == "Days to next deadline")
+    assert before.value.isdigit() and not before.delta  # a milestone ahead: its days, nothing below
+
+
 def test_jiangsu_green_development_as_of_20_march(monkeypatch, fixture_db):
     """The question leadership asks: three sidebar choices (the browser test clicks them for real)."""
     at = app(
