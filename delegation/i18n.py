@@ -142,7 +142,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "column.reason": ("原因", "Reason"),
     "column.sector_as_written": ("填写的行业", "Sector as written"),
     "column.units": ("单位数", "Units"),
-    "column.unit_names": ("单位", "Units"),
+    "column.unit_names": ("单位名称", "Unit names"),
     "column.participant_names": ("姓名", "Names"),
     "column.days_short": ("差几天", "Days short"),
     # data quality
@@ -168,8 +168,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "quality.passport_expiring": ("护照有效期不足或未填", "Passports too short or expiry unknown"),
     "quality.passport_expiring.help": (
-        "经商会申请邀请函的人员，护照须有效至 event.toml 中的 passport_valid_through。",
-        "Applicants through the chamber need a passport valid through passport_valid_through in event.toml.",
+        "经商会申请邀请函的人员，护照须有效至 {date}（event.toml 中的 passport_valid_through）。",
+        "Applicants through the chamber need a passport valid through {date} (passport_valid_through in event.toml).",
     ),
     "quality.none": ("无", "None"),
     # documents
@@ -276,7 +276,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit.days": ("日期范围", "Days"),
     "audit.count": (
         "共 {count} 条（最多显示最近 {limit} 条）",
-        "{count} entries (the latest {limit} at most)",
+        "Entries: {count} (the latest {limit} at most)",
     ),
     "column.logged_at": ("时间", "When"),
     "column.actor": ("操作人", "Who"),

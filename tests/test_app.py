@@ -123,6 +123,21 @@ def test_every_label_has_both_languages():
         assert sorted(re.findall(r"{\w+}", zh)) == sorted(re.findall(r"{\w+}", en)), key
 
 
+def test_a_table_never_shows_two_columns_under_one_title():
+    # Each query names its columns in its header; their titles must differ in both languages
+    # (the passports-in-several-units table showed "Units" over the count and over the names).
+    checked = 0
+    for path in sorted(ROOT.joinpath("queries").glob("*.sql")):
+        columns = re.search(r"^-- columns: (.*)$", path.read_text(encoding="utf-8"), re.M)
+        assert columns, f"{path.name} does not name its columns"
+        keys = [f"column.{c.strip()}" for c in columns[1].split(",") if f"column.{c.strip()}" in TEXT]
+        for lang in (0, 1):
+            titles = [TEXT[key][lang] for key in keys]
+            assert len(set(titles)) == len(titles), (path.name, titles)
+        checked += len(keys) > 1
+    assert checked >= 10  # the tables with titled columns were found
+
+
 def test_every_label_key_used_in_code_exists():
     sources = [
         *ROOT.joinpath("pages").glob("*.py"),
@@ -350,6 +365,8 @@ def test_data_quality_lists(monkeypatch, fixture_db):
     assert expiring["days_short"].tolist()[1:] == [60, 1]
     headings = [s.value for s in at.subheader]
     assert "Skipped rows · 0" in headings
+    # The rule names the configured day, not only its key in event.toml.
+    assert any("valid through 2023-11-30 (passport_valid_through" in c.value for c in at.caption)
 
 
 def test_user_text_is_shown_as_plain_text(monkeypatch, config, tmp_path):
