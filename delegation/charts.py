@@ -105,6 +105,11 @@ def share_chart(df: pd.DataFrame, title: str, value_title: str, *, large: bool =
     return _style(fig, title, large=large, height=340)
 
 
+def _date_ticks(labels: dict[str, str]) -> dict[str, str]:
+    """Day ticks in the page's language (`labels["dates"]`, a d3 time format) and ISO days on hover."""
+    return {"tickformat": labels["dates"], "hoverformat": "%Y-%m-%d"}
+
+
 def signups_chart(
     actual: pd.DataFrame,
     projection: pd.DataFrame,
@@ -157,7 +162,7 @@ def signups_chart(
         x=deadline, y=1, xref="x", yref="paper", text=labels["deadline"], showarrow=False, yanchor="bottom"
     )
     fig.update_yaxes(title_text=labels["axis"], showgrid=True, gridcolor="#eeeeee", rangemode="tozero")
-    fig.update_xaxes(showgrid=False)
+    fig.update_xaxes(showgrid=False, **_date_ticks(labels))
     _style(fig, labels["title"], large=large, height=360)
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.15})
     return fig
@@ -180,4 +185,5 @@ def completion_chart(df: pd.DataFrame, labels: dict[str, str], *, large: bool = 
             y=required, line={"color": PALETTE[5], "dash": "dash"}, annotation_text=labels["required"]
         )
     fig.update_yaxes(title_text=labels["axis"], showgrid=True, gridcolor="#eeeeee", rangemode="tozero")
+    fig.update_xaxes(**_date_ticks(labels))
     return _style(fig, labels["title"], large=large, height=320)

@@ -73,6 +73,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart.projection": ("按近两周速度预测", "Projection at the last two weeks' pace"),
     "chart.deadline": ("报名截止", "Registration deadline"),
     "chart.cumulative": ("累计", "Cumulative"),
+    # Date ticks on the time charts (d3 format): plotly's own are English ("Feb 12") with the year
+    # on a second line that the legend cut in half.
+    "chart.date_format": ("%-m月%-d日", "%b %-d"),
     "chart.participants_axis": ("人数", "Participants"),
     # registrations
     "registrations.search": ("搜索", "Search"),

@@ -37,6 +37,7 @@ right.plotly_chart(
             "received": ui.t("documents.received_axis"),
             "required": ui.t("documents.required_line"),
             "axis": ui.t("documents.received_axis"),
+            "dates": ui.t("chart.date_format"),
         },
     ),
     key="documents.completion",

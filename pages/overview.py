@@ -77,6 +77,7 @@ def overview() -> None:
                 "projection": ui.t("chart.projection"),
                 "deadline": ui.t("chart.deadline"),
                 "axis": ui.t("chart.cumulative"),
+                "dates": ui.t("chart.date_format"),
             },
             large=large,
         ),

@@ -80,8 +80,10 @@ def test_signups_chart_projection_and_deadline():
         "projection": "Proj",
         "deadline": "D",
         "axis": "A",
+        "dates": "%-m月%-d日",
     }
     fig = charts.signups_chart(actual, projection, dt.date(2023, 3, 31), labels)
+    assert fig.layout.xaxis.tickformat == "%-m月%-d日" and fig.layout.xaxis.hoverformat == "%Y-%m-%d"
     assert [t.name for t in fig.data] == ["P", "U", "Proj"]
     assert fig.data[2].line.dash == "dot"
     assert fig.layout.shapes[0].x0 == dt.date(2023, 3, 31)
@@ -97,3 +99,14 @@ def test_large_type_for_presentation():
         charts.bar_chart(df, "t", "v", large=True).layout.font.size
         > charts.bar_chart(df, "t", "v").layout.font.size
     )
+
+
+def test_completion_chart_days_in_the_page_language_and_the_required_line():
+    df = pd.DataFrame(
+        {"day": [dt.date(2023, 3, 1), dt.date(2023, 3, 5)], "received": [3, 7], "required": [10, 10]}
+    )
+    labels = {"title": "T", "received": "R", "required": "Q", "axis": "A", "dates": "%b %-d"}
+    fig = charts.completion_chart(df, labels)
+    assert list(fig.data[0].y) == [3, 7]
+    assert fig.layout.xaxis.tickformat == "%b %-d" and fig.layout.xaxis.hoverformat == "%Y-%m-%d"
+    assert fig.layout.shapes[0].y0 == 10 and fig.layout.annotations[0].text == "Q"
