@@ -102,6 +102,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "registrations.withdraw_who": ("退出/恢复报名", "Withdraw or restore"),
     "registrations.edit_who": ("修改人员信息", "Edit a participant"),
     "registrations.whole_unit": ("整个单位", "The whole unit"),
+    "registrations.choose_status": ("请先选择“已退出”或“已报名”。", "Choose withdrawn or registered first."),
     "sort.name": ("名称/姓名", "Name"),
     "sort.province": ("省份", "Province"),
     "sort.sector": ("行业", "Sector"),
@@ -265,7 +266,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "overview.passport_invalid": ("护照有效期不足", "Passports too short"),
     "export.sheet.ready": ("可申请", "Ready"),
     "export.sheet.blocked": ("暂不可申请", "Blocked"),
-    "export.leadership": ("下载领导汇报工作簿（Excel）", "Download the leadership workbook (Excel)"),
+    "export.leadership": ("领导汇报工作簿", "Leadership workbook"),
+    "export.leadership.help": (
+        "下载领导汇报工作簿（Excel，无个人信息）",
+        "Download the leadership workbook (Excel, no personal data)",
+    ),
     "export.template": ("下载报名信息采集表模板（附件2）", "Download the Annex 2 form template"),
     "page.audit": ("审计日志", "Audit log"),
     "audit.help": (

@@ -16,7 +16,7 @@ def overview() -> None:
     figures = ui.query(dashboard.overview, config, filters, lang)  # one query for the whole page
     head = figures.headline
 
-    title, toggle = st.columns([5, 1])
+    title, toggle = st.columns([3, 1])  # room for the button's words beside the event's name
     title.header(config.name(lang))
     if large:
         toggle.button(ui.t("overview.exit_presentation"), key="overview.exit", on_click=_exit_presentation)
@@ -27,6 +27,8 @@ def overview() -> None:
             file_name=f"summary_{filters.slug()}.xlsx",
             on_click="ignore",
             key="overview.workbook",
+            icon=":material/download:",
+            help=ui.t("export.leadership.help"),
         )
     st.caption(ui.t("overview.as_of").format(date=filters.as_of.isoformat(), seconds=config.refresh_seconds))
 

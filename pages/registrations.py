@@ -92,22 +92,36 @@ with units_tab:
                     people = {0: ui.t("registrations.whole_unit")}
                     people |= dict(zip(members.rows["participant_id"], members.rows["name"], strict=True))
                     who = st.selectbox(
-                        ui.t("registrations.withdraw_who"), list(people), format_func=people.get
+                        ui.t("registrations.withdraw_who"),
+                        list(people),
+                        format_func=people.get,
+                        key="registrations.withdraw.who",
                     )
                     states = {True: ui.t("status.withdrawn"), False: ui.t("status.registered")}
+                    # Nothing chosen to start with: a preset "withdrawn" read as the unit's state,
+                    # and one press of Save would have withdrawn it.
                     withdrawn = st.radio(
-                        ui.t("column.status"), list(states), format_func=states.get, horizontal=True
+                        ui.t("column.status"),
+                        list(states),
+                        format_func=states.get,
+                        horizontal=True,
+                        index=None,
+                        key="registrations.withdraw.status",
                     )
                     if st.form_submit_button(ui.t("documents.save")):
-                        target = ("units", unit_id) if who == 0 else ("participants", int(who))
-                        set_withdrawn(
-                            ui.cursor(),
-                            table=target[0],
-                            key=target[1],
-                            withdrawn=withdrawn,
-                            actor=ui.user()[0],
-                        )
-                        st.rerun()
+                        if withdrawn is None:
+                            st.warning(ui.t("registrations.choose_status"))
+                        else:
+                            target = ("units", unit_id) if who == 0 else ("participants", int(who))
+                            set_withdrawn(
+                                ui.cursor(),
+                                table=target[0],
+                                key=target[1],
+                                withdrawn=withdrawn,
+                                actor=ui.user()[0],
+                            )
+                            del st.session_state["registrations.withdraw.status"]  # blank again
+                            st.rerun()
                 one_of = {None: "—"} | {k: v for k, v in people.items() if k != 0}  # (labels captured)
                 editing = st.selectbox(
                     ui.t("registrations.edit_who"),

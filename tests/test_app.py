@@ -295,19 +295,24 @@ def test_registrations_search_in_pinyin_and_masking(monkeypatch, fixture_db):
     assert units["participants"].tolist() == [4]
 
 
-def edit_form(monkeypatch, config, db: Path, name: str) -> tuple[AppTest, dict, int]:
-    """The registrations page (as the local admin) with the first unit selected and its person
-    `name` chosen for editing: the page, the edit form's inputs by field, and the person's id."""
-    con = connect(config, db)
-    pid = con.execute("select participant_id from participants where name = ?", [name]).fetchone()[0]
-    con.close()
-    at = app(
+def first_unit(monkeypatch, db: Path) -> AppTest:
+    """The registrations page (as the local admin) with the first unit selected in its table."""
+    return app(
         monkeypatch,
         db,
         page="pages/registrations.py",
         filters__as_of=AS_OF,
         registrations__units__table={"selection": {"rows": [0], "columns": [], "cells": []}},
     )
+
+
+def edit_form(monkeypatch, config, db: Path, name: str) -> tuple[AppTest, dict, int]:
+    """The registrations page (as the local admin) with the first unit selected and its person
+    `name` chosen for editing: the page, the edit form's inputs by field, and the person's id."""
+    con = connect(config, db)
+    pid = con.execute("select participant_id from participants where name = ?", [name]).fetchone()[0]
+    con.close()
+    at = first_unit(monkeypatch, db)
     at.selectbox(key="registrations.edit.who").set_value(pid).run()
     prefix = f"registrations.edit.{pid}."  # then the stored state's token, then the field
     inputs = {
@@ -355,6 +360,27 @@ def test_an_admin_edits_a_participants_dates_and_yes_no_fields(monkeypatch, conf
         "us_visa_expiry",
         "position",
     }
+
+
+def test_withdrawing_needs_a_status_chosen_then_withdraws_the_unit(monkeypatch, config, fixture_db):
+    at = first_unit(monkeypatch, fixture_db)
+    status = at.radio(key="registrations.withdraw.status")
+    assert status.value is None  # nothing preset: it read as the unit's state before
+    save = next(b for b in at.button if b.form_id == "registrations.withdraw")
+    save.click().run()
+    assert [w.value for w in at.warning] == [TEXT["registrations.choose_status"][1]]
+    con = connect(config, fixture_db)
+    withdrawn = "select count(*) from units where status = 'withdrawn'"
+    before = con.execute(withdrawn).fetchone()[0]
+    con.close()
+    at.radio(key="registrations.withdraw.status").set_value(True)
+    next(b for b in at.button if b.form_id == "registrations.withdraw").click().run()
+    assert not at.exception and not at.warning
+    con = connect(config, fixture_db)
+    assert con.execute(withdrawn).fetchone()[0] == before + 1  # the whole unit, the default target
+    assert con.execute("select count(*) from audit_log where action = 'unit.update'").fetchone()[0] == 1
+    con.close()
+    assert at.radio(key="registrations.withdraw.status").value is None  # blank again after saving
 
 
 def test_data_quality_lists(monkeypatch, fixture_db):
