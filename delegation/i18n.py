@@ -210,6 +210,11 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "chase.units": ("需催交单位：{count} 家", "Units to chase: {count}"),
     "chase.assign": ("指定负责人", "Assign owner"),
+    "chase.assign.placeholder": (
+        "秘书处负责跟进此单位的同事姓名",
+        "The secretariat member who follows up this unit",
+    ),
+    "chase.items": ("待补 {count} 项", "{count} to chase"),
     "chase.contact": (
         "联系人：{name} · 手机：{mobile} · 邮箱：{email}",
         "Contact: {name} · mobile: {mobile} · e-mail: {email}",

@@ -25,7 +25,7 @@ if not entries:
 else:
     ui.export_buttons("chase", filters, owner=owner, show_full=True)
 for entry in entries:
-    with st.expander(f"{entry['unit_name']} · {len(entry['items'])}"):
+    with st.expander(f"{entry['unit_name']} · {ui.t('chase.items').format(count=len(entry['items']))}"):
         st.text(
             ui.t("chase.contact").format(
                 name=entry["contact_name"] or "—",
@@ -42,7 +42,10 @@ for entry in entries:
         if not access.at_least(ui.role(), "admin"):
             continue
         new_owner = st.text_input(
-            ui.t("chase.assign"), value=entry["owner"] or "", key=f"chase.owner.{entry['unit_id']}"
+            ui.t("chase.assign"),
+            value=entry["owner"] or "",
+            placeholder=ui.t("chase.assign.placeholder"),
+            key=f"chase.owner.{entry['unit_id']}",
         )
         if new_owner != (entry["owner"] or ""):
             documents.set_owner(ui.cursor(), entry["unit_id"], new_owner, ui.user()[0])

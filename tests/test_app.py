@@ -172,6 +172,8 @@ def test_every_page_on_a_demo_database(monkeypatch, demo_db, page, lang):
         assert at.get("file_uploader")[0].accept_multiple_files
     elif page.endswith("chase.py"):
         assert at.get("expander") and at.get("download_button")
+        to_chase = TEXT["chase.items"][lang == "en"].split("{count}")  # each unit says what the number is
+        assert all(to_chase[0] in e.label and to_chase[1] in e.label for e in at.get("expander"))
     else:
         assert at.dataframe or at.get("plotly_chart")
 
