@@ -87,7 +87,8 @@ with units_tab:
                 key="registrations.unit.members",
             )
             if access.at_least(ui.role(), "admin"):  # edits are for admins
-                with st.form("registrations.withdraw"):
+                # Cleared on submit, in the browser too: the choice never carries to the next save.
+                with st.form("registrations.withdraw", clear_on_submit=True):
                     # Labels captured now: AppTest formats options outside the script run.
                     people = {0: ui.t("registrations.whole_unit")}
                     people |= dict(zip(members.rows["participant_id"], members.rows["name"], strict=True))
@@ -95,7 +96,7 @@ with units_tab:
                         ui.t("registrations.withdraw_who"),
                         list(people),
                         format_func=people.get,
-                        key="registrations.withdraw.who",
+                        key=f"registrations.withdraw.who.{unit_id}",
                     )
                     states = {True: ui.t("status.withdrawn"), False: ui.t("status.registered")}
                     # Nothing chosen to start with: a preset "withdrawn" read as the unit's state,
@@ -106,7 +107,7 @@ with units_tab:
                         format_func=states.get,
                         horizontal=True,
                         index=None,
-                        key="registrations.withdraw.status",
+                        key=f"registrations.withdraw.status.{unit_id}",  # none carried to another unit
                     )
                     if st.form_submit_button(ui.t("documents.save")):
                         if withdrawn is None:
@@ -120,7 +121,6 @@ with units_tab:
                                 withdrawn=withdrawn,
                                 actor=ui.user()[0],
                             )
-                            del st.session_state["registrations.withdraw.status"]  # blank again
                             st.rerun()
                 one_of = {None: "—"} | {k: v for k, v in people.items() if k != 0}  # (labels captured)
                 editing = st.selectbox(

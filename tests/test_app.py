@@ -364,9 +364,14 @@ def test_an_admin_edits_a_participants_dates_and_yes_no_fields(monkeypatch, conf
     }
 
 
+def withdraw_status(at: AppTest):
+    """The withdraw form's status choice (keyed by the unit shown)."""
+    return next(r for r in at.radio if r.key and r.key.startswith("registrations.withdraw.status."))
+
+
 def test_withdrawing_needs_a_status_chosen_then_withdraws_the_unit(monkeypatch, config, fixture_db):
     at = first_unit(monkeypatch, fixture_db)
-    status = at.radio(key="registrations.withdraw.status")
+    status = withdraw_status(at)
     assert status.value is None  # nothing preset: it read as the unit's state before
     save = next(b for b in at.button if b.form_id == "registrations.withdraw")
     save.click().run()
@@ -375,14 +380,14 @@ def test_withdrawing_needs_a_status_chosen_then_withdraws_the_unit(monkeypatch, 
     withdrawn = "select count(*) from units where status = 'withdrawn'"
     before = con.execute(withdrawn).fetchone()[0]
     con.close()
-    at.radio(key="registrations.withdraw.status").set_value(True)
+    withdraw_status(at).set_value(True)
     next(b for b in at.button if b.form_id == "registrations.withdraw").click().run()
     assert not at.exception and not at.warning
     con = connect(config, fixture_db)
     assert con.execute(withdrawn).fetchone()[0] == before + 1  # the whole unit, the default target
     assert con.execute("select count(*) from audit_log where action = 'unit.update'").fetchone()[0] == 1
     con.close()
-    assert at.radio(key="registrations.withdraw.status").value is None  # blank again after saving
+    assert withdraw_status(at).value is None  # the form shown next (the next unit's) starts blank
 
 
 def test_data_quality_lists(monkeypatch, fixture_db):

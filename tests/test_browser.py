@@ -222,3 +222,45 @@ def test_presentation_mode_on_a_shared_screen(server, browser):
     assert "E90000101" not in body and "甲一" not in body  # aggregates only
     assert page.locator('[data-testid="stSidebarNav"]').count() == 0  # no way to the lists while presenting
     shot(page, "presentation_1280x720")
+
+
+def test_the_withdraw_form_starts_blank_and_is_cleared_after_saving(server, browser):
+    # Clearing the status on the server alone left "Withdrawn" ticked in the browser, so the next
+    # Save withdrew again without a choice; the form is cleared on submit in the browser too.
+    listed = f"{server}/registrations?lang=en&as_of=2023-03-20&status=registered&status=withdrawn"
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(listed)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    expect(grid).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(1500)  # let the grid paint before clicking a row's selection box
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 55)  # the first unit's selection box
+    form = page.locator('[data-testid="stForm"]').first
+    expect(form).to_be_visible(timeout=15_000)
+    checked = form.locator("input[type=radio]:checked")
+    assert checked.count() == 0  # nothing preset
+    form.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Choose withdrawn or registered first.")).to_be_visible(timeout=15_000)
+
+    withdrawn_only = browser.new_page()
+
+    def withdrawn_units(expected: int | None = None) -> int:
+        """Units listed as withdrawn, read in another session (again until `expected`, for 15 s:
+        the save may still be running)."""
+        deadline = time.monotonic() + 15
+        while True:
+            withdrawn_only.goto(f"{server}/registrations?lang=en&as_of=2023-03-20&status=withdrawn")
+            caption = withdrawn_only.get_by_text(re.compile(r"^Units: \d+ ·"))
+            expect(caption).to_be_visible(timeout=15_000)
+            count = int(re.search(r"Units: (\d+)", caption.inner_text())[1])
+            if expected is None or count == expected or time.monotonic() > deadline:
+                return count
+
+    before = withdrawn_units()  # the fixture has withdrawn registrations of its own
+    for choice, expected in (("Withdrawn", before + 1), ("Registered", before)):
+        form.get_by_text(choice, exact=True).click()
+        expect(checked).to_have_count(1)
+        form.get_by_role("button", name="Save").click()
+        expect(checked).to_have_count(0, timeout=15_000)  # cleared in the browser, not only on the server
+        assert withdrawn_units(expected) == expected
+    shot(page, "registrations_withdraw_form")  # the unit restored: the other tests' figures stand
