@@ -21,10 +21,7 @@ ui.export_buttons("quality", filters, show_full=show_full)
 for name in dashboard.QUALITY_LISTS:
     rows = lists[name]
     st.subheader(f"{ui.t(f'quality.{name}')} · {len(rows)}")
-    help_text = ui.t(f"quality.{name}.help")
-    if name == "passport_expiring":  # the rule names the configured day
-        help_text = help_text.format(date=config.passport_valid_through.isoformat())
-    st.caption(help_text)
+    st.caption(ui.t(f"quality.{name}.help").format(date=config.passport_valid_through.isoformat()))
     if len(rows):
         st.dataframe(
             rows, hide_index=True, column_config=ui.column_labels(rows.columns), key=f"data_quality.{name}"
