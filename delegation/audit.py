@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from delegation.db import query_df, query_rows
+from delegation.i18n import TEXT, text
 
 AUDIT_LIMIT = 10_000
 
@@ -18,10 +19,24 @@ def audit_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     return {kind: [v for k, v in rows if k == kind] for kind in ("action", "actor")}
 
 
+def action_label(action: str, lang: str) -> str:
+    """What an action stored in the log ('document.change') is called in `lang`; an action with no
+    label (written by a later version) is shown as stored."""
+    key = f"audit.action.{action}"
+    return text(key, lang) if key in TEXT else action
+
+
 def audit_entries(
-    con: duckdb.DuckDBPyConnection, actions: tuple[str, ...], actor: str, since: dt.date, until: dt.date
+    con: duckdb.DuckDBPyConnection,
+    actions: tuple[str, ...],
+    actor: str,
+    since: dt.date,
+    until: dt.date,
+    lang: str,
 ) -> pd.DataFrame:
-    """The audit log filtered, newest first (the latest AUDIT_LIMIT entries)."""
-    return query_df(
+    """The audit log filtered, newest first (the latest AUDIT_LIMIT entries), actions named in `lang`."""
+    entries = query_df(
         con, "audit_entries", actions=list(actions), actor=actor, since=since, until=until, limit=AUDIT_LIMIT
     ).drop(columns="audit_id")
+    entries["action"] = [action_label(a, lang) for a in entries["action"]]
+    return entries

@@ -292,7 +292,7 @@ def units_page(
     rows = pd.DataFrame(
         {
             "unit_id": df["unit_id"],
-            "name": df["name"],
+            "unit_name": df["name"],
             "province": df["province_zh" if lang == "zh" else "province_en"],
             "sector": df["sector_zh" if lang == "zh" else "sector_en"],
             "participants": df["participants"],
@@ -398,7 +398,7 @@ def unit_detail(
         return pd.DataFrame({"field": [], "value": []})
     row = df.iloc[0]
     fields = {
-        "name": row["name"],
+        "unit_name": row["name"],
         "province": row["province_zh" if lang == "zh" else "province_en"],
         "sector": row["sector_zh" if lang == "zh" else "sector_en"],
         "contact_name": row["contact_name"],

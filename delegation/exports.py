@@ -393,7 +393,7 @@ def tables_for(
             frame_table(text("batch.list", lg), view["batches"], hidden=("next_status",)),
         ]
     if kind == "audit":
-        entries = audit.audit_entries(con, actions, actor, since, until)
+        entries = audit.audit_entries(con, actions, actor, since, until, lg)
         return [frame_table(text("page.audit", lg), entries)]
     if kind == "quality":
         lists = dashboard.quality(con, config, filters, lg, show_full=show_full)

@@ -14,7 +14,7 @@ import importlib
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import streamlit as st
@@ -26,6 +26,9 @@ from delegation.errors import DelegationError
 from delegation.filters import STATUSES, Filters
 from delegation.i18n import LANGUAGES, TEXT, text
 from delegation.provinces import PROVINCES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FILTER_KEYS = ("provinces", "sectors", "themes", "cities", "unit_ids", "statuses")
 
@@ -323,6 +326,21 @@ def edit_inputs(values: dict, *, key: str) -> dict:
 
 
 EDIT_DATE_RANGE = (dt.date(1990, 1, 1), dt.date(2100, 12, 31))  # what the date pickers offer
+
+
+MISSING = "—"  # what a table shows for a missing value (Streamlit's own is a grey "None")
+
+
+def table(data: pd.DataFrame, *, hidden: tuple[str, ...] = (), **options: Any) -> Any:
+    """A table as every page shows one: no index, columns titled in the page's language (some
+    hidden), a dash where a value is missing. `options` go to `st.dataframe` (key, selection…)."""
+    return st.dataframe(
+        data,
+        hide_index=True,
+        column_config=column_labels(data.columns, hidden),
+        placeholder=MISSING,
+        **options,
+    )
 
 
 def column_labels(columns: Any, hidden: tuple[str, ...] = ()) -> dict[str, Any]:

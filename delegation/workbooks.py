@@ -90,7 +90,7 @@ def leadership_workbook(
     units = wb.create_sheet(text("registrations.units", lg))
     page = dashboard.units_page(con, filters, lg, page_size=10**9)
     columns = (
-        "name",
+        "unit_name",
         "province",
         "sector",
         "participants",

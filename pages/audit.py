@@ -18,7 +18,11 @@ if st.button(ui.t("audit.backup"), key="audit.backup"):
 choices = ui.query(audit.audit_choices)
 a, b, c = st.columns([2, 1, 1])
 actions = a.multiselect(
-    ui.t("audit.actions"), choices["action"], key="audit.actions", placeholder=ui.t("filter.all")
+    ui.t("audit.actions"),
+    choices["action"],
+    format_func=lambda action: audit.action_label(action, lang),
+    key="audit.actions",
+    placeholder=ui.t("filter.all"),
 )
 everyone = ui.t("filter.all")
 actor = b.selectbox(
@@ -28,9 +32,9 @@ days = c.date_input(
     ui.t("audit.days"), value=(dt.date.today() - dt.timedelta(days=30), dt.date.today()), key="audit.days"
 )
 since, until = (days[0], days[-1]) if isinstance(days, tuple) and days else (dt.date.min, dt.date.max)
-entries = ui.query(audit.audit_entries, tuple(actions), actor, since, until)
+entries = ui.query(audit.audit_entries, tuple(actions), actor, since, until, lang)
 st.caption(ui.t("audit.count").format(count=len(entries), limit=audit.AUDIT_LIMIT))
 ui.export_buttons(
     "audit", ui.current_filters(), actions=tuple(actions), actor=actor, since=since, until=until
 )
-st.dataframe(entries, hide_index=True, column_config=ui.column_labels(entries.columns), key="audit.table")
+ui.table(entries, key="audit.table")

@@ -17,16 +17,11 @@ if flash := st.session_state.pop("batch.flash", None):
 view = ui.query(checklists.batch_view, config, filters, lang)
 ready, blocked = st.columns(2)
 ready.subheader(ui.t("batch.ready").format(count=len(view["ready"])))
-ready.dataframe(
-    view["ready"], hide_index=True, column_config=ui.column_labels(view["ready"].columns), key="batch.ready"
-)
+with ready:
+    ui.table(view["ready"], key="batch.ready")
 blocked.subheader(ui.t("batch.blocked").format(count=len(view["blocked"])))
-blocked.dataframe(
-    view["blocked"],
-    hide_index=True,
-    column_config=ui.column_labels(view["blocked"].columns),
-    key="batch.blocked",
-)
+with blocked:
+    ui.table(view["blocked"], key="batch.blocked")
 if st.button(ui.t("batch.freeze"), type="primary", disabled=view["ready"].empty, key="batch.freeze"):
     try:
         number = batches.freeze(ui.cursor(), config, filters, ui.user()[0])
@@ -40,12 +35,7 @@ ui.export_buttons("batch", filters)
 
 st.subheader(ui.t("batch.list"))
 listed = view["batches"]
-st.dataframe(
-    listed,
-    hide_index=True,
-    column_config=ui.column_labels(listed.columns, hidden=("next_status",)),
-    key="batch.list",
-)
+ui.table(listed, hidden=("next_status",), key="batch.list")
 for row in listed.itertuples():
     a, b, c = st.columns(3)
     a.download_button(

@@ -33,7 +33,7 @@ for entry in entries:
                 email=entry["contact_email"] or "—",
             )
         )
-        st.dataframe(entry["table"], hide_index=True, column_config=ui.column_labels(entry["table"].columns))
+        ui.table(entry["table"])
         zh, en = st.columns(2)
         zh.caption(ui.t("chase.message_zh"))
         zh.code(entry["message_zh"], language=None, wrap_lines=True)

@@ -23,8 +23,6 @@ for name in dashboard.QUALITY_LISTS:
     st.subheader(f"{ui.t(f'quality.{name}')} · {len(rows)}")
     st.caption(ui.t(f"quality.{name}.help").format(date=config.passport_valid_through.isoformat()))
     if len(rows):
-        st.dataframe(
-            rows, hide_index=True, column_config=ui.column_labels(rows.columns), key=f"data_quality.{name}"
-        )
+        ui.table(rows, key=f"data_quality.{name}")
     else:
         st.success(ui.t("quality.none"))

@@ -58,18 +58,11 @@ owner = a.selectbox(
 only_missing = b.toggle(ui.t("documents.only_missing"), value=True, key="documents.only_missing")
 grid = ui.query(checklists.missing_by_unit, config, filters, lang, owner=owner, only_missing=only_missing)
 ui.export_buttons("documents", filters, owner=owner)
-st.dataframe(
-    grid,
-    hide_index=True,
-    column_config=ui.column_labels(grid.columns, hidden=("unit_id",)),
-    key="documents.grid",
-)
+ui.table(grid, hidden=("unit_id",), key="documents.grid")
 
 validity = ui.query(checklists.passport_validity, config, filters)
 st.subheader(f"{ui.t('documents.passport_validity')} · {len(validity)}")
-st.dataframe(
-    validity, hide_index=True, column_config=ui.column_labels(validity.columns), key="documents.validity"
-)
+ui.table(validity, key="documents.validity")
 
 st.subheader(ui.t("documents.checklist"))
 find = st.text_input(
@@ -82,12 +75,7 @@ unit_id = st.selectbox(
 )
 if unit_id is not None:
     checklist = ui.query(checklists.unit_checklist, config, unit_id, filters.as_of, lang)
-    st.dataframe(
-        checklist,
-        hide_index=True,
-        column_config=ui.column_labels(checklist.columns, hidden=("participant_id", "kind")),
-        key="documents.checklist",
-    )
+    ui.table(checklist, hidden=("participant_id", "kind"), key="documents.checklist")
     if len(checklist) and access.at_least(ui.role(), "admin"):
         with st.form("documents.change", clear_on_submit=True):
             labels = [f"{r.participant_name} · {r.item}" for r in checklist.itertuples()]

@@ -47,4 +47,4 @@ if st.button(ui.t("import.start"), type="primary", disabled=not files, key="impo
         (st.info if report.already_imported_at or report.dry_run else st.success)(report.summary(lang))
         if report.issues:
             table = issues_frame(report, lang)
-            st.dataframe(table, hide_index=True, column_config=ui.column_labels(table.columns))
+            ui.table(table)

@@ -25,10 +25,12 @@ show_full = st.toggle(
 units_tab, people_tab = st.tabs([ui.t("registrations.units"), ui.t("registrations.participants")])
 
 
-def list_controls(prefix: str, sorts: tuple[str, ...]) -> tuple[str, bool, int, int]:
-    """Sort, direction, page size and page number widgets for one table."""
+def list_controls(prefix: str, sorts: tuple[str, ...], **label_keys: str) -> tuple[str, bool, int, int]:
+    """Sort, direction, page size and page number widgets for one table; a sort is labelled
+    `sort.<sort>` unless `label_keys` names another label for it."""
     a, b, c, d = st.columns([2, 1, 1, 1])
-    labels = {s: ui.t(f"sort.{s}") for s in sorts}  # captured now: AppTest formats values outside the run
+    # captured now: AppTest formats values outside the run
+    labels = {s: ui.t(label_keys.get(s, f"sort.{s}")) for s in sorts}
     sort = a.selectbox(
         ui.t("registrations.sort"), sorts, format_func=labels.__getitem__, key=f"{prefix}.sort"
     )
@@ -39,7 +41,9 @@ def list_controls(prefix: str, sorts: tuple[str, ...]) -> tuple[str, bool, int, 
 
 
 with units_tab:
-    sort, descending, size, page = list_controls("registrations.units", dashboard.UNIT_SORTS)
+    sort, descending, size, page = list_controls(
+        "registrations.units", dashboard.UNIT_SORTS, name="sort.unit"
+    )
     units = ui.query(
         dashboard.units_page,
         filters,
@@ -52,10 +56,9 @@ with units_tab:
     )
     st.caption(ui.t("registrations.count_units").format(count=units.total, page=page, pages=units.pages))
     ui.export_buttons("units", filters, search=search, sort=sort, descending=descending)
-    chosen = st.dataframe(
+    chosen = ui.table(
         units.rows,
-        hide_index=True,
-        column_config=ui.column_labels(units.rows.columns, hidden=("unit_id",)),
+        hidden=("unit_id",),
         on_select="rerun",
         selection_mode="single-row",
         key="registrations.units.table",
@@ -66,12 +69,7 @@ with units_tab:
         detail = ui.query(dashboard.unit_detail, unit_id, lang, show_full)
         if len(detail):
             st.subheader(ui.t("registrations.unit_detail"))
-            st.dataframe(
-                detail,
-                hide_index=True,
-                column_config=ui.column_labels(detail.columns),
-                key="registrations.unit.detail",
-            )
+            ui.table(detail, key="registrations.unit.detail")
             members = ui.query(
                 dashboard.participants_page,
                 config,
@@ -80,12 +78,7 @@ with units_tab:
                 page_size=1000,
                 show_full=show_full,
             )
-            st.dataframe(
-                members.rows,
-                hide_index=True,
-                column_config=ui.column_labels(members.rows.columns, hidden=("participant_id",)),
-                key="registrations.unit.members",
-            )
+            ui.table(members.rows, hidden=("participant_id",), key="registrations.unit.members")
             if access.at_least(ui.role(), "admin"):  # edits are for admins
                 # Cleared on submit, in the browser too: the choice never carries to the next save.
                 with st.form("registrations.withdraw", clear_on_submit=True):
@@ -170,9 +163,4 @@ with people_tab:
     ui.export_buttons(
         "participants", filters, search=search, show_full=show_full, sort=sort, descending=descending
     )
-    st.dataframe(
-        people.rows,
-        hide_index=True,
-        column_config=ui.column_labels(people.rows.columns, hidden=("participant_id",)),
-        key="registrations.people.table",
-    )
+    ui.table(people.rows, hidden=("participant_id",), key="registrations.people.table")

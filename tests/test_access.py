@@ -402,3 +402,47 @@ def test_single_sign_on_maps_e_mails_to_roles(monkeypatch, config, db, no_accoun
     assert [(actor, target, json.loads(details)) for actor, target, details in logged] == [
         ("li@example.org", "user:li@example.org", {"role": "staff", "via": "sso"})
     ]
+
+
+def logged_actions() -> set[str]:
+    """Every action the code writes to the audit log, read from its calls (an f-string's table is
+    filled in with the tables it is called for)."""
+    call = re.compile(
+        r"""(?:append_audit\(\s*[\w.()\[\]]+,\s*[\w.()\[\]]+,|changes\.append\(\()\s*(f?)"([^"]+)\""""
+    )
+    found = set()
+    for path in [*ROOT.joinpath("delegation").rglob("*.py"), *ROOT.joinpath("pages").glob("*.py")]:
+        for is_f, action in call.findall(path.read_text(encoding="utf-8")):
+            if is_f:
+                assert action == "{table[:-1]}.update", action  # registrations.set_withdrawn
+                found |= {"unit.update", "participant.update"}
+            else:
+                found.add(action)
+    return found
+
+
+def test_every_action_the_code_logs_has_a_name_in_both_languages():
+    from delegation.i18n import TEXT
+
+    actions = logged_actions()
+    assert {"login", "import", "document.change", "export", "show_full", "batch.change", "purge"} <= actions
+    assert sorted(a for a in actions if f"audit.action.{a}" not in TEXT) == []
+
+
+@pytest.mark.parametrize(("lang", "named"), [("zh", "备份数据库"), ("en", "Backed up the database")])
+def test_the_audit_page_and_its_export_name_actions_in_the_page_language(
+    monkeypatch, config, db, lang, named
+):
+    from delegation import exports
+    from delegation.filters import Filters
+
+    at = as_role(monkeypatch, db, "admin", "pages/audit.py", ui__lang=lang)
+    at.button(key="audit.backup").click().run()
+    shown = at.dataframe[0].value
+    assert shown["action"].iloc[0] == named  # newest first
+    assert "backup" not in set(shown["action"]) and "import" not in set(shown["action"])
+    assert named in at.multiselect(key="audit.actions").options
+    con = connect(config, db)
+    (table,) = exports.tables_for("audit", con, config, Filters(as_of=AS_OF), lang)
+    assert table.columns[2] == "column.action" and named in [row[2] for row in table.rows]
+    con.close()

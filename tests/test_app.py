@@ -17,6 +17,7 @@ from delegation.filters import Filters
 from delegation.i18n import TEXT
 from delegation.registrations import EDITABLE
 from delegation.summary import summary
+from delegation.ui import MISSING
 from tests.fixtures import load_fixture
 
 PAGES = [
@@ -176,6 +177,8 @@ def test_every_page_on_a_demo_database(monkeypatch, demo_db, page, lang):
         assert all(to_chase[0] in e.label and to_chase[1] in e.label for e in at.get("expander"))
     else:
         assert at.dataframe or at.get("plotly_chart")
+    # Every table shows a dash for a missing value (Streamlit's own is a grey "None").
+    assert [f.proto.placeholder for f in at.dataframe] == [MISSING] * len(at.dataframe)
 
 
 def test_overview_on_empty_database_says_so(monkeypatch, tmp_path):
@@ -293,7 +296,10 @@ def test_registrations_search_in_pinyin_and_masking(monkeypatch, fixture_db):
     assert "E90000101" in frame(at, "passport_number").to_csv()
     at.text_input(key="registrations.search").input("suzhou").run()
     units = frame(at, "invitation_applicants")
-    assert units["name"].tolist() == ["苏州甲机械有限公司"]
+    assert units["unit_name"].tolist() == ["苏州甲机械有限公司"]
+    # Units sort by their name under "Unit", people by theirs under "Name".
+    assert at.selectbox(key="registrations.units.sort").options[0] == "Unit"
+    assert at.selectbox(key="registrations.people.sort").options[0] == "Name"
     assert units["participants"].tolist() == [4]
 
 
@@ -416,7 +422,7 @@ def test_user_text_is_shown_as_plain_text(monkeypatch, config, tmp_path):
     con.close()
     at = app(monkeypatch, db, page="pages/registrations.py", filters__as_of=AS_OF)
     assert not at.exception
-    assert frame(at, "invitation_applicants")["name"].tolist() == [hostile]
+    assert frame(at, "invitation_applicants")["unit_name"].tolist() == [hostile]
     assert all(hostile not in m.value for m in at.markdown)
 
 

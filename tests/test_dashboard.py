@@ -160,15 +160,19 @@ def test_signups_and_projection(loaded, config):
 def test_units_page_sort_search_and_paging(loaded):
     page = dashboard.units_page(loaded, Filters(AS_OF), "en", sort="participants", descending=True)
     assert page.total == 3
-    assert page.rows["name"].tolist() == ["苏州甲机械有限公司", "太原乙环保有限公司", "西安丙新能源有限公司"]
+    assert page.rows["unit_name"].tolist() == [
+        "苏州甲机械有限公司",
+        "太原乙环保有限公司",
+        "西安丙新能源有限公司",
+    ]
     assert page.rows["province"].tolist() == ["Jiangsu", "Shanxi", "Shaanxi"]
     assert page.rows["participants"].tolist() == [4, 3, 3]
     second = dashboard.units_page(loaded, Filters(AS_OF), "en", sort="name", page=2, page_size=2)
     assert (second.total, second.pages, len(second.rows)) == (3, 2, 1)
-    assert dashboard.units_page(loaded, Filters(AS_OF), "zh", search="xianbing").rows["name"].tolist() == [
-        "西安丙新能源有限公司"
-    ]
-    assert dashboard.units_page(loaded, Filters(AS_OF), "zh", search="tyy").rows["name"].tolist() == [
+    assert dashboard.units_page(loaded, Filters(AS_OF), "zh", search="xianbing").rows[
+        "unit_name"
+    ].tolist() == ["西安丙新能源有限公司"]
+    assert dashboard.units_page(loaded, Filters(AS_OF), "zh", search="tyy").rows["unit_name"].tolist() == [
         "太原乙环保有限公司"
     ]
     assert (

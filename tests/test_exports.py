@@ -53,7 +53,7 @@ def test_participants_round_trip(loaded, config):
         "participants", "xlsx", loaded, config, f, "zh", user="tester", show_full=True
     )
     rows = xlsx_rows(data)
-    assert rows[0][:3] == ["单位", "名称/姓名", "拼音"]
+    assert rows[0][:3] == ["单位", "姓名", "拼音"]
     assert [r[1] for r in rows[1:]] == ["甲一", "甲三", "甲二", "甲四"]  # the registrations page's order
     first = dict(zip([h for h in rows[0]], rows[1], strict=True))
     assert first["手机"] == "+86 199 0000 0001" and first["护照号码"] == "E90000101"
@@ -91,7 +91,7 @@ def test_search_and_both_languages(loaded, config):
             "units", "csv", loaded, config, Filters(AS_OF), "both", user="t", search="xianbing"
         )
     )
-    assert rows[0][:2] == ["名称/姓名 / Name", "省份 / Province"]
+    assert rows[0][:2] == ["单位 / Unit", "省份 / Province"]
     assert [r[0] for r in rows[1:]] == ["西安丙新能源有限公司"]
     assert rows[1][3] == "3"
 

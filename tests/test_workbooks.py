@@ -33,6 +33,7 @@ def test_leadership_workbook_has_charts_and_no_personal_data(con, config, tmp_pa
     )
     assert "E9000" not in everything and "1990" not in everything and "甲一" not in everything
     units = wb.worksheets[-1]
+    assert [c.value for c in units[1]][:2] == ["Unit", "Province"]  # a unit's name, not a person's
     rows = {r[0]: r[:4] for r in units.iter_rows(min_row=2, values_only=True)}
     assert rows["苏州甲机械有限公司"] == ("苏州甲机械有限公司", "Jiangsu", "Machinery and equipment", 4)
     assert len(rows) == 3
