@@ -9,8 +9,8 @@ with counted as (
 select
     passport_number,
     count(distinct unit_id)::integer as units,
-    string_agg(distinct unit_name, ' / ' order by unit_name) as unit_names,
-    string_agg(distinct name, ' / ' order by name) as participant_names
+    string_agg(distinct unit_name, ' / ' order by unit_name collate zh) as unit_names,
+    string_agg(distinct name, ' / ' order by name collate zh) as participant_names
 from counted
 group by passport_number
 having count(distinct unit_id) > 1

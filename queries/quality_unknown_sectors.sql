@@ -6,4 +6,4 @@ from import_issues i
 join participants p using (participant_id)
 join units u on u.unit_id = p.unit_id
 where i.code = 'unknown_sector' and u.sector = 'other'
-order by unit_name
+order by unit_name collate zh

@@ -10,7 +10,7 @@ matching as (
     select unit_id, name, 1 as rank
     from units
     where search_text like $search and not list_contains($chosen::integer[], unit_id)
-    order by name
+    order by name collate zh
     limit $limit
 )
-select unit_id, name from (select * from chosen union all select * from matching) order by rank, name
+select unit_id, name from (select * from chosen union all select * from matching) order by rank, name collate zh

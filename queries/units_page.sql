@@ -35,13 +35,14 @@ listed as (
         by_unit.invitation_applicants::integer as invitation_applicants,
         by_unit.first_registered_on as registered_on,
         u.status,
+        icu_sort_key(u.name, 'zh') as name_order,  -- pinyin order, as in participants_page.sql
         case $sort
             when 'province' then coalesce(u.province, '')
             when 'sector' then coalesce(u.sector, '')
             when 'participants' then lpad(by_unit.participants::varchar, 12, '0')
             when 'invitation_applicants' then lpad(by_unit.invitation_applicants::varchar, 12, '0')
             when 'registered_on' then strftime(by_unit.first_registered_on, '%Y-%m-%d')
-            else u.name
+            else name_order
         end as sort_key
     from by_unit
     join units u using (unit_id)
@@ -49,10 +50,10 @@ listed as (
     left join sectors on sectors.sector = u.sector
     where ($search = '%%' or u.search_text like $search)  -- '%%': no search, no scan of the search text
 )
-select * exclude (sort_key), (select count(*) from listed)::integer as total_rows  -- a count, not a window: the sort stays a top-N
+select * exclude (sort_key, name_order), (select count(*) from listed)::integer as total_rows  -- a count, not a window: the sort stays a top-N
 from listed
 order by
     case when $descending then null else sort_key end asc nulls last,
     case when $descending then sort_key end desc nulls last,
-    name, unit_id
+    name_order, unit_id
 limit $limit offset $offset

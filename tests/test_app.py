@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from delegation import ROOT
+from delegation import ROOT, dashboard
 from delegation.db import connect
 from delegation.demo import load_demo
 from delegation.filters import Filters
@@ -303,24 +303,28 @@ def test_registrations_search_in_pinyin_and_masking(monkeypatch, fixture_db):
     assert units["participants"].tolist() == [4]
 
 
-def first_unit(monkeypatch, db: Path) -> AppTest:
-    """The registrations page (as the local admin) with the first unit selected in its table."""
+def first_unit(monkeypatch, db: Path, row: int = 0) -> AppTest:
+    """The registrations page (as the local admin) with the first unit (or the one in `row`)
+    selected in its table."""
     return app(
         monkeypatch,
         db,
         page="pages/registrations.py",
         filters__as_of=AS_OF,
-        registrations__units__table={"selection": {"rows": [0], "columns": [], "cells": []}},
+        registrations__units__table={"selection": {"rows": [row], "columns": [], "cells": []}},
     )
 
 
 def edit_form(monkeypatch, config, db: Path, name: str) -> tuple[AppTest, dict, int]:
-    """The registrations page (as the local admin) with the first unit selected and its person
+    """The registrations page (as the local admin) with the unit of person `name` selected and
     `name` chosen for editing: the page, the edit form's inputs by field, and the person's id."""
     con = connect(config, db)
-    pid = con.execute("select participant_id from participants where name = ?", [name]).fetchone()[0]
+    pid, unit_id = con.execute(
+        "select participant_id, unit_id from participants where name = ?", [name]
+    ).fetchone()
+    row = dashboard.units_page(con, Filters(AS_OF), "en").rows["unit_id"].tolist().index(unit_id)
     con.close()
-    at = first_unit(monkeypatch, db)
+    at = first_unit(monkeypatch, db, row)
     at.selectbox(key="registrations.edit.who").set_value(pid).run()
     prefix = f"registrations.edit.{pid}."  # then the stored state's token, then the field
     inputs = {

@@ -144,9 +144,10 @@ def test_roster_workbook(ready_jia, config):
         "Passport expiry",
         "Holds US visa",
     ]
-    assert rows[1][:6] == ["苏州甲机械有限公司", "甲一", "JIA Yi", "No", "Male", dt.date(1980, 4, 5)]
-    assert rows[1][7:] == ["E90000101", dt.date(2030, 1, 1), "Yes"]
-    assert rows[2][1:4] == ["甲四", "JIA Si", "Yes"]  # pinyin made from the Chinese name, flagged
+    # People in pinyin order within their unit (jia si before jia yi).
+    assert rows[1][1:4] == ["甲四", "JIA Si", "Yes"]  # pinyin made from the Chinese name, flagged
+    assert rows[2][:6] == ["苏州甲机械有限公司", "甲一", "JIA Yi", "No", "Male", dt.date(1980, 4, 5)]
+    assert rows[2][7:] == ["E90000101", dt.date(2030, 1, 1), "Yes"]
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
     assert sheet["H2"].data_type == "s" and sheet["I2"].number_format == "yyyy-mm-dd"

@@ -37,7 +37,8 @@ def test_missing_by_kind_province_and_unit(loaded, config):
     by_province = checklists.missing_by_province(loaded, f, "zh")
     assert by_province[["label", "participants"]].values.tolist() == [["江苏", 5], ["山西", 5], ["陕西", 2]]
     grid = checklists.missing_by_unit(loaded, config, f, "en")
-    assert grid["unit_name"].tolist() == ["太原乙环保有限公司", "苏州甲机械有限公司", "西安丙新能源有限公司"]
+    # Equal counts in pinyin order (Suzhou, Taiyuan, Xi'an); by character code 太 came before 苏.
+    assert grid["unit_name"].tolist() == ["苏州甲机械有限公司", "太原乙环保有限公司", "西安丙新能源有限公司"]
     assert grid["Passport cover page (scan)"].tolist() == [3, 3, 1]
 
 

@@ -157,7 +157,7 @@ def test_signups_and_projection(loaded, config):
     assert after.projection.empty
 
 
-def test_units_page_sort_search_and_paging(loaded):
+def test_units_page_sort_search_and_paging(loaded, config):
     page = dashboard.units_page(loaded, Filters(AS_OF), "en", sort="participants", descending=True)
     assert page.total == 3
     assert page.rows["unit_name"].tolist() == [
@@ -167,8 +167,21 @@ def test_units_page_sort_search_and_paging(loaded):
     ]
     assert page.rows["province"].tolist() == ["Jiangsu", "Shanxi", "Shaanxi"]
     assert page.rows["participants"].tolist() == [4, 3, 3]
+    # By name in pinyin order (Suzhou, Taiyuan, Xi'an), as zh-CN Excel sorts; by character code
+    # 太 (U+592A) came before 苏 (U+82CF).
+    by_name = dashboard.units_page(loaded, Filters(AS_OF), "en", sort="name")
+    assert by_name.rows["unit_name"].tolist() == [
+        "苏州甲机械有限公司",
+        "太原乙环保有限公司",
+        "西安丙新能源有限公司",
+    ]
+    backwards = dashboard.units_page(loaded, Filters(AS_OF), "en", sort="name", descending=True)
+    assert backwards.rows["unit_name"].tolist() == by_name.rows["unit_name"].tolist()[::-1]
+    by_unit = dashboard.participants_page(loaded, config, Filters(AS_OF), "en", sort="unit")
+    assert list(dict.fromkeys(by_unit.rows["unit_name"])) == by_name.rows["unit_name"].tolist()
     second = dashboard.units_page(loaded, Filters(AS_OF), "en", sort="name", page=2, page_size=2)
     assert (second.total, second.pages, len(second.rows)) == (3, 2, 1)
+    assert second.rows["unit_name"].tolist() == ["西安丙新能源有限公司"]
     assert dashboard.units_page(loaded, Filters(AS_OF), "zh", search="xianbing").rows[
         "unit_name"
     ].tolist() == ["西安丙新能源有限公司"]
@@ -207,7 +220,8 @@ def test_unit_detail_and_members(loaded, config):
     detail = dashboard.unit_detail(loaded, jia, "zh")
     assert dict(zip(detail["field"], detail["value"], strict=True))["省份"] == "江苏"
     members = dashboard.participants_page(loaded, config, Filters(AS_OF).for_unit(jia), "zh")
-    assert members.rows["name"].tolist() == ["甲一", "甲三", "甲二", "甲四"]
+    # In pinyin order (jia er, san, si, yi), as zh-CN Excel sorts; by character code 一 came first.
+    assert members.rows["name"].tolist() == ["甲二", "甲三", "甲四", "甲一"]
 
 
 def test_quality_lists(loaded, config):

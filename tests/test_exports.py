@@ -54,8 +54,9 @@ def test_participants_round_trip(loaded, config):
     )
     rows = xlsx_rows(data)
     assert rows[0][:3] == ["单位", "姓名", "拼音"]
-    assert [r[1] for r in rows[1:]] == ["甲一", "甲三", "甲二", "甲四"]  # the registrations page's order
-    first = dict(zip([h for h in rows[0]], rows[1], strict=True))
+    # The registrations page's order: pinyin (jia er, san, si, yi).
+    assert [r[1] for r in rows[1:]] == ["甲二", "甲三", "甲四", "甲一"]
+    first = dict(zip([h for h in rows[0]], rows[4], strict=True))
     assert first["手机"] == "+86 199 0000 0001" and first["护照号码"] == "E90000101"
     assert first["出生日期"] == dt.date(1980, 4, 5) and first["护照有效期"] == dt.date(2030, 1, 1)
     assert first["论坛主题"] == "绿色发展、电子商务"
@@ -71,12 +72,12 @@ def test_participants_round_trip(loaded, config):
         exports.export_bytes("participants", "csv", loaded, config, f, "en", user="t", show_full=True)
     )
     assert as_csv[0][:2] == ["Unit", "Name"] and [r[1] for r in as_csv[1:]] == [
-        "甲一",
-        "甲三",
         "甲二",
+        "甲三",
         "甲四",
+        "甲一",
     ]
-    assert as_csv[1][5] == "'+86 199 0000 0001"  # readable, and never a formula
+    assert as_csv[4][5] == "'+86 199 0000 0001"  # 甲一's: readable, and never a formula
 
 
 def test_masked_unless_show_full(loaded, config):
@@ -188,7 +189,7 @@ def test_cli_export_and_template(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"Wrote {out} (3 rows)"
-    assert [r[1] for r in csv_rows(out.read_bytes())[1:]] == ["乙一", "乙三", "乙二"]
+    assert [r[1] for r in csv_rows(out.read_bytes())[1:]] == ["乙二", "乙三", "乙一"]  # pinyin order
     summary = tmp_path / "s.xlsx"
     assert (
         cli("export", "summary", "--out", str(summary), "--db", db, "--as-of", "2023-03-20").returncode == 0
