@@ -6,7 +6,9 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import openpyxl
@@ -34,8 +36,9 @@ def candidates(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Fil
     )
 
 
-def blocked_reasons(row: pd.Series, config: EventConfig, lang: str) -> str:
-    """Why an applicant is not ready, in one line."""
+def blocked_reasons(row: Mapping[str, Any], config: EventConfig, lang: str) -> str:
+    """Why an applicant is not ready, in one line (`row`: a `candidates` row, or its
+    missing_kinds, passport_problem and batch_id)."""
     reasons = [
         text("batch.missing", lang).format(what=config.document(k).label(lang)) for k in row["missing_kinds"]
     ]

@@ -209,6 +209,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Each unit's missing or invalid items, with a ready-to-send message (copy button at its top right).",
     ),
     "chase.units": ("需催交单位：{count} 家", "Units to chase: {count}"),
+    "chase.showing": (
+        "第 {first}–{last} 家 · 第 {page}/{pages} 页",
+        "Units {first}–{last} · page {page} of {pages}",
+    ),
     "chase.assign": ("指定负责人", "Assign owner"),
     "chase.assign.placeholder": (
         "秘书处负责跟进此单位的同事姓名",

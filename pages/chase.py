@@ -24,6 +24,10 @@ if not entries:
     st.success(ui.t("chase.none"))
 else:
     ui.export_buttons("chase", filters, owner=owner, show_full=True)
+if len(entries) > checklists.CHASE_PAGE_UNITS:  # a page of units at a time; the export holds them all
+    asked = st.number_input(ui.t("registrations.page"), min_value=1, step=1, key="chase.page")
+    entries, shown = checklists.chase_page(entries, int(asked))
+    st.caption(ui.t("chase.showing").format(**shown))
 for entry in entries:
     with st.expander(f"{entry['unit_name']} · {ui.t('chase.items').format(count=len(entry['items']))}"):
         st.text(
@@ -33,7 +37,7 @@ for entry in entries:
                 email=entry["contact_email"] or "—",
             )
         )
-        ui.table(entry["table"])
+        ui.table(checklists.chase_table(entry, lang))
         zh, en = st.columns(2)
         zh.caption(ui.t("chase.message_zh"))
         zh.code(entry["message_zh"], language=None, wrap_lines=True)

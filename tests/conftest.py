@@ -62,6 +62,18 @@ def config() -> EventConfig:
     return load_config()
 
 
+@pytest.fixture(scope="module")
+def demo_db(config: EventConfig, tmp_path_factory) -> Path:
+    """A demo database of 800 participants (seed 11), shared by a test module's tests."""
+    from delegation.demo import load_demo
+
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    con = connect(config, db)
+    load_demo(con, config, 800, seed=11)
+    con.close()
+    return db
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "test.duckdb"

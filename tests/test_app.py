@@ -12,7 +12,6 @@ from streamlit.testing.v1 import AppTest
 
 from delegation import ROOT, dashboard
 from delegation.db import connect
-from delegation.demo import load_demo
 from delegation.filters import Filters
 from delegation.i18n import TEXT
 from delegation.registrations import EDITABLE
@@ -38,15 +37,6 @@ def fixture_db(config, tmp_path) -> Path:
     db = tmp_path / "fixture.duckdb"
     con = connect(config, db)
     load_fixture(con, config, tmp_path)
-    con.close()
-    return db
-
-
-@pytest.fixture(scope="module")
-def demo_db(config, tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    con = connect(config, db)
-    load_demo(con, config, 800, seed=11)
     con.close()
     return db
 

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from delegation import batches
+from delegation import batches, checklists
 from delegation.backups import backups_folder
 from delegation.db import connect
 from delegation.documents import attach
@@ -169,3 +169,32 @@ def test_scans_zip(ready_jia, config):
 def test_pinyin():
     assert batches.pinyin_for("张伟明") == "ZHANG Weiming"
     assert batches.pinyin_for("甲四") == "JIA Si"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_batch_page_view_words_each_applicants_own_reasons(ready_jia, config, lang):
+    # The view words each combination of reasons once; every applicant must still get their own.
+    con, _ = ready_jia
+
+    def view_and_expected() -> tuple[dict, dict]:
+        view = checklists.batch_view(con, config, Filters(AS_OF), lang)
+        rows = batches.candidates(con, config, Filters(AS_OF))
+        expected = {
+            row["name"]: batches.blocked_reasons(row, config, lang)
+            for _, row in rows.iterrows()
+            if not row["ready"]
+        }
+        return view, expected
+
+    view, expected = view_and_expected()
+    assert view["ready"]["name"].tolist() == ["甲四", "甲一"]  # pinyin order: jia si, jia yi
+    assert "reasons" not in view["ready"]
+    assert dict(zip(view["blocked"]["name"], view["blocked"]["reasons"], strict=True)) == expected
+    assert len(set(expected.values())) == len(expected) == 5  # five different sets of reasons
+    batches.freeze(con, config, Filters(AS_OF), "staff")
+    view, expected = view_and_expected()
+    assert view["ready"].empty
+    blocked = dict(zip(view["blocked"]["name"], view["blocked"]["reasons"], strict=True))
+    assert blocked == expected and blocked["甲一"] == (
+        "已在第 1 批" if lang == "zh" else "already in batch 1"
+    )

@@ -84,6 +84,17 @@ def test_chase_messages(loaded, config):
     assert 'e-mail subject "Visiting the United States-太原乙环保有限公司"' in entry["message_en"]
     from delegation import exports
 
+    table = checklists.chase_table(entry, "zh")
+    assert table["participant_name"].tolist() == [
+        text("documents.unit_itself", "zh"),
+        "乙一",
+        "乙一",
+        "乙二",
+        "乙二",
+        "乙三",
+        "乙三",
+    ]
+    assert table["item"].tolist() == entry["lines"]["zh"]
     data = exports.export_bytes("chase", "csv", loaded, config, Filters(AS_OF), "en", user="t", owner="小李")
     csv = data.decode("utf-8-sig").splitlines()
     assert csv[0] == "Unit,Owner,Contact,Contact mobile,Contact e-mail,Participant,Item"
@@ -180,3 +191,33 @@ def test_batch_page_freezes(monkeypatch, config, tmp_path):
         "Download roster (Excel) · 1",
         "Download scans (ZIP) · 1",
     ]
+
+
+def test_chase_pages_of_fifty_units():
+    entries = [{"unit_id": i} for i in range(120)]
+    first, shown = checklists.chase_page(entries, 1)
+    assert [e["unit_id"] for e in first] == list(range(50))
+    assert shown == {"first": 1, "last": 50, "page": 1, "pages": 3}
+    last, shown = checklists.chase_page(entries, 3)
+    assert [e["unit_id"] for e in last] == list(range(100, 120))
+    assert shown == {"first": 101, "last": 120, "page": 3, "pages": 3}
+    assert checklists.chase_page(entries, 9) == (last, shown)  # past the end (the list shrank): the last page
+    assert checklists.chase_page(entries, 0)[1]["page"] == 1
+    assert checklists.chase_page([], 1) == ([], {"first": 1, "last": 0, "page": 1, "pages": 1})
+
+
+def test_the_chase_page_shows_fifty_units_at_a_time(monkeypatch, config, demo_db):
+    con = connect(config, demo_db)
+    everyone = [e["unit_name"] for e in checklists.chase_list(con, config, Filters(AS_OF), "en")]
+    con.close()
+    assert checklists.CHASE_PAGE_UNITS < len(everyone) < 100  # two pages
+    at = app(monkeypatch, demo_db, page="pages/chase.py", filters__as_of=AS_OF)
+    assert not at.exception
+
+    def shown() -> list[str]:
+        return [e.label.split(" · ")[0] for e in at.get("expander")]
+
+    assert shown() == everyone[:50]
+    at.number_input(key="chase.page").set_value(2).run()
+    assert not at.exception and shown() == everyone[50:]
+    assert f"Units 51–{len(everyone)} · page 2 of 2" in [c.value for c in at.caption]
