@@ -25,9 +25,10 @@ if not entries:
 else:
     ui.export_buttons("chase", filters, owner=owner, show_full=True)
 if len(entries) > checklists.CHASE_PAGE_UNITS:  # a page of units at a time; the export holds them all
-    asked = st.number_input(ui.t("registrations.page"), min_value=1, step=1, key="chase.page")
+    left, right = st.columns([1, 3], vertical_alignment="bottom")
+    asked = left.number_input(ui.t("registrations.page"), min_value=1, step=1, key="chase.page")
     entries, shown = checklists.chase_page(entries, int(asked))
-    st.caption(ui.t("chase.showing").format(**shown))
+    right.caption(ui.t("chase.showing").format(**shown))
 for entry in entries:
     with st.expander(f"{entry['unit_name']} · {ui.t('chase.items').format(count=len(entry['items']))}"):
         st.text(
