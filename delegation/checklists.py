@@ -99,7 +99,9 @@ def owners(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The secretariat members units are assigned to."""
     return [
         r[0]
-        for r in con.execute("select distinct owner from units where owner is not null order by 1").fetchall()
+        for r in con.execute(
+            "select distinct owner from units where owner is not null order by owner collate zh"
+        ).fetchall()
     ]
 
 
@@ -138,9 +140,10 @@ def checklist_target(checklist: pd.DataFrame, unit_id: int, position: int) -> di
 
 
 def chase_list(
-    con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filters, lang: str, *, owner: str = ""
+    con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filters, *, owner: str = ""
 ) -> list[dict]:
-    """One entry per unit with anything missing or invalid: contact, the items, and messages in zh and en."""
+    """One entry per unit with anything missing or invalid: contact, the items, and their lines and
+    messages in zh and en (one cached list for both languages)."""
     rows = query_rows(
         con,
         "chase_items",
@@ -173,10 +176,15 @@ def chase_list(
 CHASE_PAGE_UNITS = 50  # units the chase page shows at a time
 
 
+def chase_pages(units: int) -> int:
+    """How many pages the chase page needs for `units` units (at least one)."""
+    return max(1, -(-units // CHASE_PAGE_UNITS))
+
+
 def chase_page(entries: list[dict], page: int) -> tuple[list[dict], dict[str, int]]:
     """Page `page` of the chase list (the last one if there are fewer pages), and what it shows:
     first and last unit (counted from 1), page and pages."""
-    pages = max(1, -(-len(entries) // CHASE_PAGE_UNITS))
+    pages = chase_pages(len(entries))
     page = min(max(page, 1), pages)
     first = (page - 1) * CHASE_PAGE_UNITS
     shown = entries[first : first + CHASE_PAGE_UNITS]

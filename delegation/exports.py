@@ -361,7 +361,7 @@ def tables_for(
             frame_table(text("documents.passport_validity", lg), validity),
         ]
     if kind == "chase":
-        entries = checklists.chase_list(con, config, filters, lg, owner=owner)
+        entries = checklists.chase_list(con, config, filters, owner=owner)
         rows = [
             (
                 e["unit_name"],

@@ -328,6 +328,14 @@ def edit_inputs(values: dict, *, key: str) -> dict:
 EDIT_DATE_RANGE = (dt.date(1990, 1, 1), dt.date(2100, 12, 31))  # what the date pickers offer
 
 
+def page_number(container: Any, key: str, pages: int) -> int:
+    """A page number box from 1 to `pages`. A page past the end (the list shrank since it was
+    chosen: another filter or owner) becomes the last page, in the box too."""
+    if st.session_state.get(key, 1) > pages:
+        st.session_state[key] = pages
+    return int(container.number_input(t("registrations.page"), min_value=1, max_value=pages, step=1, key=key))
+
+
 MISSING = "—"  # what a table shows for a missing value (Streamlit's own is a grey "None")
 
 

@@ -18,7 +18,7 @@ owner = st.selectbox(
     format_func=lambda o: o or ALL_OWNERS,
     key="chase.owner",
 )
-entries = ui.query(checklists.chase_list, config, filters, lang, owner=owner)
+entries = ui.query(checklists.chase_list, config, filters, owner=owner)
 st.subheader(ui.t("chase.units").format(count=len(entries)))
 if not entries:
     st.success(ui.t("chase.none"))
@@ -26,8 +26,8 @@ else:
     ui.export_buttons("chase", filters, owner=owner, show_full=True)
 if len(entries) > checklists.CHASE_PAGE_UNITS:  # a page of units at a time; the export holds them all
     left, right = st.columns([1, 3], vertical_alignment="bottom")
-    asked = left.number_input(ui.t("registrations.page"), min_value=1, step=1, key="chase.page")
-    entries, shown = checklists.chase_page(entries, int(asked))
+    page = ui.page_number(left, "chase.page", checklists.chase_pages(len(entries)))
+    entries, shown = checklists.chase_page(entries, page)
     right.caption(ui.t("chase.showing").format(**shown))
 for entry in entries:
     with st.expander(f"{entry['unit_name']} · {ui.t('chase.items').format(count=len(entry['items']))}"):

@@ -59,4 +59,4 @@ select
     batch_id,
     len(missing_kinds) = 0 and passport_problem is null and batch_id is null as ready
 from checked
-order by unit_name collate zh, name collate zh
+order by unit_name collate zh, name collate zh, participant_id

@@ -16,4 +16,4 @@ from batch_members m
 join participants p using (participant_id)
 join units u on u.unit_id = p.unit_id
 where m.batch_id = $batch_id
-order by u.name collate zh, p.name collate zh
+order by u.name collate zh, p.name collate zh, p.participant_id

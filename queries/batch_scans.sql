@@ -18,4 +18,4 @@ where m.batch_id = $batch_id
   and d.kind in ('passport_scan', 'us_visa_scan')
   and d.status in ('received', 'verified')
   and d.stored_name is not null
-order by u.name collate zh, p.name collate zh, d.kind
+order by u.name collate zh, p.name collate zh, p.participant_id, d.kind

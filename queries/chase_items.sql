@@ -68,4 +68,4 @@ from items
 join units u on u.unit_id = items.unit_id
 left join participants p on p.participant_id = items.participant_id
 where $owner = '' or u.owner = $owner
-order by u.name collate zh, items.participant_id nulls first, p.name collate zh, items.item
+order by u.name collate zh, u.unit_id, items.participant_id is not null, p.name collate zh, items.participant_id, items.item

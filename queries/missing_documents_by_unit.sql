@@ -25,4 +25,4 @@ select
     missing::integer as missing,
     (sum(missing) over (partition by unit_id))::integer as unit_missing
 from by_unit_kind
-order by unit_missing desc, unit_name collate zh, kind
+order by unit_missing desc, unit_name collate zh, unit_id, kind

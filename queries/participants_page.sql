@@ -8,7 +8,7 @@
 -- columns: participant_id, unit_id, unit_name, name, pinyin_name, gender, position, mobile, email, date_of_birth, passport_number, passport_expiry, applies_via_chamber, holds_us_visa, us_visa_expiry, themes, cities, wants_arrangements, registered_on, registration_status, total_rows
 with listed as (
     -- only what the sort needs: the page is cut first, its wide columns fetched for its rows alone
-    -- Names and text sort in pinyin order, as zh-CN Excel sorts: by ICU's sort key for Chinese
+    -- Names and text sort in pinyin order (Chinese first, then Latin letters): by ICU's sort key for Chinese
     -- (built into DuckDB), worked out once per row; `collate zh` in the order by would work it out
     -- for every column it orders by.
     select

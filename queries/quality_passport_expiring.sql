@@ -14,4 +14,4 @@ from filtered_participants($as_of, $provinces::varchar[], $sectors::varchar[], $
 where applies_via_chamber
   and registration_status <> 'withdrawn'
   and (passport_expiry is null or passport_expiry < $passport_valid_through)
-order by passport_expiry nulls first, unit_name collate zh, name collate zh
+order by passport_expiry nulls first, unit_name collate zh, name collate zh, participant_id

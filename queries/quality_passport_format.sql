@@ -7,4 +7,4 @@
 select participant_id, unit_name, name, passport_number
 from filtered_participants($as_of, $provinces::varchar[], $sectors::varchar[], $themes::varchar[], $cities::varchar[], $unit_ids::integer[], $statuses::varchar[])
 where passport_number is not null and not regexp_full_match(passport_number, $passport_pattern)
-order by unit_name collate zh, name collate zh
+order by unit_name collate zh, name collate zh, participant_id

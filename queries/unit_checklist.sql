@@ -14,4 +14,4 @@ select
 from required_documents($as_of, []::varchar[], []::varchar[], []::varchar[], []::varchar[], [$unit_id]::integer[], []::varchar[]) items
 left join participants p using (participant_id)
 left join documents d using (document_id)
-order by items.participant_id nulls first, p.name, items.position
+order by items.participant_id is not null, p.name collate zh, items.participant_id, items.position

@@ -58,6 +58,8 @@ def test_unit_checklist_rows_name_their_document(loaded, config):
     assert (people["甲一"], "passport_scan") in owed
     assert all(t["participant_id"] in people.values() for t in targets[1:])
     assert all(isinstance(t["participant_id"], int) for t in targets[1:])  # plain ints, not numpy floats
+    named = list(dict.fromkeys(checklist["participant_name"].iloc[1:]))
+    assert named == ["甲二", "甲四", "甲一"]  # people in pinyin order (jia er, si, yi; 甲三 owes nothing)
 
 
 def test_chase_messages(loaded, config):
@@ -66,19 +68,20 @@ def test_chase_messages(loaded, config):
         "update units set contact_name = '王经理', contact_mobile = '19900000001' where unit_id = ?", [unit]
     )
     set_owner(loaded, unit, "小李", "admin")
-    entries = checklists.chase_list(loaded, config, Filters(AS_OF), "zh", owner="小李")
+    entries = checklists.chase_list(loaded, config, Filters(AS_OF), owner="小李")
     assert [e["unit_name"] for e in entries] == ["太原乙环保有限公司"]
     entry = entries[0]
     assert entry["lines"]["en"] == [
         "Missing: Registration confirmation, signed and sealed (scan)",
-        "Missing: Passport cover page (scan)",
-        "Missing: US visa (scan)",
         "passport not valid long enough (must be valid through 2023-11-30)",
         "Missing: Passport cover page (scan)",
         "Annex 2 row incomplete: Mobile",
         "Missing: Passport cover page (scan)",
+        "Missing: Passport cover page (scan)",
+        "Missing: US visa (scan)",
     ]
-    assert [p for p, *_ in entry["items"]] == [None, "乙一", "乙一", "乙二", "乙二", "乙三", "乙三"]
+    # The unit's own items first, then its people in pinyin order (yi er, yi san, yi yi).
+    assert [p for p, *_ in entry["items"]] == [None, "乙二", "乙二", "乙三", "乙三", "乙一", "乙一"]
     assert entry["message_zh"].startswith("主题：赴美访问-太原乙环保有限公司\n\n王经理您好：")
     assert "- 乙二：护照有效期不足（须有效至 2023-11-30）" in entry["message_zh"]
     assert 'e-mail subject "Visiting the United States-太原乙环保有限公司"' in entry["message_en"]
@@ -87,12 +90,12 @@ def test_chase_messages(loaded, config):
     table = checklists.chase_table(entry, "zh")
     assert table["participant_name"].tolist() == [
         text("documents.unit_itself", "zh"),
-        "乙一",
-        "乙一",
         "乙二",
         "乙二",
         "乙三",
         "乙三",
+        "乙一",
+        "乙一",
     ]
     assert table["item"].tolist() == entry["lines"]["zh"]
     data = exports.export_bytes("chase", "csv", loaded, config, Filters(AS_OF), "en", user="t", owner="小李")
@@ -208,7 +211,7 @@ def test_chase_pages_of_fifty_units():
 
 def test_the_chase_page_shows_fifty_units_at_a_time(monkeypatch, config, demo_db):
     con = connect(config, demo_db)
-    everyone = [e["unit_name"] for e in checklists.chase_list(con, config, Filters(AS_OF), "en")]
+    everyone = [e["unit_name"] for e in checklists.chase_list(con, config, Filters(AS_OF))]
     con.close()
     assert checklists.CHASE_PAGE_UNITS < len(everyone) < 100  # two pages
     at = app(monkeypatch, demo_db, page="pages/chase.py", filters__as_of=AS_OF)
@@ -221,3 +224,7 @@ def test_the_chase_page_shows_fifty_units_at_a_time(monkeypatch, config, demo_db
     at.number_input(key="chase.page").set_value(2).run()
     assert not at.exception and shown() == everyone[50:]
     assert f"Units 51–{len(everyone)} · page 2 of 2" in [c.value for c in at.caption]
+    # A page past the end (the list shrank under another filter) shows the last page, in the box too.
+    at = app(monkeypatch, demo_db, page="pages/chase.py", filters__as_of=AS_OF, chase__page=9)
+    assert not at.exception and shown() == everyone[50:]
+    assert at.number_input(key="chase.page").value == 2

@@ -167,7 +167,7 @@ def test_units_page_sort_search_and_paging(loaded, config):
     ]
     assert page.rows["province"].tolist() == ["Jiangsu", "Shanxi", "Shaanxi"]
     assert page.rows["participants"].tolist() == [4, 3, 3]
-    # By name in pinyin order (Suzhou, Taiyuan, Xi'an), as zh-CN Excel sorts; by character code
+    # By name in pinyin order (Suzhou, Taiyuan, Xi'an); by character code
     # 太 (U+592A) came before 苏 (U+82CF).
     by_name = dashboard.units_page(loaded, Filters(AS_OF), "en", sort="name")
     assert by_name.rows["unit_name"].tolist() == [
@@ -213,6 +213,14 @@ def test_participants_page_masks_unless_asked(loaded, config):
     assert by_expiry.total == 10
 
 
+def test_chinese_names_in_pinyin_order_then_latin_ones_ignoring_case(loaded):
+    loaded.execute("update units set name = 'acme Trading' where name = '西安丙新能源有限公司'")
+    loaded.execute("update units set name = 'Zeta Ltd' where name = '太原乙环保有限公司'")
+    page = dashboard.units_page(loaded, Filters(AS_OF), "en", sort="name")
+    # By character code 'Z' (0x5A) comes before 'a' (0x61), and both before any Chinese character.
+    assert page.rows["unit_name"].tolist() == ["苏州甲机械有限公司", "acme Trading", "Zeta Ltd"]
+
+
 def test_unit_detail_and_members(loaded, config):
     unit_id = dashboard.units_page(loaded, Filters(AS_OF), "zh", search="hangzhou").rows
     assert unit_id.empty  # 杭州丁 withdrew its only participant: not listed
@@ -220,7 +228,7 @@ def test_unit_detail_and_members(loaded, config):
     detail = dashboard.unit_detail(loaded, jia, "zh")
     assert dict(zip(detail["field"], detail["value"], strict=True))["省份"] == "江苏"
     members = dashboard.participants_page(loaded, config, Filters(AS_OF).for_unit(jia), "zh")
-    # In pinyin order (jia er, san, si, yi), as zh-CN Excel sorts; by character code 一 came first.
+    # In pinyin order (jia er, san, si, yi); by character code 一 came first.
     assert members.rows["name"].tolist() == ["甲二", "甲三", "甲四", "甲一"]
 
 
