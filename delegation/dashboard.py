@@ -209,11 +209,13 @@ def overview(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filte
 
 @dataclass(frozen=True)
 class Page:
-    """One page of a list, the number of rows in the whole list, and how many pages that makes."""
+    """One page of a list, the number of rows in the whole list, and how many pages that makes;
+    `page` is the page shown (the last one when a page past the end was asked for)."""
 
     rows: pd.DataFrame
     total: int
     page_size: int
+    page: int = 1
 
     @property
     def pages(self) -> int:
@@ -239,18 +241,31 @@ def _page(
     descending: bool,
     page: int,
     page_size: int,
-) -> pd.DataFrame:
-    """Run a list query for one page of rows (each row carries the whole list's length)."""
-    return query_df(
-        con,
-        name,
-        search=search_pattern(search),
-        sort=sort,
-        descending=descending,
-        limit=page_size,
-        offset=(max(page, 1) - 1) * page_size,
-        **filters.params(),
-    )
+) -> tuple[pd.DataFrame, int]:
+    """Run a list query for one page of rows (each row carries the whole list's length), and the
+    page shown. A page past the end (a search or filter shrank the list while page 5 was open)
+    shows the last page instead of an empty table counting 0 rows."""
+
+    def one(number: int) -> pd.DataFrame:
+        return query_df(
+            con,
+            name,
+            search=search_pattern(search),
+            sort=sort,
+            descending=descending,
+            limit=page_size,
+            offset=(number - 1) * page_size,
+            **filters.params(),
+        )
+
+    page = max(page, 1)
+    df = one(page)
+    if df.empty and page > 1:
+        first = one(1)
+        total = int(first["total_rows"].iloc[0]) if len(first) else 0
+        page = max(1, -(-total // page_size))
+        df = first if page == 1 else one(page)
+    return df, page
 
 
 UNIT_OPTIONS = 50  # the sidebar offers this many units at a time (a search finds the rest)
@@ -278,7 +293,7 @@ def units_page(
     page_size: int = 50,
 ) -> Page:
     """One page of the units list with labels in `lang`."""
-    df = _page(
+    df, shown = _page(
         con,
         "units_page",
         filters,
@@ -302,7 +317,7 @@ def units_page(
             "status": [text(f"status.{s}", lang) for s in df["status"]],
         }
     )
-    return Page(rows, total, page_size)
+    return Page(rows, total, page_size, shown)
 
 
 # What the participants table and its export show, in this order.
@@ -379,21 +394,21 @@ def participants_page(
 ) -> Page:
     """One page of the participants list; passport, mobile, e-mail and birth date masked unless show_full."""
     sort = sort if sort in PARTICIPANT_SORTS else "name"
-    df = _page(con, "participants_page", filters, search, sort, descending, page, page_size)
+    df, shown = _page(con, "participants_page", filters, search, sort, descending, page, page_size)
     total = int(df["total_rows"].iloc[0]) if len(df) else 0
     show = participant_formatter(config, lang, show_full)
     rows = pd.DataFrame(
         [(r[0], *show(r)) for r in df.itertuples(index=False, name=None)],
         columns=["participant_id", *PARTICIPANT_TABLE_COLUMNS],
     )
-    return Page(rows, total, page_size)
+    return Page(rows, total, page_size, shown)
 
 
 def unit_detail(
     con: duckdb.DuckDBPyConnection, unit_id: int, lang: str, show_full: bool = False
 ) -> pd.DataFrame:
     """One unit's own details as rows of (field, value) in `lang`; the contact masked unless show_full."""
-    df = _page(con, "units_page", Filters(as_of=dt.date.max).for_unit(unit_id), "", "name", False, 1, 1)
+    df, _ = _page(con, "units_page", Filters(as_of=dt.date.max).for_unit(unit_id), "", "name", False, 1, 1)
     if df.empty:
         return pd.DataFrame({"field": [], "value": []})
     row = df.iloc[0]

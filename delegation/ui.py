@@ -328,12 +328,24 @@ def edit_inputs(values: dict, *, key: str) -> dict:
 EDIT_DATE_RANGE = (dt.date(1990, 1, 1), dt.date(2100, 12, 31))  # what the date pickers offer
 
 
-def page_number(container: Any, key: str, pages: int) -> int:
-    """A page number box from 1 to `pages`. A page past the end (the list shrank since it was
-    chosen: another filter or owner) becomes the last page, in the box too."""
-    if st.session_state.get(key, 1) > pages:
+def page_number(container: Any, key: str, pages: int | None = None) -> int:
+    """A page number box, from 1 to `pages` when the page count is known before the list is read.
+    A page past the end (the list shrank since it was chosen: a search, filter or owner) becomes
+    the last page, in the box too: here when `pages` is given, else through `follow_page`."""
+    shown = st.session_state.pop(f"{key}.shown", None)
+    if shown is not None:
+        st.session_state[key] = shown
+    if pages is not None and st.session_state.get(key, 1) > pages:
         st.session_state[key] = pages
     return int(container.number_input(t("registrations.page"), min_value=1, max_value=pages, step=1, key=key))
+
+
+def follow_page(key: str, asked: int, shown: int) -> None:
+    """After a paged list was read: when it showed another page than the box asked for (one past
+    the end), run the page again with that page in the box `page_number` made."""
+    if shown != asked:
+        st.session_state[f"{key}.shown"] = shown
+        st.rerun()
 
 
 MISSING = "—"  # what a table shows for a missing value (Streamlit's own is a grey "None")

@@ -36,8 +36,8 @@ def list_controls(prefix: str, sorts: tuple[str, ...], **label_keys: str) -> tup
     )
     descending = b.toggle(ui.t("registrations.descending"), key=f"{prefix}.descending")
     size = c.selectbox(ui.t("registrations.page_size"), (50, 100, 500), key=f"{prefix}.page_size")
-    page = d.number_input(ui.t("registrations.page"), min_value=1, step=1, key=f"{prefix}.page")
-    return sort, descending, int(size), int(page)
+    page = ui.page_number(d, f"{prefix}.page")
+    return sort, descending, int(size), page
 
 
 with units_tab:
@@ -54,7 +54,10 @@ with units_tab:
         page=page,
         page_size=size,
     )
-    st.caption(ui.t("registrations.count_units").format(count=units.total, page=page, pages=units.pages))
+    ui.follow_page("registrations.units.page", page, units.page)
+    st.caption(
+        ui.t("registrations.count_units").format(count=units.total, page=units.page, pages=units.pages)
+    )
     ui.export_buttons("units", filters, search=search, sort=sort, descending=descending)
     chosen = ui.table(
         units.rows,
@@ -159,7 +162,10 @@ with people_tab:
         page_size=size,
         show_full=show_full,
     )
-    st.caption(ui.t("registrations.count_people").format(count=people.total, page=page, pages=people.pages))
+    ui.follow_page("registrations.people.page", page, people.page)
+    st.caption(
+        ui.t("registrations.count_people").format(count=people.total, page=people.page, pages=people.pages)
+    )
     ui.export_buttons(
         "participants", filters, search=search, show_full=show_full, sort=sort, descending=descending
     )

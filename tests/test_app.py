@@ -293,6 +293,32 @@ def test_registrations_search_in_pinyin_and_masking(monkeypatch, fixture_db):
     assert units["participants"].tolist() == [4]
 
 
+def test_a_page_past_the_end_of_a_list_shows_the_last_page_in_the_box_too(monkeypatch, demo_db):
+    # On page 9 of the units, a search matching a handful showed "Units: 0" over an empty table.
+    at = app(
+        monkeypatch,
+        demo_db,
+        page="pages/registrations.py",
+        filters__as_of=AS_OF,
+        registrations__units__page=9,
+        registrations__people__page=99,
+    )
+    assert not at.exception
+    units = at.number_input(key="registrations.units.page")
+    people = at.number_input(key="registrations.people.page")
+    captions = [c.value for c in at.caption]
+    last_units, last_people = units.value, people.value
+    assert 1 < last_units < 9 and 1 < last_people < 99  # moved back to the last page
+    assert (
+        f"page {last_units} of {last_units}" in captions[0]
+        and f"page {last_people} of {last_people}" in captions[1]
+    )
+    assert not captions[0].startswith("Units: 0") and all(len(f.value) for f in at.dataframe)
+    at.text_input(key="registrations.search").input("anhui").run()  # a few units: page 1 of 1
+    assert at.number_input(key="registrations.units.page").value == 1
+    assert "page 1 of 1" in at.caption[0].value and len(frame(at, "invitation_applicants"))
+
+
 def first_unit(monkeypatch, db: Path, row: int = 0) -> AppTest:
     """The registrations page (as the local admin) with the first unit (or the one in `row`)
     selected in its table."""

@@ -181,7 +181,15 @@ def test_units_page_sort_search_and_paging(loaded, config):
     assert list(dict.fromkeys(by_unit.rows["unit_name"])) == by_name.rows["unit_name"].tolist()
     second = dashboard.units_page(loaded, Filters(AS_OF), "en", sort="name", page=2, page_size=2)
     assert (second.total, second.pages, len(second.rows)) == (3, 2, 1)
-    assert second.rows["unit_name"].tolist() == ["西安丙新能源有限公司"]
+    assert second.rows["unit_name"].tolist() == ["西安丙新能源有限公司"] and second.page == 2
+    # A page past the end (a search shrank the list while page 5 was open) shows the last page and
+    # the whole list's count, not an empty table counting 0.
+    past = dashboard.units_page(loaded, Filters(AS_OF), "en", sort="name", page=5, page_size=2)
+    assert (past.page, past.total, past.rows["unit_name"].tolist()) == (2, 3, ["西安丙新能源有限公司"])
+    found = dashboard.participants_page(loaded, config, Filters(AS_OF), "en", search="jiayi", page=5)
+    assert (found.page, found.total, found.rows["name"].tolist()) == (1, 1, ["甲一"])
+    nothing = dashboard.units_page(loaded, Filters(AS_OF), "en", search="nowhere", page=3)
+    assert (nothing.page, nothing.total, len(nothing.rows)) == (1, 0, 0)
     assert dashboard.units_page(loaded, Filters(AS_OF), "zh", search="xianbing").rows[
         "unit_name"
     ].tolist() == ["西安丙新能源有限公司"]
