@@ -229,9 +229,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "chase.none": ("没有需要催交的单位。", "Nothing to chase."),
     "chase.item.passport_expiry": (
         "护照有效期不足（须有效至 {date}）",
-        "passport not valid long enough (must be valid through {date})",
+        "Passport not valid long enough (must be valid through {date})",
     ),
-    "chase.item.passport_expiry_unknown": ("未填写护照有效期", "passport expiry not given"),
+    "chase.item.passport_expiry_unknown": ("未填写护照有效期", "Passport expiry not given"),
     "chase.item.annex2_fields": ("报名信息采集表缺项：{fields}", "Annex 2 row incomplete: {fields}"),
     "chase.item.rejected": ("（已退回：{reason}）", "(rejected: {reason})"),
     "batch.help": (

@@ -73,7 +73,7 @@ def test_chase_messages(loaded, config):
     entry = entries[0]
     assert entry["lines"]["en"] == [
         "Missing: Registration confirmation, signed and sealed (scan)",
-        "passport not valid long enough (must be valid through 2023-11-30)",
+        "Passport not valid long enough (must be valid through 2023-11-30)",
         "Missing: Passport cover page (scan)",
         "Annex 2 row incomplete: Mobile",
         "Missing: Passport cover page (scan)",
