@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from delegation.config import EventConfig
-from delegation.db import fetch_one, query_df, query_rows
+from delegation.db import fetch_one, query_df, query_rows, transaction
 from delegation.filters import Filters
 from delegation.i18n import text
 from delegation.ingest.normalise import PRC_PASSPORT_PATTERN
@@ -246,14 +246,14 @@ def _page(
     page shown. A page past the end (a search or filter shrank the list while page 5 was open)
     shows the last page instead of an empty table counting 0 rows."""
 
-    def one(number: int) -> pd.DataFrame:
+    def one(number: int, limit: int = page_size) -> pd.DataFrame:
         return query_df(
             con,
             name,
             search=search_pattern(search),
             sort=sort,
             descending=descending,
-            limit=page_size,
+            limit=limit,
             offset=(number - 1) * page_size,
             **filters.params(),
         )
@@ -261,10 +261,11 @@ def _page(
     page = max(page, 1)
     df = one(page)
     if df.empty and page > 1:
-        first = one(1)
-        total = int(first["total_rows"].iloc[0]) if len(first) else 0
-        page = max(1, -(-total // page_size))
-        df = first if page == 1 else one(page)
+        with transaction(con):  # the count and the last page from one snapshot of the data
+            counted = one(1, limit=1)
+            total = int(counted["total_rows"].iloc[0]) if len(counted) else 0
+            page = max(1, -(-total // page_size))
+            df = one(page) if total else counted
     return df, page
 
 

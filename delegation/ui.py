@@ -332,19 +332,35 @@ def page_number(container: Any, key: str, pages: int | None = None) -> int:
     """A page number box, from 1 to `pages` when the page count is known before the list is read.
     A page past the end (the list shrank since it was chosen: a search, filter or owner) becomes
     the last page, in the box too: here when `pages` is given, else through `follow_page`."""
-    shown = st.session_state.pop(f"{key}.shown", None)
-    if shown is not None:
+    asked, shown = st.session_state.pop(f"{key}.shown", (None, None))
+    if shown is not None and st.session_state.get(key) == asked:  # not if a page was typed since
         st.session_state[key] = shown
     if pages is not None and st.session_state.get(key, 1) > pages:
         st.session_state[key] = pages
     return int(container.number_input(t("registrations.page"), min_value=1, max_value=pages, step=1, key=key))
 
 
+def selected_rows(key: str, chosen: Any, listing: object) -> list[int]:
+    """The selected rows of table `key` (`chosen`: what `table` returned) that still mean what was
+    clicked. The browser keeps a selection, by row number, when a search, sort, filter or page puts
+    other rows under it: that selection is ignored (so no form opens on a unit nobody clicked)
+    until the table's selection changes again. `listing`: whatever decides which rows are shown."""
+    rows = list(chosen.selection.rows) if chosen else []
+    shown_before = st.session_state.get(f"{key}.listing")
+    st.session_state[f"{key}.listing"] = listing
+    if rows and shown_before is not None and shown_before != listing:
+        st.session_state[f"{key}.stale"] = rows
+    if st.session_state.get(f"{key}.stale") == rows and rows:
+        return []
+    st.session_state.pop(f"{key}.stale", None)
+    return rows
+
+
 def follow_page(key: str, asked: int, shown: int) -> None:
     """After a paged list was read: when it showed another page than the box asked for (one past
     the end), run the page again with that page in the box `page_number` made."""
     if shown != asked:
-        st.session_state[f"{key}.shown"] = shown
+        st.session_state[f"{key}.shown"] = (asked, shown)
         st.rerun()
 
 

@@ -66,7 +66,8 @@ with units_tab:
         selection_mode="single-row",
         key="registrations.units.table",
     )
-    selected = chosen.selection.rows if chosen else []
+    listing = (filters, search, sort, descending, units.page, size)
+    selected = ui.selected_rows("registrations.units.table", chosen, listing)
     if selected:
         unit_id = int(units.rows.iloc[selected[0]]["unit_id"])
         detail = ui.query(dashboard.unit_detail, unit_id, lang, show_full)

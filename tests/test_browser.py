@@ -267,3 +267,26 @@ def test_the_withdraw_form_starts_blank_and_is_cleared_after_saving(server, brow
         expect(checked).to_have_count(0, timeout=15_000)  # cleared in the browser, not only on the server
         assert withdrawn_units(expected) == expected
     shot(page, "registrations_withdraw_form")  # the unit restored: the other tests' figures stand
+
+
+def test_a_selected_unit_is_let_go_when_other_rows_come_under_it(server, browser):
+    # The browser keeps a table selection by row number. Selecting the first unit, then turning the
+    # sort round, left row 1 selected and opened the details and forms of the unit now there -
+    # one nobody clicked.
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(f"{server}/registrations?lang=en&as_of=2023-03-20")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    expect(grid).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(1500)  # let the grid paint before clicking a row's selection box
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 55)  # the first unit's selection box
+    details = page.get_by_text("Unit details and participants", exact=True)
+    expect(details).to_be_visible(timeout=15_000)
+    page.get_by_text("Descending", exact=True).first.click()  # other units come under row 1
+    expect(page.get_by_text("Units: 3 · page 1 of 1")).to_be_visible(timeout=15_000)
+    page.wait_for_timeout(2000)  # the rerun after the toggle has finished drawing
+    expect(details).to_have_count(0)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.mouse.click(box["x"] + 12, box["y"] + 90)  # a new choice (the second row) is honoured
+    expect(details).to_be_visible(timeout=15_000)
+    page.close()
