@@ -40,6 +40,12 @@ def test_missing_by_kind_province_and_unit(loaded, config):
     # Equal counts in pinyin order (Suzhou, Taiyuan, Xi'an); by character code 太 came before 苏.
     assert grid["unit_name"].tolist() == ["苏州甲机械有限公司", "太原乙环保有限公司", "西安丙新能源有限公司"]
     assert grid["Passport cover page (scan)"].tolist() == [3, 3, 1]
+    # Every kind a column, 0 where a unit owes none of it (西安丙 owes no US visa).
+    assert grid.drop(columns="unit_id").values.tolist() == [
+        ["苏州甲机械有限公司", None, 5, 1, 3, 1],
+        ["太原乙环保有限公司", None, 5, 1, 3, 1],
+        ["西安丙新能源有限公司", None, 2, 1, 1, 0],
+    ]
 
 
 def test_unit_checklist_rows_name_their_document(loaded, config):
