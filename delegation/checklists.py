@@ -9,7 +9,7 @@ import pandas as pd
 
 from delegation import batches
 from delegation.config import EventConfig
-from delegation.dashboard import as_date
+from delegation.dashboard import as_date, page_count
 from delegation.db import query_df, query_rows
 from delegation.filters import Filters
 from delegation.i18n import text
@@ -169,15 +169,10 @@ def chase_list(
 CHASE_PAGE_UNITS = 50  # units the chase page shows at a time
 
 
-def chase_pages(units: int) -> int:
-    """How many pages the chase page needs for `units` units (at least one)."""
-    return max(1, -(-units // CHASE_PAGE_UNITS))
-
-
 def chase_page(entries: list[dict], page: int) -> tuple[list[dict], dict[str, int]]:
     """Page `page` of the chase list (the last one if there are fewer pages), and what it shows:
     first and last unit (counted from 1), page and pages."""
-    pages = chase_pages(len(entries))
+    pages = page_count(len(entries), CHASE_PAGE_UNITS)
     page = min(max(page, 1), pages)
     first = (page - 1) * CHASE_PAGE_UNITS
     shown = entries[first : first + CHASE_PAGE_UNITS]

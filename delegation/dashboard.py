@@ -207,6 +207,11 @@ def overview(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filte
     )
 
 
+def page_count(rows: int, page_size: int) -> int:
+    """How many pages `rows` rows fill, `page_size` to a page (at least one, empty)."""
+    return max(1, -(-rows // page_size))
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of a list, the number of rows in the whole list, and how many pages that makes;
@@ -215,11 +220,11 @@ class Page:
     rows: pd.DataFrame
     total: int
     page_size: int
-    page: int = 1
+    page: int
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+        return page_count(self.total, self.page_size)
 
 
 def as_date(value: object) -> dt.date | None:
@@ -264,7 +269,7 @@ def _page(
         with transaction(con):  # the count and the last page from one snapshot of the data
             counted = one(1, limit=1)
             total = int(counted["total_rows"].iloc[0]) if len(counted) else 0
-            page = max(1, -(-total // page_size))
+            page = page_count(total, page_size)
             df = one(page) if total else counted
     return df, page
 

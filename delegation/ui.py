@@ -328,16 +328,13 @@ def edit_inputs(values: dict, *, key: str) -> dict:
 EDIT_DATE_RANGE = (dt.date(1990, 1, 1), dt.date(2100, 12, 31))  # what the date pickers offer
 
 
-def page_number(container: Any, key: str, pages: int | None = None) -> int:
-    """A page number box, from 1 to `pages` when the page count is known before the list is read.
-    A page past the end (the list shrank since it was chosen: a search, filter or owner) becomes
-    the last page, in the box too: here when `pages` is given, else through `follow_page`."""
+def page_number(container: Any, key: str) -> int:
+    """A page number box. A page past the end (the list shrank since it was chosen: a search,
+    filter or owner) is shown as the last page by the list, and put in the box by `follow_page`."""
     asked, shown = st.session_state.pop(f"{key}.shown", (None, None))
     if shown is not None and st.session_state.get(key) == asked:  # not if a page was typed since
         st.session_state[key] = shown
-    if pages is not None and st.session_state.get(key, 1) > pages:
-        st.session_state[key] = pages
-    return int(container.number_input(t("registrations.page"), min_value=1, max_value=pages, step=1, key=key))
+    return int(container.number_input(t("registrations.page"), min_value=1, step=1, key=key))
 
 
 def selected_rows(key: str, chosen: Any, listing: object) -> list[int]:
@@ -364,31 +361,17 @@ def follow_page(key: str, asked: int, shown: int) -> None:
         st.rerun()
 
 
-MISSING = "—"  # what a table shows for a missing value (Streamlit's own is a grey "None")
+MISSING = "—"  # what the app shows for a missing value (a table's own would be a grey "None")
 
 
 def table(data: pd.DataFrame, *, hidden: tuple[str, ...] = (), **options: Any) -> Any:
     """A table as every page shows one: no index, columns titled in the page's language (some
     hidden), a dash where a value is missing. `options` go to `st.dataframe` (key, selection…)."""
-    return st.dataframe(
-        data,
-        hide_index=True,
-        column_config=column_labels(data.columns, hidden),
-        placeholder=MISSING,
-        **options,
-    )
-
-
-def column_labels(columns: Any, hidden: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Streamlit column settings: columns titled from the label table (or already labels), some hidden."""
-    config: dict[str, Any] = {}
-    for name in columns:
-        if name in hidden:
-            config[name] = None
-        else:
-            key = f"column.{name}"
-            config[name] = st.column_config.Column(t(key) if key in TEXT else str(name))
-    return config
+    titles = {name: t(f"column.{name}") if f"column.{name}" in TEXT else str(name) for name in data.columns}
+    columns = {
+        name: None if name in hidden else st.column_config.Column(title) for name, title in titles.items()
+    }
+    return st.dataframe(data, hide_index=True, column_config=columns, placeholder=MISSING, **options)
 
 
 def export_buttons(kind: str, filters: Filters, **options: Any) -> None:

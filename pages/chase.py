@@ -26,16 +26,17 @@ else:
     ui.export_buttons("chase", filters, owner=owner, show_full=True)
 if len(entries) > checklists.CHASE_PAGE_UNITS:  # a page of units at a time; the export holds them all
     left, right = st.columns([1, 3], vertical_alignment="bottom")
-    page = ui.page_number(left, "chase.page", checklists.chase_pages(len(entries)))
+    page = ui.page_number(left, "chase.page")
     entries, shown = checklists.chase_page(entries, page)
+    ui.follow_page("chase.page", page, shown["page"])
     right.caption(ui.t("chase.showing").format(**shown))
 for entry in entries:
     with st.expander(f"{entry['unit_name']} · {ui.t('chase.items').format(count=len(entry['items']))}"):
         st.text(
             ui.t("chase.contact").format(
-                name=entry["contact_name"] or "—",
-                mobile=entry["contact_mobile"] or "—",
-                email=entry["contact_email"] or "—",
+                name=entry["contact_name"] or ui.MISSING,
+                mobile=entry["contact_mobile"] or ui.MISSING,
+                email=entry["contact_email"] or ui.MISSING,
             )
         )
         ui.table(checklists.chase_table(entry, lang))

@@ -41,7 +41,7 @@ def overview() -> None:
         # A dash and the words small below it: "所有节点已过" in the figure's type was cut to "所有节点…".
         cols[3].metric(
             ui.t("overview.next_deadline"),
-            "—",
+            ui.MISSING,
             delta=ui.t("overview.no_deadline"),
             delta_color="off",
             delta_arrow="off",

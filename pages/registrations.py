@@ -119,7 +119,7 @@ with units_tab:
                                 actor=ui.user()[0],
                             )
                             st.rerun()
-                one_of = {None: "—"} | {k: v for k, v in people.items() if k != 0}  # (labels captured)
+                one_of = {None: ui.MISSING} | {k: v for k, v in people.items() if k != 0}  # (labels captured)
                 editing = st.selectbox(
                     ui.t("registrations.edit_who"),
                     list(one_of),
