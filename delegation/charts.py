@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -36,6 +37,9 @@ DIGIT_WIDTH = 0.65  # a digit's width in the house font, as a share of the font 
 # A bar's label longer than this (in characters) goes on two lines. Only beside bars: under
 # columns plotly slants or turns labels that do not fit, and it cuts turned two-line labels short.
 WRAP_AFTER = 24
+# The least height of a bar chart, in bars (the top ten provinces and "others"), so that a
+# filter leaving two bars does not shrink the chart to a strip.
+BAR_ROWS = 11
 
 
 def two_lines(label: str) -> str:
@@ -54,60 +58,83 @@ def two_lines(label: str) -> str:
     return f"{words[:at]}<br>{words[at + 1 :]}"
 
 
-def bar_chart(
-    df: pd.DataFrame, title: str, value_title: str, *, large: bool = False, rows: int = 11
+def _horizontal_bars(
+    df: pd.DataFrame,
+    texts: list[str],
+    colours: list[str],
+    hover: str,
+    title: str,
+    value_title: str,
+    *,
+    large: bool,
+    rows: int,
 ) -> go.Figure:
-    """Horizontal bars, largest on top; the frame's order is kept (queries sort it, 'others' last, in grey).
+    """Horizontal bars in the frame's order from the top, each with its text printed right of it.
 
     `rows` sets the height, so charts side by side line up whatever their number of bars.
     """
-    ordered = df.iloc[::-1]
+    last_first = slice(None, None, -1)  # plotly draws the first category at the bottom
     fig = go.Figure(
         go.Bar(
-            x=ordered["participants"],
-            y=[two_lines(label) for label in ordered["label"]],
-            customdata=ordered["label"],
+            x=df["participants"].iloc[last_first],
+            y=[two_lines(label) for label in df["label"].iloc[last_first]],
+            customdata=df["label"].iloc[last_first],
             orientation="h",
-            marker_color=[
-                OTHERS_COLOUR if k in ("others", "unknown") else PALETTE[0] for k in ordered["key"]
-            ],
-            text=ordered["participants"],
+            marker_color=colours[last_first],
+            text=texts[last_first],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{customdata}: %{x}<extra></extra>",
+            hovertemplate=hover,
         )
     )
     fig.update_xaxes(title_text=value_title)
     _style(fig, title, large=large, height=34 * max(rows, len(df)) + 100)
-    # The counts are printed right of the bars: the right margin holds the widest one, in pixels,
+    # The texts are printed right of the bars: the right margin holds the widest one, in pixels,
     # whatever the chart's width (plotly's autorange leaves no room for outside text).
-    digits = max((len(str(n)) for n in df["participants"]), default=1)
-    fig.update_layout(margin_r=20 + round(DIGIT_WIDTH * fig.layout.font.size * digits))
+    widest = max((len(text) for text in texts), default=1)
+    fig.update_layout(margin_r=20 + round(DIGIT_WIDTH * fig.layout.font.size * widest))
     return fig
 
 
-def share_chart(df: pd.DataFrame, title: str, value_title: str, *, large: bool = False) -> go.Figure:
-    """Bars with count and share of participants (choices can overlap, so shares exceed 100% together)."""
-    labels = [f"{n} ({s:.0%})" for n, s in zip(df["participants"], df["share"], strict=True)]
-    fig = go.Figure(
-        go.Bar(
-            x=df["label"],
-            y=df["participants"],
-            marker_color=PALETTE[: len(df)] if len(df) <= len(PALETTE) else PALETTE[0],
-            text=labels,
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{x}: %{text}<extra></extra>",
-        )
-    )
-    fig.update_yaxes(title_text=value_title, showgrid=True, gridcolor="#eeeeee")
-    fig.update_xaxes(showgrid=False)
-    return _style(fig, title, large=large, height=340)
+def bar_chart(
+    df: pd.DataFrame, title: str, value_title: str, *, large: bool = False, rows: int = BAR_ROWS
+) -> go.Figure:
+    """Horizontal bars, largest on top; the frame's order is kept (queries sort it, 'others' last, in grey)."""
+    colours = [OTHERS_COLOUR if k in ("others", "unknown") else PALETTE[0] for k in df["key"]]
+    texts = [str(n) for n in df["participants"]]
+    hover = "%{customdata}: %{x}<extra></extra>"
+    return _horizontal_bars(df, texts, colours, hover, title, value_title, large=large, rows=rows)
 
 
-def _date_ticks(labels: dict[str, str]) -> dict[str, str]:
-    """Day ticks in the page's language (`labels["dates"]`, a d3 time format) and ISO days on hover."""
-    return {"tickformat": labels["dates"], "hoverformat": "%Y-%m-%d"}
+def share_chart(
+    df: pd.DataFrame, title: str, value_title: str, *, large: bool = False, rows: int = 4
+) -> go.Figure:
+    """Bars with count and share of participants (choices can overlap, so shares exceed 100% together).
+
+    Beside the bars, not under columns: under columns plotly slanted the longer English themes,
+    which took a third of the chart's height, so the theme chart came out shorter than the city
+    chart beside it. Give both the same `rows` and they line up.
+    """
+    texts = [f"{n} ({s:.0%})" for n, s in zip(df["participants"], df["share"], strict=True)]
+    colours = [PALETTE[0]] * len(df)
+    hover = "%{customdata}: %{text}<extra></extra>"
+    return _horizontal_bars(df, texts, colours, hover, title, value_title, large=large, rows=rows)
+
+
+DAY_MS = 86_400_000
+# Over a week or less, plotly puts ticks every 12 or 6 hours, so each day's label came twice or
+# more ("Mar 1, Mar 1, Mar 2…"), as in the first days of registration: such axes tick once a day.
+DAILY_TICKS_UP_TO = 7
+
+
+def _date_ticks(labels: dict[str, str], days: list[Any]) -> dict[str, Any]:
+    """Day ticks in the page's language (`labels["dates"]`, a d3 time format) and ISO days on
+    hover, never more than one a day over the `days` the chart shows."""
+    ticks: dict[str, Any] = {"tickformat": labels["dates"], "hoverformat": "%Y-%m-%d"}
+    shown = pd.to_datetime(pd.Series(days), errors="coerce").dropna()
+    if shown.empty or (shown.max() - shown.min()).days <= DAILY_TICKS_UP_TO:
+        ticks["dtick"] = DAY_MS
+    return ticks
 
 
 def signups_chart(
@@ -162,7 +189,8 @@ def signups_chart(
         x=deadline, y=1, xref="x", yref="paper", text=labels["deadline"], showarrow=False, yanchor="bottom"
     )
     fig.update_yaxes(title_text=labels["axis"], showgrid=True, gridcolor="#eeeeee", rangemode="tozero")
-    fig.update_xaxes(showgrid=False, **_date_ticks(labels))
+    days = [*actual["day"], *projection["day"], deadline]
+    fig.update_xaxes(showgrid=False, **_date_ticks(labels, days))
     _style(fig, labels["title"], large=large, height=360)
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.15})
     return fig
@@ -185,5 +213,5 @@ def completion_chart(df: pd.DataFrame, labels: dict[str, str], *, large: bool = 
             y=required, line={"color": PALETTE[5], "dash": "dash"}, annotation_text=labels["required"]
         )
     fig.update_yaxes(title_text=labels["axis"], showgrid=True, gridcolor="#eeeeee", rangemode="tozero")
-    fig.update_xaxes(**_date_ticks(labels))
+    fig.update_xaxes(**_date_ticks(labels, list(df["day"])))
     return _style(fig, labels["title"], large=large, height=320)

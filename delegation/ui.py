@@ -445,6 +445,28 @@ def logged_download(kind: str, make: Callable[[], bytes]) -> Callable[[], bytes]
     return run
 
 
+# Below this width (in CSS pixels) charts side by side stand one above the other. Beside each other
+# each would have under 350 px, and plotly cut the bars' labels on the left (an English sector
+# or theme in a 900 px window with the sidebar open). A container query: it follows the page's
+# width whether the sidebar is open or not.
+SIDE_BY_SIDE_FROM_PX = 700
+_SIDE_BY_SIDE_CSS = """<style>
+.st-key-{key} {{container-type: inline-size;}}
+@container (max-width: {px}px) {{
+.st-key-{key} [data-testid="stHorizontalBlock"] {{flex-direction: column;}}
+.st-key-{key} [data-testid="stColumn"] {{width: 100% !important; flex: 1 1 100% !important;}}
+}}
+</style>"""
+
+
+def charts_side_by_side(key: str) -> Any:
+    """A container for rows of charts in `columns(2)`: side by side when the page is wide
+    enough (`SIDE_BY_SIDE_FROM_PX`), else one above the other at the page's full width."""
+    box = st.container(key=key)
+    box.html(_SIDE_BY_SIDE_CSS.format(key=key, px=SIDE_BY_SIDE_FROM_PX))
+    return box
+
+
 PRESENTATION_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],

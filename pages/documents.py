@@ -22,26 +22,33 @@ for column, row in zip(st.columns(len(by_kind)), by_kind.itertuples(), strict=Tr
         help=f"{row.missing} / {row.required}",
     )
 
-left, right = st.columns(2)
+left, right = ui.charts_side_by_side("documents-charts").columns(2)
+# A sentence where a chart would have nothing to draw: empty axes ran from -1 to 4.
 by_province = ui.query(checklists.missing_by_province, filters, lang)
-left.plotly_chart(
-    charts.bar_chart(by_province, ui.t("documents.by_province"), ui.t("column.missing")),
-    key="documents.province",
-)
+if by_province.empty:
+    left.success(ui.t("documents.none_missing"))
+else:
+    left.plotly_chart(
+        charts.bar_chart(by_province, ui.t("documents.by_province"), ui.t("column.missing")),
+        key="documents.province",
+    )
 done = ui.query(checklists.completion, filters)
-right.plotly_chart(
-    charts.completion_chart(
-        done,
-        {
-            "title": ui.t("documents.completion"),
-            "received": ui.t("documents.received_axis"),
-            "required": ui.t("documents.required_line"),
-            "axis": ui.t("documents.received_axis"),
-            "dates": ui.t("chart.date_format"),
-        },
-    ),
-    key="documents.completion",
-)
+if done.empty:
+    right.info(ui.t("documents.none_received"))
+else:
+    right.plotly_chart(
+        charts.completion_chart(
+            done,
+            {
+                "title": ui.t("documents.completion"),
+                "received": ui.t("documents.received_axis"),
+                "required": ui.t("documents.required_line"),
+                "axis": ui.t("documents.received_axis"),
+                "dates": ui.t("chart.date_format"),
+            },
+        ),
+        key="documents.completion",
+    )
 
 if not access.at_least(ui.role(), "staff"):
     st.stop()  # viewers see the aggregates above only

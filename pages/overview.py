@@ -86,24 +86,30 @@ def overview() -> None:
         key="overview.signups",
     )
 
-    left, right = st.columns(2)
+    # Two rows of two charts; each pair gets the same number of rows, so that it lines up.
     people = ui.t("chart.participants_axis")
-    provinces = figures.breakdowns["province"]
+    provinces, sectors = figures.breakdowns["province"], figures.breakdowns["sector"]
+    rows = max(len(provinces), len(sectors), charts.BAR_ROWS)
+    box = ui.charts_side_by_side("overview-breakdowns")
+    left, right = box.columns(2)
     left.plotly_chart(
-        charts.bar_chart(provinces, ui.t("overview.by_province"), people, large=large),
+        charts.bar_chart(provinces, ui.t("overview.by_province"), people, large=large, rows=rows),
         key="overview.province",
     )
-    sectors = figures.breakdowns["sector"]
     right.plotly_chart(
-        charts.bar_chart(sectors, ui.t("overview.by_sector"), people, large=large), key="overview.sector"
+        charts.bar_chart(sectors, ui.t("overview.by_sector"), people, large=large, rows=rows),
+        key="overview.sector",
     )
-    themes = figures.breakdowns["theme"]
+    themes, cities = figures.breakdowns["theme"], figures.breakdowns["city"]
+    rows = max(len(themes), len(cities))
+    left, right = box.columns(2)
     left.plotly_chart(
-        charts.share_chart(themes, ui.t("overview.by_theme"), people, large=large), key="overview.theme"
+        charts.share_chart(themes, ui.t("overview.by_theme"), people, large=large, rows=rows),
+        key="overview.theme",
     )
-    cities = figures.breakdowns["city"]
     right.plotly_chart(
-        charts.share_chart(cities, ui.t("overview.by_city"), people, large=large), key="overview.city"
+        charts.share_chart(cities, ui.t("overview.by_city"), people, large=large, rows=rows),
+        key="overview.city",
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from delegation import ROOT, dashboard
+from delegation import ROOT, dashboard, documents
 from delegation.db import connect
 from delegation.filters import Filters
 from delegation.i18n import TEXT
@@ -414,6 +414,43 @@ def test_withdrawing_needs_a_status_chosen_then_withdraws_the_unit(monkeypatch, 
     assert con.execute("select count(*) from audit_log where action = 'unit.update'").fetchone()[0] == 1
     con.close()
     assert withdraw_status(at).value is None  # the form shown next (the next unit's) starts blank
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
+def test_documents_charts_give_way_to_a_sentence_when_they_would_be_empty(monkeypatch, config, fixture_db):
+    at = app(monkeypatch, fixture_db, page="pages/documents.py", filters__as_of=AS_OF)
+    assert chart_titles(at) == ["Missing documents by province"]
+    assert not at.success and [i.value for i in at.info] == ["No documents received yet."]
+
+    con = connect(config, fixture_db)
+    owed = con.execute(
+        "select unit_id, participant_id, kind from required_documents(?, [], [], [], [], [], "
+        "['registered', 'confirmed']) where is_missing",
+        [AS_OF],
+    ).fetchall()
+    assert owed  # the fixture owes documents, so the province chart above had bars
+    for unit_id, participant_id, kind in owed:
+        documents.set_state(
+            con,
+            unit_id=unit_id,
+            participant_id=participant_id,
+            kind=kind,
+            status="received",
+            actor="test",
+            source="manual",
+        )
+    con.close()
+    at = app(monkeypatch, fixture_db, lang="zh", page="pages/documents.py", filters__as_of=AS_OF)
+    assert [s.value for s in at.success] == ["没有缺交的材料。"]  # not axes from -1 to 4 around nothing
+    assert chart_titles(at) == ["材料收齐进度"]
+
+    at = app(monkeypatch, fixture_db.parent / "empty.duckdb", page="pages/documents.py", filters__as_of=AS_OF)
+    assert [s.value for s in at.success] == ["No documents missing."]
+    assert [i.value for i in at.info] == ["No documents received yet."]
+    assert not at.get("plotly_chart")
 
 
 def test_data_quality_lists(monkeypatch, fixture_db):

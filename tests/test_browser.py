@@ -290,3 +290,38 @@ def test_a_selected_unit_is_let_go_when_other_rows_come_under_it(server, browser
     page.mouse.click(box["x"] + 12, box["y"] + 90)  # a new choice (the second row) is honoured
     expect(details).to_be_visible(timeout=15_000)
     page.close()
+
+
+def breakdown_charts(page: Page) -> list[dict]:
+    """Each overview breakdown chart's box, and the left edge of its leftmost category label."""
+    charts = page.locator('.st-key-overview-breakdowns [data-testid="stPlotlyChart"]')
+    expect(charts).to_have_count(4, timeout=30_000)
+    expect(charts.locator(".ytick text").first).to_be_attached(timeout=30_000)
+    page.wait_for_timeout(1000)  # plotly settles its margins
+    return charts.evaluate_all(
+        """els => els.map(e => {
+            const box = e.getBoundingClientRect();
+            const labels = [...e.querySelectorAll('.ytick text')].map(t => t.getBoundingClientRect().left);
+            return {left: box.left, top: box.top, width: box.width, labels_left: Math.min(...labels)};
+        })"""
+    )
+
+
+def test_breakdown_charts_stand_one_above_the_other_in_a_narrow_window(server, browser):
+    page = browser.new_page(viewport={"width": 900, "height": 900})  # a laptop's half, sidebar open
+    page.goto(f"{server}/?lang=en&as_of=2023-03-20")
+    narrow = breakdown_charts(page)
+    shot(page, "overview_900")
+    assert len({round(c["left"]) for c in narrow}) == 1  # one column
+    assert [c["top"] for c in narrow] == sorted(c["top"] for c in narrow)
+    # Side by side, each had under 300 px and plotly cut the sectors' names on the left.
+    assert all(c["labels_left"] >= c["left"] for c in narrow)
+    page.close()
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{server}/?lang=en&as_of=2023-03-20")
+    wide = breakdown_charts(page)
+    assert len({round(c["left"]) for c in wide}) == 2  # two columns
+    assert round(wide[0]["top"]) == round(wide[1]["top"]) and round(wide[2]["top"]) == round(wide[3]["top"])
+    assert all(c["labels_left"] >= c["left"] for c in wide)
+    page.close()

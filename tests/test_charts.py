@@ -8,6 +8,16 @@ import pandas as pd
 
 from delegation import charts
 
+SIGNUPS_LABELS = {
+    "title": "T",
+    "participants": "P",
+    "units": "U",
+    "projection": "Proj",
+    "deadline": "D",
+    "axis": "A",
+    "dates": "%-m月%-d日",
+}
+
 
 def test_bar_chart_largest_on_top_others_grey():
     df = pd.DataFrame(
@@ -54,8 +64,9 @@ def test_long_bar_labels_go_on_two_lines_and_hover_shows_them_whole():
     bars = charts.bar_chart(df, "t", "v").data[0]
     assert list(bars.y) == ["Green development", "Energy saving and<br>environmental protection"]
     assert list(bars.customdata) == ["Green development", long] and "%{customdata}" in bars.hovertemplate
-    # Under columns labels stay whole: plotly slants or turns them, and cuts turned two-line ones.
-    assert list(charts.share_chart(df, "t", "v").data[0].x) == [long, "Green development"]
+    shares = charts.share_chart(df, "t", "v").data[0]
+    assert list(shares.y) == ["Green development", "Energy saving and<br>environmental protection"]
+    assert list(shares.customdata) == ["Green development", long] and "%{customdata}" in shares.hovertemplate
 
 
 def test_share_chart_labels_count_and_percent():
@@ -63,9 +74,16 @@ def test_share_chart_labels_count_and_percent():
         {"key": ["a", "b"], "label": ["绿色发展", "电子商务"], "participants": [6, 3], "share": [0.6, 0.3]}
     )
     fig = charts.share_chart(df, "主题", "人数")
-    assert list(fig.data[0].x) == ["绿色发展", "电子商务"]
-    assert list(fig.data[0].text) == ["6 (60%)", "3 (30%)"]
-    assert fig.layout.yaxis.title.text == "人数"
+    bar = fig.data[0]
+    assert bar.orientation == "h"
+    assert list(bar.y) == ["电子商务", "绿色发展"]  # the frame's first on top
+    assert list(bar.x) == [3, 6]
+    assert list(bar.text) == ["3 (30%)", "6 (60%)"]
+    assert fig.layout.xaxis.title.text == "人数"
+    assert fig.layout.margin.r == 20 + round(charts.DIGIT_WIDTH * 13 * len("6 (60%)"))  # room for the text
+    # Charts side by side line up when given the same number of rows, whatever their own number.
+    assert fig.layout.height == charts.share_chart(df.iloc[:1], "t", "v").layout.height == 34 * 4 + 100
+    assert charts.share_chart(df, "t", "v", rows=6).layout.height == 34 * 6 + 100
 
 
 def test_signups_chart_projection_and_deadline():
@@ -73,23 +91,14 @@ def test_signups_chart_projection_and_deadline():
         {"day": [dt.date(2023, 3, 1), dt.date(2023, 3, 2)], "units": [1, 2], "participants": [2, 5]}
     )
     projection = pd.DataFrame({"day": [dt.date(2023, 3, 2), dt.date(2023, 3, 31)], "participants": [5, 40]})
-    labels = {
-        "title": "T",
-        "participants": "P",
-        "units": "U",
-        "projection": "Proj",
-        "deadline": "D",
-        "axis": "A",
-        "dates": "%-m月%-d日",
-    }
-    fig = charts.signups_chart(actual, projection, dt.date(2023, 3, 31), labels)
+    fig = charts.signups_chart(actual, projection, dt.date(2023, 3, 31), SIGNUPS_LABELS)
     assert fig.layout.xaxis.tickformat == "%-m月%-d日" and fig.layout.xaxis.hoverformat == "%Y-%m-%d"
     assert [t.name for t in fig.data] == ["P", "U", "Proj"]
     assert fig.data[2].line.dash == "dot"
     assert fig.layout.shapes[0].x0 == dt.date(2023, 3, 31)
     assert fig.layout.annotations[0].text == "D"
     assert fig.layout.showlegend is True
-    without = charts.signups_chart(actual, projection.iloc[0:0], dt.date(2023, 3, 31), labels)
+    without = charts.signups_chart(actual, projection.iloc[0:0], dt.date(2023, 3, 31), SIGNUPS_LABELS)
     assert [t.name for t in without.data] == ["P", "U"]
 
 

@@ -173,7 +173,12 @@ def test_serve_warm_up_draws_the_charts_it_preloads():
 
     bars, shares = (json.loads(drawn)["data"][0] for drawn in _warm_up())
     assert (bars["type"], bars["orientation"], bars["y"]) == ("bar", "h", ["a"])  # provinces, sectors
-    assert (shares["type"], shares["x"], shares["text"]) == ("bar", ["a"], ["1 (100%)"])  # themes, cities
+    assert (shares["type"], shares["orientation"], shares["y"], shares["text"]) == (
+        "bar",
+        "h",
+        ["a"],
+        ["1 (100%)"],
+    )  # themes, cities
 
 
 def test_purge_reports_first_and_clears_only_with_yes(tmp_path):
