@@ -34,12 +34,12 @@ def _style(fig: go.Figure, title: str, *, large: bool = False, height: int | Non
 
 OTHERS_COLOUR = "#9e9e9e"
 DIGIT_WIDTH = 0.65  # a digit's width in the house font, as a share of the font size
-# A bar's label longer than this (in characters) goes on two lines. Only beside bars: under
-# columns plotly slants or turns labels that do not fit, and it cuts turned two-line labels short.
+# A bar's label longer than this (in characters) goes on two lines.
 WRAP_AFTER = 24
-# The least height of a bar chart, in bars (the top ten provinces and "others"), so that a
-# filter leaving two bars does not shrink the chart to a strip.
+# The least height of a chart, in bars (the top ten provinces and "others"; the event's four
+# themes or cities), so that a filter leaving two bars does not shrink the chart to a strip.
 BAR_ROWS = 11
+SHARE_ROWS = 4
 
 
 def two_lines(label: str) -> str:
@@ -107,7 +107,7 @@ def bar_chart(
 
 
 def share_chart(
-    df: pd.DataFrame, title: str, value_title: str, *, large: bool = False, rows: int = 4
+    df: pd.DataFrame, title: str, value_title: str, *, large: bool = False, rows: int = SHARE_ROWS
 ) -> go.Figure:
     """Bars with count and share of participants (choices can overlap, so shares exceed 100% together).
 
@@ -122,16 +122,17 @@ def share_chart(
 
 
 DAY_MS = 86_400_000
-# Over a week or less, plotly puts ticks every 12 or 6 hours, so each day's label came twice or
-# more ("Mar 1, Mar 1, Mar 2…"), as in the first days of registration: such axes tick once a day.
-DAILY_TICKS_UP_TO = 7
+# Over five days or less, plotly may put ticks every 12 or 6 hours, so each day's label came twice
+# or more ("Mar 1, Mar 1, Mar 2…"), as in the first days of registration: such axes tick once a
+# day. Over longer spans plotly's own spacing stays: it thins the labels in a narrow chart.
+DAILY_TICKS_UP_TO = 5
 
 
 def _date_ticks(labels: dict[str, str], days: list[Any]) -> dict[str, Any]:
     """Day ticks in the page's language (`labels["dates"]`, a d3 time format) and ISO days on
     hover, never more than one a day over the `days` the chart shows."""
     ticks: dict[str, Any] = {"tickformat": labels["dates"], "hoverformat": "%Y-%m-%d"}
-    shown = pd.to_datetime(pd.Series(days), errors="coerce").dropna()
+    shown = pd.to_datetime(pd.Series(days), errors="coerce", format="mixed").dropna()
     if shown.empty or (shown.max() - shown.min()).days <= DAILY_TICKS_UP_TO:
         ticks["dtick"] = DAY_MS
     return ticks

@@ -186,6 +186,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "documents.completion": ("材料收齐进度", "Documents received over time"),
     "documents.none_missing": ("没有缺交的材料。", "No documents missing."),
     "documents.none_received": ("尚未收到任何材料。", "No documents received yet."),
+    "documents.none_required": ("没有应交的材料。", "No documents are due from these registrations."),
     "documents.received_axis": ("已收到", "Received"),
     "documents.required_line": ("应交总数", "Required"),
     "documents.only_missing": ("只看有缺交的单位", "Only units with something missing"),

@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import importlib
 import logging
+import re
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -462,6 +463,8 @@ _SIDE_BY_SIDE_CSS = """<style>
 def charts_side_by_side(key: str) -> Any:
     """A container for rows of charts in `columns(2)`: side by side when the page is wide
     enough (`SIDE_BY_SIDE_FROM_PX`), else one above the other at the page's full width."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", key):  # Streamlit's class would differ from the key
+        raise ValueError(f"use letters, digits, - and _ in a container key: {key!r}")
     box = st.container(key=key)
     box.html(_SIDE_BY_SIDE_CSS.format(key=key, px=SIDE_BY_SIDE_FROM_PX))
     return box

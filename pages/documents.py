@@ -25,7 +25,9 @@ for column, row in zip(st.columns(len(by_kind)), by_kind.itertuples(), strict=Tr
 left, right = ui.charts_side_by_side("documents-charts").columns(2)
 # A sentence where a chart would have nothing to draw: empty axes ran from -1 to 4.
 by_province = ui.query(checklists.missing_by_province, filters, lang)
-if by_province.empty:
+if by_province.empty and by_kind["required"].sum() == 0:
+    left.info(ui.t("documents.none_required"))  # no one registered, or no one matches the filters
+elif by_province.empty:
     left.success(ui.t("documents.none_missing"))
 else:
     left.plotly_chart(

@@ -101,7 +101,7 @@ def overview() -> None:
         key="overview.sector",
     )
     themes, cities = figures.breakdowns["theme"], figures.breakdowns["city"]
-    rows = max(len(themes), len(cities))
+    rows = max(len(themes), len(cities), charts.SHARE_ROWS)
     left, right = box.columns(2)
     left.plotly_chart(
         charts.share_chart(themes, ui.t("overview.by_theme"), people, large=large, rows=rows),

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from delegation import ROOT, dashboard, documents
+from delegation import ROOT, dashboard, documents, ui
 from delegation.db import connect
 from delegation.filters import Filters
 from delegation.i18n import TEXT
@@ -416,6 +416,12 @@ def test_withdrawing_needs_a_status_chosen_then_withdraws_the_unit(monkeypatch, 
     assert withdraw_status(at).value is None  # the form shown next (the next unit's) starts blank
 
 
+def test_a_side_by_side_key_must_be_usable_as_streamlit_s_class():
+    # "overview.breakdowns" would be classed st-key-overview-breakdowns, and the CSS would miss it.
+    with pytest.raises(ValueError, match="container key"):
+        ui.charts_side_by_side("overview.breakdowns")
+
+
 def chart_titles(at: AppTest) -> list[str]:
     return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
 
@@ -448,8 +454,11 @@ def test_documents_charts_give_way_to_a_sentence_when_they_would_be_empty(monkey
     assert chart_titles(at) == ["材料收齐进度"]
 
     at = app(monkeypatch, fixture_db.parent / "empty.duckdb", page="pages/documents.py", filters__as_of=AS_OF)
-    assert [s.value for s in at.success] == ["No documents missing."]
-    assert [i.value for i in at.info] == ["No documents received yet."]
+    assert not at.success  # nothing owed is not "nothing missing"
+    assert [i.value for i in at.info] == [
+        "No documents are due from these registrations.",
+        "No documents received yet.",
+    ]
     assert not at.get("plotly_chart")
 
 

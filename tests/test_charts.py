@@ -119,3 +119,17 @@ def test_completion_chart_days_in_the_page_language_and_the_required_line():
     assert list(fig.data[0].y) == [3, 7]
     assert fig.layout.xaxis.tickformat == "%b %-d" and fig.layout.xaxis.hoverformat == "%Y-%m-%d"
     assert fig.layout.shapes[0].y0 == 10 and fig.layout.annotations[0].text == "Q"
+
+
+def test_short_time_axes_tick_once_a_day_whatever_the_days_look_like():
+    labels = {"title": "T", "received": "R", "required": "Q", "axis": "A", "dates": "%b %-d"}
+
+    def dtick(days):
+        df = pd.DataFrame({"day": days, "received": range(len(days)), "required": [9] * len(days)})
+        return charts.completion_chart(df, labels).layout.xaxis.dtick
+
+    assert dtick([dt.date(2023, 3, 1), dt.date(2023, 3, 6)]) == charts.DAY_MS  # five days
+    assert dtick([dt.date(2023, 3, 1), dt.date(2023, 3, 7)]) is None  # six: plotly's own spacing
+    assert dtick([]) == charts.DAY_MS
+    # Strings of several shapes are all read (pandas alone takes the first one's format for all).
+    assert dtick(["2023-03-01", "2023-03-20 00:00", "2023/04/30"]) is None
