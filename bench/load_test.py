@@ -36,6 +36,10 @@ ARGS = [
 ]
 
 
+# Streamlit marks its root element once the page's script has finished.
+DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
 async def session(browser, url: str, until: float, times: list[float], errors: list[str]) -> None:
     page = await browser.new_page()
     pages = [
@@ -49,6 +53,8 @@ async def session(browser, url: str, until: float, times: list[float], errors: l
         try:
             await page.goto(url + path)
             await page.wait_for_selector(ready, timeout=60_000)
+            # The whole run, not just its first figures: an error drawn further down would be missed.
+            await page.wait_for_selector(DONE, timeout=60_000)
             if await page.locator('[data-testid="stException"]').count():
                 errors.append(f"exception on {path}")
             times.append(time.monotonic() - started)
