@@ -194,6 +194,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "documents.all_owners": ("全部负责人", "All owners"),
     "documents.checklist": ("单位材料清单", "Unit checklist"),
     "documents.pick_unit": ("选择单位", "Choose a unit"),
+    "documents.pick_unit_hint": ("选择一个单位，查看它的材料清单", "Choose a unit to see its checklist"),
     "documents.item": ("材料", "Document"),
     "documents.action": ("操作", "Action"),
     "documents.upload": ("上传扫描件（PDF/JPEG/PNG）", "Upload a scan (PDF/JPEG/PNG)"),

@@ -80,7 +80,12 @@ find = st.text_input(
 chosen = st.session_state.get("documents.unit")
 units = ui.query(dashboard.unit_options, find, (chosen,) if chosen is not None else ())
 unit_id = st.selectbox(
-    ui.t("documents.pick_unit"), list(units), format_func=units.get, index=None, key="documents.unit"
+    ui.t("documents.pick_unit"),
+    list(units),
+    format_func=units.get,
+    index=None,
+    key="documents.unit",
+    placeholder=ui.t("documents.pick_unit_hint"),  # Streamlit's own is English: "Choose an option"
 )
 if unit_id is not None:
     checklist = ui.query(checklists.unit_checklist, config, unit_id, filters.as_of, lang)

@@ -171,6 +171,22 @@ def test_every_page_on_a_demo_database(monkeypatch, demo_db, page, lang):
     assert [f.proto.placeholder for f in at.dataframe] == [MISSING] * len(at.dataframe)
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_choice_box_with_nothing_chosen_says_what_to_choose_in_the_page_language(
+    monkeypatch, demo_db, lang
+):
+    # Left empty, Streamlit shows its own English "Choose an option" / "Choose options".
+    for page in PAGES:
+        at = app(monkeypatch, demo_db, lang=lang, page=page, filters__as_of=dt.date(2023, 3, 31))
+        empty = [w for w in at.selectbox if w.value is None] + [w for w in at.multiselect if not w.value]
+        assert empty, page  # every page has the sidebar's filters at least
+        for widget in empty:
+            assert widget.proto.placeholder in {text[lang == "en"] for text in TEXT.values()}, (
+                page,
+                widget.label,
+            )
+
+
 def test_overview_on_empty_database_says_so(monkeypatch, tmp_path):
     at = app(monkeypatch, tmp_path / "empty.duckdb", lang="zh", filters__as_of=AS_OF)
     assert metrics(at)["参团人数"] == "0"
