@@ -34,6 +34,14 @@ def _positive(text: str) -> int:
     return value
 
 
+def _days(text: str) -> int:
+    """A positive number of days that still gives a date (at most a hundred years)."""
+    value = _positive(text)
+    if value > 36_500:
+        raise argparse.ArgumentTypeError(f"'{text}' days is more than a hundred years")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", help="database file (default: $DELEGATION_DB, else data/delegation.duckdb)")
@@ -113,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--once", action="store_true", help="process what is there now, then stop")
 
     purge = sub.add_parser("purge", parents=[common], help="clear personal data once the trip is long over")
-    purge.add_argument("--after-days", type=_positive, required=True, metavar="N")
+    purge.add_argument("--after-days", type=_days, required=True, metavar="N")
     purge.add_argument("--yes", action="store_true", help="really clear (without it: only report)")
     purge.add_argument("--today", type=_date, help=argparse.SUPPRESS)  # rehearsals and tests
 
@@ -152,6 +160,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args, lang)
     except DelegationError as exc:
         print(exc.message(lang), file=sys.stderr)
+        return 1
+    except OSError as exc:  # a path the system refuses (a folder, /proc, no permission): one sentence
+        reason = exc.strerror or str(exc)
+        if exc.filename:
+            en, zh = f"Cannot use {exc.filename}: {reason}.", f"无法使用 {exc.filename}：{reason}。"
+        else:
+            en, zh = f"The system refused: {reason}.", f"系统拒绝了操作：{reason}。"
+        print(zh if lang == "zh" else en, file=sys.stderr)
         return 1
 
 
@@ -199,7 +215,7 @@ def _run(args: argparse.Namespace, lang: str) -> int:
 
         from delegation.backups import backups_folder, manual_backup
 
-        con = connect(config, args.db)
+        con = connect(config, args.db, create=False)
         try:
             path = manual_backup(con, Path(args.to) if args.to else backups_folder(args.db), "cli")
         finally:
@@ -226,7 +242,7 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         from delegation.documents import documents_folder
         from delegation.retention import purge
 
-        con = connect(config, args.db)
+        con = connect(config, args.db, create=False)
         try:
             report = purge(
                 con,
@@ -277,7 +293,7 @@ def _run(args: argparse.Namespace, lang: str) -> int:
     if args.command == "summary":
         from delegation.summary import summary
 
-        con = connect(config, args.db)
+        con = connect(config, args.db, create=False)
         try:
             figures = summary(con, config, _filters(args, config))
         finally:
@@ -348,11 +364,26 @@ def _write_file(path, data: bytes) -> None:
     from pathlib import Path
 
     path = Path(path)
+    if not path.name or path.is_dir():
+        raise DelegationError(
+            f"Give a file name for --out, not '{path}'.", f"--out 需要文件名，而不是“{path}”。"
+        )
+    if path.exists() and not path.is_file():  # a device or a pipe: renaming over it would replace it
+        raise DelegationError(
+            f"{path} is not a file; give a file name for --out.", f"{path} 不是文件；--out 需要文件名。"
+        )
     if not path.parent.is_dir():
         raise DelegationError(f"The folder {path.parent} does not exist.", f"文件夹 {path.parent} 不存在。")
     partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(path)
+    try:
+        partial.write_bytes(data)
+        partial.replace(path)
+    except OSError as exc:
+        raise DelegationError(
+            f"Cannot write {path}: {exc.strerror or exc}.", f"无法写入 {path}：{exc.strerror or exc}。"
+        ) from None
+    finally:
+        partial.unlink(missing_ok=True)  # after a failure: no half file left behind
 
 
 def _export(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
@@ -362,7 +393,7 @@ def _export(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
     from delegation.db import connect
 
     filters = _filters(args, config)
-    con = connect(config, args.db)
+    con = connect(config, args.db, create=False)
     try:
         if args.list == "summary":
             from delegation.workbooks import leadership_workbook
@@ -406,7 +437,7 @@ def _documents_scan(args: argparse.Namespace, config: EventConfig, lang: str) ->
     folder = Path(args.folder)
     if not folder.is_dir():
         raise DelegationError(f"{folder} is not a folder.", f"{folder} 不是文件夹。")
-    con = connect(config, args.db)
+    con = connect(config, args.db, create=False)
     try:
         report = scan_folder(con, config, folder, actor="cli", documents_dir=documents_folder(args.db))
     finally:

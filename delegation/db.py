@@ -26,16 +26,29 @@ QUERIES = ROOT / "queries"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
+# Bytes 8–11 of every DuckDB database file.
+DUCKDB_MAGIC = b"DUCK"
+
+
 def connect(
-    config: EventConfig, path: str | Path | None = None, *, read_only: bool = False
+    config: EventConfig, path: str | Path | None = None, *, read_only: bool = False, create: bool = True
 ) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the database, apply pending migrations and refresh reference tables."""
+    """Open the database (creating it if needed and `create`), apply pending migrations and refresh
+    reference tables."""
     target = database_path(path)
-    if read_only and not target.exists():
+    if (read_only or not create) and not target.exists():
         raise DelegationError(
             f"The database {target} does not exist; create it with 'python -m delegation init'.",
             f"数据库 {target} 不存在；请先运行 'python -m delegation init' 创建。",
         )
+    if target.is_file() and target.stat().st_size:
+        with target.open("rb") as file:
+            head = file.read(12)
+        if head[8:12] != DUCKDB_MAGIC:  # DuckDB opened a CSV as an empty database in memory
+            raise DelegationError(
+                f"{target} is not a Delegation Desk database (a DuckDB file); check --db.",
+                f"{target} 不是本系统的数据库（DuckDB 文件）；请检查 --db。",
+            )
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(target), read_only=read_only)

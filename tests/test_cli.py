@@ -211,3 +211,51 @@ def test_purge_reports_first_and_clears_only_with_yes(tmp_path):
         and f"Cleared passport, visa, birth-date, mobile and e-mail data of {stored}" in done.stdout
     )
     assert with_passports() == 0 and stored > 0
+
+
+def one_sentence(done: subprocess.CompletedProcess, *words: str) -> None:
+    """Refused with status 1 and one line on stderr holding `words`, no traceback."""
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 1 and len(lines) == 1, done.stderr
+    assert all(word in lines[0] for word in words), lines[0]
+
+
+def test_a_file_that_is_not_a_database_is_refused_not_opened_as_an_empty_one(tmp_path):
+    sheet = tmp_path / "forms.csv"
+    sheet.write_text("a,b\n1,2\n", encoding="utf-8")
+    # DuckDB opened a CSV given as --db as an empty database in memory: "2 added", nothing kept.
+    done = cli("import", str(fixture_form(tmp_path)), "--db", str(sheet))
+    one_sentence(done, str(sheet), "not a Delegation Desk database")
+    assert sheet.read_text(encoding="utf-8") == "a,b\n1,2\n"
+
+
+def test_reading_commands_never_create_a_database_at_a_mistyped_path(tmp_path):
+    missing = tmp_path / "typo" / "d.duckdb"
+    for command in (
+        ["summary"],
+        ["export", "participants", "--format", "csv", "--out", str(tmp_path / "x.csv")],
+        ["backup"],
+        ["purge", "--after-days", "30"],
+    ):
+        one_sentence(cli(*command, "--db", str(missing)), str(missing), "does not exist")
+    assert not missing.parent.exists() and not (tmp_path / "x.csv").exists()
+
+
+def test_an_output_path_the_system_refuses_is_one_sentence_and_leaves_nothing(tmp_path):
+    import os
+
+    db = str(tmp_path / "d.duckdb")
+    assert cli("import", str(fixture_form(tmp_path)), "--db", db).returncode == 0
+    export = ("export", "participants", "--format", "xlsx", "--db", db, "--out")
+    one_sentence(cli(*export, "/proc/x.xlsx"), "Cannot write /proc/x.xlsx")
+    one_sentence(cli("template", "--out", "/proc/t.xlsx"), "Cannot write /proc/t.xlsx")
+    one_sentence(cli(*export, str(tmp_path)), "Give a file name for --out")
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)  # a device or pipe: renaming the export over it replaced it by a file
+    one_sentence(cli(*export, str(pipe)), "is not a file")
+    assert pipe.is_fifo()
+    assert not list(tmp_path.glob("*.partial"))
+    one_sentence(cli("backup", "--to", "/proc/bk", "--db", db), "Cannot use /proc/bk")
+    purge = cli("purge", "--after-days", "99999999999", "--db", db)  # an argument error: argparse's status
+    assert purge.returncode == 2 and "more than a hundred years" in purge.stderr
+    assert "Traceback" not in purge.stderr

@@ -325,6 +325,24 @@ def test_theme_and_city_ticks_that_are_not_yes_or_no_are_reported_on_every_row(c
     ]
 
 
+def test_an_unreadable_yes_no_field_is_read_as_no_and_says_so(con, config, xlsx):
+    header = ["单位名称", "姓名", "是否通过商会办理邀请函", "是否持有美国签证"]
+    run(con, config, xlsx({"A": [header, ["甲公司", "甲", "是", "是"]]}))
+    report = run(con, config, xlsx({"A": [header, ["甲公司", "甲", "maybe", "是"]]}))
+    assert [(i.code, i.en, i.zh) for i in report.issues] == [
+        (
+            "bad_yes_no",
+            "sheet 'A', row 2: applies for an invitation letter through the chamber 'maybe' cannot be "
+            "read; read as no.",
+            "工作表“A”第 2 行：是否通过商会办理邀请函“maybe”无法识别，按“否”处理。",
+        )
+    ]
+    # As a blank cell in a yes/no column present in the file does (README, "Identity").
+    assert con.execute("select applies_via_chamber, holds_us_visa from participants").fetchall() == [
+        (False, True)
+    ]
+
+
 def test_two_row_header_with_merged_group(con, config, xlsx):
     rows = [
         ["单位名称", "姓名", "论坛主题", None, None, None, "考察城市", None],

@@ -370,15 +370,18 @@ def _participant_values(
                 if values[i] is _BAD:
                     shown = "" if spec.personal else f" '{clean(column[key][i])}'"
                     shown_zh = "" if spec.personal else f"“{clean(column[key][i])}”"
+                    # A yes/no column in the file sets "no" when blank, and so when unreadable: say so
+                    # (it said "left empty", and a stored "yes" became "no").
+                    yes_no = spec.kind == "yes_no"
                     warn(
                         i,
                         place,
                         key,
                         f"bad_{spec.kind}",
-                        f"{en}{shown} cannot be read; left empty.",
-                        f"{zh}{shown_zh}无法识别，已留空。",
+                        f"{en}{shown} cannot be read; " + ("read as no." if yes_no else "left empty."),
+                        f"{zh}{shown_zh}无法识别，" + ("按“否”处理。" if yes_no else "已留空。"),
                     )
-                    out[j] = False if spec.kind == "yes_no" else None
+                    out[j] = False if yes_no else None
                     continue
                 for part in doubts:
                     if spec.kind == "passport":
