@@ -411,10 +411,11 @@ def participants_page(
 
 
 def unit_detail(
-    con: duckdb.DuckDBPyConnection, unit_id: int, lang: str, show_full: bool = False
+    con: duckdb.DuckDBPyConnection, unit_id: int, as_of: dt.date, lang: str, show_full: bool = False
 ) -> pd.DataFrame:
-    """One unit's own details as rows of (field, value) in `lang`; the contact masked unless show_full."""
-    df, _ = _page(con, "units_page", Filters(as_of=dt.date.max).for_unit(unit_id), "", "name", False, 1, 1)
+    """One unit's own details as of a day, as rows of (field, value) in `lang`; the contact masked
+    unless show_full. Its participants are counted as the units list counts them that day."""
+    df, _ = _page(con, "units_page", Filters(as_of=as_of).for_unit(unit_id), "", "name", False, 1, 1)
     if df.empty:
         return pd.DataFrame({"field": [], "value": []})
     row = df.iloc[0]

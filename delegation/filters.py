@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 STATUSES = ("registered", "confirmed", "withdrawn")
+MAX_ID = 2**31 - 1  # unit ids are DuckDB integers
 _LISTS = ("provinces", "sectors", "themes", "cities", "unit_ids", "statuses")
 # URL parameter names: short and readable, e.g. ?province=Jiangsu&theme=green_development&as_of=2023-03-20
 _URL = {
@@ -67,7 +68,9 @@ class Filters:
         for name in _LISTS:
             raw = [v for v in query.get(_URL[name], []) if v]
             if name == "unit_ids":
-                values[name] = tuple(int(v) for v in raw if v.isdigit())
+                # ASCII digits within a unit id's range: "²" is a digit to Python, and 2147483648
+                # overflowed DuckDB's integer, and either broke every page.
+                values[name] = tuple(int(v) for v in raw if v.isascii() and v.isdigit() and int(v) <= MAX_ID)
             elif name == "statuses":
                 values[name] = tuple(v for v in raw if v in STATUSES)
             else:

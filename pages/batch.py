@@ -26,7 +26,7 @@ if st.button(ui.t("batch.freeze"), type="primary", disabled=view["ready"].empty,
     try:
         number = batches.freeze(ui.cursor(), config, filters, ui.user()[0])
     except DelegationError as exc:
-        st.error(exc.message(lang))
+        ui.show_error(exc)
     else:
         st.session_state["batch.flash"] = ui.t("batch.frozen").format(batch=number)
         st.rerun()

@@ -31,7 +31,8 @@ if len(entries) > checklists.CHASE_PAGE_UNITS:  # a page of units at a time; the
     ui.follow_page("chase.page", page, shown["page"])
     right.caption(ui.t("chase.showing").format(**shown))
 for entry in entries:
-    with st.expander(f"{entry['unit_name']} · {ui.t('chase.items').format(count=len(entry['items']))}"):
+    count = ui.t("chase.items").format(count=len(entry["items"]))
+    with st.expander(f"{ui.plain(entry['unit_name'])} · {count}"):  # a name is shown as typed
         st.text(
             ui.t("chase.contact").format(
                 name=entry["contact_name"] or ui.MISSING,

@@ -124,7 +124,7 @@ if unit_id is not None:
                             **target,
                         )
                 except DelegationError as exc:
-                    st.error(exc.message(lang))
+                    ui.show_error(exc)
                 else:
                     st.session_state["documents.flash"] = ui.t("documents.saved")
                     st.rerun()  # so every figure above shows the change

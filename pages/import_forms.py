@@ -42,9 +42,11 @@ if st.button(ui.t("import.start"), type="primary", disabled=not files, key="impo
                 actor=ui.user()[0],
             )
         except DelegationError as exc:
-            st.error(exc.message(lang))
+            ui.show_error(exc)
             continue
-        (st.info if report.already_imported_at or report.dry_run else st.success)(report.summary(lang))
+        (st.info if report.already_imported_at or report.dry_run else st.success)(
+            ui.plain(report.summary(lang))
+        )
         if report.issues:
             table = issues_frame(report, lang)
             ui.table(table)

@@ -70,7 +70,7 @@ with units_tab:
     selected = ui.selected_rows("registrations.units.table", chosen, listing)
     if selected:
         unit_id = int(units.rows.iloc[selected[0]]["unit_id"])
-        detail = ui.query(dashboard.unit_detail, unit_id, lang, show_full)
+        detail = ui.query(dashboard.unit_detail, unit_id, filters.as_of, lang, show_full)
         if len(detail):
             st.subheader(ui.t("registrations.unit_detail"))
             ui.table(detail, key="registrations.unit.detail")
@@ -144,7 +144,7 @@ with units_tab:
                                     ui.user()[0],
                                 )
                             except DelegationError as exc:
-                                st.error(exc.message(lang))
+                                ui.show_error(exc)
                             else:
                                 st.session_state.pop(state_key, None)
                                 st.rerun()

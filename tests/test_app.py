@@ -254,6 +254,13 @@ def test_entrypoint_takes_filters_language_and_presentation_from_the_url(monkeyp
     assert at.query_params["province"] == "Shanxi" and at.query_params["as_of"] == "2023-03-20"
 
 
+def test_a_unit_id_from_the_url_that_is_no_id_breaks_no_page(monkeypatch, fixture_db):
+    for unit in ("2147483648", "²"):
+        at = entrypoint(monkeypatch, fixture_db, as_of="2023-03-20", unit=unit)
+        assert not at.exception, unit
+        assert metrics(at)["参团人数"] == "10"  # the value is ignored, as "abc" is
+
+
 def test_entrypoint_on_an_empty_database(monkeypatch, tmp_path):
     at = entrypoint(monkeypatch, tmp_path / "empty.duckdb")
     assert not at.exception
@@ -523,7 +530,7 @@ def test_import_page_imports_and_the_overview_follows(monkeypatch, tmp_path):
     staff.run()
     staff.button(key="import.start").click().run()
     assert not staff.exception
-    assert staff.success[0].value.startswith("fixture.xlsx: 12 rows read, 12 added")
+    assert staff.success[0].value.startswith(ui.plain("fixture.xlsx: 12 rows read, 12 added"))
     viewer.run()  # what the overview's fragment timer does every refresh_seconds
     assert metrics(viewer)["Participants"] == "11"  # 丙四 registered after the 20th; nobody withdrew here
 
@@ -535,8 +542,44 @@ def test_import_page_refuses_a_bad_file_in_one_sentence(monkeypatch, tmp_path):
     staff.button(key="import.start").click().run()
     assert not staff.exception
     errors = [e.value for e in staff.error]
-    assert errors == ["broken.xlsx：没有找到可识别的表头行（至少需要“姓名/Name”及另一个字段）。"]
+    assert errors == [ui.plain("broken.xlsx：没有找到可识别的表头行（至少需要“姓名/Name”及另一个字段）。")]
     assert not staff.success
+
+
+MARKDOWN_NAME = "**粗体** [点我](http://evil.example) $x^2$ :red[红] `c`"
+
+
+def unrendered(markdown: str) -> bool:
+    """True when Streamlit would show `markdown` as typed: no bold, link, maths, colour or code."""
+    bare = re.sub(r"\\.", "", markdown)  # drop every escaped character
+    return not re.search(r"\*\*|\]\(|\$|:red\[|`|https?://|www\.", bare)
+
+
+def test_names_are_not_markdown_in_expanders_and_messages(monkeypatch, config, tmp_path):
+    from delegation.ingest import import_file
+    from tests.conftest import write_xlsx
+
+    assert not unrendered(MARKDOWN_NAME) and unrendered(ui.plain(MARKDOWN_NAME))
+    db = tmp_path / "md.duckdb"
+    con = connect(config, db)
+    form = write_xlsx(
+        tmp_path / "f.xlsx", {"S": [["单位", "姓名", "报名日期"], [MARKDOWN_NAME, "张伟", "2023-03-01"]]}
+    )
+    import_file(con, config, form)
+    con.close()
+    chase = app(monkeypatch, db, page="pages/chase.py", filters__as_of=AS_OF)
+    labels = [e.label for e in chase.get("expander")]
+    # Before: the chase list drew the name bold, with a link to evil.example, maths and red text.
+    assert len(labels) == 1 and unrendered(labels[0]) and labels[0].startswith(ui.plain(MARKDOWN_NAME))
+
+    staff = app(monkeypatch, db, page="pages/import_forms.py")
+    name = "**粗体** [点我](www.evil.example) $x^2$ :red[红] `c`.xlsx"  # a file name has no "/"
+    assert not unrendered(name)
+    staff.get("file_uploader")[0].set_value((name, b"not a workbook at all", XLSX))
+    staff.run()
+    staff.button(key="import.start").click().run()
+    assert len(staff.error) == 1 and unrendered(staff.error[0].value)
+    assert staff.error[0].value.startswith(ui.plain(name))
 
 
 def test_every_page_file_is_navigable_and_tested():

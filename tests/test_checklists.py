@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from delegation import checklists
+from delegation import checklists, ui
 from delegation.db import connect
 from delegation.documents import attach, set_owner
 from delegation.filters import Filters
@@ -147,7 +147,7 @@ def test_documents_page_refuses_a_fake_pdf(monkeypatch, config, tmp_path):
     at.get("file_uploader")[0].set_value(("回执.pdf", b"MZ\x90\x00 not a pdf", "application/pdf"))
     at.get("form_submit_button")[0].click().run()
     assert [e.value for e in at.error] == [
-        "回执.pdf：只接受 PDF、JPEG 或 PNG 格式的扫描件，该文件不是其中任何一种。"
+        ui.plain("回执.pdf：只接受 PDF、JPEG 或 PNG 格式的扫描件，该文件不是其中任何一种。")  # as typed
     ]
     assert not (tmp_path / "documents").exists()
 

@@ -233,8 +233,14 @@ def test_unit_detail_and_members(loaded, config):
     unit_id = dashboard.units_page(loaded, Filters(AS_OF), "zh", search="hangzhou").rows
     assert unit_id.empty  # 杭州丁 withdrew its only participant: not listed
     jia = int(dashboard.units_page(loaded, Filters(AS_OF), "zh", search="suzhou").rows["unit_id"].iloc[0])
-    detail = dashboard.unit_detail(loaded, jia, "zh")
+    detail = dashboard.unit_detail(loaded, jia, AS_OF, "zh")
     assert dict(zip(detail["field"], detail["value"], strict=True))["省份"] == "江苏"
+    # Looking back, the details count the people the list counts that day (they counted all four).
+    early = dt.date(2023, 3, 4)
+    listed = dashboard.units_page(loaded, Filters(early), "zh", search="suzhou").rows
+    detail = dashboard.unit_detail(loaded, jia, early, "zh")
+    counted = dict(zip(detail["field"], detail["value"], strict=True))["人数"]
+    assert counted == str(listed["participants"].iloc[0]) == "2"  # 甲一 and 甲二
     members = dashboard.participants_page(loaded, config, Filters(AS_OF).for_unit(jia), "zh")
     # In pinyin order (jia er, san, si, yi); by character code 一 came first.
     assert members.rows["name"].tolist() == ["甲二", "甲三", "甲四", "甲一"]

@@ -31,6 +31,9 @@ def test_url_round_trip():
 def test_bad_url_values_are_ignored():
     f = Filters.from_url({"as_of": ["yesterday"], "unit": ["x", "4"], "status": ["bogus"]}, D)
     assert f == Filters(D, unit_ids=(4,))
+    # "²" is a digit to str.isdigit, and 2147483648 overflowed DuckDB's integer: both broke every page.
+    odd = ["²", "٣", "2147483648", "99999999999999999999", "-1", "2147483647"]
+    assert Filters.from_url({"unit": odd}, D).unit_ids == (2147483647,)
 
 
 def test_params_are_lists():
