@@ -329,6 +329,15 @@ def edit_inputs(values: dict, *, key: str) -> dict:
 EDIT_DATE_RANGE = (dt.date(1990, 1, 1), dt.date(2100, 12, 31))  # what the date pickers offer
 
 
+def follow_language(key: str) -> None:
+    """Before a keyed select box whose labels depend on the language: hand its value back, so that
+    the browser shows the chosen option in the new language. Streamlit 1.67 keeps a select box's
+    value in the browser as its label and, for a keyed box, sends a new label only when the value
+    changes, so "Unit" stayed under 中文 until a reload."""
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+
+
 def page_number(container: Any, key: str) -> int:
     """A page number box. A page past the end (the list shrank since it was chosen: a search,
     filter or owner) is shown as the last page by the list, and put in the box by `follow_page`."""

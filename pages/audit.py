@@ -25,6 +25,7 @@ actions = a.multiselect(
     placeholder=ui.t("filter.all"),
 )
 everyone = ui.t("filter.all")
+ui.follow_language("audit.actor")
 actor = b.selectbox(
     ui.t("audit.actor"), ["", *choices["actor"]], format_func=lambda a: a or everyone, key="audit.actor"
 )

@@ -12,6 +12,7 @@ ALL_OWNERS = ui.t("documents.all_owners")
 
 st.title(ui.t("page.chase"))
 st.caption(ui.t("chase.help"))
+ui.follow_language("chase.owner")
 owner = st.selectbox(
     ui.t("documents.owner"),
     ["", *ui.query(checklists.owners)],

@@ -58,6 +58,7 @@ if not access.at_least(ui.role(), "staff"):
 st.subheader(ui.t("documents.by_unit"))
 a, b = st.columns([1, 2])
 owner_options = ["", *ui.query(checklists.owners)]
+ui.follow_language("documents.owner")
 owner = a.selectbox(
     ui.t("documents.owner"),
     owner_options,

@@ -31,6 +31,7 @@ def list_controls(prefix: str, sorts: tuple[str, ...], **label_keys: str) -> tup
     a, b, c, d = st.columns([2, 1, 1, 1])
     # captured now: AppTest formats values outside the run
     labels = {s: ui.t(label_keys.get(s, f"sort.{s}")) for s in sorts}
+    ui.follow_language(f"{prefix}.sort")
     sort = a.selectbox(
         ui.t("registrations.sort"), sorts, format_func=labels.__getitem__, key=f"{prefix}.sort"
     )

@@ -327,3 +327,20 @@ def test_breakdown_charts_stand_one_above_the_other_in_a_narrow_window(server, b
     assert round(wide[0]["top"]) == round(wide[1]["top"]) and round(wide[2]["top"]) == round(wide[3]["top"])
     assert all(c["labels_left"] >= c["left"] for c in wide)
     page.close()
+
+
+def test_a_chosen_sort_is_shown_in_the_new_language_after_switching(server, browser):
+    # Streamlit keeps a keyed select box's value in the browser as its label: after switching to
+    # 中文 the box still read "Province" (and "Unit" before any choice) until a reload.
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{server}/registrations?lang=en&as_of=2023-03-20")
+    sort = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"] input[role="combobox"]').first
+    expect(sort).to_have_value("Unit", timeout=30_000)
+    sort.click()
+    page.get_by_role("option", name="Province", exact=True).click()
+    expect(sort).to_have_value("Province", timeout=15_000)
+    page.wait_for_timeout(1500)  # the rerun after the choice
+    page.locator('[data-testid="stSidebar"]').get_by_role("radio", name="中文").check(force=True)
+    expect(sort).to_have_value("省份", timeout=15_000)  # the same choice, in the page's language
+    expect(page.get_by_text("共 3 家单位 · 第 1/1 页")).to_be_visible(timeout=15_000)
+    page.close()
