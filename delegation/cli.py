@@ -198,6 +198,7 @@ def _run(args: argparse.Namespace, lang: str) -> int:
 
         try:
             if args.once:
+                inbox.wait_to_settle(folder)
                 outcomes = inbox.process(con, config, folder, actor="watch")
                 for outcome in outcomes:
                     show(outcome)

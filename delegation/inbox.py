@@ -65,6 +65,19 @@ def process(
     return outcomes
 
 
+def wait_to_settle(folder: Path, *, longest: float = 10.0) -> None:
+    """Wait (at most `longest` seconds) until no file in the folder changed in the last
+    `SETTLE_SECONDS`: a one-off round (`watch --once`) run just after files were copied in took
+    none of them and said nothing."""
+    give_up = time.time() + longest
+    while folder.is_dir() and time.time() < give_up:
+        changed = [p.stat().st_mtime for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
+        wait = max(changed, default=0.0) + SETTLE_SECONDS - time.time()
+        if wait <= 0:
+            return
+        time.sleep(min(wait + 0.05, max(give_up - time.time(), 0.0)))
+
+
 def watch(
     con: duckdb.DuckDBPyConnection,
     config: EventConfig,

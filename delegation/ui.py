@@ -279,6 +279,8 @@ def sidebar() -> Filters:
 
     filters = current_filters()
     url = filters.to_url()
+    if filters.as_of == dt.date.today():  # a bookmark of today's view stays live, not this day's
+        del url["as_of"]
     url["lang"] = [lang]
     if presenting():
         url["present"] = ["1"]

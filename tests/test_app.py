@@ -254,6 +254,17 @@ def test_entrypoint_takes_filters_language_and_presentation_from_the_url(monkeyp
     assert at.query_params["province"] == "Shanxi" and at.query_params["as_of"] == "2023-03-20"
 
 
+def test_a_link_to_today_s_view_stays_live(monkeypatch, fixture_db):
+    # The URL carried today's date, so a bookmarked overview opened on that day forever after.
+    at = entrypoint(monkeypatch, fixture_db, province="Shanxi")
+    assert at.session_state["filters.as_of"] == dt.date.today()
+    assert "as_of" not in at.query_params and at.query_params["province"] == "Shanxi"
+    at = entrypoint(monkeypatch, fixture_db, as_of=dt.date.today().isoformat())
+    assert "as_of" not in at.query_params
+    at = entrypoint(monkeypatch, fixture_db, as_of="2023-03-20")  # a day looked back at is kept
+    assert at.query_params["as_of"] == "2023-03-20"
+
+
 def test_a_unit_id_from_the_url_that_is_no_id_breaks_no_page(monkeypatch, fixture_db):
     for unit in ("2147483648", "²"):
         at = entrypoint(monkeypatch, fixture_db, as_of="2023-03-20", unit=unit)

@@ -48,6 +48,15 @@ def test_watch_once_from_the_cli(tmp_path):
     assert done.stdout.startswith("fixture.xlsx: 12 rows read, 12 added")
 
 
+def test_watch_once_waits_for_a_file_copied_in_just_before(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    fixture_form(inbox)  # written now: it took nothing, said nothing and exited 0
+    done = run_cli("watch", "--once", "--inbox", str(inbox), "--db", str(tmp_path / "d.duckdb"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("fixture.xlsx: 12 rows read, 12 added")
+
+
 def test_the_app_imports_what_is_dropped_into_its_inbox(monkeypatch, config, tmp_path):
     from streamlit.testing.v1 import AppTest
 

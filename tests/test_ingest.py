@@ -12,6 +12,7 @@ import xlwt
 
 from delegation.errors import DelegationError
 from delegation.ingest import import_file
+from delegation.text import match_key
 from tests.conftest import table_snapshot, write_csv, write_xlsx
 
 TODAY = dt.date(2023, 3, 25)
@@ -341,6 +342,23 @@ def test_an_unreadable_yes_no_field_is_read_as_no_and_says_so(con, config, xlsx)
     assert con.execute("select applies_via_chamber, holds_us_visa from participants").fetchall() == [
         (False, True)
     ]
+
+
+def test_a_known_passport_under_a_new_name_renames_the_person_and_says_so(con, config, xlsx):
+    header = ["单位名称", "姓名", "护照号码"]
+    run(con, config, xlsx({"A": [header, ["甲公司", "甲一", "E90000101"]]}))
+    report = run(con, config, xlsx({"A": [header, ["甲公司", "甲壹", "E90000101"]]}))
+    # It renamed the person with no word (only the audit log showed it), and kept the old match key.
+    assert [(i.code, i.column, i.en) for i in report.issues] == [
+        (
+            "passport_renamed",
+            "name",
+            "sheet 'A', row 2: this passport number belongs to '甲一', who is now named '甲壹'.",
+        )
+    ]
+    assert con.execute("select name, name_key from participants").fetchall() == [("甲壹", match_key("甲壹"))]
+    again = run(con, config, xlsx({"A": [header, ["甲公司", "甲壹", ""]]}))  # found by the new name
+    assert (again.added, again.issues) == (0, [])
 
 
 def test_two_row_header_with_merged_group(con, config, xlsx):

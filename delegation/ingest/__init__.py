@@ -332,6 +332,9 @@ def _store(
             before = {c: record.get(c) for c in PARTICIPANT_COLUMNS}
             if record["unit_id"] != unit_id:
                 report.issues.append(_moved_issue(rows, i, unit_names[record["unit_id"]]))
+            if record.get("name_key") != name_keys[i]:  # the same passport under another name
+                report.issues.append(_renamed_issue(rows, i, record["name"], names[i]))
+                record["name_key"] = name_keys[i]
             record["unit_id"] = unit_id
             for column in rows.present[i]:
                 value = values[column][i]
@@ -458,17 +461,40 @@ def _added_columns(
     return columns
 
 
-def _moved_issue(rows: Rows, i: int, old: str) -> Issue:
-    new = rows.unit["name"][i]
+def _row_warning(rows: Rows, i: int, column: str, code: str, en: str, zh: str) -> Issue:
+    """A warning about kept row `i`, its sentence prefixed with the sheet and row."""
     sheet, number = rows.sheet[i], rows.row_number[i]
     return Issue(
         sheet,
         number,
-        "passport_number",
+        column,
         "warning",
+        code,
+        f"sheet '{sheet}', row {number}: {en}",
+        f"工作表“{sheet}”第 {number} 行：{zh}",
+    )
+
+
+def _moved_issue(rows: Rows, i: int, old: str) -> Issue:
+    new = rows.unit["name"][i]
+    return _row_warning(
+        rows,
+        i,
+        "passport_number",
         "passport_moved_unit",
-        f"sheet '{sheet}', row {number}: this passport number was registered under '{old}' and is now under '{new}'.",
-        f"工作表“{sheet}”第 {number} 行：该护照号码原登记在“{old}”，现改为“{new}”。",
+        f"this passport number was registered under '{old}' and is now under '{new}'.",
+        f"该护照号码原登记在“{old}”，现改为“{new}”。",
+    )
+
+
+def _renamed_issue(rows: Rows, i: int, old: str, new: str) -> Issue:
+    return _row_warning(
+        rows,
+        i,
+        "name",
+        "passport_renamed",
+        f"this passport number belongs to '{old}', who is now named '{new}'.",
+        f"该护照号码属于“{old}”，现改名为“{new}”。",
     )
 
 
