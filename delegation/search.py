@@ -130,9 +130,16 @@ def search_text(*parts: object) -> str:
     return search_texts(*([part] for part in parts))[0]
 
 
+NOTHING = "\x00"  # a LIKE pattern no search text matches (control characters never reach one)
+
+
 def search_pattern(query: str) -> str:
-    """The LIKE pattern for a search box entry ('' matches everything)."""
-    return f"%{match_key(query)}%"  # match_key leaves no % or _ to act as wildcards
+    """The LIKE pattern for a search box entry ('' matches everything). An entry of only marks
+    the search ignores ("%_'", an emoji) finds nothing: it listed every unit, as if empty."""
+    key = match_key(query)  # it leaves no % or _ to act as wildcards
+    if not key and query.strip():
+        return NOTHING
+    return f"%{key}%"
 
 
 PARTICIPANT_SEARCH_COLUMNS = ("name", "pinyin_name", "position", "email", "passport_number")

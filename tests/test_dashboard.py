@@ -272,6 +272,16 @@ def test_data_version_moves_with_every_write(loaded, config, tmp_path):
     assert dashboard.data_version(loaded) > before
 
 
+def test_a_search_of_only_ignored_marks_finds_nothing(loaded, config):
+    # The search drops %, _, quotes and emoji; an entry of only those listed every unit.
+    for query in ("%_'\";--", "🙂", "、。"):
+        assert dashboard.units_page(loaded, Filters(AS_OF), "en", search=query).total == 0, query
+        assert dashboard.participants_page(loaded, config, Filters(AS_OF), "en", search=query).total == 0
+        assert dashboard.unit_options(loaded, query) == {}
+    assert dashboard.units_page(loaded, Filters(AS_OF), "en", search="  ").total == 3  # blank: all
+    assert dashboard.units_page(loaded, Filters(AS_OF), "en", search="su zhou").total == 1
+
+
 def test_unit_options_are_searched_not_listed_whole(loaded):
     every = dashboard.unit_options(loaded)
     assert sorted(every.values()) == sorted(r[0] for r in loaded.execute("select name from units").fetchall())
