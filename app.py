@@ -14,7 +14,7 @@ st.set_page_config(
 try:
     ui.event_config()
 except DelegationError as exc:
-    st.error(f"{exc.zh}\n\n{exc.en}")
+    st.error(f"{ui.plain(exc.zh)}\n\n{ui.plain(exc.en)}")  # no language yet: the configuration failed
     st.stop()
 
 ui.inbox_watcher(str(database_path()))  # forms dropped into the inbox are imported by this process
@@ -27,7 +27,7 @@ if name == access.LOCAL_ADMIN and not ui.presenting():  # not on a shared screen
 try:
     ui.sidebar()
 except DelegationError as exc:  # e.g. the database is held by another program
-    st.error(exc.message(ui.language()))
+    ui.show_error(exc)
     st.stop()
 ui.apply_presentation_style()
 # (script, label key, icon, url path); the first is the default page and the only one while presenting,

@@ -71,7 +71,7 @@ def _horizontal_bars(
 ) -> go.Figure:
     """Horizontal bars in the frame's order from the top, each with its text printed right of it.
 
-    `rows` sets the height, so charts side by side line up whatever their number of bars.
+    `rows` (at least) sets the height, so charts side by side line up whatever their number of bars.
     """
     last_first = slice(None, None, -1)  # plotly draws the first category at the bottom
     fig = go.Figure(
@@ -97,17 +97,19 @@ def _horizontal_bars(
 
 
 def bar_chart(
-    df: pd.DataFrame, title: str, value_title: str, *, large: bool = False, rows: int = BAR_ROWS
+    df: pd.DataFrame, title: str, value_title: str, *, large: bool = False, rows: int = 0
 ) -> go.Figure:
     """Horizontal bars, largest on top; the frame's order is kept (queries sort it, 'others' last, in grey)."""
     colours = [OTHERS_COLOUR if k in ("others", "unknown") else PALETTE[0] for k in df["key"]]
     texts = [str(n) for n in df["participants"]]
     hover = "%{customdata}: %{x}<extra></extra>"
-    return _horizontal_bars(df, texts, colours, hover, title, value_title, large=large, rows=rows)
+    return _horizontal_bars(
+        df, texts, colours, hover, title, value_title, large=large, rows=max(rows, BAR_ROWS)
+    )
 
 
 def share_chart(
-    df: pd.DataFrame, title: str, value_title: str, *, large: bool = False, rows: int = SHARE_ROWS
+    df: pd.DataFrame, title: str, value_title: str, *, large: bool = False, rows: int = 0
 ) -> go.Figure:
     """Bars with count and share of participants (choices can overlap, so shares exceed 100% together).
 
@@ -118,7 +120,9 @@ def share_chart(
     texts = [f"{n} ({s:.0%})" for n, s in zip(df["participants"], df["share"], strict=True)]
     colours = [PALETTE[0]] * len(df)
     hover = "%{customdata}: %{text}<extra></extra>"
-    return _horizontal_bars(df, texts, colours, hover, title, value_title, large=large, rows=rows)
+    return _horizontal_bars(
+        df, texts, colours, hover, title, value_title, large=large, rows=max(rows, SHARE_ROWS)
+    )
 
 
 DAY_MS = 86_400_000

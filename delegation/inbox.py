@@ -36,6 +36,11 @@ class Outcome:
     message_zh: str
 
 
+def _waiting(folder: Path) -> list[Path]:
+    """The files in the inbox to take, oldest name first (not hidden ones, nor the folders)."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
 def process(
     con: duckdb.DuckDBPyConnection, config: EventConfig, folder: Path, *, actor: str = "inbox"
 ) -> list[Outcome]:
@@ -44,7 +49,7 @@ def process(
     done, failed = folder / "done", folder / "failed"
     outcomes = []
     now = time.time()
-    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+    for path in _waiting(folder):
         if now - path.stat().st_mtime < SETTLE_SECONDS or path.name.endswith(".partial"):
             continue
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -71,8 +76,8 @@ def wait_to_settle(folder: Path, *, longest: float = 10.0) -> None:
     none of them and said nothing."""
     give_up = time.time() + longest
     while folder.is_dir() and time.time() < give_up:
-        changed = [p.stat().st_mtime for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
-        wait = max(changed, default=0.0) + SETTLE_SECONDS - time.time()
+        changed = max((p.stat().st_mtime for p in _waiting(folder)), default=0.0)
+        wait = changed + SETTLE_SECONDS - time.time()
         if wait <= 0:
             return
         time.sleep(min(wait + 0.05, max(give_up - time.time(), 0.0)))

@@ -140,7 +140,7 @@ def authenticate() -> bool:
         try:
             account = access.login(cursor(), name.strip(), password)
         except DelegationError as exc:
-            st.error(exc.message(language()))
+            show_error(exc)
             return False
         st.session_state["auth.user"], st.session_state["auth.role"] = account.name, account.role
         st.rerun()
@@ -331,13 +331,14 @@ def edit_inputs(values: dict, *, key: str) -> dict:
 EDIT_DATE_RANGE = (dt.date(1990, 1, 1), dt.date(2100, 12, 31))  # what the date pickers offer
 
 
-def follow_language(key: str) -> None:
-    """Before a keyed select box whose labels depend on the language: hand its value back, so that
-    the browser shows the chosen option in the new language. Streamlit 1.67 keeps a select box's
-    value in the browser as its label and, for a keyed box, sends a new label only when the value
-    changes, so "Unit" stayed under 中文 until a reload."""
+def selectbox(where: Any, label: str, options: Any, *, key: str, **kwargs: Any) -> Any:
+    """`where.selectbox` for a keyed box whose option labels follow the page's language: its value
+    is handed back first, so that the browser shows the chosen option in the new language.
+    Streamlit 1.67 keeps a select box's value in the browser as its label and, for a keyed box,
+    sends a new label only when the value changes, so "Unit" stayed under 中文 until a reload."""
     if key in st.session_state:
         st.session_state[key] = st.session_state[key]
+    return where.selectbox(label, options, key=key, **kwargs)
 
 
 def page_number(container: Any, key: str) -> int:

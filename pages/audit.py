@@ -25,9 +25,8 @@ actions = a.multiselect(
     placeholder=ui.t("filter.all"),
 )
 everyone = ui.t("filter.all")
-ui.follow_language("audit.actor")
-actor = b.selectbox(
-    ui.t("audit.actor"), ["", *choices["actor"]], format_func=lambda a: a or everyone, key="audit.actor"
+actor = ui.selectbox(
+    b, ui.t("audit.actor"), ["", *choices["actor"]], format_func=lambda a: a or everyone, key="audit.actor"
 )
 days = c.date_input(
     ui.t("audit.days"), value=(dt.date.today() - dt.timedelta(days=30), dt.date.today()), key="audit.days"

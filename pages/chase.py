@@ -12,8 +12,8 @@ ALL_OWNERS = ui.t("documents.all_owners")
 
 st.title(ui.t("page.chase"))
 st.caption(ui.t("chase.help"))
-ui.follow_language("chase.owner")
-owner = st.selectbox(
+owner = ui.selectbox(
+    st,
     ui.t("documents.owner"),
     ["", *ui.query(checklists.owners)],
     format_func=lambda o: o or ALL_OWNERS,

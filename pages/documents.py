@@ -58,8 +58,8 @@ if not access.at_least(ui.role(), "staff"):
 st.subheader(ui.t("documents.by_unit"))
 a, b = st.columns([1, 2])
 owner_options = ["", *ui.query(checklists.owners)]
-ui.follow_language("documents.owner")
-owner = a.selectbox(
+owner = ui.selectbox(
+    a,
     ui.t("documents.owner"),
     owner_options,
     format_func=lambda o: o or ALL_OWNERS,

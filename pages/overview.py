@@ -89,7 +89,7 @@ def overview() -> None:
     # Two rows of two charts; each pair gets the same number of rows, so that it lines up.
     people = ui.t("chart.participants_axis")
     provinces, sectors = figures.breakdowns["province"], figures.breakdowns["sector"]
-    rows = max(len(provinces), len(sectors), charts.BAR_ROWS)
+    rows = max(len(provinces), len(sectors))  # the charts keep their own least height
     box = ui.charts_side_by_side("overview-breakdowns")
     left, right = box.columns(2)
     left.plotly_chart(
@@ -101,7 +101,7 @@ def overview() -> None:
         key="overview.sector",
     )
     themes, cities = figures.breakdowns["theme"], figures.breakdowns["city"]
-    rows = max(len(themes), len(cities), charts.SHARE_ROWS)
+    rows = max(len(themes), len(cities))
     left, right = box.columns(2)
     left.plotly_chart(
         charts.share_chart(themes, ui.t("overview.by_theme"), people, large=large, rows=rows),

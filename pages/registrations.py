@@ -31,9 +31,8 @@ def list_controls(prefix: str, sorts: tuple[str, ...], **label_keys: str) -> tup
     a, b, c, d = st.columns([2, 1, 1, 1])
     # captured now: AppTest formats values outside the run
     labels = {s: ui.t(label_keys.get(s, f"sort.{s}")) for s in sorts}
-    ui.follow_language(f"{prefix}.sort")
-    sort = a.selectbox(
-        ui.t("registrations.sort"), sorts, format_func=labels.__getitem__, key=f"{prefix}.sort"
+    sort = ui.selectbox(
+        a, ui.t("registrations.sort"), sorts, format_func=labels.__getitem__, key=f"{prefix}.sort"
     )
     descending = b.toggle(ui.t("registrations.descending"), key=f"{prefix}.descending")
     size = c.selectbox(ui.t("registrations.page_size"), (50, 100, 500), key=f"{prefix}.page_size")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from delegation import ROOT, access
+from delegation import ROOT, access, ui
 from delegation.db import connect
 from delegation.documents import attach
 from delegation.errors import DelegationError
@@ -200,7 +200,7 @@ def test_login_form(monkeypatch, db):
     at.text_input(key="auth.name").input("wang")
     at.text_input(key="auth.password").input("wrong password")
     at.get("form_submit_button")[0].click().run()
-    assert [e.value for e in at.error] == ["The user name or password is wrong."]
+    assert [e.value for e in at.error] == [ui.plain("The user name or password is wrong.")]
     at.text_input(key="auth.password").input(PASSWORD)
     at.get("form_submit_button")[0].click().run()
     assert at.session_state["auth.role"] == "admin"

@@ -84,6 +84,15 @@ def test_share_chart_labels_count_and_percent():
     # Charts side by side line up when given the same number of rows, whatever their own number.
     assert fig.layout.height == charts.share_chart(df.iloc[:1], "t", "v").layout.height == 34 * 4 + 100
     assert charts.share_chart(df, "t", "v", rows=6).layout.height == 34 * 6 + 100
+    assert charts.share_chart(df, "t", "v", rows=2).layout.height == 34 * 4 + 100  # its least height
+
+
+def test_bar_charts_keep_their_least_height_whatever_rows_they_are_given():
+    two = pd.DataFrame({"key": ["a", "b"], "label": ["甲", "乙"], "participants": [2, 1]})
+    # A filter leaving two provinces does not shrink the chart to a strip.
+    assert charts.bar_chart(two, "t", "v").layout.height == 34 * charts.BAR_ROWS + 100
+    assert charts.bar_chart(two, "t", "v", rows=3).layout.height == 34 * charts.BAR_ROWS + 100
+    assert charts.bar_chart(two, "t", "v", rows=13).layout.height == 34 * 13 + 100  # its twin's rows
 
 
 def test_signups_chart_projection_and_deadline():
