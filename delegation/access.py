@@ -136,8 +136,9 @@ def add_user(name: str, role: str, password: str, path: Path | None = None) -> N
     if len(password) < 10:
         raise DelegationError("A password needs at least 10 characters.", "密码至少需要 10 个字符。")
     accounts = load_accounts(path)
-    if name in accounts:
-        raise DelegationError(f"There is already a user '{name}'.", f"用户“{name}”已存在。")
+    same = next((other for other in accounts if other.casefold() == name.casefold()), None)
+    if same is not None:  # "Alice" beside "alice" would be two accounts people take for one
+        raise DelegationError(f"There is already a user '{same}'.", f"用户“{same}”已存在。")
     accounts[name] = Account(name, role, _hasher.hash(password))
     _save(accounts, path, sso_roles(path))
 
@@ -145,20 +146,42 @@ def add_user(name: str, role: str, password: str, path: Path | None = None) -> N
 def remove_user(name: str, path: Path | None = None) -> None:
     path = path or users_path()
     accounts = load_accounts(path)
-    if name not in accounts:
-        raise DelegationError(f"There is no user '{name}'.", f"没有用户“{name}”。")
-    del accounts[name]
-    _save(accounts, path, sso_roles(path))
+    _check_exists(name, accounts)
+    removed = accounts.pop(name)
+    sso = sso_roles(path)
+    _keep_an_admin(removed, accounts, sso)
+    _save(accounts, path, sso)
 
 
 def set_role(name: str, role: str, path: Path | None = None) -> None:
     path = path or users_path()
     _check_role(role)
     accounts = load_accounts(path)
+    _check_exists(name, accounts)
+    before = accounts[name]
+    accounts[name] = Account(name, role, before.password_hash)
+    sso = sso_roles(path)
+    _keep_an_admin(before, accounts, sso)
+    _save(accounts, path, sso)
+
+
+def _check_exists(name: str, accounts: dict[str, Account]) -> None:
     if name not in accounts:
         raise DelegationError(f"There is no user '{name}'.", f"没有用户“{name}”。")
-    accounts[name] = Account(name, role, accounts[name].password_hash)
-    _save(accounts, path, sso_roles(path))
+
+
+def _keep_an_admin(before: Account, accounts: dict[str, Account], sso: dict[str, str]) -> None:
+    """Refuse to take away the last admin while accounts remain: nobody could import, edit or read the audit log.
+
+    Removing the only account is allowed: with none left the app runs as the local admin again.
+    An admin by single sign-on counts.
+    """
+    roles = [account.role for account in accounts.values()] + list(sso.values())
+    if before.role == "admin" and accounts and "admin" not in roles:
+        raise DelegationError(
+            f"'{before.name}' is the last admin; make another account admin first.",
+            f"“{before.name}”是最后一个管理员；请先将另一个账户设为管理员。",
+        )
 
 
 def login(

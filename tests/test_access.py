@@ -268,7 +268,45 @@ def test_users_cli(tmp_path):
     assert run("set-role", "sun", "admin").returncode == 0 and run("list").stdout == "sun\tadmin\n"
     bad = run("add", "sun", "--role", "staff", "--password-stdin", stdin=PASSWORD + "\n")
     assert bad.returncode == 1 and bad.stderr.strip() == "There is already a user 'sun'."
-    assert run("remove", "sun").returncode == 0 and run("list").stdout == ""
+    assert run("add", "moon", "--role", "viewer", "--password-stdin", stdin=PASSWORD + "\n").returncode == 0
+    last = run("remove", "sun")
+    assert (
+        last.returncode == 1
+        and last.stderr.strip() == "'sun' is the last admin; make another account admin first."
+    )
+    assert run("list").stdout == "moon\tviewer\nsun\tadmin\n"  # nothing was written
+    assert run("remove", "moon").returncode == 0
+    assert run("remove", "sun").returncode == 0  # none left: the app is the local admin again
+    assert run("list").stdout == ""
+
+
+def test_user_names_differ_by_more_than_case(tmp_path):
+    path = tmp_path / "u.toml"
+    access.add_user("Alice", "admin", PASSWORD, path)
+    for name in ("alice", "ALICE"):
+        with pytest.raises(DelegationError, match="There is already a user 'Alice'"):
+            access.add_user(name, "viewer", PASSWORD, path)
+    assert list(access.load_accounts(path)) == ["Alice"]
+
+
+def test_the_last_admin_stays_while_accounts_remain(tmp_path):
+    path = tmp_path / "u.toml"
+    access.add_user("wu", "admin", PASSWORD, path)
+    access.add_user("he", "staff", PASSWORD, path)
+    for change in (lambda: access.set_role("wu", "staff", path), lambda: access.remove_user("wu", path)):
+        with pytest.raises(DelegationError, match="'wu' is the last admin"):
+            change()
+    assert {a.name: a.role for a in access.load_accounts(path).values()} == {"wu": "admin", "he": "staff"}
+    access.set_role("he", "viewer", path)  # another account's role is no concern of the rule
+    access.add_user("zhou", "admin", PASSWORD, path)
+    access.set_role("wu", "viewer", path)  # zhou is an admin now
+    with pytest.raises(DelegationError, match="'zhou' is the last admin"):
+        access.remove_user("zhou", path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + '[sso]\n"boss@example.org" = "admin"\n', encoding="utf-8")
+    access.remove_user("zhou", path)  # an admin by single sign-on remains
+    assert sorted(access.load_accounts(path)) == ["he", "wu"]
+    assert access.sso_roles(path) == {"boss@example.org": "admin"}
 
 
 def test_the_audit_log_is_never_changed_by_the_code():
