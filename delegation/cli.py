@@ -16,6 +16,8 @@ from delegation.config import EventConfig, database_path, load_config
 from delegation.errors import DelegationError, cli_language
 from delegation.filters import STATUSES, Filters
 
+FORMATS = ("csv", "xlsx")  # what `export` writes
+
 
 def _date(text: str) -> dt.date:
     try:
@@ -92,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "list", choices=("participants", "units", "documents", "chase", "batch", "quality", "summary")
     )
-    export.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
+    export.add_argument(
+        "--format", choices=FORMATS, help="default: from --out's ending (.csv or .xlsx), else xlsx"
+    )
     export.add_argument("--out", required=True, metavar="FILE")
     export.add_argument(
         "--lang", choices=("zh", "en", "both"), default="zh", help="column headers (default zh)"
@@ -393,6 +397,7 @@ def _export(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
     from delegation import exports
     from delegation.db import connect
 
+    args.format = _export_format(args.format, args.out)
     filters = _filters(args, config)
     con = connect(config, args.db, create=False)
     try:
@@ -427,6 +432,19 @@ def _export(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
     _write_file(args.out, data)
     print(f"Wrote {args.out}" + (f" ({rows} rows)" if rows is not None else ""))
     return 0
+
+
+def _export_format(given: str | None, out: str) -> str:
+    """The format asked for, else the one `out`'s ending names; refuses a CSV named .xlsx and the reverse."""
+    from pathlib import Path
+
+    named = Path(out).suffix.lower().lstrip(".")
+    if given and named in FORMATS and named != given:
+        raise DelegationError(
+            f"--format {given} does not match the file name {out}; name it .{given} or leave --format out.",
+            f"--format {given} 与文件名 {out} 不符；请将文件命名为 .{given}，或不写 --format。",
+        )
+    return given or (named if named in FORMATS else "xlsx")
 
 
 def _documents_scan(args: argparse.Namespace, config: EventConfig, lang: str) -> int:

@@ -197,6 +197,14 @@ def test_cli_export_and_template(tmp_path):
     assert any(n.startswith("xl/charts/") for n in zipfile.ZipFile(summary).namelist())
     bad = cli("export", "summary", "--format", "csv", "--out", str(tmp_path / "s.csv"), "--db", db)
     assert bad.returncode == 1 and "--format xlsx" in bad.stderr and not (tmp_path / "s.csv").exists()
+    mixed = cli("export", "units", "--format", "csv", "--out", str(tmp_path / "u.xlsx"), "--db", db)
+    assert mixed.returncode == 1 and not (tmp_path / "u.xlsx").exists()
+    assert mixed.stderr.strip() == (
+        f"--format csv does not match the file name {tmp_path / 'u.xlsx'}; name it .csv or leave --format out."
+    )
+    named = tmp_path / "u.CSV"  # no --format: the file's ending says which
+    assert cli("export", "units", "--out", str(named), "--db", db, "--lang", "en").returncode == 0
+    assert csv_rows(named.read_bytes())[0][:2] == ["Unit", "Province"]
     nowhere = cli("export", "units", "--out", str(tmp_path / "no" / "u.xlsx"), "--db", db)
     assert nowhere.returncode == 1 and "does not exist" in nowhere.stderr
     template = tmp_path / "t.xlsx"
