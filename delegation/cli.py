@@ -503,11 +503,15 @@ def _import(args: argparse.Namespace, config, lang: str) -> int:
     # imported and the database opens: ≈ 0.15 s of a bulk import. Its errors come out as before.
     warm_up()
     start_reading(Path(args.files[0]), config.max_import_bytes, prepare=precompute)
+    from delegation.config import database_path
     from delegation.db import connect
     from delegation.ingest import import_file
 
+    target = database_path(args.db)
+    made = [folder for folder in (target, *target.parents) if not folder.exists()]  # what connect creates
     con = connect(config, args.db)
     status = 0
+    kept = False
     try:
         for name in args.files:
             try:
@@ -518,6 +522,7 @@ def _import(args: argparse.Namespace, config, lang: str) -> int:
                 print(exc.message(lang), file=sys.stderr)
                 status = 1
                 continue
+            kept = kept or not args.dry_run
             print(report.summary(lang))
             if not args.quiet:
                 for issue in report.issues:
@@ -527,7 +532,20 @@ def _import(args: argparse.Namespace, config, lang: str) -> int:
                     print(f"  {marker}: {issue.zh if lang == 'zh' else issue.en}")
     finally:
         con.close()
+        if made and not kept:  # a dry run or refused forms leave no new, empty database behind
+            _unmake(made)
     return status
+
+
+def _unmake(made: list) -> None:
+    """Remove a database file this command created, its write-ahead log and the folders made for it."""
+    database, *folders = made
+    database.with_name(database.name + ".wal").unlink(missing_ok=True)
+    database.unlink(missing_ok=True)
+    for folder in folders:
+        if any(folder.iterdir()):
+            break
+        folder.rmdir()
 
 
 if __name__ == "__main__":  # pragma: no cover

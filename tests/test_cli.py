@@ -78,17 +78,22 @@ def test_dry_run_and_strict(tmp_path):
     form = fixture_form(tmp_path)
     dry = cli("import", str(form), "--dry-run", "--db", db)
     assert dry.returncode == 0 and dry.stdout.startswith("[dry run]")
-    out = cli("summary", "--as-of", "2023-04-01", "--json", "--db", db)
-    assert json.loads(out.stdout)["participants"] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fixture.xlsx"]  # no database was left behind
     from tests.conftest import write_xlsx
 
     partial = write_xlsx(
         tmp_path / "partial.xlsx", {"S": [["单位", "姓名"], ["某公司", "张伟"], ["某公司", ""]]}
     )
-    strict = cli("import", str(partial), "--strict", "--db", db)
+    nested = tmp_path / "new" / "forms" / "d.duckdb"
+    strict = cli("import", str(partial), "--strict", "--db", str(nested))
     assert strict.returncode == 1 and "strict" in strict.stderr
-    lenient = cli("import", str(partial), "--db", db)
+    assert not (tmp_path / "new").exists()  # neither the refused database nor the folders made for it
+    lenient = cli("import", str(partial), "--db", str(nested))
     assert lenient.returncode == 0 and "1 skipped" in lenient.stdout and "row 3" in lenient.stdout
+    out = cli("summary", "--json", "--db", str(nested))
+    assert json.loads(out.stdout)["participants"] == 1
+    strict = cli("import", str(form), str(partial), "--strict", "--dry-run", "--db", str(nested))
+    assert strict.returncode == 1 and nested.exists()  # a database that was there stays
 
 
 def test_demo_is_deterministic_and_guards_existing_data(tmp_path):
