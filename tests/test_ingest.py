@@ -949,3 +949,77 @@ def test_an_import_leaves_no_cycles_for_the_collector(con, config, xlsx):
     assert first.added == 250 and first.updated == 150 and first.warnings > 300
     assert again.added == 0 and again.updated + again.unchanged == 199 and again.updated > 100
     assert left < 20  # a few objects from caught exceptions, never some per row
+
+
+def test_a_second_column_for_the_same_field_is_reported_not_dropped_silently(con, config, xlsx):
+    header = ["单位名称", "姓名", "手机", "护照号码", "Mobile", "备注", "Name"]
+    rows = [
+        ["附件2"],
+        header,
+        ["恒达", "张伟", "19900000001", "E90000001", "19900000009", "", ""],
+        ["恒达", "李娜", "19900000002", "E90000002", "", "", ""],
+    ]
+    report = run(con, config, xlsx(rows))
+    assert [(i.row_number, i.code, i.severity, i.en) for i in report.issues] == [
+        (
+            2,
+            "repeated_column",
+            "warning",
+            "sheet 'Sheet1', row 2: column E ('Mobile') is the same field as column C; "
+            "only column C was imported.",
+        )
+    ]  # the empty second Name column (G) goes unmentioned
+    assert report.issues[0].zh == (
+        "工作表“Sheet1”第 2 行：第 E 列（“Mobile”）与第 C 列是同一字段；只导入了第 C 列。"
+    )
+    assert con.execute("select name, mobile from participants order by mobile").fetchall() == [
+        ("张伟", "19900000001"),
+        ("李娜", "19900000002"),
+    ]
+
+
+def test_a_phone_without_a_digit_is_reported_and_left_empty(con, config, xlsx):
+    header = ["单位名称", "姓名", "手机", "联系人手机"]
+    rows = [
+        header,
+        ["恒达", "张伟", "phone", "见上"],
+        ["恒达", "李娜", "＋86 199-0000 0002", "19900000003"],
+    ]
+    report = run(con, config, xlsx(rows))
+    assert [(i.row_number, i.column, i.code, i.en) for i in report.issues] == [
+        (
+            2,
+            "contact_mobile",
+            "bad_phone",
+            "sheet 'Sheet1', row 2: the contact's mobile cannot be read; left empty.",
+        ),
+        (2, "mobile", "bad_phone", "sheet 'Sheet1', row 2: mobile cannot be read; left empty."),
+    ]
+    assert "phone" not in " ".join(i.en + i.zh for i in report.issues[1:])  # personal: not repeated
+    assert con.execute("select name, mobile from participants order by name").fetchall() == [
+        ("张伟", None),
+        ("李娜", "+86 199-0000 0002"),
+    ]
+    assert con.execute("select contact_mobile from units").fetchall() == [("19900000003",)]
+
+
+def test_an_impossible_birth_date_is_kept_with_a_warning(con, config, xlsx):
+    rows = [
+        ["单位名称", "姓名", "出生日期"],
+        ["恒达", "张伟", "2080-04-05"],
+        ["恒达", "李娜", "1980-04-05"],
+        ["恒达", "王芳", "1900-01-02"],
+        ["恒达", "赵磊", TODAY.isoformat()],
+    ]
+    report = run(con, config, xlsx(rows))
+    assert [(i.row_number, i.code) for i in report.issues] == [
+        (2, "unlikely_birth_date"),
+        (4, "unlikely_birth_date"),
+    ]
+    assert report.issues[0].en == (
+        "sheet 'Sheet1', row 2: the date of birth is in the future or more than 120 years ago; kept, please check it."
+    )
+    assert "2080" not in report.issues[0].en + report.issues[0].zh
+    assert con.execute("select date_of_birth from participants where name = '张伟'").fetchone() == (
+        dt.date(2080, 4, 5),
+    )

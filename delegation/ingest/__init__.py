@@ -23,7 +23,7 @@ from delegation.backups import BULK_ROWS, snapshot_beside
 from delegation.config import EventConfig
 from delegation.db import append_audit, append_audits, fetch_one, transaction
 from delegation.errors import DelegationError
-from delegation.ingest.layout import find_layout, records
+from delegation.ingest.layout import SheetLayout, column_letter, find_layout, records
 from delegation.ingest.rows import (
     BOOLEAN_FIELDS,
     PARTICIPANT_FIELDS,
@@ -41,7 +41,8 @@ from delegation.search import (
     search_texts,
     warm_up,
 )
-from delegation.sheets import read_sheets, refuse
+from delegation.sheets import Sheet, read_sheets, refuse
+from delegation.text import clean
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -191,7 +192,7 @@ def import_file(
     report = ImportReport(name, data_hash, path.stat().st_size, dry_run=dry_run)
 
     warm_up()  # search text needs pypinyin; its dictionaries load while the workbook is parsed
-    rows, issues, report.rows_read = _parse(path, name, config)
+    rows, issues, report.rows_read = _parse(path, name, config, today)
     report.issues = issues
     report.skipped = report.rows_read - len(rows)
     if strict and report.skipped:
@@ -241,7 +242,7 @@ def issues_frame(report: ImportReport, lang: str) -> pd.DataFrame:
     )
 
 
-def _parse(path: Path, name: str, config: EventConfig) -> tuple[Rows, list[Issue], int]:
+def _parse(path: Path, name: str, config: EventConfig, today: dt.date) -> tuple[Rows, list[Issue], int]:
     """The clean rows of every sheet with a header, the issues found, and how many rows were read."""
     sheets = read_sheets(path, config.max_import_bytes, prepare=precompute)
     rows = Rows()
@@ -259,8 +260,9 @@ def _parse(path: Path, name: str, config: EventConfig) -> tuple[Rows, list[Issue
                 f"sheet '{sheet.name}' has no column for the unit (单位名称 / Unit name), which every row needs.",
                 f"工作表“{sheet.name}”缺少必填列：单位名称（Unit name）。",
             )
+        issues.extend(_repeated_issues(sheet, layout))
         raws = records(sheet, layout, config)
-        sheet_rows, sheet_issues = normalise_records(raws, config, index)
+        sheet_rows, sheet_issues = normalise_records(raws, config, index, today)
         rows.extend(sheet_rows)
         issues.extend(sheet_issues)
         index += len(raws)
@@ -279,6 +281,31 @@ def _parse(path: Path, name: str, config: EventConfig) -> tuple[Rows, list[Issue
             "找到了表头，但表头下没有参团人员数据。",
         )
     return rows, issues, index
+
+
+def _repeated_issues(sheet: Sheet, layout: SheetLayout) -> list[Issue]:
+    """A warning for each column left out because another has the same heading, when it holds values."""
+    issues = []
+    row = sheet.rows[layout.header_row]
+    for left_out, read in layout.repeated.items():
+        if not any(clean(r[left_out]) for r in sheet.rows[layout.data_start :] if left_out < len(r)):
+            continue
+        heading = " ".join(clean(row[left_out]).split())
+        number, left, used = layout.header_row + 1, column_letter(left_out), column_letter(read)
+        issues.append(
+            Issue(
+                sheet.name,
+                number,
+                None,
+                "warning",
+                "repeated_column",
+                f"sheet '{sheet.name}', row {number}: column {left} ('{heading}') is the same field as "
+                f"column {used}; only column {used} was imported.",
+                f"工作表“{sheet.name}”第 {number} 行：第 {left} 列（“{heading}”）与第 {used} 列是同一字段；"
+                f"只导入了第 {used} 列。",
+            )
+        )
+    return issues
 
 
 def _store(

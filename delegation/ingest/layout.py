@@ -45,6 +45,7 @@ class SheetLayout:
     data_start: int
     columns: dict[int, str]
     defaults: dict[str, object]
+    repeated: dict[int, int] = field(default_factory=dict)  # a column left out → the one read instead
 
 
 def _row_mapping(row: list[object], config: EventConfig) -> dict[int, str]:
@@ -104,7 +105,30 @@ def find_layout(sheet: Sheet, config: EventConfig) -> SheetLayout | None:
             data_start += 1
 
     defaults = _labelled_values(sheet.rows[:header_row], config)
-    return SheetLayout(header_row, data_start, columns, defaults)
+    return SheetLayout(
+        header_row, data_start, columns, defaults, _repeated(sheet, header_row, columns, config)
+    )
+
+
+def _repeated(sheet: Sheet, header_row: int, columns: dict[int, str], config: EventConfig) -> dict[int, int]:
+    """Columns headed like one already read (two 手机 columns), which the import leaves out."""
+    read = {meaning: c for c, meaning in columns.items()}
+    repeated = {}
+    for c, cell in enumerate(sheet.rows[header_row]):
+        meaning = map_header(cell, config) if c not in columns else None
+        if meaning in read:
+            repeated[c] = read[meaning]
+    return repeated
+
+
+def column_letter(index: int) -> str:
+    """A 0-based column index as the spreadsheet names it (0 → A, 27 → AB). Not openpyxl's, which
+    costs an import of openpyxl in every import."""
+    number, letters = index + 1, ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _labelled_values(rows: list[list[object]], config: EventConfig) -> dict[str, object]:

@@ -190,6 +190,7 @@ _PRC_PASSPORT = re.compile(PRC_PASSPORT_PATTERN)
 
 _PASSPORT_SPACING = re.compile(r"[\s\-]")
 _SPACES = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
 
 
 def parse_passport(value: object) -> tuple[str | None, bool]:
@@ -204,8 +205,13 @@ def parse_passport(value: object) -> tuple[str | None, bool]:
 
 
 def parse_phone(value: object) -> str | None:
-    """A phone number as text: half-width, trimmed, never in scientific notation."""
+    """A phone number as text: half-width, trimmed, never in scientific notation. Text without a
+    digit ("phone", "见上") is not a number."""
     text = clean(value)
+    if text.isdigit():
+        return text
+    if text and not _DIGIT.search(text):
+        raise BadValue("no digits")
     return (text if text.isalnum() else _SPACES.sub(" ", text)) or None
 
 

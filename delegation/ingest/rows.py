@@ -218,9 +218,12 @@ def _label(key: str) -> tuple[str, str]:
     return en, zh
 
 
-def normalise_records(raws: RawTable, config: EventConfig, first_index: int) -> tuple[Rows, list[Issue]]:
+def normalise_records(
+    raws: RawTable, config: EventConfig, first_index: int, today: dt.date | None = None
+) -> tuple[Rows, list[Issue]]:
     """Clean rows for the records of one sheet (rows that cannot be a participant left out) and the
-    issues found, in row order. Works column by column: each distinct cell value is read once."""
+    issues found, in row order. Works column by column: each distinct cell value is read once.
+    `today` (the import's day) tells a birth date that cannot be right."""
     if not len(raws):
         return Rows(), []
     found: list[tuple[int, int, Issue]] = []  # (row position, place within the row, issue)
@@ -287,6 +290,8 @@ def normalise_records(raws: RawTable, config: EventConfig, first_index: int) -> 
 
     units = _unit_values(column, unit_names, kept, config, warn)
     participants, present = _participant_values(raws, column, names, keys, kept, config, warn)
+    if "date_of_birth" in column:
+        _check_births(participants["date_of_birth"], kept, today or dt.date.today(), warn)
     numbers = raws.row_numbers
     m = len(kept)
     rows = Rows([raws.sheet] * m, [numbers[i] for i in kept], units, participants, [present] * m)
@@ -345,9 +350,34 @@ def _unit_values(column, unit_names, kept, config, warn) -> dict[str, list]:
         if key in column:
             values = parse_column("phone" if key == "contact_mobile" else "text", column[key])
             units[key] = [None if values[i] is _BAD else values[i][0] for i in kept]
+            for i in (i for i in kept if values[i] is _BAD):  # only a phone can be unreadable
+                warn(
+                    i,
+                    5,
+                    key,
+                    "bad_phone",
+                    "the contact's mobile cannot be read; left empty.",
+                    "联系人手机无法识别，已留空。",
+                )
         else:
             units[key] = [None] * m
     return units
+
+
+def _check_births(births: list, kept: list[int], today: dt.date, warn) -> None:
+    """Warn of a birth date after `today` or more than 120 years before it. The date is kept: a
+    typo (2080 for 1980) is easier to correct seen than gone. The warning does not show it."""
+    earliest = dt.date(today.year - 120, 1, 1)
+    odd = {day for day in set(births) if day is not None and not earliest <= day <= today}
+    for j in (j for j, day in enumerate(births) if day in odd) if odd else ():
+        warn(
+            kept[j],
+            60,
+            "date_of_birth",
+            "unlikely_birth_date",
+            "the date of birth is in the future or more than 120 years ago; kept, please check it.",
+            "出生日期晚于今天或早于 120 年前；已保留，请核对。",
+        )
 
 
 def _participant_values(
