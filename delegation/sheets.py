@@ -37,6 +37,7 @@ class Sheet:
     name: str
     rows: list[list[object]]
     formula_rows: frozenset[int] = frozenset()  # 1-based rows with a formula (their saved values are used)
+    hidden: bool = False  # hidden in the workbook (Excel's "Hide" or "very hidden")
 
 
 def refuse(name: str, en: str, zh: str) -> DelegationError:
@@ -260,7 +261,9 @@ def _read_excel(name: str, data: bytes) -> list[Sheet]:
             sheet = workbook.get_sheet_by_name(meta.name)
             rows = sheet.to_python(skip_empty_area=False)
             _fill_merged(rows, sheet.merged_cell_ranges or [])
-            sheets.append(Sheet(meta.name, rows))
+            sheets.append(
+                Sheet(meta.name, rows, hidden=meta.visible != python_calamine.SheetVisibleEnum.Visible)
+            )
         return sheets
     except python_calamine.PasswordError:
         raise refuse(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from pathlib import Path
 
 import msoffcrypto
 import pytest
@@ -1023,3 +1024,41 @@ def test_an_impossible_birth_date_is_kept_with_a_warning(con, config, xlsx):
     assert con.execute("select date_of_birth from participants where name = '张伟'").fetchone() == (
         dt.date(2080, 4, 5),
     )
+
+
+def test_a_hidden_sheet_is_left_out_and_said(con, config, tmp_path):
+    import openpyxl
+
+    def workbook(states: dict[str, str]) -> Path:
+        wb = openpyxl.Workbook()
+        wb.remove(wb.active)
+        for n, (title, state) in enumerate(states.items(), start=1):
+            ws = wb.create_sheet(title)
+            if state == "notes":  # Excel keeps one sheet visible: here one without a form
+                ws.append(["填表说明：请在下一张表填写"])
+                continue
+            ws.append(["单位名称", "姓名"])
+            ws.append(["恒达", f"张{n}"])
+            ws.sheet_state = state
+        path = tmp_path / f"{len(states)}.xlsx"
+        wb.save(path)
+        return path
+
+    report = run(con, config, workbook({"报名表": "visible", "旧版": "hidden", "底稿": "veryHidden"}))
+    assert [(i.sheet, i.row_number, i.code) for i in report.issues] == [
+        ("旧版", None, "hidden_sheet"),
+        ("底稿", None, "hidden_sheet"),
+    ]
+    assert report.issues[0].en == (
+        "sheet '旧版' is hidden in the workbook and was not imported; "
+        "unhide it in Excel and import again if it belongs to the form."
+    )
+    assert con.execute("select name from participants").fetchall() == [("张1",)]
+    before = table_snapshot(con)
+    with pytest.raises(DelegationError) as refused:
+        run(con, config, workbook({"说明": "notes", "旧版": "hidden"}))
+    assert (
+        refused.value.en
+        == "2.xlsx: the form is on a hidden sheet ('旧版'); unhide it in Excel and import again."
+    )
+    assert table_snapshot(con) == before

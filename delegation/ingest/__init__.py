@@ -248,10 +248,26 @@ def _parse(path: Path, name: str, config: EventConfig, today: dt.date) -> tuple[
     rows = Rows()
     issues: list[Issue] = []
     found_header = False
+    hidden: list[str] = []
     index = 0
     for sheet in sheets:
         layout = find_layout(sheet, config)
         if layout is None:
+            continue
+        if sheet.hidden:  # perhaps an old copy kept out of sight: staff see and check only what shows
+            hidden.append(sheet.name)
+            issues.append(
+                Issue(
+                    sheet.name,
+                    None,
+                    None,
+                    "warning",
+                    "hidden_sheet",
+                    f"sheet '{sheet.name}' is hidden in the workbook and was not imported; "
+                    "unhide it in Excel and import again if it belongs to the form.",
+                    f"工作表“{sheet.name}”在工作簿中被隐藏，未导入；如属报名表内容，请在 Excel 中取消隐藏后重新导入。",
+                )
+            )
             continue
         found_header = True
         if "unit_name" not in layout.columns.values() and "unit_name" not in layout.defaults:
@@ -266,6 +282,12 @@ def _parse(path: Path, name: str, config: EventConfig, today: dt.date) -> tuple[
         rows.extend(sheet_rows)
         issues.extend(sheet_issues)
         index += len(raws)
+    if not found_header and hidden:
+        raise refuse(
+            name,
+            f"the form is on a hidden sheet ('{hidden[0]}'); unhide it in Excel and import again.",
+            f"报名表位于隐藏的工作表（“{hidden[0]}”）；请在 Excel 中取消隐藏后重新导入。",
+        )
     if not found_header:
         if all(not any(str(c).strip() for r in s.rows for c in r) for s in sheets):
             raise refuse(name, "the file has no data in it.", "文件中没有数据。")
