@@ -75,7 +75,19 @@ class Filters:
                 values[name] = tuple(v for v in raw if v in STATUSES)
             else:
                 values[name] = tuple(raw)
+            values[name] = tuple(dict.fromkeys(values[name]))  # ?province=Jiangsu twice made two chips
         return cls(as_of=as_of, **values)
+
+    def left_out_of(self, query: dict[str, list[str]]) -> list[tuple[str, str]]:
+        """The URL's values these filters (read from it) did not take, as (field, value as written)."""
+        left = []
+        written = query.get("as_of", [""])[-1]
+        if written and written != self.as_of.isoformat():
+            left.append(("as_of", written))
+        for name in _LISTS:
+            taken = {str(v) for v in getattr(self, name)}
+            left += [(name, v) for v in dict.fromkeys(query.get(_URL[name], [])) if v and v not in taken]
+        return left
 
     def slug(self) -> str:
         """A short description for file names: 'Jiangsu_green-development_2023-03-20'."""

@@ -29,6 +29,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "sidebar.as_of": ("统计截至", "As of"),
     "sidebar.filters": ("筛选", "Filters"),
     "sidebar.clear": ("清除筛选", "Clear filters"),
+    "sidebar.url_left_out": (
+        "链接中的以下筛选条件无法识别，已忽略：{values}。",
+        "The link named filters this app does not know; they were left out: {values}.",
+    ),
     "filter.provinces": ("省份", "Province"),
     "filter.sectors": ("行业", "Sector"),
     "filter.themes": ("论坛主题", "Forum theme"),

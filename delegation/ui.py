@@ -222,6 +222,7 @@ def _load_url_once(config: EventConfig) -> None:
     if query_params.get("present", [""])[-1] in ("1", "true", "yes"):
         st.session_state["ui.present"] = True
     filters = Filters.from_url(query_params, dt.date.today())
+    st.session_state["ui.url_left_out"] = filters.left_out_of(query_params)  # said once, by the sidebar
     st.session_state.setdefault("filters.as_of", filters.as_of)
     for key in FILTER_KEYS:
         st.session_state.setdefault(f"filters.{key}", list(getattr(filters, key)))
@@ -258,6 +259,7 @@ def sidebar() -> Filters:
         unit_search,
         tuple(int(u) for u in st.session_state.get("filters.unit_ids", [])),
     )
+    left_out = st.session_state.pop("ui.url_left_out", None)  # a list on the session's first run only
     for key, options in (
         ("provinces", provinces),
         ("sectors", sectors),
@@ -267,7 +269,10 @@ def sidebar() -> Filters:
         ("statuses", statuses),
     ):
         state = f"filters.{key}"
-        st.session_state[state] = [v for v in st.session_state.get(state, []) if v in options]
+        chosen = st.session_state.get(state, [])
+        if left_out is not None:
+            left_out += [(key, str(v)) for v in chosen if v not in options]
+        st.session_state[state] = [v for v in chosen if v in options]
         side.multiselect(
             text(f"filter.{key}", lang),
             list(options),
@@ -276,6 +281,15 @@ def sidebar() -> Filters:
             placeholder=text("filter.all", lang),
         )
     side.button(text("sidebar.clear", lang), key="ui.clear_filters", on_click=_clear_filters)
+    if left_out:
+        names = {key: text(f"filter.{key}", lang) for key in FILTER_KEYS} | {
+            "as_of": text("sidebar.as_of", lang)
+        }
+        quote = "“{}”" if lang == "zh" else "'{}'"
+        values = ("；" if lang == "zh" else "; ").join(
+            f"{names[key]} {quote.format(value)}" for key, value in left_out
+        )
+        st.toast(plain(text("sidebar.url_left_out", lang).format(values=values)), icon=":material/link_off:")
 
     filters = current_filters()
     url = filters.to_url()

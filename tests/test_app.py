@@ -597,3 +597,27 @@ def test_every_page_file_is_navigable_and_tested():
     in_app = set(re.findall(r'"(pages/\w+\.py)"', (ROOT / "app.py").read_text(encoding="utf-8")))
     on_disk = {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")}
     assert in_app == on_disk == set(PAGES)
+
+
+def test_link_values_the_app_does_not_know_are_named_once(monkeypatch, fixture_db):
+    # They were dropped without a word, and a province named twice showed two chips.
+    monkeypatch.setenv("DELEGATION_DB", str(fixture_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["province"] = ["Shanxi", "Shanxi", "Atlantis"]
+    at.query_params["as_of"] = "yesterday"
+    at.query_params["status"] = ["bogus", "confirmed"]
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.session_state["filters.provinces"] == ["Shanxi"]
+    assert at.session_state["filters.statuses"] == ["confirmed"]
+    assert [t.value for t in at.toast] == [
+        ui.plain(
+            "The link named filters this app does not know; they were left out: "
+            "As of 'yesterday'; Registration status 'bogus'; Province 'Atlantis'."
+        )
+    ]
+    at.run()
+    assert not at.toast  # said once
+    quiet = entrypoint(monkeypatch, fixture_db, as_of="2023-03-20", province="Shanxi", lang="zh")
+    assert not quiet.toast

@@ -61,3 +61,11 @@ def test_slug_and_unit_view():
         (),
         ("registered", "confirmed", "withdrawn"),
     )
+
+
+def test_what_a_url_names_twice_counts_once_and_what_it_cannot_is_listed():
+    query = {"province": ["Jiangsu", "Jiangsu"], "unit": ["x", "4", "4"], "as_of": ["2023-3-1"]}
+    f = Filters.from_url(query, D)
+    assert f == Filters(D, provinces=("Jiangsu",), unit_ids=(4,))
+    assert f.left_out_of(query) == [("as_of", "2023-3-1"), ("unit_ids", "x")]
+    assert Filters.from_url({"as_of": ["2023-03-01"]}, D).left_out_of({"as_of": ["2023-03-01"]}) == []
