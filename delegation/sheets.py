@@ -315,13 +315,23 @@ def _decode(name: str, data: bytes) -> str:
 
 
 def _read_csv(name: str, data: bytes) -> list[list[object]]:
-    if b"\x00" in data[:4096]:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode Text": UTF-16 with its mark, tabs
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise refuse(
+                name,
+                "the file starts as UTF-16 text but is damaged; save it again as UTF-8 CSV.",
+                "文件以 UTF-16 文本开头但已损坏；请另存为 UTF-8 编码的 CSV。",
+            ) from None
+    elif b"\x00" in data[:4096]:
         raise refuse(
             name,
             "the file is neither a workbook nor CSV text.",
             "该文件既不是工作簿，也不是 CSV 文本。",
         )
-    text = _decode(name, data)
+    else:
+        text = _decode(name, data)
     csv.field_size_limit(10 * 1024 * 1024)  # a cell may be long; the file size limit bounds it
     sample = text[:20_000]
     try:

@@ -204,11 +204,24 @@ def test_header_variants(con, config, xlsx, header):
     assert con.execute("select passport_number, name from participants").fetchall() == [("E90000009", "赵敏")]
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
 def test_csv_encodings(con, config, tmp_path, encoding):
     path = write_csv(tmp_path / "f.csv", [ZH_HEADER, zh_row(1, province="陕西省", name="周杰")], encoding)
     run(con, config, path)
     assert [(r[1], r[3]) for r in people(con)] == [("Shaanxi", "周杰")]
+
+
+def test_excel_unicode_text_is_read(con, config, tmp_path):
+    # Excel's "Unicode Text (*.txt)": UTF-16 with its byte-order mark, tab-separated. It was refused.
+    text = "单位名称\t姓名\t省份\r\n某公司\t孙八\t江苏\r\n"
+    path = tmp_path / "f.txt"
+    path.write_bytes(b"\xfe\xff" + text.encode("utf-16-be"))
+    run(con, config, path)
+    assert [(r[0], r[1], r[3]) for r in people(con)] == [("某公司", "Jiangsu", "孙八")]
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(b"\xff\xfe" + text.encode("utf-16-le")[:-1])  # half a character at the end
+    with pytest.raises(DelegationError, match="starts as UTF-16 text but is damaged"):
+        run(con, config, broken)
 
 
 def test_semicolon_csv(con, config, tmp_path):
