@@ -40,6 +40,12 @@ class Sheet:
     hidden: bool = False  # hidden in the workbook (Excel's "Hide" or "very hidden")
 
 
+def _mb(size: int) -> str:
+    """Bytes in the megabytes of `limits.max_import_file_mb` (2^20 bytes each): 20971520 → '20'.
+    It said '21 MB' for the 20 MB limit."""
+    return f"{size / 2**20:.1f}".removesuffix(".0")
+
+
 def refuse(name: str, en: str, zh: str) -> DelegationError:
     """A file-level refusal naming the file."""
     return DelegationError(f"{name}: {en}", f"{name}：{zh}")
@@ -104,8 +110,8 @@ def _read_sheets(path: Path, max_bytes: int, prepare: Callable[[str], object] | 
     if size > max_bytes:
         raise refuse(
             name,
-            f"the file is {size / 1e6:.1f} MB, more than the limit of {max_bytes / 1e6:.0f} MB.",
-            f"文件大小 {size / 1e6:.1f} MB，超过 {max_bytes / 1e6:.0f} MB 的上限。",
+            f"the file is {_mb(size)} MB, more than the limit of {_mb(max_bytes)} MB.",
+            f"文件大小 {_mb(size)} MB，超过 {_mb(max_bytes)} MB 的上限。",
         )
     data = path.read_bytes()
     if data.startswith(ZIP_MAGIC):

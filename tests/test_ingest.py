@@ -1075,3 +1075,14 @@ def test_a_hidden_sheet_is_left_out_and_said(con, config, tmp_path):
         == "2.xlsx: the form is on a hidden sheet ('旧版'); unhide it in Excel and import again."
     )
     assert table_snapshot(con) == before
+
+
+def test_the_size_limit_is_named_as_configured(tmp_path, config):
+    from delegation import sheets
+
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"a," * (config.max_import_bytes // 2 + 52_429))  # 20.1 MB of 2^20 bytes
+    with pytest.raises(DelegationError) as refused:
+        sheets.read_sheets(big, config.max_import_bytes)
+    assert refused.value.en == "big.csv: the file is 20.1 MB, more than the limit of 20 MB."
+    assert config.max_import_bytes == 20 * 2**20  # the configured 20 of event.toml
