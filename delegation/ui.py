@@ -498,27 +498,32 @@ def logged_download(kind: str, make: Callable[[], bytes]) -> Callable[[], bytes]
     return run
 
 
-# Below this width (in CSS pixels) charts side by side stand one above the other. Beside each other
-# each would have under 350 px, and plotly cut the bars' labels on the left (an English sector
-# or theme in a 900 px window with the sidebar open). A container query: it follows the page's
-# width whether the sidebar is open or not.
-SIDE_BY_SIDE_FROM_PX = 700
-_SIDE_BY_SIDE_CSS = """<style>
-.st-key-{key} {{container-type: inline-size;}}
-@container (max-width: {px}px) {{
-.st-key-{key} [data-testid="stHorizontalBlock"] {{flex-direction: column;}}
-.st-key-{key} [data-testid="stColumn"] {{width: 100% !important; flex: 1 1 100% !important;}}
-}}
-</style>"""
+# Columns that would be narrower than their content needs wrap onto further rows instead of
+# squeezing it (in a 900 px window with the sidebar open the page is ≈ 440 px wide: plotly cut the
+# bars' labels, countdown cards wrapped word by word, the batch page's tables showed one column).
+# The least widths are per row of columns; a column that ends alone on its row takes the full width.
+LEAST_PX = {
+    "charts": 340,  # two charts side by side from ≈ 700 px
+    "tables": 400,
+    "figures": 150,  # headline figures and countdown cards
+    "heading": 180,  # a button beside a title ("Leadership workbook" is 177 px)
+}
 
 
-def charts_side_by_side(key: str) -> Any:
-    """A container for rows of charts in `columns(2)`: side by side when the page is wide
-    enough (`SIDE_BY_SIDE_FROM_PX`), else one above the other at the page's full width."""
+def wrapping(key: str, least: str) -> Any:
+    """A container keyed `key` whose rows of columns (`.columns(…)`) keep each column at least
+    `LEAST_PX[least]` wide: side by side while the page has room, wrapped onto further rows when it
+    does not. It follows the page's width, whether the sidebar is open or not."""
     if not re.fullmatch(r"[A-Za-z0-9_-]+", key):  # Streamlit's class would differ from the key
         raise ValueError(f"use letters, digits, - and _ in a container key: {key!r}")
     box = st.container(key=key)
-    box.html(_SIDE_BY_SIDE_CSS.format(key=key, px=SIDE_BY_SIDE_FROM_PX))
+    box.html(
+        f'<style>.st-key-{key} [data-testid="stHorizontalBlock"] {{flex-wrap: wrap;}}'
+        f'.st-key-{key} [data-testid="stColumn"] {{min-width: min({LEAST_PX[least]}px, 100%);}}'
+        # A figure's label wraps rather than ending in "…" (a document's name is long).
+        f'.st-key-{key} [data-testid="stMetricLabel"] :is([data-testid="stMarkdownContainer"], p) '
+        "{white-space: normal; overflow: visible;}</style>"
+    )
     return box
 
 

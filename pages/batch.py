@@ -15,7 +15,7 @@ st.caption(ui.t("batch.help"))
 if flash := st.session_state.pop("batch.flash", None):
     st.success(flash)
 view = ui.query(checklists.batch_view, config, filters, lang)
-ready, blocked = st.columns(2)
+ready, blocked = ui.wrapping("batch-lists", "tables").columns(2)
 ready.subheader(ui.t("batch.ready").format(count=len(view["ready"])))
 with ready:
     ui.table(view["ready"], key="batch.ready")

@@ -15,14 +15,18 @@ st.title(ui.t("page.documents"))
 if flash := st.session_state.pop("documents.flash", None):
     st.success(flash)
 by_kind = ui.query(checklists.missing_by_kind, filters, lang)
-for column, row in zip(st.columns(len(by_kind)), by_kind.itertuples(), strict=True):
+for column, row in zip(
+    ui.wrapping("documents-figures", "figures").columns(len(by_kind), vertical_alignment="bottom"),
+    by_kind.itertuples(),
+    strict=True,
+):
     column.metric(
         ui.t("documents.missing_kind").format(what=row.label),
         row.missing,
         help=f"{row.missing} / {row.required}",
     )
 
-left, right = ui.charts_side_by_side("documents-charts").columns(2)
+left, right = ui.wrapping("documents-charts", "charts").columns(2)
 # A sentence where a chart would have nothing to draw: empty axes ran from -1 to 4.
 by_province = ui.query(checklists.missing_by_province, filters, lang)
 if by_province.empty and by_kind["required"].sum() == 0:

@@ -16,7 +16,7 @@ def overview() -> None:
     figures = ui.query(dashboard.overview, config, filters, lang)  # one query for the whole page
     head = figures.headline
 
-    title, toggle = st.columns([3, 1])  # room for the button's words beside the event's name
+    title, toggle = ui.wrapping("overview-heading", "heading").columns([3, 1])  # the button's words fit
     title.header(config.name(lang))
     if large:
         toggle.button(ui.t("overview.exit_presentation"), key="overview.exit", on_click=_exit_presentation)
@@ -32,7 +32,7 @@ def overview() -> None:
         )
     st.caption(ui.t("overview.as_of").format(date=filters.as_of.isoformat(), seconds=config.refresh_seconds))
 
-    cols = st.columns(4)
+    cols = ui.wrapping("overview-figures", "figures").columns(4, vertical_alignment="bottom")  # figures level
     cols[0].metric(ui.t("overview.units"), head.units)
     cols[1].metric(ui.t("overview.participants"), head.participants)
     cols[2].metric(ui.t("overview.applicants"), head.invitation_applicants)
@@ -50,7 +50,7 @@ def overview() -> None:
         cols[3].metric(ui.t("overview.next_deadline"), upcoming[1], help=upcoming[0])
 
     cards = dashboard.countdown_cards(config, filters.as_of, lang)
-    for column, card in zip(st.columns(len(cards)), cards, strict=True):
+    for column, card in zip(ui.wrapping("overview-cards", "figures").columns(len(cards)), cards, strict=True):
         column.html(
             ui.countdown_card(
                 card["label"],
@@ -90,7 +90,7 @@ def overview() -> None:
     people = ui.t("chart.participants_axis")
     provinces, sectors = figures.breakdowns["province"], figures.breakdowns["sector"]
     rows = max(len(provinces), len(sectors))  # the charts keep their own least height
-    box = ui.charts_side_by_side("overview-breakdowns")
+    box = ui.wrapping("overview-breakdowns", "charts")
     left, right = box.columns(2)
     left.plotly_chart(
         charts.bar_chart(provinces, ui.t("overview.by_province"), people, large=large, rows=rows),

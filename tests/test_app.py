@@ -450,10 +450,10 @@ def test_withdrawing_needs_a_status_chosen_then_withdraws_the_unit(monkeypatch, 
     assert withdraw_status(at).value is None  # the form shown next (the next unit's) starts blank
 
 
-def test_a_side_by_side_key_must_be_usable_as_streamlit_s_class():
+def test_a_wrapping_key_must_be_usable_as_streamlit_s_class():
     # "overview.breakdowns" would be classed st-key-overview-breakdowns, and the CSS would miss it.
     with pytest.raises(ValueError, match="container key"):
-        ui.charts_side_by_side("overview.breakdowns")
+        ui.wrapping("overview.breakdowns", "charts")
 
 
 def chart_titles(at: AppTest) -> list[str]:

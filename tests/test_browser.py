@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from delegation import ROOT
+from delegation import ROOT, ui
 from delegation.config import DEFAULT_CONFIG, load_config
 from delegation.db import connect
 from tests.conftest import write_xlsx
@@ -326,6 +326,44 @@ def test_breakdown_charts_stand_one_above_the_other_in_a_narrow_window(server, b
     assert len({round(c["left"]) for c in wide}) == 2  # two columns
     assert round(wide[0]["top"]) == round(wide[1]["top"]) and round(wide[2]["top"]) == round(wide[3]["top"])
     assert all(c["labels_left"] >= c["left"] for c in wide)
+    page.close()
+
+
+def test_a_narrow_page_wraps_figures_cards_and_tables_instead_of_cutting_them(server, browser):
+    # In a 900 px window with the sidebar open the page is ≈ 440 px wide. Five countdown cards
+    # in one row were 70 px each and wrapped word by word, the figures' labels and the workbook
+    # button ended in "…", and the batch page's two tables showed their first column only.
+    page = browser.new_page(viewport={"width": 900, "height": 900})
+    page.goto(f"{server}/?lang=en&as_of=2023-03-20")
+    cards = page.locator(".st-key-overview-cards .dd-card")
+    expect(cards).to_have_count(5, timeout=30_000)
+    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_be_attached()
+    shot(page, "overview_900_top")
+    widths = cards.evaluate_all("els => els.map(e => e.getBoundingClientRect().width)")
+    assert min(widths) >= ui.LEAST_PX["figures"] - 1, widths
+    cut = """els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
+    labels = page.locator('.st-key-overview-figures [data-testid="stMetricLabel"] p')
+    expect(labels).to_have_count(4)
+    assert labels.evaluate_all(cut) == []
+    button = page.locator(".st-key-overview-heading [data-testid='stDownloadButton'] button p")
+    assert "Leadership workbook" in button.all_text_contents() and button.evaluate_all(cut) == []
+    page.goto(f"{server}/batch?lang=en&as_of=2023-03-20")
+    tables = page.locator('.st-key-batch-lists [data-testid="stDataFrame"]')
+    expect(tables).to_have_count(2, timeout=30_000)
+    shot(page, "batch_900")
+    boxes = tables.evaluate_all("els => els.map(e => e.getBoundingClientRect().toJSON())")
+    assert round(boxes[0]["left"]) == round(boxes[1]["left"]) and boxes[1]["top"] >= boxes[0]["bottom"]
+    assert min(b["width"] for b in boxes) >= ui.LEAST_PX["tables"]
+    page.close()
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})  # wide: one row each, as before
+    page.goto(f"{server}/?lang=en&as_of=2023-03-20")
+    cards = page.locator(".st-key-overview-cards .dd-card")
+    expect(cards).to_have_count(5, timeout=30_000)
+    assert len(set(cards.evaluate_all("els => els.map(e => Math.round(e.getBoundingClientRect().top))"))) == 1
+    heading = page.locator('.st-key-overview-heading [data-testid="stColumn"]')
+    tops = heading.evaluate_all("els => els.map(e => Math.round(e.getBoundingClientRect().top))")
+    assert len(tops) == 2 and tops[0] == tops[1]  # the button beside the title
     page.close()
 
 
