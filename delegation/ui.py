@@ -346,12 +346,15 @@ EDIT_DATE_RANGE = (dt.date(1990, 1, 1), dt.date(2100, 12, 31))  # what the date 
 
 
 def selectbox(where: Any, label: str, options: Any, *, key: str, **kwargs: Any) -> Any:
-    """`where.selectbox` for a keyed box whose option labels follow the page's language: its value
-    is handed back first, so that the browser shows the chosen option in the new language.
-    Streamlit 1.67 keeps a select box's value in the browser as its label and, for a keyed box,
-    sends a new label only when the value changes, so "Unit" stayed under 中文 until a reload."""
+    """`where.selectbox` for a keyed box whose options change under it: its value is handed back
+    first, or, when it is no longer offered, the box's first option (`index`), so that the browser
+    shows what the box holds. Streamlit 1.67 keeps a select box's value in the browser as its label
+    and, for a keyed box, sends a new label only when the value changes: "Unit" stayed under 中文
+    until a reload, and a participant of the unit chosen before left "Choose an option"."""
     if key in st.session_state:
-        st.session_state[key] = st.session_state[key]
+        offered = list(options)
+        value = st.session_state[key]
+        st.session_state[key] = value if value in offered else offered[kwargs.get("index", 0)]
     return where.selectbox(label, options, key=key, **kwargs)
 
 

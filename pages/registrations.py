@@ -119,14 +119,16 @@ with units_tab:
                                 actor=ui.user()[0],
                             )
                             st.rerun()
-                one_of = {None: ui.MISSING} | {k: v for k, v in people.items() if k != 0}  # (labels captured)
-                editing = st.selectbox(
+                # 0 for nobody, not None: a select box set to None shows "Choose an option".
+                one_of = {0: ui.MISSING} | {k: v for k, v in people.items() if k != 0}  # (labels captured)
+                editing = ui.selectbox(  # its key outlives the unit: another unit's person is not offered
+                    st,
                     ui.t("registrations.edit_who"),
                     list(one_of),
                     format_func=one_of.get,
                     key="registrations.edit.who",
                 )
-                if editing is not None:
+                if editing:
                     values, token = edit_fields(ui.cursor(), int(editing))
                     state_key = f"registrations.edit.token.{editing}"
                     st.session_state.setdefault(state_key, token)  # the state this session started from

@@ -329,6 +329,37 @@ def test_breakdown_charts_stand_one_above_the_other_in_a_narrow_window(server, b
     page.close()
 
 
+def test_the_edit_box_shows_nobody_after_another_unit_is_chosen(server, browser):
+    # Its key outlives the unit: after choosing a person of one unit and then another unit, the
+    # box showed Streamlit's English "Choose an option" (on Chinese pages too).
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    page.goto(f"{server}/registrations?lang=en&as_of=2023-03-20")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    expect(grid).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(1500)  # let the grid paint before clicking a row's selection box
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 55)  # the first unit
+    combo = page.get_by_role("combobox", name="Edit a participant")
+    expect(combo).to_have_value("—", timeout=15_000)
+    combo.scroll_into_view_if_needed()
+    options = page.get_by_role("option")
+    for _ in range(5):  # the box may still be settling after the rerun
+        combo.click()
+        page.wait_for_timeout(800)
+        if options.count():
+            break
+    options.nth(1).click()
+    expect(page.get_by_role("button", name="Save")).to_have_count(2, timeout=15_000)  # the edit form
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 90)  # the second unit
+    expect(page.get_by_role("button", name="Save")).to_have_count(1, timeout=15_000)  # no edit form
+    page.wait_for_timeout(1000)
+    expect(combo).to_have_value("—")
+    assert combo.get_attribute("placeholder") != combo.input_value()
+    page.close()
+
+
 def test_a_narrow_page_wraps_figures_cards_and_tables_instead_of_cutting_them(server, browser):
     # In a 900 px window with the sidebar open the page is ≈ 440 px wide. Five countdown cards
     # in one row were 70 px each and wrapped word by word, the figures' labels and the workbook
