@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 from delegation import ROOT, ui
 from delegation.config import DEFAULT_CONFIG, load_config
@@ -233,11 +233,7 @@ def test_the_withdraw_form_starts_blank_and_is_cleared_after_saving(server, brow
     )
     page = browser.new_page(viewport={"width": 1400, "height": 1600})
     page.goto(listed)
-    grid = page.locator('[data-testid="stDataFrame"]').first
-    expect(grid).to_be_visible(timeout=30_000)
-    page.wait_for_timeout(1500)  # let the grid paint before clicking a row's selection box
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 12, box["y"] + 55)  # the unit's selection box
+    choose_row(page, units_grid(page), 1)  # the unit
     form = page.locator('[data-testid="stForm"]').first
     expect(form).to_be_visible(timeout=15_000)
     checked = form.locator("input[type=radio]:checked")
@@ -269,17 +265,29 @@ def test_the_withdraw_form_starts_blank_and_is_cleared_after_saving(server, brow
     shot(page, "registrations_withdraw_form")  # the unit restored: the other tests' figures stand
 
 
+def units_grid(page: Page) -> Locator:
+    """The registrations page's units table, painted and ready for a row to be chosen."""
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    expect(grid).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(1500)  # let the grid paint before clicking a row's selection box
+    return grid
+
+
+def choose_row(page: Page, grid: Locator, row: int) -> None:
+    """Click the selection box of the grid's `row` (1 = the first under the header)."""
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 55 + 35 * (row - 1))
+
+
 def test_a_selected_unit_is_let_go_when_other_rows_come_under_it(server, browser):
     # The browser keeps a table selection by row number. Selecting the first unit, then turning the
     # sort round, left row 1 selected and opened the details and forms of the unit now there -
     # one nobody clicked.
     page = browser.new_page(viewport={"width": 1400, "height": 1600})
     page.goto(f"{server}/registrations?lang=en&as_of=2023-03-20")
-    grid = page.locator('[data-testid="stDataFrame"]').first
-    expect(grid).to_be_visible(timeout=30_000)
-    page.wait_for_timeout(1500)  # let the grid paint before clicking a row's selection box
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 12, box["y"] + 55)  # the first unit's selection box
+    grid = units_grid(page)
+    choose_row(page, grid, 1)
     details = page.get_by_text("Unit details and participants", exact=True)
     expect(details).to_be_visible(timeout=15_000)
     page.get_by_text("Descending", exact=True).first.click()  # other units come under row 1
@@ -287,7 +295,7 @@ def test_a_selected_unit_is_let_go_when_other_rows_come_under_it(server, browser
     page.wait_for_timeout(2000)  # the rerun after the toggle has finished drawing
     expect(details).to_have_count(0)
     assert page.locator('[data-testid="stException"]').count() == 0
-    page.mouse.click(box["x"] + 12, box["y"] + 90)  # a new choice (the second row) is honoured
+    choose_row(page, grid, 2)  # a new choice is honoured
     expect(details).to_be_visible(timeout=15_000)
     page.close()
 
@@ -334,11 +342,8 @@ def test_the_edit_box_shows_nobody_after_another_unit_is_chosen(server, browser)
     # box showed Streamlit's English "Choose an option" (on Chinese pages too).
     page = browser.new_page(viewport={"width": 1400, "height": 1800})
     page.goto(f"{server}/registrations?lang=en&as_of=2023-03-20")
-    grid = page.locator('[data-testid="stDataFrame"]').first
-    expect(grid).to_be_visible(timeout=30_000)
-    page.wait_for_timeout(1500)  # let the grid paint before clicking a row's selection box
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 12, box["y"] + 55)  # the first unit
+    grid = units_grid(page)
+    choose_row(page, grid, 1)
     combo = page.get_by_role("combobox", name="Edit a participant")
     expect(combo).to_have_value("—", timeout=15_000)
     combo.scroll_into_view_if_needed()
@@ -350,9 +355,7 @@ def test_the_edit_box_shows_nobody_after_another_unit_is_chosen(server, browser)
             break
     options.nth(1).click()
     expect(page.get_by_role("button", name="Save")).to_have_count(2, timeout=15_000)  # the edit form
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 12, box["y"] + 90)  # the second unit
+    choose_row(page, grid, 2)
     expect(page.get_by_role("button", name="Save")).to_have_count(1, timeout=15_000)  # no edit form
     page.wait_for_timeout(1000)
     expect(combo).to_have_value("—")
