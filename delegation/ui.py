@@ -358,6 +358,21 @@ def selectbox(where: Any, label: str, options: Any, *, key: str, **kwargs: Any) 
     return where.selectbox(label, options, key=key, **kwargs)
 
 
+def tabs(label_keys: list[str], *, key: str) -> list[Any]:
+    """`st.tabs` labelled from the translation table, the open tab kept across reruns and
+    languages. Streamlit 1.67 holds the open tab as its label: after switching language it was
+    no longer a label, and the page went back to its first tab."""
+    lang = language()
+    labels = [text(k, lang) for k in label_keys]
+    held = st.session_state.get(key)
+    if held is not None and held not in labels:
+        for other in LANGUAGES:
+            named = [text(k, other) for k in label_keys]
+            if held in named:
+                st.session_state[key] = labels[named.index(held)]
+    return st.tabs(labels, key=key, on_change="rerun")
+
+
 def page_number(container: Any, key: str) -> int:
     """A page number box. A page past the end (the list shrank since it was chosen: a search,
     filter or owner) is shown as the last page by the list, and put in the box by `follow_page`."""
