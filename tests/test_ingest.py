@@ -1086,3 +1086,24 @@ def test_the_size_limit_is_named_as_configured(tmp_path, config):
         sheets.read_sheets(big, config.max_import_bytes)
     assert refused.value.en == "big.csv: the file is 20.1 MB, more than the limit of 20 MB."
     assert config.max_import_bytes == 20 * 2**20  # the configured 20 of event.toml
+
+
+def test_a_sheet_without_a_unit_column_beside_a_form_is_left_out_with_a_warning(con, config, xlsx):
+    # A contacts sheet (Name, Mobile) beside the form refused the whole workbook.
+    form = {
+        "报名表": [["单位名称", "姓名", "手机"], ["恒达", "张伟", "19900000001"]],
+        "联系人": [["Name", "Mobile"], ["Li Na", "19900000002"]],
+    }
+    report = run(con, config, xlsx(form))
+    assert [(i.sheet, i.row_number, i.code, i.en) for i in report.issues] == [
+        (
+            "联系人",
+            None,
+            "no_unit_column",
+            "sheet '联系人' names people but has no column for the unit (单位名称 / Unit name); it was not imported.",
+        )
+    ]
+    assert report.rows_read == 1 and report.added == 1
+    assert con.execute("select name from participants").fetchall() == [("张伟",)]
+    with pytest.raises(DelegationError, match="sheet '联系人' has no column for the unit"):
+        run(con, config, xlsx({"联系人": form["联系人"]}, name="only.xlsx"))  # alone it is refused, as before

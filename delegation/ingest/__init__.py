@@ -249,7 +249,8 @@ def _parse(path: Path, name: str, config: EventConfig, today: dt.date) -> tuple[
     issues: list[Issue] = []
     found_header = False
     hidden: list[str] = []
-    index = 0
+    unitless: list[str] = []
+    forms = index = 0
     for sheet in sheets:
         layout = find_layout(sheet, config)
         if layout is None:
@@ -271,17 +272,34 @@ def _parse(path: Path, name: str, config: EventConfig, today: dt.date) -> tuple[
             continue
         found_header = True
         if "unit_name" not in layout.columns.values() and "unit_name" not in layout.defaults:
-            raise refuse(
-                name,
-                f"sheet '{sheet.name}' has no column for the unit (单位名称 / Unit name), which every row needs.",
-                f"工作表“{sheet.name}”缺少必填列：单位名称（Unit name）。",
-            )
+            unitless.append(sheet.name)  # a list of contacts beside the form, or a form without units
+            continue
+        forms += 1
         issues.extend(_repeated_issues(sheet, layout))
         raws = records(sheet, layout, config)
         sheet_rows, sheet_issues = normalise_records(raws, config, index, today)
         rows.extend(sheet_rows)
         issues.extend(sheet_issues)
         index += len(raws)
+    if unitless and not forms:
+        raise refuse(
+            name,
+            f"sheet '{unitless[0]}' has no column for the unit (单位名称 / Unit name), which every row needs.",
+            f"工作表“{unitless[0]}”缺少必填列：单位名称（Unit name）。",
+        )
+    for sheet_name in unitless:
+        issues.append(
+            Issue(
+                sheet_name,
+                None,
+                None,
+                "warning",
+                "no_unit_column",
+                f"sheet '{sheet_name}' names people but has no column for the unit (单位名称 / Unit name); "
+                "it was not imported.",
+                f"工作表“{sheet_name}”列有人员但缺少单位名称（Unit name）列，未导入。",
+            )
+        )
     if not found_header and hidden:
         raise refuse(
             name,
