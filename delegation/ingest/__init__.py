@@ -258,15 +258,13 @@ def _parse(path: Path, name: str, config: EventConfig, today: dt.date) -> tuple[
         if sheet.hidden:  # perhaps an old copy kept out of sight: staff see and check only what shows
             hidden.append(sheet.name)
             issues.append(
-                Issue(
+                _sheet_warning(
                     sheet.name,
                     None,
-                    None,
-                    "warning",
                     "hidden_sheet",
-                    f"sheet '{sheet.name}' is hidden in the workbook and was not imported; "
+                    "is hidden in the workbook and was not imported; "
                     "unhide it in Excel and import again if it belongs to the form.",
-                    f"工作表“{sheet.name}”在工作簿中被隐藏，未导入；如属报名表内容，请在 Excel 中取消隐藏后重新导入。",
+                    "在工作簿中被隐藏，未导入；如属报名表内容，请在 Excel 中取消隐藏后重新导入。",
                 )
             )
             continue
@@ -289,15 +287,12 @@ def _parse(path: Path, name: str, config: EventConfig, today: dt.date) -> tuple[
         )
     for sheet_name in unitless:
         issues.append(
-            Issue(
+            _sheet_warning(
                 sheet_name,
                 None,
-                None,
-                "warning",
                 "no_unit_column",
-                f"sheet '{sheet_name}' names people but has no column for the unit (单位名称 / Unit name); "
-                "it was not imported.",
-                f"工作表“{sheet_name}”列有人员但缺少单位名称（Unit name）列，未导入。",
+                "names people but has no column for the unit (单位名称 / Unit name); it was not imported.",
+                "列有人员但缺少单位名称（Unit name）列，未导入。",
             )
         )
     if not found_header and hidden:
@@ -333,16 +328,12 @@ def _repeated_issues(sheet: Sheet, layout: SheetLayout) -> list[Issue]:
         heading = " ".join(clean(row[left_out]).split())
         number, left, used = layout.header_row + 1, column_letter(left_out), column_letter(read)
         issues.append(
-            Issue(
+            _sheet_warning(
                 sheet.name,
                 number,
-                None,
-                "warning",
                 "repeated_column",
-                f"sheet '{sheet.name}', row {number}: column {left} ('{heading}') is the same field as "
-                f"column {used}; only column {used} was imported.",
-                f"工作表“{sheet.name}”第 {number} 行：第 {left} 列（“{heading}”）与第 {used} 列是同一字段；"
-                f"只导入了第 {used} 列。",
+                f"column {left} ('{heading}') is the same field as column {used}; only column {used} was imported.",
+                f"第 {left} 列（“{heading}”）与第 {used} 列是同一字段；只导入了第 {used} 列。",
             )
         )
     return issues
@@ -530,7 +521,16 @@ def _added_columns(
 
 def _row_warning(rows: Rows, i: int, column: str, code: str, en: str, zh: str) -> Issue:
     """A warning about kept row `i`, its sentence prefixed with the sheet and row."""
-    sheet, number = rows.sheet[i], rows.row_number[i]
+    return _sheet_warning(rows.sheet[i], rows.row_number[i], code, en, zh, column)
+
+
+def _sheet_warning(
+    sheet: str, number: int | None, code: str, en: str, zh: str, column: str | None = None
+) -> Issue:
+    """A warning about a sheet, or one of its rows when `number` is given: the sentence is
+    prefixed with "sheet 'S', row N: " (or "sheet 'S' ", which the sentence goes on from)."""
+    if number is None:
+        return Issue(sheet, None, column, "warning", code, f"sheet '{sheet}' {en}", f"工作表“{sheet}”{zh}")
     return Issue(
         sheet,
         number,
