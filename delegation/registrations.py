@@ -12,6 +12,7 @@ from delegation.errors import DelegationError
 from delegation.ingest.rows import as_stored
 from delegation.privacy import masked_changes
 from delegation.search import participant_search_text
+from delegation.text import clean
 
 
 def set_withdrawn(
@@ -81,9 +82,6 @@ def save_edit(
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(unknown)
-    # Stored as the importer stores a cell, so that the person's next form still finds them by
-    # passport number (upper case, no spaces).
-    changes = {k: as_stored(k, v) for k, v in changes.items()}
     with transaction(con):
         current, now_token = editable(con, participant_id)
         if now_token != token:
@@ -91,7 +89,18 @@ def save_edit(
                 "Someone changed this participant after you opened it; reload to see their change, then edit again.",
                 "在您打开之后，他人修改了该参团人员的信息；请刷新查看后再修改。",
             )
-        changed = {k: v for k, v in changes.items() if current.get(k) != v}
+        # Only what was typed over is read: a value left as shown stays as stored, even one the
+        # importer would not store today (a mobile "见上" from an older import).
+        typed = {k: v for k, v in changes.items() if v != current.get(k)}
+        if "mobile" in typed and clean(typed["mobile"]) and as_stored("mobile", typed["mobile"]) is None:
+            raise DelegationError(
+                "The mobile has no digit; type the number, or leave the box empty.",
+                "手机号码中没有数字；请填写号码，或留空。",
+            )
+        # Stored as the importer stores a cell, so that the person's next form still finds them by
+        # passport number (upper case, no spaces).
+        stored = {k: as_stored(k, v) for k, v in typed.items()}
+        changed = {k: v for k, v in stored.items() if current.get(k) != v}
         if not changed:
             return False
         sets = ", ".join(f"{column} = ?" for column in changed)  # names checked against EDITABLE above

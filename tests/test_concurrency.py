@@ -44,6 +44,35 @@ def test_an_edit_stores_text_as_the_importer_would_so_the_next_form_finds_the_pe
     assert loaded.execute("select count(*) from participants").fetchone()[0] == count
 
 
+def test_an_edit_reads_only_what_was_typed_over_and_refuses_a_mobile_without_a_digit(loaded):
+    # A mobile without a digit is left empty by the importer now. Typed by hand it was emptied
+    # without a word, and saving any other field emptied one stored by an older import.
+    pid = loaded.execute("select participant_id from participants where name = '甲一'").fetchall()[0][0]
+    loaded.execute("update participants set mobile = '见上' where participant_id = ?", [pid])
+    values, token = editable(loaded, pid)
+    assert save_edit(
+        loaded, pid, {**values, "position": "董事长"}, token, "wang"
+    )  # the whole form, as the page sends it
+    assert loaded.execute(
+        "select mobile, position from participants where participant_id = ?", [pid]
+    ).fetchall() == [("见上", "董事长")]
+    edits = loaded.execute(
+        "select details from audit_log where action = 'participant.edit' and target = ?",
+        [f"participant:{pid}"],
+    ).fetchall()
+    assert len(edits) == 1 and "position" in edits[0][0] and "mobile" not in edits[0][0]
+    values, token = editable(loaded, pid)
+    with pytest.raises(DelegationError, match="The mobile has no digit"):
+        save_edit(loaded, pid, {**values, "mobile": "待补充", "position": "总经理"}, token, "wang")
+    assert loaded.execute(
+        "select mobile, position from participants where participant_id = ?", [pid]
+    ).fetchall() == [("见上", "董事长")]
+    assert save_edit(loaded, pid, {**values, "mobile": ""}, token, "wang")  # emptied on purpose
+    assert loaded.execute("select mobile from participants where participant_id = ?", [pid]).fetchone() == (
+        None,
+    )
+
+
 def test_the_second_save_of_the_same_person_is_refused_not_lost(loaded):
     pid = loaded.execute("select participant_id from participants where name = '甲一'").fetchall()[0][0]
     first, second = loaded.cursor(), loaded.cursor()  # two sessions
