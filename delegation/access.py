@@ -148,9 +148,8 @@ def remove_user(name: str, path: Path | None = None) -> None:
     accounts = load_accounts(path)
     _check_exists(name, accounts)
     removed = accounts.pop(name)
-    sso = sso_roles(path)
-    _keep_an_admin(removed, accounts, sso)
-    _save(accounts, path, sso)
+    _keep_an_admin(removed, accounts)
+    _save(accounts, path, sso_roles(path))
 
 
 def set_role(name: str, role: str, path: Path | None = None) -> None:
@@ -160,9 +159,8 @@ def set_role(name: str, role: str, path: Path | None = None) -> None:
     _check_exists(name, accounts)
     before = accounts[name]
     accounts[name] = Account(name, role, before.password_hash)
-    sso = sso_roles(path)
-    _keep_an_admin(before, accounts, sso)
-    _save(accounts, path, sso)
+    _keep_an_admin(before, accounts)
+    _save(accounts, path, sso_roles(path))
 
 
 def _check_exists(name: str, accounts: dict[str, Account]) -> None:
@@ -170,14 +168,13 @@ def _check_exists(name: str, accounts: dict[str, Account]) -> None:
         raise DelegationError(f"There is no user '{name}'.", f"没有用户“{name}”。")
 
 
-def _keep_an_admin(before: Account, accounts: dict[str, Account], sso: dict[str, str]) -> None:
+def _keep_an_admin(before: Account, accounts: dict[str, Account]) -> None:
     """Refuse to take away the last admin while accounts remain: nobody could import, edit or read the audit log.
 
     Removing the only account is allowed: with none left the app runs as the local admin again.
-    An admin by single sign-on counts.
+    Admins by single sign-on do not count: the app uses them only where single sign-on is set up.
     """
-    roles = [account.role for account in accounts.values()] + list(sso.values())
-    if before.role == "admin" and accounts and "admin" not in roles:
+    if before.role == "admin" and accounts and all(a.role != "admin" for a in accounts.values()):
         raise DelegationError(
             f"'{before.name}' is the last admin; make another account admin first.",
             f"“{before.name}”是最后一个管理员；请先将另一个账户设为管理员。",
