@@ -19,7 +19,7 @@ from delegation.config import EventConfig, database_path
 from delegation.db import append_audit, fetch_one, transaction
 from delegation.errors import DelegationError
 from delegation.search import pinyin_key
-from delegation.text import match_key
+from delegation.text import match_key, megabytes
 
 STATES = ("missing", "received", "verified", "rejected")
 # Content, not the file name, decides what a file is.
@@ -62,8 +62,8 @@ def store_file(data: bytes, original_name: str, folder: Path, max_mb: int) -> St
         raise DelegationError(f"{name}: the file is empty.", f"{name}：文件是空的。")
     if len(data) > max_mb * 1024 * 1024:
         raise DelegationError(
-            f"{name}: the file is {len(data) / 1e6:.1f} MB, more than the limit of {max_mb} MB.",
-            f"{name}：文件大小 {len(data) / 1e6:.1f} MB，超过 {max_mb} MB 的上限。",
+            f"{name}: the file is {megabytes(len(data))} MB, more than the limit of {max_mb} MB.",
+            f"{name}：文件大小 {megabytes(len(data))} MB，超过 {max_mb} MB 的上限。",
         )
     content_type, ext = sniff(data, name)
     folder.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,7 @@ from pathlib import Path
 import python_calamine
 
 from delegation.errors import DelegationError
+from delegation.text import megabytes
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -38,12 +39,6 @@ class Sheet:
     rows: list[list[object]]
     formula_rows: frozenset[int] = frozenset()  # 1-based rows with a formula (their saved values are used)
     hidden: bool = False  # hidden in the workbook (Excel's "Hide" or "very hidden")
-
-
-def _mb(size: int) -> str:
-    """Bytes in the megabytes of `limits.max_import_file_mb` (2^20 bytes each): 20971520 → '20'.
-    It said '21 MB' for the 20 MB limit."""
-    return f"{size / 2**20:.1f}".removesuffix(".0")
 
 
 def refuse(name: str, en: str, zh: str) -> DelegationError:
@@ -110,8 +105,8 @@ def _read_sheets(path: Path, max_bytes: int, prepare: Callable[[str], object] | 
     if size > max_bytes:
         raise refuse(
             name,
-            f"the file is {_mb(size)} MB, more than the limit of {_mb(max_bytes)} MB.",
-            f"文件大小 {_mb(size)} MB，超过 {_mb(max_bytes)} MB 的上限。",
+            f"the file is {megabytes(size)} MB, more than the limit of {megabytes(max_bytes)} MB.",
+            f"文件大小 {megabytes(size)} MB，超过 {megabytes(max_bytes)} MB 的上限。",
         )
     data = path.read_bytes()
     if data.startswith(ZIP_MAGIC):

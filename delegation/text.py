@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -64,3 +65,9 @@ def match_keys(values: list) -> list[str]:
             if len(split) == len(values):  # no value held a NUL of its own
                 return split
     return [match_key(v) for v in values]
+
+
+def megabytes(size: int) -> str:
+    """A size in the megabytes of the app's limits (2^20 bytes each), to one decimal rounded up,
+    so that a file over a limit never reads as the limit: 20 MB → '20', one byte more → '20.1'."""
+    return f"{math.ceil(size * 10 / 2**20) / 10:.1f}".removesuffix(".0")

@@ -198,8 +198,11 @@ def test_a_pdf_that_is_really_an_exe_is_refused(loaded, config, tmp_path):
 
 def test_size_limit(loaded, config, tmp_path):
     unit, jia1 = ids(loaded, "甲一")
-    big = PDF + b"0" * (config.max_document_mb * 1024 * 1024)
-    with pytest.raises(DelegationError, match="limit"):
+    big = PDF + b"0" * (config.max_document_mb * 1024 * 1024)  # a few bytes over: it read "10.5 MB" for 10
+    limit = config.max_document_mb
+    with pytest.raises(
+        DelegationError, match=rf"the file is {limit}\.1 MB, more than the limit of {limit} MB"
+    ):
         attach(
             loaded,
             config,

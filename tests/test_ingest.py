@@ -1081,11 +1081,14 @@ def test_the_size_limit_is_named_as_configured(tmp_path, config):
     from delegation import sheets
 
     big = tmp_path / "big.csv"
-    big.write_bytes(b"a," * (config.max_import_bytes // 2 + 52_429))  # 20.1 MB of 2^20 bytes
+    big.write_bytes(b"a," * (config.max_import_bytes // 2 + 52_428))  # just under 20.1 MB of 2^20 bytes
     with pytest.raises(DelegationError) as refused:
         sheets.read_sheets(big, config.max_import_bytes)
     assert refused.value.en == "big.csv: the file is 20.1 MB, more than the limit of 20 MB."
     assert config.max_import_bytes == 20 * 2**20  # the configured 20 of event.toml
+    big.write_bytes(b"a" * (config.max_import_bytes + 1))  # one byte over never reads as the limit
+    with pytest.raises(DelegationError, match=r"the file is 20\.1 MB, more than the limit of 20 MB"):
+        sheets.read_sheets(big, config.max_import_bytes)
 
 
 def test_a_sheet_without_a_unit_column_beside_a_form_is_left_out_with_a_warning(con, config, xlsx):
