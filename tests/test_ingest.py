@@ -973,6 +973,8 @@ def test_a_second_column_for_the_same_field_is_reported_not_dropped_silently(con
         ["恒达", "张伟", "19900000001", "E90000001", "19900000009", "", ""],
         ["恒达", "李娜", "19900000002", "E90000002", "", "", ""],
     ]
+    quiet = [rows[0], header, rows[3], header, ["示例", "王五", "", "", "19900000008"]]  # no one's value
+    assert run(con, config, xlsx(quiet, name="quiet.xlsx")).issues == []
     report = run(con, config, xlsx(rows))
     assert [(i.row_number, i.code, i.severity, i.en) for i in report.issues] == [
         (

@@ -273,8 +273,8 @@ def _parse(path: Path, name: str, config: EventConfig, today: dt.date) -> tuple[
             unitless.append(sheet.name)  # a list of contacts beside the form, or a form without units
             continue
         forms += 1
-        issues.extend(_repeated_issues(sheet, layout))
         raws = records(sheet, layout, config)
+        issues.extend(_repeated_issues(sheet, layout, raws.row_numbers))
         sheet_rows, sheet_issues = normalise_records(raws, config, index, today)
         rows.extend(sheet_rows)
         issues.extend(sheet_issues)
@@ -318,12 +318,14 @@ def _parse(path: Path, name: str, config: EventConfig, today: dt.date) -> tuple[
     return rows, issues, index
 
 
-def _repeated_issues(sheet: Sheet, layout: SheetLayout) -> list[Issue]:
-    """A warning for each column left out because another has the same heading, when it holds values."""
+def _repeated_issues(sheet: Sheet, layout: SheetLayout, data_rows: list[int]) -> list[Issue]:
+    """A warning for each column left out because another has the same heading, when it holds
+    values in the sheet's data rows (`data_rows`, 1-based; not a header repeated on a printed page)."""
     issues = []
     row = sheet.rows[layout.header_row]
     for left_out, read in layout.repeated.items():
-        if not any(clean(r[left_out]) for r in sheet.rows[layout.data_start :] if left_out < len(r)):
+        cells = (sheet.rows[n - 1] for n in data_rows)
+        if not any(clean(r[left_out]) for r in cells if left_out < len(r)):
             continue
         heading = " ".join(clean(row[left_out]).split())
         number, left, used = layout.header_row + 1, column_letter(left_out), column_letter(read)
