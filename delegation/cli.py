@@ -397,18 +397,13 @@ def _export(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
     from delegation import exports
     from delegation.db import connect
 
-    args.format = _export_format(args.format, args.out)
+    args.format = _export_format(args.format, args.out, workbook_only=args.list == "summary")
     filters = _filters(args, config)
     con = connect(config, args.db, create=False)
     try:
         if args.list == "summary":
             from delegation.workbooks import leadership_workbook
 
-            if args.format != "xlsx":
-                raise DelegationError(
-                    "The leadership summary is a workbook: use --format xlsx.",
-                    "领导汇报只有 Excel 格式：请用 --format xlsx。",
-                )
             data = leadership_workbook(con, config, filters, args.lang)
             rows = None
         else:
@@ -434,11 +429,17 @@ def _export(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
     return 0
 
 
-def _export_format(given: str | None, out: str) -> str:
-    """The format asked for, else the one `out`'s ending names; refuses a CSV named .xlsx and the reverse."""
+def _export_format(given: str | None, out: str, *, workbook_only: bool = False) -> str:
+    """The format asked for, else the one `out`'s ending names; refuses a CSV named .xlsx and the
+    reverse, and any CSV of what is only a workbook (the leadership summary)."""
     from pathlib import Path
 
     named = Path(out).suffix.lower().lstrip(".")
+    if workbook_only and "csv" in (given, named):
+        raise DelegationError(
+            "The leadership summary is a workbook: name --out ….xlsx, without --format csv.",
+            "领导汇报只有 Excel 格式：请将 --out 命名为 ….xlsx，且不要用 --format csv。",
+        )
     if given and named in FORMATS and named != given:
         raise DelegationError(
             f"--format {given} does not match the file name {out}; name it .{given} or leave --format out.",

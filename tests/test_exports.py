@@ -195,8 +195,13 @@ def test_cli_export_and_template(tmp_path):
         cli("export", "summary", "--out", str(summary), "--db", db, "--as-of", "2023-03-20").returncode == 0
     )
     assert any(n.startswith("xl/charts/") for n in zipfile.ZipFile(summary).namelist())
-    bad = cli("export", "summary", "--format", "csv", "--out", str(tmp_path / "s.csv"), "--db", db)
-    assert bad.returncode == 1 and "--format xlsx" in bad.stderr and not (tmp_path / "s.csv").exists()
+    for asked in (("--format", "csv"), ("--format", "xlsx"), ()):  # each said what the next one did
+        bad = cli("export", "summary", *asked, "--out", str(tmp_path / "s.csv"), "--db", db)
+        assert bad.returncode == 1 and not (tmp_path / "s.csv").exists()
+        assert (
+            bad.stderr.strip()
+            == "The leadership summary is a workbook: name --out ….xlsx, without --format csv."
+        )
     mixed = cli("export", "units", "--format", "csv", "--out", str(tmp_path / "u.xlsx"), "--db", db)
     assert mixed.returncode == 1 and not (tmp_path / "u.xlsx").exists()
     assert mixed.stderr.strip() == (
