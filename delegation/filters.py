@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from dataclasses import dataclass
 
@@ -18,6 +17,14 @@ _URL = {
     "unit_ids": "unit",
     "statuses": "status",
 }
+
+
+def _date(text: str) -> dt.date | None:
+    """A URL's as-of day, or None when it is no date."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -60,10 +67,7 @@ class Filters:
     @classmethod
     def from_url(cls, query: dict[str, list[str]], default_as_of: dt.date) -> Filters:
         """Filters from query-string parameters; unreadable values are ignored."""
-        as_of = default_as_of
-        if query.get("as_of"):
-            with contextlib.suppress(ValueError):
-                as_of = dt.date.fromisoformat(query["as_of"][-1])
+        as_of = _date(query.get("as_of", [""])[-1]) or default_as_of
         values: dict[str, tuple] = {}
         for name in _LISTS:
             raw = [v for v in query.get(_URL[name], []) if v]
@@ -82,11 +86,14 @@ class Filters:
         """The URL's values these filters (read from it) did not take, as (field, value as written)."""
         left = []
         written = query.get("as_of", [""])[-1]
-        if written and written != self.as_of.isoformat():
+        if written and _date(written) != self.as_of:  # 20230320 reads as 2023-03-20: taken
             left.append(("as_of", written))
         for name in _LISTS:
-            taken = {str(v) for v in getattr(self, name)}
-            left += [(name, v) for v in dict.fromkeys(query.get(_URL[name], [])) if v and v not in taken]
+            taken = set(getattr(self, name))
+            read = (lambda v: int(v) if v.isascii() and v.isdigit() else v) if name == "unit_ids" else str
+            left += [
+                (name, v) for v in dict.fromkeys(query.get(_URL[name], [])) if v and read(v) not in taken
+            ]
         return left
 
     def slug(self) -> str:

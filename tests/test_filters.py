@@ -68,4 +68,10 @@ def test_what_a_url_names_twice_counts_once_and_what_it_cannot_is_listed():
     f = Filters.from_url(query, D)
     assert f == Filters(D, provinces=("Jiangsu",), unit_ids=(4,))
     assert f.left_out_of(query) == [("as_of", "2023-3-1"), ("unit_ids", "x")]
-    assert Filters.from_url({"as_of": ["2023-03-01"]}, D).left_out_of({"as_of": ["2023-03-01"]}) == []
+    for taken in (
+        {"as_of": ["2023-03-01"]},
+        {"as_of": ["20230301"]},
+        {"unit": ["007"]},
+    ):  # read, so not left out
+        assert Filters.from_url(taken, D).left_out_of(taken) == []
+    assert Filters.from_url({"unit": ["007"]}, D).unit_ids == (7,)
