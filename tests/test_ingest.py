@@ -1024,8 +1024,9 @@ def test_an_impossible_birth_date_is_kept_with_a_warning(con, config, xlsx):
         ["单位名称", "姓名", "出生日期"],
         ["恒达", "张伟", "2080-04-05"],
         ["恒达", "李娜", "1980-04-05"],
-        ["恒达", "王芳", "1900-01-02"],
+        ["恒达", "王芳", "1903-03-24"],  # 120 years and a day before the import
         ["恒达", "赵磊", TODAY.isoformat()],
+        ["恒达", "钱八", "1903-03-25"],  # 120 years to the day: possible
     ]
     report = run(con, config, xlsx(rows))
     assert [(i.row_number, i.code) for i in report.issues] == [

@@ -367,7 +367,7 @@ def _unit_values(column, unit_names, kept, config, warn) -> dict[str, list]:
 def _check_births(births: list, kept: list[int], today: dt.date, warn) -> None:
     """Warn of a birth date after `today` or more than 120 years before it. The date is kept: a
     typo (2080 for 1980) is easier to correct seen than gone. The warning does not show it."""
-    earliest = dt.date(today.year - 120, 1, 1)
+    earliest = today.replace(year=today.year - 120, day=min(today.day, 28) if today.month == 2 else today.day)
     odd = {day for day in set(births) if day is not None and not earliest <= day <= today}
     for j in (j for j, day in enumerate(births) if day in odd) if odd else ():
         warn(
