@@ -348,14 +348,17 @@ EDIT_DATE_RANGE = (dt.date(1990, 1, 1), dt.date(2100, 12, 31))  # what the date 
 def selectbox(where: Any, label: str, options: Any, *, key: str, **kwargs: Any) -> Any:
     """`where.selectbox` for a keyed box whose options change under it: its value is handed back
     first, or, when it is no longer offered, the box's first option (`index`), so that the browser
-    shows what the box holds. Streamlit 1.67 keeps a select box's value in the browser as its label
-    and, for a keyed box, sends a new label only when the value changes: "Unit" stayed under 中文
-    until a reload, and a participant of the unit chosen before left "Choose an option"."""
+    shows what the box holds (nothing, for a box with `index=None`, or no options). Streamlit 1.67
+    keeps a select box's value in the browser as its label and, for a keyed box, sends a new label
+    only when the value changes: "Unit" stayed under 中文 until a reload, and a participant of the
+    unit chosen before left "Choose an option"."""
+    offered = list(options)
     if key in st.session_state:
-        offered = list(options)
-        value = st.session_state[key]
-        st.session_state[key] = value if value in offered else offered[kwargs.get("index", 0)]
-    return where.selectbox(label, options, key=key, **kwargs)
+        value, first = st.session_state[key], kwargs.get("index", 0)
+        if value not in offered:
+            value = None if first is None or not offered else offered[first]
+        st.session_state[key] = value
+    return where.selectbox(label, offered, key=key, **kwargs)
 
 
 def tabs(label_keys: list[str], *, key: str) -> list[Any]:

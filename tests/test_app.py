@@ -621,3 +621,27 @@ def test_link_values_the_app_does_not_know_are_named_once(monkeypatch, fixture_d
     assert not at.toast  # said once
     quiet = entrypoint(monkeypatch, fixture_db, as_of="2023-03-20", province="Shanxi", lang="zh")
     assert not quiet.toast
+
+
+def _one_select_box():
+    import streamlit as st
+
+    from delegation import ui
+
+    case = st.session_state["case"]
+    options = {"moved": ["c", "d"], "iterator": iter(["a", "b"]), "none": ["x"], "empty": []}[case]
+    index = None if case in ("none", "empty") else 0
+    st.session_state["chosen"] = ui.selectbox(st, "Box", options, key="box", index=index)
+
+
+@pytest.mark.parametrize(
+    ("case", "options", "chosen"),
+    [("moved", ["c", "d"], "c"), ("iterator", ["a", "b"], "b"), ("none", ["x"], None), ("empty", [], None)],
+)
+def test_a_select_box_holding_what_is_no_longer_offered_falls_back(case, options, chosen):
+    at = AppTest.from_function(_one_select_box)
+    at.session_state["case"] = case
+    at.session_state["box"] = "b"  # chosen on an earlier run; offered only as an iterator's item
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="box").options == options and at.session_state["chosen"] == chosen
