@@ -510,7 +510,12 @@ def _import(args: argparse.Namespace, config, lang: str) -> int:
 
     target = database_path(args.db)
     made = [folder for folder in (target, *target.parents) if not folder.exists()]  # what connect creates
-    con = connect(config, args.db)
+    try:
+        con = connect(config, args.db)
+    except BaseException:
+        if made:
+            _unmake(made)
+        raise
     status = 0
     kept = False
     try:

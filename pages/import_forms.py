@@ -21,7 +21,10 @@ st.download_button(
     key="import.template",
 )
 files = st.file_uploader(
-    ui.t("import.files"), type=["xlsx", "xls", "csv"], accept_multiple_files=True, key="import.files"
+    ui.t("import.files"),
+    type=["xlsx", "xls", "csv", "txt", "tsv"],
+    accept_multiple_files=True,
+    key="import.files",
 )
 left, middle, right = st.columns(3)
 dry_run = left.toggle(ui.t("import.dry_run"), key="import.dry_run")

@@ -160,7 +160,15 @@ def test_every_page_on_a_demo_database(monkeypatch, demo_db, page, lang):
     at = app(monkeypatch, demo_db, lang=lang, page=page, filters__as_of=dt.date(2023, 3, 31))
     assert not at.exception
     if page.endswith("import_forms.py"):
-        assert at.get("file_uploader")[0].accept_multiple_files
+        uploader = at.get("file_uploader")[0]
+        assert uploader.accept_multiple_files
+        assert list(uploader.proto.type) == [
+            ".xlsx",
+            ".xls",
+            ".csv",
+            ".txt",
+            ".tsv",
+        ]  # Excel's Unicode Text too
     elif page.endswith("chase.py"):
         assert at.get("expander") and at.get("download_button")
         to_chase = TEXT["chase.items"][lang == "en"].split("{count}")  # each unit says what the number is

@@ -96,6 +96,25 @@ def test_dry_run_and_strict(tmp_path):
     assert strict.returncode == 1 and nested.exists()  # a database that was there stays
 
 
+def test_a_database_that_fails_to_open_leaves_no_folders_behind(tmp_path, monkeypatch, capsys):
+    # DuckDB cannot be made to fail here after the folders are made, so the opening is replaced by
+    # one that makes them and the file, then refuses, as a failed migration would.
+    from delegation import cli, db
+    from delegation.errors import DelegationError
+
+    def failing(config, path=None, **options):
+        Path(path).parent.mkdir(parents=True)
+        Path(path).write_bytes(b"")
+        raise DelegationError("The database cannot be opened.", "无法打开数据库。")
+
+    monkeypatch.setenv("DELEGATION_LANG", "en")
+    monkeypatch.setattr(db, "connect", failing)
+    form = fixture_form(tmp_path)
+    assert cli.main(["import", str(form), "--db", str(tmp_path / "new" / "d.duckdb")]) == 1
+    assert capsys.readouterr().err.strip() == "The database cannot be opened."
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fixture.xlsx"]
+
+
 def test_demo_is_deterministic_and_guards_existing_data(tmp_path):
     a, b = str(tmp_path / "a.duckdb"), str(tmp_path / "b.duckdb")
     assert cli("demo", "--participants", "300", "--seed", "7", "--db", a).returncode == 0

@@ -1053,6 +1053,10 @@ def test_a_hidden_sheet_is_left_out_and_said(con, config, tmp_path):
             if state == "notes":  # Excel keeps one sheet visible: here one without a form
                 ws.append(["填表说明：请在下一张表填写"])
                 continue
+            if state == "contacts":  # people, but no unit
+                ws.append(["Name", "Mobile"])
+                ws.append(["Li Na", "19900000002"])
+                continue
             ws.append(["单位名称", "姓名"])
             ws.append(["恒达", f"张{n}"])
             ws.sheet_state = state
@@ -1076,6 +1080,11 @@ def test_a_hidden_sheet_is_left_out_and_said(con, config, tmp_path):
     assert (
         refused.value.en
         == "2.xlsx: the form is on a hidden sheet ('旧版'); unhide it in Excel and import again."
+    )
+    with pytest.raises(DelegationError) as refused:  # not "no column for the unit"
+        run(con, config, workbook({"联系人": "contacts", "旧版": "hidden"}))
+    assert refused.value.en.endswith(
+        "the form is on a hidden sheet ('旧版'); unhide it in Excel and import again."
     )
     assert table_snapshot(con) == before
 

@@ -279,6 +279,12 @@ def _parse(path: Path, name: str, config: EventConfig, today: dt.date) -> tuple[
         rows.extend(sheet_rows)
         issues.extend(sheet_issues)
         index += len(raws)
+    if hidden and not forms:
+        raise refuse(
+            name,
+            f"the form is on a hidden sheet ('{hidden[0]}'); unhide it in Excel and import again.",
+            f"报名表位于隐藏的工作表（“{hidden[0]}”）；请在 Excel 中取消隐藏后重新导入。",
+        )
     if unitless and not forms:
         raise refuse(
             name,
@@ -294,12 +300,6 @@ def _parse(path: Path, name: str, config: EventConfig, today: dt.date) -> tuple[
                 "names people but has no column for the unit (单位名称 / Unit name); it was not imported.",
                 "列有人员但缺少单位名称（Unit name）列，未导入。",
             )
-        )
-    if not found_header and hidden:
-        raise refuse(
-            name,
-            f"the form is on a hidden sheet ('{hidden[0]}'); unhide it in Excel and import again.",
-            f"报名表位于隐藏的工作表（“{hidden[0]}”）；请在 Excel 中取消隐藏后重新导入。",
         )
     if not found_header:
         if all(not any(str(c).strip() for r in s.rows for c in r) for s in sheets):
