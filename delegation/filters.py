@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from delegation.provinces import province_for
+
 STATUSES = ("registered", "confirmed", "withdrawn")
 MAX_ID = 2**31 - 1  # unit ids are DuckDB integers
 _LISTS = ("provinces", "sectors", "themes", "cities", "unit_ids", "statuses")
@@ -25,6 +27,21 @@ def _date(text: str) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def _read(name: str, value: str) -> object:
+    """One URL value of the list filter `name` as the filter holds it, or None when it is none."""
+    if not value:
+        return None
+    if name == "unit_ids":
+        # ASCII digits within a unit id's range: "²" is a digit to Python, and 2147483648
+        # overflowed DuckDB's integer, and either broke every page.
+        return int(value) if value.isascii() and value.isdigit() and int(value) <= MAX_ID else None
+    if name == "statuses":
+        return value if value in STATUSES else None
+    if name == "provinces":
+        return province_for(value) or value  # 江苏 or 江苏省 as well as Jiangsu ("unknown" stays)
+    return value
 
 
 @dataclass(frozen=True)
@@ -66,20 +83,15 @@ class Filters:
 
     @classmethod
     def from_url(cls, query: dict[str, list[str]], default_as_of: dt.date) -> Filters:
-        """Filters from query-string parameters; unreadable values are ignored."""
+        """Filters from query-string parameters; unreadable values are ignored, and a value named
+        twice counts once (?province=Jiangsu twice made two chips)."""
         as_of = _date(query.get("as_of", [""])[-1]) or default_as_of
-        values: dict[str, tuple] = {}
-        for name in _LISTS:
-            raw = [v for v in query.get(_URL[name], []) if v]
-            if name == "unit_ids":
-                # ASCII digits within a unit id's range: "²" is a digit to Python, and 2147483648
-                # overflowed DuckDB's integer, and either broke every page.
-                values[name] = tuple(int(v) for v in raw if v.isascii() and v.isdigit() and int(v) <= MAX_ID)
-            elif name == "statuses":
-                values[name] = tuple(v for v in raw if v in STATUSES)
-            else:
-                values[name] = tuple(raw)
-            values[name] = tuple(dict.fromkeys(values[name]))  # ?province=Jiangsu twice made two chips
+        values = {
+            name: tuple(
+                dict.fromkeys(r for v in query.get(_URL[name], []) if (r := _read(name, v)) is not None)
+            )
+            for name in _LISTS
+        }
         return cls(as_of=as_of, **values)
 
     def left_out_of(self, query: dict[str, list[str]]) -> list[tuple[str, str]]:
@@ -90,9 +102,10 @@ class Filters:
             left.append(("as_of", written))
         for name in _LISTS:
             taken = set(getattr(self, name))
-            read = (lambda v: int(v) if v.isascii() and v.isdigit() else v) if name == "unit_ids" else str
             left += [
-                (name, v) for v in dict.fromkeys(query.get(_URL[name], [])) if v and read(v) not in taken
+                (name, v)
+                for v in dict.fromkeys(query.get(_URL[name], []))
+                if v and _read(name, v) not in taken
             ]
         return left
 

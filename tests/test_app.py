@@ -627,8 +627,9 @@ def test_link_values_the_app_does_not_know_are_named_once(monkeypatch, fixture_d
     ]
     at.run()
     assert not at.toast  # said once
-    quiet = entrypoint(monkeypatch, fixture_db, as_of="2023-03-20", province="Shanxi", lang="zh")
-    assert not quiet.toast
+    quiet = entrypoint(monkeypatch, fixture_db, as_of="2023-03-20", province="山西", lang="zh")
+    assert not quiet.toast and quiet.session_state["filters.provinces"] == ["Shanxi"]
+    assert quiet.query_params["province"] == "Shanxi"  # the link is rewritten in the app's words
 
 
 def _one_select_box():

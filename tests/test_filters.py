@@ -75,3 +75,6 @@ def test_what_a_url_names_twice_counts_once_and_what_it_cannot_is_listed():
     ):  # read, so not left out
         assert Filters.from_url(taken, D).left_out_of(taken) == []
     assert Filters.from_url({"unit": ["007"]}, D).unit_ids == (7,)
+    chinese = {"province": ["江苏", "江苏省", "Jiangsu", "unknown", "Atlantis"]}  # as a person would type it
+    f = Filters.from_url(chinese, D)
+    assert f.provinces == ("Jiangsu", "unknown", "Atlantis") and f.left_out_of(chinese) == []
