@@ -370,10 +370,15 @@ def test_the_open_tab_stays_open_after_switching_language(server, browser):
     page.goto(f"{server}/registrations?lang=en&as_of=2023-03-20")
     page.get_by_role("tab", name="Participants").click()
     expect(page.get_by_role("tab", selected=True)).to_have_text("Participants", timeout=15_000)
-    page.wait_for_timeout(1500)  # the rerun after the click
+    page.wait_for_timeout(500)  # the rerun the click starts, to its end
+    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_be_attached(
+        timeout=30_000
+    )
     page.locator('[data-testid="stSidebar"]').get_by_role("radio", name="中文").check(force=True)
-    expect(page.get_by_role("tab", name="单位")).to_be_visible(timeout=15_000)
-    page.wait_for_timeout(1500)
+    expect(page.get_by_role("tab", name="单位")).to_be_visible(timeout=30_000)
+    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_be_attached(
+        timeout=30_000
+    )
     expect(page.get_by_role("tab", selected=True)).to_have_text("参团人员")
     assert page.locator('[data-testid="stException"]').count() == 0
     page.close()
