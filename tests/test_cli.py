@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ import duckdb
 
 from delegation import ROOT
 from tests.conftest import run_cli as cli
+from tests.conftest import write_csv
 from tests.fixtures import EXPECTED_SUMMARY, WITHDRAWN, fixture_form
 
 
@@ -68,6 +70,21 @@ def test_chinese_messages(tmp_path):
 def test_missing_file_and_usage_errors(tmp_path):
     missing = cli("import", str(tmp_path / "nope.xlsx"), "--db", str(tmp_path / "d.duckdb"))
     assert missing.returncode == 1 and "no such file" in missing.stderr
+    os.mkfifo(tmp_path / "pipe.csv")
+    for given, said in (
+        ("forms", "forms: this is a folder; give a form file."),
+        ("pipe.csv", "pipe.csv: this is not a file; give a form file."),
+    ):
+        (tmp_path / "forms").mkdir(exist_ok=True)
+        refused = cli("import", str(tmp_path / given), "--db", str(tmp_path / "d.duckdb"))
+        assert refused.returncode == 1 and refused.stderr.strip() == said  # it said "there is no such file"
+    header = cli(
+        "import",
+        str(write_csv(tmp_path / "notes.csv", [["备注"], ["无"]])),
+        "--db",
+        str(tmp_path / "d.duckdb"),
+    )
+    assert "no sheet has a recognisable header row in its first 30 rows" in header.stderr
     assert cli("summary", "--as-of", "20 March").returncode == 2
     assert cli("frobnicate").returncode == 2
     assert cli("demo", "--participants", "-5").returncode == 2

@@ -185,6 +185,14 @@ def import_file(
     """Import one form file in one transaction; a refused file raises DelegationError and changes nothing."""
     path = Path(path)
     name = file_name or path.name
+    if path.is_dir():
+        raise DelegationError(
+            f"{name}: this is a folder; give a form file.", f"{name}：这是文件夹；请给出报名表文件。"
+        )
+    if path.exists() and not path.is_file():  # a pipe or a device
+        raise DelegationError(
+            f"{name}: this is not a file; give a form file.", f"{name}：这不是文件；请给出报名表文件。"
+        )
     if not path.is_file():
         raise DelegationError(f"{name}: there is no such file.", f"{name}：文件不存在。")
     today = today or dt.date.today()
@@ -306,8 +314,9 @@ def _parse(path: Path, name: str, config: EventConfig, today: dt.date) -> tuple[
             raise refuse(name, "the file has no data in it.", "文件中没有数据。")
         raise refuse(
             name,
-            "no sheet has a recognisable header row (a row naming at least the participant's name, e.g. 姓名 or Name, and one more field).",
-            "没有找到可识别的表头行（至少需要“姓名/Name”及另一个字段）。",
+            f"no sheet has a recognisable header row in its first {config.header_search_rows} rows "
+            "(a row naming at least the participant's name, e.g. 姓名 or Name, and one more field).",
+            f"各工作表前 {config.header_search_rows} 行中没有可识别的表头行（至少需要“姓名/Name”及另一个字段）。",
         )
     if not len(rows) and not issues:
         raise refuse(
