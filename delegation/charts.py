@@ -42,6 +42,11 @@ BAR_ROWS = 11
 SHARE_ROWS = 4
 
 
+def rows_height(rows: int) -> int:
+    """The height of a bar chart of `rows` bars, in pixels; a chart beside one is given the same."""
+    return 34 * rows + 100
+
+
 def two_lines(label: str) -> str:
     """A long category label broken at the space nearest its middle, so that it takes about half
     the width beside the bars: "Energy saving and environmental protection" would
@@ -88,7 +93,7 @@ def _horizontal_bars(
         )
     )
     fig.update_xaxes(title_text=value_title)
-    _style(fig, title, large=large, height=34 * max(rows, len(df)) + 100)
+    _style(fig, title, large=large, height=rows_height(max(rows, len(df))))
     # The texts are printed right of the bars: the right margin holds the widest one, in pixels,
     # whatever the chart's width (plotly's autorange leaves no room for outside text).
     widest = max((len(text) for text in texts), default=1)
@@ -201,8 +206,11 @@ def signups_chart(
     return fig
 
 
-def completion_chart(df: pd.DataFrame, labels: dict[str, str], *, large: bool = False) -> go.Figure:
-    """Documents received over time against the number required."""
+def completion_chart(
+    df: pd.DataFrame, labels: dict[str, str], *, large: bool = False, rows: int = 0
+) -> go.Figure:
+    """Documents received over time against the number required; as tall as a `bar_chart` of
+    `rows` bars beside it (given the same `rows`), else 320 px."""
     fig = go.Figure(
         go.Scatter(
             x=df["day"],
@@ -219,4 +227,4 @@ def completion_chart(df: pd.DataFrame, labels: dict[str, str], *, large: bool = 
         )
     fig.update_yaxes(title_text=labels["axis"], showgrid=True, gridcolor="#eeeeee", rangemode="tozero")
     fig.update_xaxes(**_date_ticks(labels, list(df["day"])))
-    return _style(fig, labels["title"], large=large, height=320)
+    return _style(fig, labels["title"], large=large, height=rows_height(max(rows, BAR_ROWS)) if rows else 320)

@@ -52,6 +52,7 @@ else:
                 "axis": ui.t("documents.received_axis"),
                 "dates": ui.t("chart.date_format"),
             },
+            rows=len(by_province),  # as tall as the province chart beside it (none: its own height)
         ),
         key="documents.completion",
     )

@@ -654,3 +654,13 @@ def test_a_select_box_holding_what_is_no_longer_offered_falls_back(case, options
     at.run()
     assert not at.exception
     assert at.selectbox(key="box").options == options and at.session_state["chosen"] == chosen
+
+
+def test_the_documents_charts_side_by_side_are_equally_tall(monkeypatch, demo_db):
+    at = app(monkeypatch, demo_db, page="pages/documents.py", filters__as_of=dt.date(2023, 3, 31))
+    layouts = [json.loads(c.proto.spec)["layout"] for c in at.get("plotly_chart")]
+    assert [x["title"]["text"] for x in layouts] == [
+        "Missing documents by province",
+        "Documents received over time",
+    ]
+    assert layouts[0]["height"] == layouts[1]["height"] >= 474  # the completion chart was 320 px

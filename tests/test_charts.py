@@ -128,6 +128,14 @@ def test_completion_chart_days_in_the_page_language_and_the_required_line():
     assert list(fig.data[0].y) == [3, 7]
     assert fig.layout.xaxis.tickformat == "%b %-d" and fig.layout.xaxis.hoverformat == "%Y-%m-%d"
     assert fig.layout.shapes[0].y0 == 10 and fig.layout.annotations[0].text == "Q"
+    # Beside the province bars it is as tall as they are (474 px beside 320 before); alone, 320 px.
+    for n in (3, 17):
+        bars = pd.DataFrame(
+            {"key": list("abcdefghijklmnopq")[:n], "label": ["L"] * n, "participants": [1] * n}
+        )
+        beside = charts.bar_chart(bars, "t", "v", rows=n).layout.height
+        assert charts.completion_chart(df, labels, rows=n).layout.height == beside == 34 * max(n, 11) + 100
+    assert fig.layout.height == 320
 
 
 def test_short_time_axes_tick_once_a_day_whatever_the_days_look_like():
