@@ -211,6 +211,21 @@ def test_csv_encodings(con, config, tmp_path, encoding):
     assert [(r[1], r[3]) for r in people(con)] == [("Shaanxi", "周杰")]
 
 
+def test_big5_text_is_read_as_big5_not_garbled_as_gbk(con, config, tmp_path):
+    # Most Big5 bytes are GBK bytes too: 陳大文 was stored as 朝ゅ… without a word.
+    rows = [
+        ["Unit", "Name", "Position"],
+        ["臺灣測試貿易有限公司", "陳大文", "總經理"],
+        ["臺灣測試貿易有限公司", "林小華", "經理"],
+    ]
+    run(con, config, write_csv(tmp_path / "big5.csv", rows, "big5"))
+    assert con.execute("select name, position from participants order by name").fetchall() == [
+        ("林小華", "經理"),
+        ("陳大文", "總經理"),
+    ]
+    assert con.execute("select name from units").fetchall() == [("臺灣測試貿易有限公司",)]
+
+
 def test_excel_unicode_text_is_read(con, config, tmp_path):
     # Excel's "Unicode Text (*.txt)": UTF-16 with its byte-order mark, tab-separated. It was refused.
     text = "单位名称\t姓名\t省份\r\n某公司\t孙八\t江苏\r\n"
