@@ -300,7 +300,7 @@ def _decode(name: str, data: bytes) -> str:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return data.decode("big5") if encoding == "gb18030" and _big5(data, text) else text
+        return data.decode("big5hkscs") if encoding == "gb18030" and _big5(data, text) else text
     # Name the row where the encoding that got furthest (the one the file most likely uses) fails.
     furthest = 0
     for encoding in ("utf-8", "gb18030"):
@@ -320,15 +320,20 @@ def _big5(data: bytes, as_gbk: str) -> bool:
     """Whether text that decoded as GBK is really Big5 (traditional Chinese, Taiwan and Hong Kong).
     Most Big5 bytes are GBK bytes too, so 陳大文 came out as 朝ゅ… and was stored so. Names and
     company names in GBK are nearly all among GB2312's 3 755 common characters; Big5 read as GBK
-    gives rare ones (a third common, in a sample form). Decided on the first 20 000 characters."""
-    han = [c for c in as_gbk[:20_000] if "\u4e00" <= c <= "\u9fff"]
-    if len(han) < 4 or sum(map(_common_hanzi, han)) >= len(han) / 2:
+    gives rare ones and letters of other scripts (a third common, in a sample form). Decided on the
+    first 20 000 characters."""
+    # Besides rare hanzi, Big5 read as GBK gives private-use, kana and Greek or Cyrillic letters.
+    seen = [c for c in as_gbk[:20_000] if _BIG5_AS_GBK.match(c)]
+    if len(seen) < 4 or sum(map(_common_hanzi, seen)) >= len(seen) / 2:
         return False
     try:
-        data.decode("big5")
+        data.decode("big5hkscs")  # Big5 with Hong Kong's characters
     except UnicodeDecodeError:
         return False
     return True
+
+
+_BIG5_AS_GBK = re.compile("[\u4e00-\u9fff\ue000-\uf8ff\u3040-\u30ff\u0370-\u04ff]")
 
 
 def _common_hanzi(char: str) -> bool:

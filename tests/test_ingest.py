@@ -224,6 +224,9 @@ def test_big5_text_is_read_as_big5_not_garbled_as_gbk(con, config, tmp_path):
         ("陳大文", "總經理"),
     ]
     assert con.execute("select name from units").fetchall() == [("臺灣測試貿易有限公司",)]
+    hong_kong = [["Unit", "Name"], ["香港測試有限公司", "黃嘅明"]]  # 嘅 is Hong Kong's, not in plain Big5
+    run(con, config, write_csv(tmp_path / "hk.csv", hong_kong, "big5hkscs"))
+    assert con.execute("select name from participants where name like '黃%'").fetchall() == [("黃嘅明",)]
 
 
 def test_excel_unicode_text_is_read(con, config, tmp_path):
