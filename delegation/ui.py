@@ -361,22 +361,6 @@ def selectbox(where: Any, label: str, options: Any, *, key: str, **kwargs: Any) 
     return where.selectbox(label, offered, key=key, **kwargs)
 
 
-def tabs(label_keys: list[str], *, key: str) -> list[Any]:
-    """`st.tabs` labelled from the translation table, the open tab kept across reruns and
-    languages. Streamlit 1.67 holds the open tab as its label: after switching language it was
-    no longer a label, and the page went back to its first tab. The open tab is handed on as
-    `default`. Written into `st.session_state` instead, a language change was sometimes never
-    drawn (twice in three whole test runs, never in the browser tests alone)."""
-    lang = language()
-    labels = [text(k, lang) for k in label_keys]
-    held, default = st.session_state.get(key), None
-    for other in LANGUAGES:
-        named = [text(k, other) for k in label_keys]
-        if held in named:
-            default = labels[named.index(held)]
-    return st.tabs(labels, default=default, key=key, on_change="rerun")
-
-
 def page_number(container: Any, key: str) -> int:
     """A page number box. A page past the end (the list shrank since it was chosen: a search,
     filter or owner) is shown as the last page by the list, and put in the box by `follow_page`."""

@@ -22,9 +22,7 @@ show_full = st.toggle(
     on_change=ui.log_show_full,
     args=("registrations",),
 )
-units_tab, people_tab = ui.tabs(
-    ["registrations.units", "registrations.participants"], key="registrations.tab"
-)
+units_tab, people_tab = st.tabs([ui.t("registrations.units"), ui.t("registrations.participants")])
 
 
 def list_controls(prefix: str, sorts: tuple[str, ...], **label_keys: str) -> tuple[str, bool, int, int]:

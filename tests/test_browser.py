@@ -363,27 +363,6 @@ def test_the_edit_box_shows_nobody_after_another_unit_is_chosen(server, browser)
     page.close()
 
 
-def test_the_open_tab_stays_open_after_switching_language(server, browser):
-    # Streamlit holds the open tab as its label; under the other language it was no label, and
-    # the page went back from Participants to Units.
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{server}/registrations?lang=en&as_of=2023-03-20")
-    page.get_by_role("tab", name="Participants").click()
-    expect(page.get_by_role("tab", selected=True)).to_have_text("Participants", timeout=15_000)
-    page.wait_for_timeout(500)  # the rerun the click starts, to its end
-    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_be_attached(
-        timeout=30_000
-    )
-    page.locator('[data-testid="stSidebar"]').get_by_role("radio", name="中文").check(force=True)
-    expect(page.get_by_role("tab", name="单位")).to_be_visible(timeout=30_000)
-    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_be_attached(
-        timeout=30_000
-    )
-    expect(page.get_by_role("tab", selected=True)).to_have_text("参团人员")
-    assert page.locator('[data-testid="stException"]').count() == 0
-    page.close()
-
-
 def test_a_narrow_page_wraps_figures_cards_and_tables_instead_of_cutting_them(server, browser):
     # In a 900 px window with the sidebar open the page is ≈ 440 px wide. Five countdown cards
     # in one row were 70 px each and wrapped word by word, the figures' labels and the workbook
