@@ -12,7 +12,6 @@ from delegation.errors import DelegationError
 from delegation.ingest.rows import as_stored
 from delegation.privacy import masked_changes
 from delegation.search import participant_search_text
-from delegation.text import clean
 
 
 def set_withdrawn(
@@ -92,13 +91,8 @@ def save_edit(
         # Only what was typed over is read: a value left as shown stays as stored, even one the
         # importer would not store today (a mobile "见上" from an older import).
         typed = {k: v for k, v in changes.items() if v != current.get(k)}
-        if "mobile" in typed and clean(typed["mobile"]) and as_stored("mobile", typed["mobile"]) is None:
-            raise DelegationError(
-                "The mobile has no digit; type the number, or leave the box empty.",
-                "手机号码中没有数字；请填写号码，或留空。",
-            )
         # Stored as the importer stores a cell, so that the person's next form still finds them by
-        # passport number (upper case, no spaces).
+        # passport number (upper case, no spaces); what it could not read is refused.
         stored = {k: as_stored(k, v) for k, v in typed.items()}
         changed = {k: v for k, v in stored.items() if current.get(k) != v}
         if not changed:

@@ -62,7 +62,9 @@ def test_an_edit_reads_only_what_was_typed_over_and_refuses_a_mobile_without_a_d
     ).fetchall()
     assert len(edits) == 1 and "position" in edits[0][0] and "mobile" not in edits[0][0]
     values, token = editable(loaded, pid)
-    with pytest.raises(DelegationError, match="The mobile has no digit"):
+    with pytest.raises(
+        DelegationError, match=r"^The mobile cannot be read; type it again, or leave the box empty\.$"
+    ):
         save_edit(loaded, pid, {**values, "mobile": "待补充", "position": "总经理"}, token, "wang")
     assert loaded.execute(
         "select mobile, position from participants where participant_id = ?", [pid]

@@ -1140,3 +1140,10 @@ def test_a_sheet_without_a_unit_column_beside_a_form_is_left_out_with_a_warning(
     assert con.execute("select name from participants").fetchall() == [("张伟",)]
     with pytest.raises(DelegationError, match="sheet '联系人' has no column for the unit"):
         run(con, config, xlsx({"联系人": form["联系人"]}, name="only.xlsx"))  # alone it is refused, as before
+
+
+def test_the_birth_date_bound_on_29_february(con, config, xlsx):
+    # 120 years before 2020-02-29 is a year without a 29 February: the bound is the 28th.
+    rows = [["单位名称", "姓名", "出生日期"], ["恒达", "张伟", "1900-02-28"], ["恒达", "李娜", "1900-02-27"]]
+    report = run(con, config, xlsx(rows), today=dt.date(2020, 2, 29))
+    assert [(i.row_number, i.code) for i in report.issues] == [(3, "unlikely_birth_date")]

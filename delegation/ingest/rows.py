@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from delegation.config import EventConfig
+from delegation.errors import DelegationError
 from delegation.ingest import normalise as norm
 from delegation.ingest.fields import FIELDS_BY_KEY
 from delegation.ingest.layout import RawTable
@@ -162,11 +163,18 @@ def _reader(kind: str, choices: tuple):
 
 def as_stored(field: str, value: object) -> object:
     """A value for one participant field, as the importer stores a cell of that field (a passport
-    number upper-cased without spaces, a phone half-width, a text trimmed; what cannot be read as
-    the field's kind is missing, and a yes/no no). For values typed by hand."""
+    number upper-cased without spaces, a phone half-width, a text trimmed; blank is missing, and a
+    yes/no no). For values typed by hand: what the importer could not read (a mobile without a
+    digit) is refused in one sentence, where the importer would leave it empty with a warning."""
     read, empty = _reader(FIELDS_BY_KEY[field].kind, ()), False if field in BOOLEAN_FIELDS else None
-    value, _ = read(value)
-    return empty if value is None else value
+    stored = read(value)
+    if stored is _BAD:
+        en, zh = _label(field)
+        raise DelegationError(
+            f"The {en} cannot be read; type it again, or leave the box empty.",
+            f"{zh}无法识别；请重新填写，或留空。",
+        )
+    return empty if stored[0] is None else stored[0]
 
 
 def _types(values) -> set[type]:
@@ -367,7 +375,10 @@ def _unit_values(column, unit_names, kept, config, warn) -> dict[str, list]:
 def _check_births(births: list, kept: list[int], today: dt.date, warn) -> None:
     """Warn of a birth date after `today` or more than 120 years before it. The date is kept: a
     typo (2080 for 1980) is easier to correct seen than gone. The warning does not show it."""
-    earliest = today.replace(year=today.year - 120, day=min(today.day, 28) if today.month == 2 else today.day)
+    try:
+        earliest = today.replace(year=today.year - 120)
+    except ValueError:  # 29 February, in a year 120 years back that has none
+        earliest = today.replace(year=today.year - 120, day=28)
     odd = {day for day in set(births) if day is not None and not earliest <= day <= today}
     for j in (j for j, day in enumerate(births) if day in odd) if odd else ():
         warn(
