@@ -63,7 +63,8 @@ def test_an_edit_reads_only_what_was_typed_over_and_refuses_a_mobile_without_a_d
     assert len(edits) == 1 and "position" in edits[0][0] and "mobile" not in edits[0][0]
     values, token = editable(loaded, pid)
     with pytest.raises(
-        DelegationError, match=r"^The mobile cannot be read; type it again, or leave the box empty\.$"
+        DelegationError,
+        match=r"^What was typed for mobile cannot be read; type it again, or leave the box empty\.$",
     ):
         save_edit(loaded, pid, {**values, "mobile": "待补充", "position": "总经理"}, token, "wang")
     assert loaded.execute(

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from delegation.errors import DelegationError
 from delegation.ingest import normalise as norm
 from delegation.ingest.rows import as_stored
 from delegation.provinces import PROVINCES, province_for
@@ -290,8 +291,16 @@ def test_a_value_typed_by_hand_is_stored_as_the_importer_stores_its_cell():
     assert as_stored("mobile", "１３８００１３８０００") == "13800138000"
     assert as_stored("position", "  董事长 ") == "董事长" and as_stored("email", "  ") is None
     assert as_stored("passport_expiry", dt.date(2030, 1, 1)) == dt.date(2030, 1, 1)
-    assert as_stored("passport_expiry", "明年") is None  # cannot be read: missing, as on import
-    assert as_stored("holds_us_visa", True) is True and as_stored("holds_us_visa", "也许") is False
+    assert as_stored("holds_us_visa", True) is True and as_stored("holds_us_visa", "") is False
+    # What the importer cannot read, it leaves empty with a warning; typed by hand, it is refused
+    # in one sentence (it was emptied without a word).
+    for field, typed, said in (
+        ("passport_expiry", "明年", "^What was typed for passport expiry cannot be read"),
+        ("holds_us_visa", "也许", "^What was typed for holds a US visa cannot be read"),
+        ("mobile", "见上", "^What was typed for mobile cannot be read"),
+    ):
+        with pytest.raises(DelegationError, match=said):
+            as_stored(field, typed)
 
 
 def test_pinyin_warm_up_starts_once_per_process():

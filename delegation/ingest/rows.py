@@ -171,8 +171,8 @@ def as_stored(field: str, value: object) -> object:
     if stored is _BAD:
         en, zh = _label(field)
         raise DelegationError(
-            f"The {en} cannot be read; type it again, or leave the box empty.",
-            f"{zh}无法识别；请重新填写，或留空。",
+            f"What was typed for {en} cannot be read; type it again, or leave the box empty.",
+            f"{zh}填写的内容无法识别；请重新填写，或留空。",
         )
     return empty if stored[0] is None else stored[0]
 
