@@ -1,6 +1,6 @@
 """`python -m delegation …`: the same functions as the app, from a shell.
 
-Exit status: 0 success, 1 bad input (one sentence on stderr), 2 usage error.
+Exit status: 0 success, 1 bad input or a mistyped command (one sentence on stderr).
 """
 
 from __future__ import annotations
@@ -17,6 +17,20 @@ from delegation.errors import DelegationError, cli_language
 from delegation.filters import STATUSES, Filters
 
 FORMATS = ("csv", "xlsx")  # what `export` writes
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistyped command gets one sentence on stderr and status 1, as bad input
+    does, instead of argparse's usage lines and status 2 (its subcommands are parsed by this class
+    too). `--help` shows the usage."""
+
+    def error(self, message: str):
+        if cli_language() == "zh":
+            said = f"{self.prog}：命令有误（{message}）；运行“{self.prog} --help”查看用法。"
+        else:
+            said = f"{self.prog}: {message}; run '{self.prog} --help' to see how to use it."
+        print(said, file=sys.stderr)
+        sys.exit(1)
 
 
 def _date(text: str) -> dt.date:
@@ -57,9 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     filters.add_argument(
         "--status", action="append", default=[], choices=STATUSES, help="registration status (repeatable)"
     )
-    parser = argparse.ArgumentParser(
-        prog="python -m delegation", description="Delegation Desk: registrations into DuckDB."
-    )
+    parser = _Parser(prog="python -m delegation", description="Delegation Desk: registrations into DuckDB.")
     parser.add_argument("--version", action="version", version=__version__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

@@ -85,9 +85,18 @@ def test_missing_file_and_usage_errors(tmp_path):
         str(tmp_path / "d.duckdb"),
     )
     assert "no sheet has a recognisable header row in its first 30 rows" in header.stderr
-    assert cli("summary", "--as-of", "20 March").returncode == 2
-    assert cli("frobnicate").returncode == 2
-    assert cli("demo", "--participants", "-5").returncode == 2
+
+
+def test_a_mistyped_command_gets_one_sentence_and_status_1():
+    # argparse printed its usage lines and "error: …" with status 2; bad input is status 1
+    one_sentence(cli("summary", "--as-of", "20 March"), "'20 March' is not a date in the form YYYY-MM-DD")
+    one_sentence(cli("frobnicate"), "invalid choice: 'frobnicate'", "python -m delegation --help")
+    one_sentence(cli("demo", "--participants", "-5"), "'-5' is not a positive whole number")
+    one_sentence(cli("import"), "python -m delegation import:", "FILE", "python -m delegation import --help")
+    one_sentence(cli("serve", "--bogus"), "unrecognized arguments: --bogus")
+    zh = cli("import", env={"DELEGATION_LANG": "zh"})
+    one_sentence(zh, "命令有误", "python -m delegation import --help")
+    assert cli("import", "--help").returncode == 0
 
 
 def test_dry_run_and_strict(tmp_path):
@@ -297,6 +306,4 @@ def test_an_output_path_the_system_refuses_is_one_sentence_and_leaves_nothing(tm
     assert pipe.is_fifo()
     assert not list(tmp_path.glob("*.partial"))
     one_sentence(cli("backup", "--to", "/proc/bk", "--db", db), "Cannot use /proc/bk")
-    purge = cli("purge", "--after-days", "99999999999", "--db", db)  # an argument error: argparse's status
-    assert purge.returncode == 2 and "more than a hundred years" in purge.stderr
-    assert "Traceback" not in purge.stderr
+    one_sentence(cli("purge", "--after-days", "99999999999", "--db", db), "more than a hundred years")
