@@ -273,13 +273,8 @@ def sidebar() -> Filters:
         if left_out is not None:
             left_out += [(key, str(v)) for v in chosen if v not in options]
         st.session_state[state] = [v for v in chosen if v in options]
-        side.multiselect(
-            text(f"filter.{key}", lang),
-            list(options),
-            format_func=lambda v, o=options: o.get(v, str(v)),
-            key=state,
-            placeholder=text("filter.all", lang),
-        )
+        label = text(f"filter.{key}", lang)
+        any_of(side, label, options, format_func=lambda v, o=options: o.get(v, str(v)), key=state, lang=lang)
     side.button(text("sidebar.clear", lang), key="ui.clear_filters", on_click=_clear_filters)
     if left_out:
         names = {key: text(f"filter.{key}", lang) for key in FILTER_KEYS} | {
@@ -359,6 +354,20 @@ def selectbox(where: Any, label: str, options: Any, *, key: str, **kwargs: Any) 
             value = None if first is None or not offered else offered[first]
         st.session_state[key] = value
     return where.selectbox(label, offered, key=key, **kwargs)
+
+
+def any_of(where: Any, label: str, options: Any, *, format_func: Any, key: str, lang: str) -> list:
+    """A filter's multiselect, where nothing chosen means every value (its placeholder says so).
+    Without Streamlit's "Select all" (English on a Chinese page, and the same as choosing nothing,
+    but with every value listed as a chip)."""
+    return where.multiselect(
+        label,
+        list(options),
+        format_func=format_func,
+        key=key,
+        placeholder=text("filter.all", lang),
+        select_all=False,
+    )
 
 
 def page_number(container: Any, key: str) -> int:

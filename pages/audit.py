@@ -17,12 +17,13 @@ if st.button(ui.t("audit.backup"), key="audit.backup"):
     st.success(ui.t("audit.backup_done").format(file=path.name))
 choices = ui.query(audit.audit_choices)
 a, b, c = st.columns([2, 1, 1])
-actions = a.multiselect(
+actions = ui.any_of(
+    a,
     ui.t("audit.actions"),
     choices["action"],
     format_func=lambda action: audit.action_label(action, lang),
     key="audit.actions",
-    placeholder=ui.t("filter.all"),
+    lang=lang,
 )
 everyone = ui.t("filter.all")
 actor = ui.selectbox(

@@ -193,6 +193,9 @@ def test_a_choice_box_with_nothing_chosen_says_what_to_choose_in_the_page_langua
                 page,
                 widget.label,
             )
+        # Nothing chosen means every value: Streamlit's English "Select all" (offered up to 1 000
+        # options by default) would choose the same, but list every value as a chip.
+        assert [w.proto.select_all for w in at.multiselect] == [0] * len(at.multiselect), page
 
 
 def test_overview_on_empty_database_says_so(monkeypatch, tmp_path):
