@@ -28,6 +28,7 @@ MAGIC = (
     (b"\xff\xd8\xff", "image/jpeg", "jpg"),
     (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
 )
+SCAN_SUFFIXES = tuple(f".{ext}" for _, _, ext in MAGIC)  # what the upload box names
 
 
 def documents_folder(db: str | Path | None = None) -> Path:

@@ -19,6 +19,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Upload the forms units send (.xlsx, .xls or .csv). Each file is imported whole or not at all; the same file twice is counted once.",
     ),
     "import.files": ("报名表文件", "Form files"),
+    # A file box's own words (Streamlit's are English): its button, what it takes, and a file it
+    # turned away in the browser for being over the limit (any other refusal is the app's sentence).
+    "upload.button": ("选择文件", "Choose files"),
+    "upload.takes": ("每个文件不超过 {mb} MB：{kinds}", "Up to {mb} MB per file: {kinds}"),
+    "upload.too_big": ("超过 {mb} MB，未上传", "Over {mb} MB: not uploaded"),
     "import.dry_run": ("试运行（不保存）", "Dry run (save nothing)"),
     "import.strict": ("严格模式（有错误行则整份拒绝）", "Strict (refuse a file with any bad row)"),
     "import.force": ("重新导入相同文件", "Import the same file again"),

@@ -46,7 +46,7 @@ def refuse(name: str, en: str, zh: str) -> DelegationError:
     return DelegationError(f"{name}: {en}", f"{name}：{zh}")
 
 
-FORM_SUFFIXES = {".xlsx", ".xls", ".csv", ".txt", ".tsv"}
+FORM_SUFFIXES = (".xlsx", ".xls", ".csv", ".txt", ".tsv")  # in the order the upload box names them
 
 
 _started: dict[tuple[Path, int], Future] = {}  # reads begun by start_reading, not yet taken
@@ -96,8 +96,8 @@ def _read_sheets(path: Path, max_bytes: int, prepare: Callable[[str], object] | 
     if path.suffix.lower() not in FORM_SUFFIXES:
         raise refuse(
             name,
-            "only .xlsx, .xls and .csv forms can be imported.",
-            "只能导入 .xlsx、.xls 或 .csv 格式的报名表。",
+            f"only {', '.join(FORM_SUFFIXES[:-1])} and {FORM_SUFFIXES[-1]} forms can be imported.",
+            f"只能导入 {'、'.join(FORM_SUFFIXES[:-1])} 或 {FORM_SUFFIXES[-1]} 格式的报名表。",
         )
     size = path.stat().st_size
     if size == 0:

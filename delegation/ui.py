@@ -370,6 +370,50 @@ def any_of(where: Any, label: str, options: Any, *, format_func: Any, key: str, 
     )
 
 
+def _css_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def uploader(
+    where: Any, label: str, *, kinds: tuple[str, ...], limit_mb: int, key: str, **kwargs: Any
+) -> Any:
+    """`where.file_uploader` whose own words are in the page's language and state the app's limits:
+    files ending in one of `kinds` (".xlsx", …), each at most `limit_mb` MB.
+
+    The browser takes a file of any kind, so that a wrong one reaches the app and is refused in one
+    sentence (Streamlit marked it red with an English tooltip and said nothing else: the Import
+    button just stayed grey). A file over the limit never leaves the browser (the server takes no
+    more than `server.maxUploadSize`); its chip says so in the page's language.
+    """
+    lang = language()
+    box_key = "upload-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
+    box = where.container(key=box_key)
+    takes = text("upload.takes", lang).format(
+        mb=limit_mb, kinds=("、" if lang == "zh" else ", ").join(k.lstrip(".").upper() for k in kinds)
+    )
+    words = {  # the part of the box → what it says instead of Streamlit's English
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p': (
+            text("upload.button", lang),
+            "0.875rem",
+        ),
+        '[data-testid="stFileUploaderDropzoneInstructions"] span': (takes, "0.875rem"),
+        '[data-testid="stFileChip"][aria-invalid="true"] [data-testid="stFileChipName"] + div': (
+            text("upload.too_big", lang).format(mb=limit_mb),
+            "0.75rem",
+        ),
+    }
+    box.html(
+        "<style>"
+        + "".join(
+            f".st-key-{box_key} {part} {{font-size: 0;}}"
+            f".st-key-{box_key} {part}::after {{content: {_css_string(said)}; font-size: {size};}}"
+            for part, (said, size) in words.items()
+        )
+        + "</style>"
+    )
+    return box.file_uploader(label, key=key, max_upload_size=limit_mb, **kwargs)
+
+
 def page_number(container: Any, key: str) -> int:
     """A page number box. A page past the end (the list shrank since it was chosen: a search,
     filter or owner) is shown as the last page by the list, and put in the box by `follow_page`."""

@@ -100,7 +100,13 @@ if unit_id is not None:
         with st.form("documents.change", clear_on_submit=True):
             labels = [f"{r.participant_name} · {r.item}" for r in checklist.itertuples()]
             choice = st.selectbox(ui.t("documents.item"), range(len(labels)), format_func=labels.__getitem__)
-            upload = st.file_uploader(ui.t("documents.upload"), type=["pdf", "jpg", "jpeg", "png"])
+            upload = ui.uploader(
+                st,
+                ui.t("documents.upload"),
+                kinds=documents.SCAN_SUFFIXES,
+                limit_mb=config.max_document_mb,
+                key="documents.scan",
+            )
             state_labels = {s: ui.t(f"state.{s}") for s in ("received", "verified", "rejected", "missing")}
             state = st.radio(
                 ui.t("documents.mark"), list(state_labels), format_func=state_labels.get, horizontal=True

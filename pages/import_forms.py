@@ -5,6 +5,7 @@ import streamlit as st
 from delegation import ui
 from delegation.errors import DelegationError
 from delegation.ingest import import_upload, issues_frame
+from delegation.sheets import FORM_SUFFIXES
 from delegation.workbooks import annex2_template
 
 ui.require("import_forms")
@@ -20,9 +21,11 @@ st.download_button(
     on_click="ignore",
     key="import.template",
 )
-files = st.file_uploader(
+files = ui.uploader(
+    st,
     ui.t("import.files"),
-    type=["xlsx", "xls", "csv", "txt", "tsv"],
+    kinds=FORM_SUFFIXES,
+    limit_mb=config.max_import_file_mb,
     accept_multiple_files=True,
     key="import.files",
 )

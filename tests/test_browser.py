@@ -416,3 +416,33 @@ def test_a_chosen_sort_is_shown_in_the_new_language_after_switching(server, brow
     expect(sort).to_have_value("省份", timeout=15_000)  # the same choice, in the page's language
     expect(page.get_by_text("共 3 家单位 · 第 1/1 页")).to_be_visible(timeout=15_000)
     page.close()
+
+
+def test_the_upload_box_speaks_the_page_language_and_leaves_refusals_to_the_app(server, browser, tmp_path):
+    # Streamlit's box read "Upload" and "20MB per file" on a Chinese page, and a file of another
+    # kind got a red chip with an English tooltip only (the Import button just stayed grey).
+    limit = load_config().max_import_file_mb
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{server}/import?lang=zh")
+    box = page.locator('[data-testid="stFileUploaderDropzone"]')
+    expect(box).to_be_visible(timeout=30_000)
+    said = "e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]"
+    assert box.locator("button p").evaluate(said) == ["0px", '"选择文件"']
+    instructions = box.locator('[data-testid="stFileUploaderDropzoneInstructions"] span')
+    assert instructions.evaluate(said) == ["0px", f'"每个文件不超过 {limit} MB：XLSX、XLS、CSV、TXT、TSV"']
+    form = tmp_path / "名单.pdf"
+    form.write_bytes(b"%PDF-1.4 not a form")
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"a" * (limit * 1024 * 1024 + 1))
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(form), str(big)])
+    turned_away = page.locator('[data-testid="stFileChip"][aria-invalid="true"]')
+    expect(turned_away).to_have_count(1)
+    expect(turned_away.locator('[data-testid="stFileChipName"]')).to_have_text("big.csv")
+    size = turned_away.locator('[data-testid="stFileChipName"] + div')
+    assert size.evaluate(said) == ["0px", f'"超过 {limit} MB，未上传"']
+    shot(page, "upload_zh")
+    page.get_by_role("button", name="导入", exact=True).click()
+    expect(
+        page.get_by_text("名单.pdf：只能导入 .xlsx、.xls、.csv、.txt 或 .tsv 格式的报名表。")
+    ).to_be_visible()
+    page.close()

@@ -144,10 +144,14 @@ def test_documents_page_refuses_a_fake_pdf(monkeypatch, config, tmp_path):
     at = app(
         monkeypatch, db, page="pages/documents.py", filters__as_of=AS_OF, documents__unit=unit, lang="zh"
     )
-    at.get("file_uploader")[0].set_value(("回执.pdf", b"MZ\x90\x00 not a pdf", "application/pdf"))
+    uploader = at.get("file_uploader")[0]
+    # The browser takes any kind of file, so that this sentence is what a wrong one gets (not an
+    # English tooltip), and no file over the scans' own limit.
+    assert list(uploader.proto.type) == [] and uploader.proto.max_upload_size_mb == config.max_document_mb
+    uploader.set_value(("回执.exe", b"MZ\x90\x00 not a pdf", "application/octet-stream"))
     at.get("form_submit_button")[0].click().run()
     assert [e.value for e in at.error] == [
-        ui.plain("回执.pdf：只接受 PDF、JPEG 或 PNG 格式的扫描件，该文件不是其中任何一种。")  # as typed
+        ui.plain("回执.exe：只接受 PDF、JPEG 或 PNG 格式的扫描件，该文件不是其中任何一种。")  # as typed
     ]
     assert not (tmp_path / "documents").exists()
 
