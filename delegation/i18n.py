@@ -19,6 +19,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Upload the forms units send (.xlsx, .xls or .csv). Each file is imported whole or not at all; the same file twice is counted once.",
     ),
     "import.files": ("报名表文件", "Form files"),
+    "table.empty": ("（没有记录）", "(nothing to list)"),
     # A file box's own words (Streamlit's are English): its button, what it takes, and a file it
     # turned away in the browser for being over the limit (any other refusal is the app's sentence).
     "upload.button": ("选择文件", "Choose files"),

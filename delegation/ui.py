@@ -478,7 +478,11 @@ MISSING = "—"  # what the app shows for a missing value (a table's own would b
 
 def table(data: pd.DataFrame, *, hidden: tuple[str, ...] = (), **options: Any) -> Any:
     """A table as every page shows one: no index, columns titled in the page's language (some
-    hidden), a dash where a value is missing. `options` go to `st.dataframe` (key, selection…)."""
+    hidden), a dash where a value is missing. `options` go to `st.dataframe` (key, selection…).
+    A table without rows is a line saying so (Streamlit draws its English "empty"); None then."""
+    if data.empty:
+        st.caption(t("table.empty"))
+        return None
     titles = {name: t(f"column.{name}") if f"column.{name}" in TEXT else str(name) for name in data.columns}
     columns = {
         name: None if name in hidden else st.column_config.Column(title) for name, title in titles.items()
