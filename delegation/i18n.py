@@ -15,8 +15,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "page.data_quality": ("数据质量", "Data quality"),
     "page.import": ("导入报名表", "Import forms"),
     "import.help": (
-        "上传单位发来的报名信息采集表（.xlsx、.xls 或 .csv）。每个文件单独导入，要么全部成功，要么不作任何更改；重复上传同一文件不会重复计数。",
-        "Upload the forms units send (.xlsx, .xls or .csv). Each file is imported whole or not at all; the same file twice is counted once.",
+        "上传单位发来的报名信息采集表（可用的文件类型和大小见下方上传框）。每个文件单独导入，要么全部成功，要么不作任何更改；重复上传同一文件不会重复计数。",
+        "Upload the forms units send (the upload box below says which kinds and sizes it takes). Each file is imported whole or not at all; the same file twice is counted once.",
     ),
     "import.files": ("报名表文件", "Form files"),
     "table.empty": ("（没有记录）", "(nothing to list)"),
@@ -207,7 +207,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "documents.pick_unit_hint": ("选择一个单位，查看它的材料清单", "Choose a unit to see its checklist"),
     "documents.item": ("材料", "Document"),
     "documents.action": ("操作", "Action"),
-    "documents.upload": ("上传扫描件（PDF/JPEG/PNG）", "Upload a scan (PDF/JPEG/PNG)"),
+    "documents.upload": ("上传扫描件", "Upload a scan"),  # the box names the kinds and size
     "documents.mark": ("标记", "Mark as"),
     "documents.reason": ("退回原因", "Reason for rejection"),
     "documents.save": ("保存", "Save"),

@@ -378,7 +378,8 @@ def uploader(
     where: Any, label: str, *, kinds: tuple[str, ...], limit_mb: int, key: str, **kwargs: Any
 ) -> Any:
     """`where.file_uploader` whose own words are in the page's language and state the app's limits:
-    files ending in one of `kinds` (".xlsx", …), each at most `limit_mb` MB.
+    files ending in one of `kinds` (".xlsx", …), each at most `limit_mb` MB (or the server's cap,
+    `server.maxUploadSize`, if that is lower: a file in between would be refused in English).
 
     The browser takes a file of any kind, so that a wrong one reaches the app and is refused in one
     sentence (Streamlit marked it red with an English tooltip and said nothing else: the Import
@@ -386,6 +387,7 @@ def uploader(
     more than `server.maxUploadSize`); its chip says so in the page's language.
     """
     lang = language()
+    limit_mb = min(limit_mb, int(st.get_option("server.maxUploadSize")))  # the server takes no more
     box_key = "upload-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
     box = where.container(key=box_key)
     takes = text("upload.takes", lang).format(

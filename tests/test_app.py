@@ -178,6 +178,21 @@ def test_every_page_on_a_demo_database(monkeypatch, demo_db, page, lang):
     assert [f.proto.placeholder for f in at.dataframe] == [MISSING] * len(at.dataframe)
 
 
+def test_an_upload_box_states_the_servers_cap_when_it_is_below_the_apps_limit(monkeypatch, demo_db):
+    # The server refuses a file over server.maxUploadSize in English: the box must not promise more.
+    from streamlit import config as streamlit_config
+
+    configured = streamlit_config.get_option("server.maxUploadSize")
+    streamlit_config.set_option("server.maxUploadSize", 5)
+    try:
+        at = app(monkeypatch, demo_db, lang="zh", page="pages/import_forms.py")
+    finally:
+        streamlit_config.set_option("server.maxUploadSize", configured)
+    assert at.get("file_uploader")[0].proto.max_upload_size_mb == 5
+    styles = " ".join(h.proto.body for h in at.get("html"))
+    assert "每个文件不超过 5 MB" in styles and "超过 5 MB，未上传" in styles and "20 MB" not in styles
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_choice_box_with_nothing_chosen_says_what_to_choose_in_the_page_language(
     monkeypatch, demo_db, lang
