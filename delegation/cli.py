@@ -25,11 +25,11 @@ class _Parser(argparse.ArgumentParser):
     too). `--help` shows the usage."""
 
     def error(self, message: str):
-        if cli_language() == "zh":
-            said = f"{self.prog}：命令有误（{message}）；运行“{self.prog} --help”查看用法。"
-        else:
-            said = f"{self.prog}: {message}; run '{self.prog} --help' to see how to use it."
-        print(said, file=sys.stderr)
+        mistyped = DelegationError(
+            f"{self.prog}: {message}; run '{self.prog} --help' to see how to use it.",
+            f"{self.prog}：命令有误（{message}）；运行“{self.prog} --help”查看用法。",
+        )
+        print(mistyped.message(cli_language()), file=sys.stderr)
         sys.exit(1)
 
 

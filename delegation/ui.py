@@ -274,7 +274,7 @@ def sidebar() -> Filters:
             left_out += [(key, str(v)) for v in chosen if v not in options]
         st.session_state[state] = [v for v in chosen if v in options]
         label = text(f"filter.{key}", lang)
-        any_of(side, label, options, format_func=lambda v, o=options: o.get(v, str(v)), key=state, lang=lang)
+        any_of(side, label, options, format_func=lambda v, o=options: o.get(v, str(v)), key=state)
     side.button(text("sidebar.clear", lang), key="ui.clear_filters", on_click=_clear_filters)
     if left_out:
         names = {key: text(f"filter.{key}", lang) for key in FILTER_KEYS} | {
@@ -356,7 +356,7 @@ def selectbox(where: Any, label: str, options: Any, *, key: str, **kwargs: Any) 
     return where.selectbox(label, offered, key=key, **kwargs)
 
 
-def any_of(where: Any, label: str, options: Any, *, format_func: Any, key: str, lang: str) -> list:
+def any_of(where: Any, label: str, options: Any, *, format_func: Any, key: str) -> list:
     """A filter's multiselect, where nothing chosen means every value (its placeholder says so).
     Without Streamlit's "Select all" (English on a Chinese page, and the same as choosing nothing,
     but with every value listed as a chip)."""
@@ -365,7 +365,7 @@ def any_of(where: Any, label: str, options: Any, *, format_func: Any, key: str, 
         list(options),
         format_func=format_func,
         key=key,
-        placeholder=text("filter.all", lang),
+        placeholder=t("filter.all"),
         select_all=False,
     )
 
@@ -383,17 +383,15 @@ def uploader(
 
     The browser takes a file of any kind, so that a wrong one reaches the app and is refused in one
     sentence (Streamlit marked it red with an English tooltip and said nothing else: the Import
-    button just stayed grey). A file over the limit never leaves the browser (the server takes no
-    more than `server.maxUploadSize`); its chip says so in the page's language.
+    button just stayed grey). A file over the limit never leaves the browser; its chip says so in
+    the page's language.
     """
     lang = language()
     limit_mb = min(limit_mb, int(st.get_option("server.maxUploadSize")))  # the server takes no more
-    box_key = "upload-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
-    box = where.container(key=box_key)
     takes = text("upload.takes", lang).format(
         mb=limit_mb, kinds=("、" if lang == "zh" else ", ").join(k.lstrip(".").upper() for k in kinds)
     )
-    words = {  # the part of the box → what it says instead of Streamlit's English
+    words = {  # the part of the box → what it says instead of Streamlit's English, and its size
         '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p': (
             text("upload.button", lang),
             "0.875rem",
@@ -404,15 +402,11 @@ def uploader(
             "0.75rem",
         ),
     }
-    box.html(
-        "<style>"
-        + "".join(
-            f".st-key-{box_key} {part} {{font-size: 0;}}"
-            f".st-key-{box_key} {part}::after {{content: {_css_string(said)}; font-size: {size};}}"
-            for part, (said, size) in words.items()
-        )
-        + "</style>"
-    )
+    rules = {}
+    for part, (said, size) in words.items():
+        rules[part] = "font-size: 0;"
+        rules[f"{part}::after"] = f"content: {_css_string(said)}; font-size: {size};"
+    box = styled_box(where, "upload-" + re.sub(r"[^A-Za-z0-9_-]", "-", key), rules)
     return box.file_uploader(label, key=key, max_upload_size=limit_mb, **kwargs)
 
 
@@ -579,15 +573,28 @@ def wrapping(key: str, least: str) -> Any:
     """A container keyed `key` whose rows of columns (`.columns(…)`) keep each column at least
     `LEAST_PX[least]` wide: side by side while the page has room, wrapped onto further rows when it
     does not. It follows the page's width, whether the sidebar is open or not."""
+    return styled_box(
+        st,
+        key,
+        {
+            '[data-testid="stHorizontalBlock"]': "flex-wrap: wrap;",
+            '[data-testid="stColumn"]': f"min-width: min({LEAST_PX[least]}px, 100%);",
+            # A figure's label wraps rather than ending in "…" (a document's name is long).
+            '[data-testid="stMetricLabel"] :is([data-testid="stMarkdownContainer"], p)': (
+                "white-space: normal; overflow: visible;"
+            ),
+        },
+    )
+
+
+def styled_box(where: Any, key: str, rules: dict[str, str]) -> Any:
+    """A container in `where` keyed `key`, with CSS `rules` (selector → declarations) that apply
+    inside it only (Streamlit gives the container the class st-key-`key`)."""
     if not re.fullmatch(r"[A-Za-z0-9_-]+", key):  # Streamlit's class would differ from the key
         raise ValueError(f"use letters, digits, - and _ in a container key: {key!r}")
-    box = st.container(key=key)
+    box = where.container(key=key)
     box.html(
-        f'<style>.st-key-{key} [data-testid="stHorizontalBlock"] {{flex-wrap: wrap;}}'
-        f'.st-key-{key} [data-testid="stColumn"] {{min-width: min({LEAST_PX[least]}px, 100%);}}'
-        # A figure's label wraps rather than ending in "…" (a document's name is long).
-        f'.st-key-{key} [data-testid="stMetricLabel"] :is([data-testid="stMarkdownContainer"], p) '
-        "{white-space: normal; overflow: visible;}</style>"
+        "<style>" + "".join(f".st-key-{key} {part} {{{said}}}" for part, said in rules.items()) + "</style>"
     )
     return box
 

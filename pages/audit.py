@@ -23,7 +23,6 @@ actions = ui.any_of(
     choices["action"],
     format_func=lambda action: audit.action_label(action, lang),
     key="audit.actions",
-    lang=lang,
 )
 everyone = ui.t("filter.all")
 actor = ui.selectbox(
