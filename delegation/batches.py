@@ -38,40 +38,38 @@ def candidates(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Fil
 
 def blocked_reasons(row: Mapping[str, Any], config: EventConfig, lang: str) -> str:
     """Why an applicant is not ready, in one line (`row`: a `candidates` row, or its
-    missing_kinds, passport_problem and batch_id)."""
+    missing_kinds and passport_problem). Those already in a batch are listed as such, not here."""
     reasons = [
         text("batch.missing", lang).format(what=config.document(k).label(lang)) for k in row["missing_kinds"]
     ]
     if isinstance(row["passport_problem"], str):
         reasons.append(text(f"batch.passport.{row['passport_problem']}", lang))
-    if not pd.isna(row["batch_id"]):
-        reasons.append(text("batch.already", lang).format(batch=int(row["batch_id"])))
     return "；".join(reasons) if lang == "zh" else "; ".join(reasons)
 
 
 def freeze(
     con: duckdb.DuckDBPyConnection,
     config: EventConfig,
-    filters: Filters,
     actor: str,
+    *,
+    expected: int | None = None,
     now: dt.datetime | None = None,
 ) -> int:
-    """Freeze the ready applicants into a new numbered draft batch; returns its number."""
+    """Freeze every applicant ready now into a new numbered draft batch; returns its number.
+
+    The invitation letters are applied for in one batch: the sidebar's filters and as-of day never
+    narrow it. `expected`: the count the person confirmed; when it no longer matches (an import or
+    a document changed meanwhile), nothing is frozen and they are asked to confirm again."""
     now = now or dt.datetime.now().replace(microsecond=0)
+    _ready_for(con, config, now, expected)  # a refusal takes no snapshot
     snapshot_beside(con, "before-batch")
     with transaction(con):
-        ready = candidates(con, config, filters)
-        ready = ready[ready["ready"]]
-        if ready.empty:
-            raise DelegationError(
-                "Nobody is ready for a batch: every applicant is blocked or already in one.",
-                "没有可申请的人员：所有申请人都有待补材料或已在批次中。",
-            )
+        ready = _ready_for(con, config, now, expected)
         batch_id = fetch_one(con, "select nextval('batch_id_seq')")[0]
         con.execute("insert into batches values (?, 'draft', ?, ?, ?)", [batch_id, now, actor, now])
-        con.executemany(
-            "insert into batch_members values (?, ?, ?)",
-            [[batch_id, int(p), now] for p in ready["participant_id"]],
+        con.execute(
+            "insert into batch_members select ?, unnest(?::integer[]), ?",
+            [batch_id, [int(p) for p in ready["participant_id"]], now],
         )
         append_audit(
             con,
@@ -82,6 +80,32 @@ def freeze(
             details={"status": "draft", "participants": len(ready)},
         )
     return int(batch_id)
+
+
+def _ready_for(
+    con: duckdb.DuckDBPyConnection, config: EventConfig, now: dt.datetime, expected: int | None
+) -> pd.DataFrame:
+    """The applicants ready at `now`, or a refusal: nobody, or not the number confirmed."""
+    ready = candidates(con, config, Filters(as_of=now.date()))
+    ready = ready[ready["ready"]]
+    if ready.empty:
+        raise DelegationError(
+            "Nobody is ready for a batch: every applicant is blocked or already in one.",
+            "没有可申请的人员：所有申请人都有待补材料或已在批次中。",
+        )
+    if expected is not None and len(ready) != expected:
+        raise DelegationError(
+            f"{len(ready)} applicants are ready now, not the {expected} you confirmed; nothing was "
+            "frozen. Check the lists and confirm again.",
+            f"当前可申请 {len(ready)} 人，与您确认的 {expected} 人不符，未冻结；请核对名单后重新确认。",
+        )
+    return ready
+
+
+def ready_now(con: duckdb.DuckDBPyConnection, config: EventConfig, today: dt.date | None = None) -> int:
+    """How many applicants a freeze would take now: every one ready today, whatever the filters."""
+    df = candidates(con, config, Filters(as_of=today or dt.date.today()))
+    return int(df["ready"].sum())
 
 
 def set_status(con: duckdb.DuckDBPyConnection, batch_id: int, status: str, actor: str) -> None:

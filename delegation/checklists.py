@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -10,7 +11,7 @@ import pandas as pd
 from delegation import batches
 from delegation.config import EventConfig
 from delegation.dashboard import as_date, page_count
-from delegation.db import query_df, query_rows
+from delegation.db import append_audit, query_df, query_rows, transaction
 from delegation.filters import Filters
 from delegation.i18n import text
 
@@ -132,20 +133,54 @@ def checklist_target(checklist: pd.DataFrame, unit_id: int, position: int) -> di
     }
 
 
+@dataclass(frozen=True)
+class ChaseItem:
+    """One thing a unit owes: a document kind, `passport_expiry` (the passport fails the rule, or its
+    expiry is unknown), `passport_number` or `annex2_fields` (`detail`: the fields, comma-separated);
+    of the unit itself (`person` None) or of one of its people."""
+
+    participant_id: int | None
+    person: str | None
+    pinyin: str | None  # the form's pinyin name, if it gave one
+    item: str
+    detail: str | None
+    reason: str | None
+
+    @property
+    def due(self) -> str:
+        """What the item is needed for: "documents" (the invitation batch) or "roster" (departure)."""
+        return "roster" if self.item == "annex2_fields" else "documents"
+
+
 def chase_list(
-    con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filters, *, owner: str = ""
+    con: duckdb.DuckDBPyConnection,
+    config: EventConfig,
+    filters: Filters,
+    *,
+    owner: str = "",
+    not_chased_days: int = 0,
+    today: dt.date | None = None,
 ) -> list[dict]:
-    """One entry per unit with anything missing or invalid: contact, the items, and their lines and
-    messages in zh and en (one cached list for both languages)."""
+    """One entry per unit with anything missing or invalid: contact, last chase, the items, and
+    their lines in zh and en (one cached list for both languages). `not_chased_days`: only units
+    not chased in that many days before `today` (0: every unit). Messages are made for the units
+    a page shows only (`chase_message`)."""
+    since = None
+    if not_chased_days > 0:
+        since = dt.datetime.combine(
+            (today or dt.date.today()) - dt.timedelta(days=not_chased_days - 1), dt.time()
+        )
     rows = query_rows(
         con,
         "chase_items",
         passport_valid_through=config.passport_valid_through,
         owner=owner,
+        not_chased_since=since,
         **filters.params(),
     )
     units: dict[int, dict] = {}
-    for unit_id, unit_name, unit_owner, contact, mobile, email, _pid, person, item, detail, reason in rows:
+    for (unit_id, unit_name, unit_owner, contact, mobile, email, chased_at, chased_by,
+         pid, person, pinyin, item, detail, reason) in rows:  # fmt: skip
         entry = units.setdefault(
             unit_id,
             {
@@ -155,14 +190,21 @@ def chase_list(
                 "contact_name": contact,
                 "contact_mobile": mobile,
                 "contact_email": email,
+                "last_chased_at": chased_at,
+                "last_chased_by": chased_by,
                 "items": [],
             },
         )
-        entry["items"].append((person, item, detail, reason))
+        entry["items"].append(ChaseItem(pid, person, pinyin, item, detail, reason))
     for entry in units.values():
-        entry["lines"] = {lg: [_item_line(config, lg, *i) for i in entry["items"]] for lg in ("zh", "en")}
-        entry["message_zh"] = _message(config, entry, "zh")
-        entry["message_en"] = _message(config, entry, "en")
+        # A passport that fails the rule is renewed: its scan is not asked for, the new one is.
+        renewing = {
+            i.participant_id for i in entry["items"] if i.item == "passport_expiry" and i.detail != "unknown"
+        }
+        entry["items"] = [
+            i for i in entry["items"] if not (i.item == "passport_scan" and i.participant_id in renewing)
+        ]
+        entry["lines"] = {lg: [item_line(config, lg, i) for i in entry["items"]] for lg in ("zh", "en")}
     return list(units.values())
 
 
@@ -185,82 +227,136 @@ def chase_table(entry: dict, lang: str) -> pd.DataFrame:
     took 5 s."""
     return pd.DataFrame(
         {
-            "participant_name": [p or text("documents.unit_itself", lang) for p, *_ in entry["items"]],
+            "participant_name": [i.person or text("documents.unit_itself", lang) for i in entry["items"]],
             "item": entry["lines"][lang],
         }
     )
 
 
-def _item_line(
-    config: EventConfig, lang: str, person: str | None, item: str, detail: str, reason: str | None
-) -> str:
-    if item == "passport_expiry":
-        if detail == "unknown":
+def item_line(config: EventConfig, lang: str, item: ChaseItem) -> str:
+    """What one item asks for, in `lang` (a line of the chase table and of the message)."""
+    if item.item == "passport_expiry":
+        if item.detail == "unknown":
             return text("chase.item.passport_expiry_unknown", lang)
-        return text("chase.item.passport_expiry", lang).format(date=config.passport_valid_through.isoformat())
-    if item == "annex2_fields":
-        fields = [text(f"column.{f}", lang) for f in detail.split(",") if f]
+        return text("chase.item.passport_renew", lang).format(date=config.passport_valid_through.isoformat())
+    if item.item == "passport_number":
+        return text("chase.item.passport_number", lang)
+    if item.item == "annex2_fields":
+        fields = [text(f"column.{f}", lang) for f in (item.detail or "").split(",") if f]
         return text("chase.item.annex2_fields", lang).format(
             fields="、".join(fields) if lang == "zh" else ", ".join(fields)
         )
-    line = text("documents.missing_kind", lang).format(what=config.document(item).label(lang))
-    if detail == "rejected" and reason:
-        line += " " + text("chase.item.rejected", lang).format(reason=reason)
-    return line
+    what = config.document(item.item).label(lang)
+    if item.detail == "rejected" and item.reason:
+        return text("chase.item.rejected", lang).format(what=what, reason=item.reason)
+    return text("documents.missing_kind", lang).format(what=what)
 
 
-def _message(config: EventConfig, entry: dict, lang: str) -> str:
-    """A ready-to-send e-mail asking the unit for what is missing."""
-    unit = entry["unit_name"]
-    deadline = config.registration_deadline.isoformat()
-    lines = []
-    for (person, *_), line in zip(entry["items"], entry["lines"][lang], strict=True):
-        who = person or (unit if lang == "en" else "贵单位")
-        lines.append(f"- {who}：{line}" if lang == "zh" else f"- {who}: {line}")
-    subject = config.email_subject(unit, lang)
+def person_named(item: ChaseItem, lang: str) -> str:
+    """Who an item is about, as a message names them: 贵单位 / Your unit, or the person — in
+    English with their pinyin (the form's, else made from the Chinese) beside the Chinese name."""
+    if item.person is None:
+        return text("chase.your_unit", lang)
     if lang == "zh":
-        greeting = f"{entry['contact_name'] or ''}您好：" if entry["contact_name"] else "您好："
-        return "\n".join(
-            [
-                f"主题：{subject}",
-                "",
-                greeting,
-                "",
-                f"感谢贵单位报名参加{config.name_zh}。经核对，以下材料尚未收齐或需更正：",
-                *lines,
-                "",
-                f"请于 {deadline} 前将材料发送至秘书处邮箱，邮件主题请注明“{subject}”。邀请函将统一批量申请，逾期将影响办理。",
-                "",
-                f"{config.organiser_zh} 秘书处",
-            ]
-        )
-    greeting = f"Dear {entry['contact_name']}," if entry["contact_name"] else "Dear colleague,"
+        return item.person
+    pinyin = item.pinyin.strip() if isinstance(item.pinyin, str) and item.pinyin.strip() else ""
+    pinyin = pinyin or batches.pinyin_for(item.person)
+    return f"{item.person} ({pinyin})" if pinyin and pinyin != item.person else item.person
+
+
+def chase_message(config: EventConfig, entry: dict, lang: str, as_of: dt.date) -> str:
+    """A ready-to-send e-mail asking the unit for what is missing: grouped by the deadline each
+    item has (the next milestone still ahead on `as_of` for documents, and for the rest of
+    Annex 2; "as soon as possible" once they have passed), where to send it and its subject."""
+    subject = config.email_subject(entry["unit_name"], lang)
+    colon = "：" if lang == "zh" else ": "
+    groups: dict[str, list[str]] = {}
+    for item, line in zip(entry["items"], entry["lines"][lang], strict=True):
+        groups.setdefault(item.due, []).append(f"- {person_named(item, lang)}{colon}{line}")
+    due = {what: config.due_milestone(what, as_of) for what in groups}
+    if len(groups) == 2 and due["documents"] == due["roster"]:  # one deadline: one list
+        groups = {"both": groups["documents"] + groups["roster"]}
+        due = {"both": due["documents"]}
+    body: list[str] = []
+    for what, lines in groups.items():
+        milestone = due[what]
+        if milestone is None:
+            body.append(text(f"chase.group.{what}_asap", lang))
+        else:
+            body.append(
+                text(f"chase.group.{what}", lang).format(
+                    date=milestone.date.isoformat(), milestone=milestone.label(lang)
+                )
+            )
+        body += [*lines, ""]
+    contact = entry["contact_name"]
+    if contact and lang == "en":  # the contact by pinyin too, as the people are
+        contact = person_named(ChaseItem(None, contact, None, "", None, None), lang)
+    greeting = (
+        text("chase.greeting_named", lang).format(name=contact) if contact else text("chase.greeting", lang)
+    )
     return "\n".join(
         [
-            f"Subject: {subject}",
+            text("chase.subject", lang).format(subject=subject),
             "",
             greeting,
             "",
-            f"Thank you for registering for the {config.name_en}. The following items are still missing or need correcting:",
-            *lines,
+            text("chase.intro", lang).format(event=config.name(lang)),
             "",
-            f'Please send them to the secretariat by {deadline} with the e-mail subject "{subject}". '
-            "Invitation letters are applied for in one batch; late documents delay everyone.",
+            *body,
+            text("chase.send_to", lang).format(address=config.secretariat_email, subject=subject),
             "",
-            f"Secretariat, {config.organiser_en}",
+            text("chase.signature", lang).format(
+                organiser=config.organiser_zh if lang == "zh" else config.organiser_en
+            ),
         ]
     )
 
 
-REASON_COLUMNS = ("missing_kinds", "passport_problem", "batch_id")  # what batches.blocked_reasons reads
+def last_chased(entry: dict, lang: str, today: dt.date | None = None) -> str:
+    """When and by whom the unit was last chased, in words: 3 天前（小李） / 3 days ago by Li."""
+    at = entry["last_chased_at"]
+    if at is None or pd.isna(at):
+        return text("chase.never", lang)
+    days = ((today or dt.date.today()) - pd.Timestamp(at).date()).days
+    if days <= 0:
+        when = text("chase.today", lang)
+    elif days == 1:
+        when = text("chase.yesterday", lang)
+    else:
+        when = text("chase.days_ago", lang).format(days=days)
+    return text("chase.last", lang).format(when=when, who=entry["last_chased_by"])
+
+
+def mark_chased(
+    con: duckdb.DuckDBPyConnection,
+    unit_id: int,
+    items: int,
+    actor: str,
+    channel: str = "marked",
+    now: dt.datetime | None = None,
+) -> None:
+    """Record that a unit was sent its chase message (by hand: "marked"), with the audit row."""
+    now = now or dt.datetime.now().replace(microsecond=0)
+    with transaction(con):
+        con.execute("insert into chases values (?, ?, ?, ?, ?)", [unit_id, now, actor, channel, items])
+        append_audit(
+            con, actor, "unit.chased", f"unit:{unit_id}", {"channel": channel, "items": items}, at=now
+        )
+
+
+REASON_COLUMNS = ("missing_kinds", "passport_problem")  # what batches.blocked_reasons reads
 
 
 def batch_view(
     con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filters, lang: str
 ) -> dict[str, pd.DataFrame]:
-    """Ready and blocked applicants, and the batches so far."""
+    """Applicants as they stood on the as-of day, for the filters: ready, blocked (with the reasons)
+    and already in a batch (with its number); and the batches so far."""
     df = batches.candidates(con, config, filters)
+    in_batch = df["batch_id"].notna().to_numpy()
     ready_rows = df["ready"].to_numpy(dtype=bool)
+    blocked_rows = ~ready_rows & ~in_batch
     view = pd.DataFrame(
         {
             "unit_name": df["unit_name"],
@@ -269,17 +365,15 @@ def batch_view(
         }
     )
     ready = view[ready_rows].reset_index(drop=True)
-    blocked = view[~ready_rows].reset_index(drop=True)
+    blocked = view[blocked_rows].reset_index(drop=True)
+    batched = view[in_batch].reset_index(drop=True)
+    batched["batch_id"] = [text("batch.number", lang).format(batch=int(b)) for b in df["batch_id"][in_batch]]
     # Worded once per combination of reasons (a handful), not per applicant: pandas' row by row
     # took 2 s for the 72 000 applicants of the 100 000-participant demo.
     said: dict[tuple, str] = {}
     reasons = []
-    for kinds, problem, batch_id in zip(*(df[c][~ready_rows] for c in REASON_COLUMNS), strict=True):
-        key = (
-            tuple(kinds),
-            problem if isinstance(problem, str) else None,
-            None if pd.isna(batch_id) else int(batch_id),
-        )
+    for kinds, problem in zip(*(df[c][blocked_rows] for c in REASON_COLUMNS), strict=True):
+        key = (tuple(kinds), problem if isinstance(problem, str) else None)
         if key not in said:
             said[key] = batches.blocked_reasons(dict(zip(REASON_COLUMNS, key, strict=True)), config, lang)
         reasons.append(said[key])
@@ -290,4 +384,4 @@ def batch_view(
         for s in listed["status"]
     ]
     listed["status"] = [text(f"batch.status.{s}", lang) for s in listed["status"]]
-    return {"ready": ready, "blocked": blocked, "batches": listed}
+    return {"ready": ready, "blocked": blocked, "in_batch": batched, "batches": listed}

@@ -518,7 +518,7 @@ def _import(args: argparse.Namespace, config, lang: str) -> int:
     start_reading(Path(args.files[0]), config.max_import_bytes, prepare=precompute)
     from delegation.config import database_path
     from delegation.db import connect
-    from delegation.ingest import import_file
+    from delegation.ingest import applied_order, import_files
 
     target = database_path(args.db)
     made = [folder for folder in (target, *target.parents) if not folder.exists()]  # what connect creates
@@ -531,18 +531,28 @@ def _import(args: argparse.Namespace, config, lang: str) -> int:
     status = 0
     kept = False
     try:
-        for name in args.files:
-            try:
-                report = import_file(
-                    con, config, Path(name), dry_run=args.dry_run, strict=args.strict, force=args.force
-                )
-            except DelegationError as exc:
-                print(exc.message(lang), file=sys.stderr)
+        results = import_files(
+            con,
+            config,
+            [(Path(name), Path(name).name) for name in args.files],
+            dry_run=args.dry_run,
+            strict=args.strict,
+            force=args.force,
+        )
+        applied = [name for name, result in results if not isinstance(result, DelegationError)]
+        if len(applied) > 1 and applied != [Path(n).name for n in args.files if Path(n).name in applied]:
+            print(applied_order(results, lang))
+        for _name, result in results:
+            if isinstance(result, DelegationError):
+                print(result.message(lang), file=sys.stderr)
                 status = 1
                 continue
+            report = result
             kept = kept or not args.dry_run
             print(report.summary(lang))
             if not args.quiet:
+                for change in report.changes:
+                    print(f"  {'更改' if lang == 'zh' else 'changed'}: {change.line(lang)}")
                 for issue in report.issues:
                     marker = "skipped" if issue.severity == "error" else "warning"
                     if lang == "zh":

@@ -15,6 +15,7 @@ from delegation.errors import DelegationError
 DEFAULT_CONFIG = ROOT / "data" / "event.toml"
 DEFAULT_DB = ROOT / "data" / "delegation.duckdb"
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 # Labels of the milestones every event has; further ones carry their own labels in event.toml.
 BUILTIN_MILESTONES = {
@@ -93,11 +94,15 @@ class EventConfig:
     forum_city: str
     subject_zh: str
     subject_en: str
+    secretariat_email: str  # where units send their materials (the notice leaves it blank)
     themes: tuple[Choice, ...]
     cities: tuple[Choice, ...]
     sectors: tuple[Choice, ...]
     extra_milestones: tuple[Milestone, ...] = ()
     documents: tuple[DocumentRule, ...] = ()
+    # The milestones a chase message may name as the deadline, per kind of item ([chase]).
+    documents_due: tuple[str, ...] = ("registration", "invitation_batch")
+    roster_due: tuple[str, ...] = ("registration", "departure")
     max_import_file_mb: int = 20
     max_document_mb: int = 10
     header_search_rows: int = 30
@@ -129,6 +134,13 @@ class EventConfig:
     def document(self, kind: str) -> DocumentRule:
         """The rule for one document kind."""
         return next(d for d in self.documents if d.kind == kind)
+
+    def due_milestone(self, what: str, as_of: dt.date) -> Milestone | None:
+        """The first milestone of `what` ("documents" or "roster") on or after `as_of`: the deadline
+        a chase message names; None once every one has passed."""
+        keys = self.documents_due if what == "documents" else self.roster_due
+        ahead = [m for m in self.milestones() if m.key in keys and m.date >= as_of]
+        return ahead[0] if ahead else None
 
     def email_subject(self, unit: str, lang: str) -> str:
         """The e-mail subject the notice asks units to use."""
@@ -243,6 +255,9 @@ def load_config(path: Path | str | None = None) -> EventConfig:
     for name in ("subject_zh", "subject_en"):
         if "{unit}" not in r.text(email, name, f"event.email.{name}"):
             raise r.fail(f"event.email.{name}", "must contain {unit}", "必须包含 {unit}")
+    address = r.text(email, "address", "event.email.address")
+    if not _EMAIL.match(address):
+        raise r.fail("event.email.address", "must be an e-mail address", "必须是电子邮箱地址")
 
     milestones = []
     raw_milestones = tree.get("milestones", [])
@@ -305,6 +320,21 @@ def load_config(path: Path | str | None = None) -> EventConfig:
             )
         )
 
+    chase = tree.get("chase", {})
+    if not isinstance(chase, dict):
+        raise r.fail("chase", "must be a table", "必须是表")
+    known = {*BUILTIN_MILESTONES, *(m.key for m in milestones)}
+    due = {}
+    for name in ("documents_due", "roster_due"):
+        keys = chase.get(name, list(getattr(EventConfig, name)))
+        if not isinstance(keys, list) or not keys or any(k not in known for k in keys):
+            raise r.fail(
+                f"chase.{name}",
+                f"must list milestone keys ({', '.join(sorted(known))})",
+                f"必须列出节点的键（{', '.join(sorted(known))}）",
+            )
+        due[name] = tuple(keys)
+
     config = EventConfig(
         key=r.text(event, "key", "event.key"),
         name_zh=r.text(event, "name_zh", "event.name_zh"),
@@ -324,11 +354,13 @@ def load_config(path: Path | str | None = None) -> EventConfig:
         forum_city=forum_city,
         subject_zh=email["subject_zh"],
         subject_en=email["subject_en"],
+        secretariat_email=address,
         themes=r.choices(tree, "themes"),
         cities=cities,
         sectors=sectors,
         extra_milestones=tuple(milestones),
         documents=tuple(documents),
+        **due,
         max_document_mb=r.positive_int(limits, "max_document_mb", "limits.max_document_mb", 10),
         max_import_file_mb=r.positive_int(limits, "max_import_file_mb", "limits.max_import_file_mb", 20),
         header_search_rows=r.positive_int(limits, "header_search_rows", "limits.header_search_rows", 30),

@@ -435,12 +435,47 @@ def unit_detail(
 
 
 QUALITY_LISTS = (
+    "conflicts",
     "skipped_rows",
     "unknown_sectors",
     "duplicate_passports",
     "passport_format",
     "passport_expiring",
 )
+
+
+# Columns a list carries for an action but neither shows nor exports ("settled" takes these).
+QUALITY_HIDDEN = {"conflicts": ("import_id", "column_name", "code")}
+
+
+def settle_issue(
+    con: duckdb.DuckDBPyConnection, issue: dict, actor: str, now: dt.datetime | None = None
+) -> None:
+    """Mark a conflict between forms as looked at (the value kept stays): it leaves the list."""
+    from delegation.db import append_audit
+
+    now = now or dt.datetime.now().replace(microsecond=0)
+    keys = [issue["import_id"], issue["sheet"], issue["row_number"], issue["column_name"], issue["code"]]
+    with transaction(con):
+        con.execute(
+            "update import_issues set settled_at = ?, settled_by = ? where import_id = ? "
+            "and sheet is not distinct from ? and row_number is not distinct from ? "
+            "and column_name is not distinct from ? and code = ? and settled_at is null",
+            [now, actor, *keys],
+        )
+        append_audit(
+            con,
+            actor,
+            "issue.settled",
+            f"import:{issue['import_id']}",
+            {
+                "sheet": issue["sheet"],
+                "row": issue["row_number"],
+                "field": issue["column_name"],
+                "code": issue["code"],
+            },
+            at=now,
+        )
 
 
 def quality(
@@ -454,7 +489,20 @@ def quality(
     """Every data-quality list by name, ready to show: messages in `lang`, passports masked unless show_full."""
     params = filters.params()
     skipped = query_df(con, "quality_skipped_rows")
+    conflicts = query_df(con, "quality_conflicts")
     lists = {
+        "conflicts": pd.DataFrame(
+            {
+                "import_id": conflicts["import_id"],
+                "imported_at": conflicts["imported_at"],
+                "file_name": conflicts["file_name"],
+                "sheet": conflicts["sheet"],
+                "row_number": conflicts["row_number"],
+                "column_name": conflicts["column_name"],
+                "code": conflicts["code"],
+                "reason": conflicts["message_zh" if lang == "zh" else "message_en"],
+            }
+        ),
         "skipped_rows": pd.DataFrame(
             {
                 "imported_at": skipped["imported_at"],

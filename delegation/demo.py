@@ -171,6 +171,18 @@ POSITIONS = [
     "财务总监",
     "总工程师",
 ]
+POSITIONS_EN = {  # the English position a form may give beside the Chinese one
+    "董事长": "Chairman",
+    "总经理": "General Manager",
+    "副总经理": "Deputy General Manager",
+    "销售总监": "Sales Director",
+    "技术总监": "Technical Director",
+    "市场部经理": "Marketing Manager",
+    "国际业务经理": "International Business Manager",
+    "项目经理": "Project Manager",
+    "财务总监": "Finance Director",
+    "总工程师": "Chief Engineer",
+}
 
 
 ARROW_TYPES = {
@@ -226,6 +238,7 @@ def generate(config: EventConfig, participants: int, seed: int) -> tuple[pa.Tabl
         unit_rows["unit_id"].append(i + 1)
         unit_rows["name"].append(name)
         unit_rows["name_key"].append(match_key(name))
+        unit_rows["name_en"].append(f"Demo Company {i + 1} Co., Ltd." if i % 3 == 0 else None)
         unit_rows["province"].append(province)
         unit_rows["sector"].append(sector)
         unit_rows["sector_as_written"].append(SECTOR_WORDS.get(sector))
@@ -262,6 +275,7 @@ def generate(config: EventConfig, participants: int, seed: int) -> tuple[pa.Tabl
         rows["pinyin_name"].append(f"{s_py.upper()} {g1_py}{g2_py.lower()}")
         rows["gender"].append(rng.choice("MF"))
         rows["position"].append(rng.choice(POSITIONS))
+        rows["position_en"].append(POSITIONS_EN[rows["position"][-1]] if pid % 2 else None)
         rows["mobile"].append(f"1990{pid % 10_000_000:07d}")
         rows["email"].append(f"p{pid}@example.com")
         rows["date_of_birth"].append(dt.date(1960, 1, 1) + dt.timedelta(days=rng.randint(0, 13000)))
@@ -304,8 +318,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, config: EventConfig, participants:
         con.register("_demo_people", people)
         try:
             con.execute(
-                "insert into units (unit_id, name, name_key, province, sector, sector_as_written, contact_name, "
-                "contact_mobile, contact_email, registered_on, search_text, created_at) "
+                f"insert into units ({', '.join(units.column_names)}, created_at) "
                 "select *, ?::timestamp from _demo_units",
                 [now],
             )
@@ -318,11 +331,12 @@ def load_demo(con: duckdb.DuckDBPyConnection, config: EventConfig, participants:
             con.unregister("_demo_units")
             con.unregister("_demo_people")
         # Keep the id sequences ahead of the ids written here.
-        # Documents: most arrive a few days after sign-up, some are verified, a few rejected, some missing.
+        # Documents: most arrive a few days after sign-up, some are verified or rejected a day or two
+        # later, some are missing. Each state goes into the history too, so the pages can show any
+        # day as it was.
         con.execute(
             """
-            insert into documents (document_id, unit_id, participant_id, kind, status, reason, source,
-                                   updated_by, updated_at, received_at)
+            create temporary table _demo_documents as
             with owed as (
                 select r.*, hash(r.unit_id, coalesce(r.participant_id, 0), r.kind, $seed) % 100 as roll
                 from required_documents(date '9999-12-31', [], [], [], [], [], []) r
@@ -335,15 +349,29 @@ def load_demo(con: duckdb.DuckDBPyConnection, config: EventConfig, participants:
                 where o.roll >= 12
             )
             select
-                nextval('document_id_seq'), unit_id, participant_id, kind,
-                case when roll < 16 then 'rejected' when roll < 62 then 'received' else 'verified' end,
-                case when roll < 16 then '扫描件模糊，请重新扫描 / scan unreadable, please rescan' end,
-                'demo', 'demo', $now::timestamp,
-                least(day, $deadline::date + 7)::timestamp
+                nextval('document_id_seq') as document_id, unit_id, participant_id, kind,
+                case when roll < 16 then 'rejected' when roll < 62 then 'received' else 'verified' end as status,
+                case when roll < 16 then '扫描件模糊，请重新扫描 / scan unreadable, please rescan' end as reason,
+                (least(day, $deadline::date + 7) + interval 10 hour)::timestamp as arrived_at,
+                arrived_at + case when roll < 62 and roll >= 16 then interval 0 day
+                                  else to_days((1 + roll % 2)::integer) end as changed_at
             from arrived
             """,
-            {"seed": seed, "now": now, "deadline": config.registration_deadline},
+            {"seed": seed, "deadline": config.registration_deadline},
         )
+        con.execute(
+            "insert into documents (document_id, unit_id, participant_id, kind, status, reason, source, "
+            "updated_by, updated_at, received_at) "
+            "select document_id, unit_id, participant_id, kind, status, reason, 'demo', 'demo', changed_at, "
+            "arrived_at from _demo_documents"
+        )
+        con.execute(
+            "insert into document_history "
+            "select document_id, 'received', null, arrived_at, 'demo' from _demo_documents "
+            "where changed_at > arrived_at "
+            "union all select document_id, status, reason, changed_at, 'demo' from _demo_documents"
+        )
+        con.execute("drop table _demo_documents")
         sync_confirmations(con)
         con.execute("select max(nextval('unit_id_seq')) from range(?)", [units.num_rows])
         con.execute("select max(nextval('participant_id_seq')) from range(?)", [people.num_rows])

@@ -154,6 +154,10 @@ def set_state(
                 "file": file.original_name if file else None,
             },
         }
+        con.execute(
+            "insert into document_history values (?, ?, ?, ?, ?)",
+            [document_id, status, values["reason"], now, actor],
+        )
         append_audit(con, actor, "document.change", f"document:{document_id}", details, at=now)
         if kind == CONFIRMATION and participant_id is None:
             sync_confirmations(con, unit_id)
@@ -164,11 +168,13 @@ CONFIRMATION = "registration_confirmation"  # the unit's Annex 1: once in, its r
 
 
 def sync_confirmations(con: duckdb.DuckDBPyConnection, unit_id: int | None = None) -> None:
-    """Set `units.confirmation_received` from the documents, for one unit or (None) for all."""
+    """Set `units.confirmed_on` — the day the unit's confirmation first arrived, while it is received
+    or verified — from the documents, for one unit or (None) for all."""
     con.execute(
-        "update units set confirmation_received = unit_id in ("
-        "    select unit_id from documents"
-        "    where kind = ? and participant_id is null and status in ('received', 'verified'))"
+        "update units set confirmed_on = ("
+        "    select min(received_at)::date from documents d"
+        "    where d.unit_id = units.unit_id and d.kind = ? and d.participant_id is null"
+        "      and d.status in ('received', 'verified'))"
         "where ?::integer is null or unit_id = ?",
         [CONFIRMATION, unit_id, unit_id],
     )
@@ -186,6 +192,7 @@ def attach(
     actor: str,
     source: str,
     folder: Path,
+    now: dt.datetime | None = None,
 ) -> int:
     """Store a scan (an upload or a file from the folder scan) and mark the document received."""
     stored = store_file(data, original_name, folder, config.max_document_mb)
@@ -198,6 +205,7 @@ def attach(
         actor=actor,
         source=source,
         file=stored,
+        now=now,
     )
 
 

@@ -322,6 +322,7 @@ def tables_for(
     search: str = "",
     show_full: bool = False,
     owner: str = "",
+    not_chased_days: int = 0,
     sort: str = "name",
     descending: bool = False,
     actions: tuple[str, ...] = (),
@@ -361,7 +362,7 @@ def tables_for(
             frame_table(text("documents.passport_validity", lg), validity),
         ]
     if kind == "chase":
-        entries = checklists.chase_list(con, config, filters, owner=owner)
+        entries = checklists.chase_list(con, config, filters, owner=owner, not_chased_days=not_chased_days)
         rows = [
             (
                 e["unit_name"],
@@ -369,11 +370,12 @@ def tables_for(
                 e["contact_name"],
                 _mask(e["contact_mobile"], show_full, mask_mobile),
                 _mask(e["contact_email"], show_full, mask_email),
-                person or text("documents.unit_itself", lg),
+                checklists.last_chased(e, lg),
+                item.person or text("documents.unit_itself", lg),
                 line,
             )
             for e in entries
-            for (person, *_), line in zip(e["items"], e["lines"][lg], strict=True)
+            for item, line in zip(e["items"], e["lines"][lg], strict=True)
         ]
         columns = [
             "column.unit_name",
@@ -381,6 +383,7 @@ def tables_for(
             "column.contact_name",
             "column.contact_mobile",
             "column.contact_email",
+            "column.last_chased",
             "column.participant_name",
             "column.item",
         ]
@@ -397,7 +400,12 @@ def tables_for(
         return [frame_table(text("page.audit", lg), entries)]
     if kind == "quality":
         lists = dashboard.quality(con, config, filters, lg, show_full=show_full)
-        return [frame_table(text(f"quality.{name}", lg), lists[name]) for name in dashboard.QUALITY_LISTS]
+        return [
+            frame_table(
+                text(f"quality.{name}", lg), lists[name], hidden=dashboard.QUALITY_HIDDEN.get(name, ())
+            )
+            for name in dashboard.QUALITY_LISTS
+        ]
     raise ValueError(kind)
 
 

@@ -11,7 +11,7 @@ from delegation.db import append_audit, fetch_one, transaction
 from delegation.errors import DelegationError
 from delegation.ingest.rows import as_stored
 from delegation.privacy import masked_changes
-from delegation.search import participant_search_text
+from delegation.search import participant_search_text, unit_search_text
 
 
 def set_withdrawn(
@@ -116,6 +116,57 @@ def save_edit(
             actor,
             "participant.edit",
             f"participant:{participant_id}",
+            masked_changes({k: (current[k], v) for k, v in changed.items()}),
+        )
+    return True
+
+
+CONTACT = ("contact_name", "contact_mobile", "contact_email")  # a unit's contact, as staff may edit it
+
+
+def unit_contact(con: duckdb.DuckDBPyConnection, unit_id: int) -> tuple[dict, str]:
+    """A unit's contact (name, mobile, e-mail) and a token for it as it is now (for a later save)."""
+    row = fetch_one(con, f"select {', '.join(CONTACT)} from units where unit_id = ?", [unit_id])
+    if not row:
+        raise DelegationError("This unit no longer exists.", "该单位已不存在。")
+    values = dict(zip(CONTACT, row, strict=True))
+    return values, _token(values)
+
+
+def save_unit_contact(
+    con: duckdb.DuckDBPyConnection, unit_id: int, changes: dict, token: str, actor: str
+) -> bool:
+    """Save a unit's contact as typed, unless someone changed it since `token` was read; logged as
+    a participant's edit is (before and after, personal values masked). Returns whether it changed."""
+    unknown = set(changes) - set(CONTACT)
+    if unknown:
+        raise ValueError(unknown)
+    with transaction(con):
+        current, now_token = unit_contact(con, unit_id)
+        if now_token != token:
+            raise DelegationError(
+                "Someone changed this unit's contact after you opened it; reload to see their change, then edit again.",
+                "在您打开之后，他人修改了该单位的联系人；请刷新查看后再修改。",
+            )
+        typed = {k: v for k, v in changes.items() if v != (current.get(k) or "")}
+        stored = {k: as_stored(k, v) for k, v in typed.items()}
+        changed = {k: v for k, v in stored.items() if current.get(k) != v}
+        if not changed:
+            return False
+        sets = ", ".join(f"{column} = ?" for column in changed)  # names checked against CONTACT above
+        con.execute(
+            f"update units set {sets}, updated_at = current_timestamp where unit_id = ?",
+            [*changed.values(), unit_id],
+        )
+        name, contact = fetch_one(con, "select name, contact_name from units where unit_id = ?", [unit_id])
+        con.execute(
+            "update units set search_text = ? where unit_id = ?", [unit_search_text(name, contact), unit_id]
+        )
+        append_audit(
+            con,
+            actor,
+            "unit.edit",
+            f"unit:{unit_id}",
             masked_changes({k: (current[k], v) for k, v in changed.items()}),
         )
     return True

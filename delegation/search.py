@@ -146,6 +146,11 @@ PARTICIPANT_SEARCH_COLUMNS = ("name", "pinyin_name", "position", "email", "passp
 UNIT_SEARCH_COLUMNS = ("name", "contact_name")  # what a unit can be found by
 
 
+def unit_search_text(name: object, contact_name: object) -> str:
+    """What a unit can be found by (the UNIT_SEARCH_COLUMNS, in that order)."""
+    return search_text(name, contact_name)
+
+
 def participant_search_text(
     name: object, pinyin_name: object, position: object, email: object, passport: object
 ) -> str:

@@ -472,17 +472,30 @@ def show_error(exc: DelegationError) -> None:
 MISSING = "—"  # what the app shows for a missing value (a table's own would be a grey "None")
 
 
-def table(data: pd.DataFrame, *, hidden: tuple[str, ...] = (), **options: Any) -> Any:
+# Rows this tall let a table's text wrap onto a second line (Streamlit wraps cells only in rows
+# taller than 4rem): a blocked applicant's reasons are read whole, not cut at "缺少护照首…".
+WRAP_ROW_PX = 66
+
+
+def table(
+    data: pd.DataFrame, *, hidden: tuple[str, ...] = (), wrap: tuple[str, ...] = (), **options: Any
+) -> Any:
     """A table as every page shows one: no index, columns titled in the page's language (some
-    hidden), a dash where a value is missing. `options` go to `st.dataframe` (key, selection…).
+    hidden), a dash where a value is missing. `wrap`: columns of long text, given room and rows
+    in which it wraps. `options` go to `st.dataframe` (key, selection, height…).
     A table without rows is a line saying so (Streamlit draws its English "empty"); None then."""
     if data.empty:
         st.caption(t("table.empty"))
         return None
     titles = {name: t(f"column.{name}") if f"column.{name}" in TEXT else str(name) for name in data.columns}
     columns = {
-        name: None if name in hidden else st.column_config.Column(title) for name, title in titles.items()
+        name: None
+        if name in hidden
+        else st.column_config.Column(title, width="large" if name in wrap else None)
+        for name, title in titles.items()
     }
+    if wrap:
+        options.setdefault("row_height", WRAP_ROW_PX)
     return st.dataframe(data, hide_index=True, column_config=columns, placeholder=MISSING, **options)
 
 

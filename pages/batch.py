@@ -1,9 +1,12 @@
 """Invitation batch — ready and blocked applicants, freezing a numbered batch, its steps and files."""
 
+import datetime as dt
+
 import streamlit as st
 
 from delegation import batches, checklists, documents, ui
 from delegation.errors import DelegationError
+from delegation.filters import Filters
 
 ui.require("batch")
 config = ui.event_config()
@@ -15,21 +18,39 @@ st.caption(ui.t("batch.help"))
 if flash := st.session_state.pop("batch.flash", None):
     st.success(flash)
 view = ui.query(checklists.batch_view, config, filters, lang)
-ready, blocked = ui.wrapping("batch-lists", "tables").columns(2)
-ready.subheader(ui.t("batch.ready").format(count=len(view["ready"])))
-with ready:
-    ui.table(view["ready"], key="batch.ready")
-blocked.subheader(ui.t("batch.blocked").format(count=len(view["blocked"])))
-with blocked:
-    ui.table(view["blocked"], key="batch.blocked")
-if st.button(ui.t("batch.freeze"), type="primary", disabled=view["ready"].empty, key="batch.freeze"):
-    try:
-        number = batches.freeze(ui.cursor(), config, filters, ui.user()[0])
-    except DelegationError as exc:
-        ui.show_error(exc)
-    else:
-        st.session_state["batch.flash"] = ui.t("batch.frozen").format(batch=number)
-        st.rerun()
+today = dt.date.today()
+# The letters are applied for in one batch: a freeze takes everyone ready today, whatever the
+# sidebar shows; the lists below follow the filters and the as-of day like every page.
+ready_now = ui.query(batches.ready_now, config, today)
+if filters != Filters(as_of=today):
+    st.info(ui.t("batch.filters_ignored").format(count=ready_now, shown=len(view["ready"])))
+st.subheader(ui.t("batch.ready").format(count=len(view["ready"])))
+ui.table(view["ready"], key="batch.ready")
+st.subheader(ui.t("batch.blocked").format(count=len(view["blocked"])))
+ui.table(view["blocked"], wrap=("reasons",), key="batch.blocked")
+st.subheader(ui.t("batch.in_batch").format(count=len(view["in_batch"])))
+ui.table(view["in_batch"], key="batch.in_batch")
+
+if st.button(ui.t("batch.freeze"), type="primary", disabled=not ready_now, key="batch.freeze"):
+    st.session_state["batch.confirm"] = ready_now
+if (confirming := st.session_state.get("batch.confirm")) is not None:
+    with st.container(border=True, key="batch-confirm"):
+        st.warning(ui.t("batch.confirm").format(count=confirming))
+        yes, no = st.columns(2)
+        if yes.button(
+            ui.t("batch.confirm_yes").format(count=confirming), type="primary", key="batch.confirm_yes"
+        ):
+            del st.session_state["batch.confirm"]
+            try:
+                number = batches.freeze(ui.cursor(), config, ui.user()[0], expected=confirming)
+            except DelegationError as exc:
+                ui.show_error(exc)
+            else:
+                st.session_state["batch.flash"] = ui.t("batch.frozen").format(batch=number, count=confirming)
+                st.rerun()
+        if no.button(ui.t("batch.cancel"), key="batch.cancel"):
+            del st.session_state["batch.confirm"]
+            st.rerun()
 
 ui.export_buttons("batch", filters)
 
@@ -54,7 +75,7 @@ for row in listed.itertuples():
         key=f"batch.scans.{row.batch_id}",
     )
     if isinstance(row.next_status, str):
-        label = f"{ui.t('batch.next')}: {ui.t(f'batch.status.{row.next_status}')}"
+        label = ui.t("batch.next").format(status=ui.t(f"batch.status.{row.next_status}"))
         if c.button(label, key=f"batch.next.{row.batch_id}"):
             batches.set_status(ui.cursor(), row.batch_id, row.next_status, ui.user()[0])
             st.rerun()

@@ -1,4 +1,7 @@
-"""Chase list — per unit: what is missing or invalid, the contact, and messages ready to send."""
+"""Chase list — per unit: what is missing or invalid, the contact, messages ready to send, and when
+it was last chased."""
+
+import datetime as dt
 
 import streamlit as st
 
@@ -12,19 +15,27 @@ ALL_OWNERS = ui.t("documents.all_owners")
 
 st.title(ui.t("page.chase"))
 st.caption(ui.t("chase.help"))
+if flash := st.session_state.pop("chase.flash", None):
+    st.success(ui.plain(flash))
+left, right = st.columns(2, vertical_alignment="bottom")
 owner = ui.selectbox(
-    st,
+    left,
     ui.t("documents.owner"),
     ["", *ui.query(checklists.owners)],
     format_func=lambda o: o or ALL_OWNERS,
     key="chase.owner",
 )
-entries = ui.query(checklists.chase_list, config, filters, owner=owner)
+quiet_days = int(
+    right.number_input(ui.t("chase.not_chased_days"), min_value=0, step=1, key="chase.not_chased_days")
+)
+entries = ui.query(
+    checklists.chase_list, config, filters, owner=owner, not_chased_days=quiet_days, today=dt.date.today()
+)
 st.subheader(ui.t("chase.units").format(count=len(entries)))
 if not entries:
     st.success(ui.t("chase.none"))
 else:
-    ui.export_buttons("chase", filters, owner=owner, show_full=True)
+    ui.export_buttons("chase", filters, owner=owner, not_chased_days=quiet_days, show_full=True)
 if len(entries) > checklists.CHASE_PAGE_UNITS:  # a page of units at a time; the export holds them all
     left, right = st.columns([1, 3], vertical_alignment="bottom")
     page = ui.page_number(left, "chase.page")
@@ -41,12 +52,17 @@ for entry in entries:
                 email=entry["contact_email"] or ui.MISSING,
             )
         )
+        st.text(checklists.last_chased(entry, lang))
         ui.table(checklists.chase_table(entry, lang))
         zh, en = st.columns(2)
         zh.caption(ui.t("chase.message_zh"))
-        zh.code(entry["message_zh"], language=None, wrap_lines=True)
+        zh.code(checklists.chase_message(config, entry, "zh", filters.as_of), language=None, wrap_lines=True)
         en.caption(ui.t("chase.message_en"))
-        en.code(entry["message_en"], language=None, wrap_lines=True)
+        en.code(checklists.chase_message(config, entry, "en", filters.as_of), language=None, wrap_lines=True)
+        if st.button(ui.t("chase.mark_sent"), key=f"chase.sent.{entry['unit_id']}", icon=":material/send:"):
+            checklists.mark_chased(ui.cursor(), entry["unit_id"], len(entry["items"]), ui.user()[0])
+            st.session_state["chase.flash"] = ui.t("chase.marked").format(unit=entry["unit_name"])
+            st.rerun()
         if not access.at_least(ui.role(), "admin"):
             continue
         new_owner = st.text_input(

@@ -22,7 +22,19 @@ for name in dashboard.QUALITY_LISTS:
     rows = lists[name]
     st.subheader(f"{ui.t(f'quality.{name}')} · {len(rows)}")
     st.caption(ui.t(f"quality.{name}.help").format(date=config.passport_valid_through.isoformat()))
-    if len(rows):
-        ui.table(rows, key=f"data_quality.{name}")
-    else:
+    if not len(rows):
         st.success(ui.t("quality.none"))
+        continue
+    hidden = dashboard.QUALITY_HIDDEN.get(name, ())
+    if name != "conflicts":
+        ui.table(rows, hidden=hidden, key=f"data_quality.{name}")
+        continue
+    # Conflicts between forms: staff check the value kept (and correct it on Registrations), then settle.
+    chosen = ui.table(
+        rows, hidden=hidden, on_select="rerun", selection_mode="multi-row", key="data_quality.conflicts"
+    )
+    picked = list(chosen.selection.rows) if chosen else []
+    if st.button(ui.t("quality.settle"), disabled=not picked, key="data_quality.settle"):
+        for position in picked:
+            dashboard.settle_issue(ui.cursor(), rows.iloc[position].to_dict(), ui.user()[0])
+        st.rerun()

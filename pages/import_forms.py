@@ -4,7 +4,7 @@ import streamlit as st
 
 from delegation import ui
 from delegation.errors import DelegationError
-from delegation.ingest import import_upload, issues_frame
+from delegation.ingest import applied_order, changes_frame, import_uploads, issues_frame
 from delegation.sheets import FORM_SUFFIXES
 from delegation.workbooks import annex2_template
 
@@ -35,24 +35,27 @@ strict = middle.toggle(ui.t("import.strict"), key="import.strict")
 force = right.toggle(ui.t("import.force"), key="import.force")
 
 if st.button(ui.t("import.start"), type="primary", disabled=not files, key="import.start"):
-    for upload in files:
-        try:
-            report = import_upload(
-                ui.cursor(),
-                config,
-                upload.name,
-                upload.getvalue(),
-                dry_run=dry_run,
-                strict=strict,
-                force=force,
-                actor=ui.user()[0],
-            )
-        except DelegationError as exc:
-            ui.show_error(exc)
+    # One upload is one set: applied in the order of the forms' dates, not the browser's.
+    results = import_uploads(
+        ui.cursor(),
+        config,
+        [(upload.name, upload.getvalue()) for upload in files],
+        dry_run=dry_run,
+        strict=strict,
+        force=force,
+        actor=ui.user()[0],
+    )
+    if sum(not isinstance(r, DelegationError) for _, r in results) > 1:
+        st.caption(ui.plain(applied_order(results, lang)))
+    for _name, result in results:
+        if isinstance(result, DelegationError):
+            ui.show_error(result)
             continue
+        report = result
         (st.info if report.already_imported_at or report.dry_run else st.success)(
-            ui.plain(report.summary(lang))
+            ui.plain(report.summary(lang, app=True))
         )
+        if report.changes:
+            ui.table(changes_frame(report, lang))
         if report.issues:
-            table = issues_frame(report, lang)
-            ui.table(table)
+            ui.table(issues_frame(report, lang))

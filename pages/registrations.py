@@ -4,8 +4,8 @@ import streamlit as st
 
 from delegation import access, dashboard, ui
 from delegation.errors import DelegationError
+from delegation.registrations import CONTACT, save_edit, save_unit_contact, set_withdrawn, unit_contact
 from delegation.registrations import editable as edit_fields
-from delegation.registrations import save_edit, set_withdrawn
 
 ui.require("registrations")
 config = ui.event_config()
@@ -83,6 +83,34 @@ with units_tab:
                 show_full=show_full,
             )
             ui.table(members.rows, hidden=("participant_id",), key="registrations.unit.members")
+            # The unit's contact, whom the chase list writes to: staff keep it right, with "show
+            # full" on (logged), since the boxes hold the full mobile and e-mail.
+            if not show_full:
+                st.caption(ui.t("registrations.contact_needs_full"))
+            else:
+                contact, contact_token = unit_contact(ui.cursor(), unit_id)
+                contact_key = f"registrations.contact.token.{unit_id}"
+                st.session_state.setdefault(contact_key, contact_token)  # the state this session started from
+                with st.form("registrations.contact"):
+                    st.markdown(f"**{ui.t('registrations.edit_contact')}**")
+                    typed = {
+                        field: st.text_input(
+                            ui.t(f"column.{field}"),
+                            value=contact[field] or "",
+                            key=f"registrations.contact.{unit_id}.{contact_token[:12]}.{field}",
+                        )
+                        for field in CONTACT
+                    }
+                    if st.form_submit_button(ui.t("documents.save")):
+                        try:
+                            save_unit_contact(
+                                ui.cursor(), unit_id, typed, st.session_state[contact_key], ui.user()[0]
+                            )
+                        except DelegationError as exc:
+                            ui.show_error(exc)
+                        else:
+                            st.session_state.pop(contact_key, None)
+                            st.rerun()
             if access.at_least(ui.role(), "admin"):  # edits are for admins
                 # Cleared on submit, in the browser too: the choice never carries to the next save.
                 with st.form("registrations.withdraw", clear_on_submit=True):

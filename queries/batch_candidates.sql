@@ -1,6 +1,7 @@
--- Applicants through the chamber for the invitation-letter batch: ready when every document they
--- and their unit owe is received or verified, the passport number is known and valid through the
--- required date, and they are in no batch yet; otherwise the reasons they are blocked.
+-- Applicants through the chamber for the invitation-letter batch, as they stood on the as-of day:
+-- ready when every document they and their unit owe is received or verified, the passport number
+-- is known and valid through the required date, and they are in no batch yet; otherwise the
+-- reasons they are blocked, or the batch they are in.
 -- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
 --         (see filtered_participants and required_documents in delegation/migrations/); empty lists mean all.
 --         $passport_valid_through (date).
@@ -25,7 +26,11 @@ unit_missing as (
     group by unit_id
 ),
 in_batch as (
-    select participant_id, min(batch_id) as batch_id from batch_members group by participant_id
+    -- in a batch frozen by the end of the as-of day
+    select participant_id, min(batch_id) as batch_id
+    from batch_members
+    where added_at::date <= $as_of
+    group by participant_id
 ),
 checked as (
     select

@@ -1,10 +1,13 @@
 -- The chase list: every missing or invalid item per unit — documents not received (or rejected),
--- passports of applicants that expire too early or whose expiry is unknown, and Annex 2 rows
--- missing a field — with the unit's contact. One row per item.
+-- passports of applicants that expire too early or whose expiry is unknown, applicants' missing
+-- passport numbers, and Annex 2 rows missing a field — with the unit's contact and its last chase.
+-- One row per item: a unit's own first, then its people in pinyin order, each person's documents
+-- in the event's order before the passport's items and the rest of Annex 2.
 -- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
 --         (see filtered_participants and required_documents in delegation/migrations/); empty lists mean all.
---         $passport_valid_through (date); $owner (text) — one secretariat member's units, '' for all.
--- columns: unit_id, unit_name, owner, contact_name, contact_mobile, contact_email, participant_id, participant_name, item, detail, reason
+--         $passport_valid_through (date); $owner (text) — one secretariat member's units, '' for all;
+--         $not_chased_since (timestamp or null) — only units not chased since then (null: every unit).
+-- columns: unit_id, unit_name, owner, contact_name, contact_mobile, contact_email, last_chased_at, last_chased_by, participant_id, participant_name, pinyin_name, item, detail, reason
 with counted as (
     select * from filtered_participants($as_of, $provinces::varchar[], $sectors::varchar[], $themes::varchar[], $cities::varchar[], $unit_ids::integer[], $statuses::varchar[])
     where registration_status <> 'withdrawn'
@@ -24,6 +27,12 @@ expiry_items as (
     from counted
     where applies_via_chamber and (passport_expiry is null or passport_expiry < $passport_valid_through)
 ),
+number_items as (
+    -- a passport number is needed for the invitation letter, so it is chased with the documents
+    select unit_id, participant_id, 'passport_number' as item, null as detail, null as reason
+    from counted
+    where applies_via_chamber and passport_number is null
+),
 field_items as (
     select
         unit_id,
@@ -34,8 +43,7 @@ field_items as (
                 [
                     case when gender is null then 'gender' end,
                     case when position is null then 'position' end,
-                    case when mobile is null then 'mobile' end,
-                    case when applies_via_chamber and passport_number is null then 'passport_number' end
+                    case when mobile is null then 'mobile' end
                 ],
                 lambda x: x is not null
             ),
@@ -43,12 +51,19 @@ field_items as (
         ) as detail,
         null as reason
     from counted
-    where gender is null or position is null or mobile is null or (applies_via_chamber and passport_number is null)
+    where gender is null or position is null or mobile is null
+),
+last_chase as (
+    select unit_id, max(chased_at) as chased_at, arg_max(chased_by, chased_at) as chased_by
+    from chases
+    group by unit_id
 ),
 items as (
     select * from document_items
     union all
     select * from expiry_items
+    union all
+    select * from number_items
     union all
     select * from field_items
 )
@@ -59,13 +74,23 @@ select
     u.contact_name,
     u.contact_mobile,
     u.contact_email,
+    c.chased_at as last_chased_at,
+    c.chased_by as last_chased_by,
     items.participant_id,
     p.name as participant_name,
+    p.pinyin_name,
     items.item,
     items.detail,
     items.reason
 from items
 join units u on u.unit_id = items.unit_id
 left join participants p on p.participant_id = items.participant_id
-where $owner = '' or u.owner = $owner
-order by u.name collate zh, u.unit_id, items.participant_id is not null, p.name collate zh, items.participant_id, items.item
+left join last_chase c on c.unit_id = items.unit_id
+left join document_kinds k on k.kind = items.item
+where ($owner = '' or u.owner = $owner)
+  and ($not_chased_since::timestamp is null or c.chased_at is null or c.chased_at < $not_chased_since::timestamp)
+order by
+    u.name collate zh, u.unit_id, items.participant_id is not null, p.name collate zh, items.participant_id,
+    -- documents in the event's order, then the passport's own items, then the rest of Annex 2
+    coalesce(k.position, 100 + (items.item = 'annex2_fields')::integer * 10),
+    items.item

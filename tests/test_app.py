@@ -518,6 +518,7 @@ def test_documents_charts_give_way_to_a_sentence_when_they_would_be_empty(monkey
             status="received",
             actor="test",
             source="manual",
+            now=dt.datetime(2023, 3, 19, 12, 0),
         )
     con.close()
     at = app(monkeypatch, fixture_db, lang="zh", page="pages/documents.py", filters__as_of=AS_OF)
@@ -541,8 +542,12 @@ def test_data_quality_lists(monkeypatch, fixture_db):
     assert expiring["days_short"].tolist()[1:] == [60, 1]
     headings = [s.value for s in at.subheader]
     assert "Skipped rows · 0" in headings
-    # The rule names the configured day, not only its key in event.toml.
-    assert any("valid through 2023-11-30 (passport_valid_through" in c.value for c in at.caption)
+    # The rule names the configured day, and the setting in words (no file or key names).
+    assert any(
+        "valid through 2023-11-30 (the passport validity the event's configuration requires)" in c.value
+        for c in at.caption
+    )
+    assert not any("event.toml" in c.value or "passport_valid_through" in c.value for c in at.caption)
 
 
 def test_user_text_is_shown_as_plain_text(monkeypatch, config, tmp_path):

@@ -19,6 +19,8 @@ from delegation.filters import Filters
 from tests.fixtures import load_fixture
 
 AS_OF = dt.date(2023, 3, 20)
+ARRIVED = dt.datetime(2023, 3, 18, 9, 30)  # the scans came two days before the as-of day
+FROZEN = dt.datetime(2023, 3, 20, 16, 0)  # the batch is frozen on the as-of day
 PDF = b"%PDF-1.7\n% fictitious scan\n"
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 
@@ -35,7 +37,7 @@ def ready_jia(con, config, tmp_path):
         ).fetchall()[0]
 
     unit, jia1 = ids("甲一")
-    common = {"actor": "staff", "source": "upload", "folder": folder}
+    common = {"actor": "staff", "source": "upload", "folder": folder, "now": ARRIVED}
     attach(
         con,
         config,
@@ -93,14 +95,23 @@ def test_ready_and_blocked(ready_jia, config):
     )
     assert (
         batches.blocked_reasons(df.loc["丙二"], config, "zh")
-        == "缺报名确认回执（单位负责人签字盖章扫描件）；缺护照首页扫描件；未填护照号"
+        == "缺少报名确认回执（单位负责人签字盖章扫描件）；缺少护照首页扫描件；未填护照号"
     )
     assert len(df) == 7  # applicants only
+    # As of the day before the scans came, nobody was ready: the lists follow the as-of day.
+    before = batches.candidates(con, config, Filters(dt.date(2023, 3, 17))).set_index("name")
+    assert not before["ready"].any()
+    assert batches.blocked_reasons(before.loc["甲一"], config, "en") == (
+        "missing Registration confirmation, signed and sealed (scan); missing Passport cover page (scan); missing US visa (scan)"
+    )
 
 
 def test_freeze_once_then_steps(ready_jia, config, db_path):
     con, _ = ready_jia
-    number = batches.freeze(con, config, Filters(AS_OF), "staff")
+    with pytest.raises(DelegationError, match="not the 3 you confirmed"):  # two are ready, not three
+        batches.freeze(con, config, "staff", expected=3, now=FROZEN)
+    assert con.execute("select count(*) from batches").fetchall() == [(0,)]
+    number = batches.freeze(con, config, "staff", expected=2, now=FROZEN)
     assert number == 1
     (before,) = backups_folder(db_path).glob("delegation-*-before-batch.duckdb")  # taken first
     kept = connect(config, before)
@@ -113,9 +124,12 @@ def test_freeze_once_then_steps(ready_jia, config, db_path):
     assert members == [("甲一",), ("甲四",)]
     df = batches.candidates(con, config, Filters(AS_OF)).set_index("name")
     assert not df["ready"].any()  # a participant is in at most one batch
-    assert batches.blocked_reasons(df.loc["甲一"], config, "en") == "already in batch 1"
+    assert df.loc["甲一", "batch_id"] == 1
+    # The day before the freeze 甲一 was in no batch yet (and 甲四 had not signed up: the 20th).
+    earlier = batches.candidates(con, config, Filters(dt.date(2023, 3, 19))).set_index("name")
+    assert sorted(earlier.index[earlier["ready"]]) == ["甲一"] and "甲四" not in earlier.index
     with pytest.raises(DelegationError, match="Nobody is ready"):
-        batches.freeze(con, config, Filters(AS_OF), "staff")
+        batches.freeze(con, config, "staff", now=FROZEN)
     with pytest.raises(DelegationError, match="next step"):
         batches.set_status(con, 1, "letters_received", "staff")
     for status in ("submitted", "letters_received", "sent_to_units"):
@@ -126,7 +140,7 @@ def test_freeze_once_then_steps(ready_jia, config, db_path):
 
 def test_roster_workbook(ready_jia, config):
     con, _ = ready_jia
-    batches.freeze(con, config, Filters(AS_OF), "staff")
+    batches.freeze(con, config, "staff", now=FROZEN)
     con.execute(
         "update participants set pinyin_name = 'JIA Yi', gender = 'M', date_of_birth = '1980-04-05' where name = '甲一'"
     )
@@ -155,7 +169,7 @@ def test_roster_workbook(ready_jia, config):
 
 def test_scans_zip(ready_jia, config):
     con, folder = ready_jia
-    batches.freeze(con, config, Filters(AS_OF), "staff")
+    batches.freeze(con, config, "staff", now=FROZEN)
     with zipfile.ZipFile(io.BytesIO(batches.scans_zip(con, 1, folder))) as archive:
         names = sorted(archive.namelist())
         assert names == [
@@ -191,10 +205,29 @@ def test_the_batch_page_view_words_each_applicants_own_reasons(ready_jia, config
     assert "reasons" not in view["ready"]
     assert dict(zip(view["blocked"]["name"], view["blocked"]["reasons"], strict=True)) == expected
     assert len(set(expected.values())) == len(expected) == 5  # five different sets of reasons
-    batches.freeze(con, config, Filters(AS_OF), "staff")
+    assert view["in_batch"].empty
+    batches.freeze(con, config, "staff", now=FROZEN)
     view, expected = view_and_expected()
     assert view["ready"].empty
+    # Those in a batch are listed as in it, not as blocked.
+    assert view["in_batch"][["name", "batch_id"]].values.tolist() == [
+        ["甲四", "第 1 批" if lang == "zh" else "Batch 1"],
+        ["甲一", "第 1 批" if lang == "zh" else "Batch 1"],
+    ]
     blocked = dict(zip(view["blocked"]["name"], view["blocked"]["reasons"], strict=True))
-    assert blocked == expected and blocked["甲一"] == (
-        "已在第 1 批" if lang == "zh" else "already in batch 1"
-    )
+    assert "甲一" not in blocked and len(blocked) == 5
+    assert blocked == {name: reason for name, reason in expected.items() if name in blocked}
+
+
+def test_a_freeze_takes_everyone_ready_whatever_the_filters(ready_jia, config):
+    # A province filter left on froze Jiangsu's people only: a batch is one batch.
+    con, _ = ready_jia
+    yi = con.execute("select unit_id from units where name = '太原乙环保有限公司'").fetchall()[0][0]
+    shown = checklists.batch_view(con, config, Filters(AS_OF, provinces=("Shanxi",)), "en")
+    assert shown["ready"].empty and yi  # the filtered list shows nobody ready
+    assert batches.ready_now(con, config, FROZEN.date()) == 2
+    batches.freeze(con, config, "staff", expected=2, now=FROZEN)
+    members = con.execute(
+        "select p.name from batch_members join participants p using (participant_id) order by 1"
+    ).fetchall()
+    assert members == [("甲一",), ("甲四",)]

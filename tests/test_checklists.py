@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 
 import pytest
 
@@ -10,7 +12,7 @@ from delegation import checklists, ui
 from delegation.db import connect
 from delegation.documents import attach, set_owner
 from delegation.filters import Filters
-from delegation.i18n import text
+from delegation.i18n import TEXT, text
 from tests.fixtures import load_fixture
 from tests.test_app import app, frame
 
@@ -68,35 +70,96 @@ def test_unit_checklist_rows_name_their_document(loaded, config):
     assert named == ["甲二", "甲四", "甲一"]  # people in pinyin order (jia er, si, yi; 甲三 owes nothing)
 
 
+CHASE_ZH_1_APRIL = """主题：赴美访问-太原乙环保有限公司
+
+王经理您好：
+
+感谢贵单位报名参加中国—美国（加州）经贸投资合作工作组赴美商务代表团。经核对，以下材料或信息尚未收齐或需要更正。
+
+请于 2023-04-07（邀请函批量申请）前补交以下材料：
+- 贵单位：缺少报名确认回执（单位负责人签字盖章扫描件）
+- 乙二：护照有效期不足（须有效至 2023-11-30），请换发新护照后提供新护照首页扫描件
+- 乙三：缺少护照首页扫描件
+- 乙一：缺少护照首页扫描件
+- 乙一：缺少美国签证扫描件
+
+请于 2023-05-21（出发）前补全以下报名信息：
+- 乙三：报名信息采集表缺少手机
+
+请将材料发送至秘书处邮箱 delegation-desk@example.org，邮件主题请注明“赴美访问-太原乙环保有限公司”。请尽快补齐，以免影响统一办理。感谢您的配合！
+
+中国机电产品进出口商会 秘书处"""
+
+CHASE_EN_1_APRIL = """Subject: Visiting the United States-太原乙环保有限公司
+
+Dear 王经理 (WANG Jingli),
+
+Thank you for registering for the China–US (California) Working Group Business Delegation to the United States. We have checked what you sent; the items below are still missing or need correcting.
+
+Please send the following by 2023-04-07 (Invitation-letter batch):
+- Your unit: Missing: Registration confirmation, signed and sealed (scan)
+- 乙二 (YI Er): Passport not valid long enough (it must be valid through 2023-11-30): please renew it and send the new passport's cover page (scan)
+- 乙三 (YI San): Missing: Passport cover page (scan)
+- 乙一 (YI Yi): Missing: Passport cover page (scan)
+- 乙一 (YI Yi): Missing: US visa (scan)
+
+Please complete the following registration details by 2023-05-21 (Departure):
+- 乙三 (YI San): Annex 2 row incomplete: Mobile
+
+Please send them to the secretariat at delegation-desk@example.org with the e-mail subject "Visiting the United States-太原乙环保有限公司", as soon as you can, so that the joint application is not delayed. Thank you for your help.
+
+Secretariat, China Chamber of Commerce for Import and Export of Machinery and Electronic Products (CCCME)"""
+
+
 def test_chase_messages(loaded, config):
     unit = loaded.execute("select unit_id from units where name = '太原乙环保有限公司'").fetchall()[0][0]
     loaded.execute(
         "update units set contact_name = '王经理', contact_mobile = '19900000001' where unit_id = ?", [unit]
     )
+    loaded.execute("update participants set pinyin_name = 'YI Yi' where name = '乙一'")  # the form's own
     set_owner(loaded, unit, "小李", "admin")
     entries = checklists.chase_list(loaded, config, Filters(AS_OF), owner="小李")
     assert [e["unit_name"] for e in entries] == ["太原乙环保有限公司"]
     entry = entries[0]
+    # 乙二's passport expires too early: a renewed passport is asked for, not a scan of the old one.
     assert entry["lines"]["en"] == [
         "Missing: Registration confirmation, signed and sealed (scan)",
-        "Passport not valid long enough (must be valid through 2023-11-30)",
+        "Passport not valid long enough (it must be valid through 2023-11-30): please renew it and send the new passport's cover page (scan)",
         "Missing: Passport cover page (scan)",
         "Annex 2 row incomplete: Mobile",
-        "Missing: Passport cover page (scan)",
         "Missing: Passport cover page (scan)",
         "Missing: US visa (scan)",
     ]
     # The unit's own items first, then its people in pinyin order (yi er, yi san, yi yi).
-    assert [p for p, *_ in entry["items"]] == [None, "乙二", "乙二", "乙三", "乙三", "乙一", "乙一"]
-    assert entry["message_zh"].startswith("主题：赴美访问-太原乙环保有限公司\n\n王经理您好：")
-    assert "- 乙二：护照有效期不足（须有效至 2023-11-30）" in entry["message_zh"]
-    assert 'e-mail subject "Visiting the United States-太原乙环保有限公司"' in entry["message_en"]
+    assert [i.person for i in entry["items"]] == [None, "乙二", "乙三", "乙三", "乙一", "乙一"]
+    # After the registration deadline, before the batch: documents by the batch's day, the rest
+    # of Annex 2 by departure; the secretariat's address and the subject convention; pinyin beside
+    # the Chinese names in English; full-width colons in Chinese, never two in a row.
+    april = dt.date(2023, 4, 1)
+    assert checklists.chase_message(config, entry, "zh", april) == CHASE_ZH_1_APRIL
+    assert checklists.chase_message(config, entry, "en", april) == CHASE_EN_1_APRIL
+    # Before the deadline both have the same next milestone: one list.
+    march = checklists.chase_message(config, entry, "zh", AS_OF)
+    assert "请于 2023-03-31（报名截止）前补交以下材料和信息：\n- 贵单位：缺少报名确认回执" in march
+    assert "2023-04-07" not in march and "2023-05-21" not in march
+    # Once every milestone has passed: as soon as possible, and no date at all.
+    june = dt.date(2023, 6, 1)
+    for lang, asap in (
+        ("zh", "请尽快补交以下材料和信息："),
+        ("en", "Please send the following as soon as possible:"),
+    ):
+        late = checklists.chase_message(config, entry, lang, june)
+        assert asap in late and not re.search(r"20\d\d-\d\d-\d\d（|by 20\d\d-", late)
+        assert "2023-03-31" not in late and "2023-04-07" not in late
+    for message in (CHASE_ZH_1_APRIL, march):
+        assert ":" not in message.replace("delegation-desk@example.org", "")  # no half-width colon
+        assert not re.search(r"：[^\n]*：[^（]*$", message.split("\n")[6])  # "贵单位：缺：" is gone
+        assert "缺：" not in message
     from delegation import exports
 
     table = checklists.chase_table(entry, "zh")
     assert table["participant_name"].tolist() == [
         text("documents.unit_itself", "zh"),
-        "乙二",
         "乙二",
         "乙三",
         "乙三",
@@ -106,8 +169,34 @@ def test_chase_messages(loaded, config):
     assert table["item"].tolist() == entry["lines"]["zh"]
     data = exports.export_bytes("chase", "csv", loaded, config, Filters(AS_OF), "en", user="t", owner="小李")
     csv = data.decode("utf-8-sig").splitlines()
-    assert csv[0] == "Unit,Owner,Contact,Contact mobile,Contact e-mail,Participant,Item"
-    assert len(csv) == 1 + 7
+    assert csv[0] == "Unit,Owner,Contact,Contact mobile,Contact e-mail,Last chased,Participant,Item"
+    assert len(csv) == 1 + 6 and csv[1].split(",")[5] == "Not chased yet"
+
+
+def test_chased_on_is_recorded_shown_and_filtered(loaded, config):
+    yi = loaded.execute("select unit_id from units where name = '太原乙环保有限公司'").fetchall()[0][0]
+    today = dt.date(2023, 3, 20)
+    checklists.mark_chased(loaded, yi, 6, "小李", now=dt.datetime(2023, 3, 17, 15, 0))
+    entries = {e["unit_name"]: e for e in checklists.chase_list(loaded, config, Filters(AS_OF))}
+    assert (
+        checklists.last_chased(entries["太原乙环保有限公司"], "en", today) == "Last chased 3 days ago by 小李"
+    )
+    assert checklists.last_chased(entries["太原乙环保有限公司"], "zh", today) == "上次催交：3 天前（小李）"
+    assert checklists.last_chased(entries["苏州甲机械有限公司"], "zh", today) == "尚未催交"
+    # Units not chased in N days: 太原乙 was last chased 3 days ago, so it is listed for N up to 3
+    # and not for 4 (it was chased within those 4 days).
+    not_in = {
+        days: [
+            e["unit_name"]
+            for e in checklists.chase_list(loaded, config, Filters(AS_OF), not_chased_days=days, today=today)
+        ]
+        for days in (0, 3, 4)
+    }
+    everyone = ["苏州甲机械有限公司", "太原乙环保有限公司", "西安丙新能源有限公司"]
+    assert not_in[0] == not_in[3] == everyone
+    assert not_in[4] == ["苏州甲机械有限公司", "西安丙新能源有限公司"]
+    logged = loaded.execute("select actor, target from audit_log where action = 'unit.chased'").fetchall()
+    assert logged == [("小李", f"unit:{yi}")]
 
 
 def test_documents_page_upload_and_mark(monkeypatch, config, tmp_path):
@@ -130,7 +219,11 @@ def test_documents_page_upload_and_mark(monkeypatch, config, tmp_path):
     at.get("form_submit_button")[0].click().run()
     assert not at.exception
     assert at.success[0].value == "Saved."
-    assert [m.value for m in at.metric][:3] == ["2", "7", "2"]
+    # It arrived today: as of 20 March it was still missing, as of today it is in.
+    assert [m.value for m in at.metric][:3] == ["3", "7", "2"]
+    at.session_state["filters.as_of"] = dt.date.today()
+    at.run()
+    assert [m.value for m in at.metric][:3] == ["2", "8", "2"]  # 丙四 (21 March) counts by now
     stored = list((tmp_path / "documents").iterdir())
     assert len(stored) == 1 and stored[0].read_bytes() == PDF
 
@@ -164,6 +257,7 @@ def test_batch_page_freezes(monkeypatch, config, tmp_path):
         "select unit_id, participant_id from participants where name = '甲四'"
     ).fetchall()[0]
     folder = tmp_path / "documents"
+    common = {"actor": "t", "source": "t", "folder": folder, "now": dt.datetime(2023, 3, 18, 9, 0)}
     attach(
         con,
         config,
@@ -172,9 +266,7 @@ def test_batch_page_freezes(monkeypatch, config, tmp_path):
         kind="registration_confirmation",
         data=PDF,
         original_name="a.pdf",
-        actor="t",
-        source="t",
-        folder=folder,
+        **common,
     )
     attach(
         con,
@@ -184,18 +276,34 @@ def test_batch_page_freezes(monkeypatch, config, tmp_path):
         kind="passport_scan",
         data=PDF,
         original_name="p.pdf",
-        actor="t",
-        source="t",
-        folder=folder,
+        **common,
     )
     con.close()
-    at = app(monkeypatch, db, page="pages/batch.py", filters__as_of=AS_OF)
+    # A province filter left on from another page: the lists follow it, the freeze does not.
+    at = app(monkeypatch, db, page="pages/batch.py", filters__as_of=AS_OF, filters__provinces=["Shanxi"])
     assert not at.exception
-    assert [s.value for s in at.subheader][:2] == ["Ready: 1", "Blocked: 6"]
+    assert [s.value for s in at.subheader][:3] == ["Ready: 0", "Blocked: 3", "In a batch: 0"]
+    assert at.info[0].value == TEXT["batch.filters_ignored"][1].format(count=1, shown=0)
     at.button(key="batch.freeze").click().run()
+    # Nothing is frozen before the count is confirmed.
+    assert not at.exception and at.warning[0].value == TEXT["batch.confirm"][1].format(count=1)
+    con = connect(config, db)
+    assert con.execute("select count(*) from batches").fetchall() == [(0,)]
+    con.close()
+    at.button(key="batch.cancel").click().run()
+    assert not at.warning
+    at.button(key="batch.freeze").click().run()
+    at.button(key="batch.confirm_yes").click().run()
     assert not at.exception
-    assert [s.value for s in at.subheader][:2] == ["Ready: 0", "Blocked: 7"]
-    assert at.success[0].value == "Batch 1 frozen."
+    assert at.success[0].value == "Batch 1 frozen (1 people)."
+    at.session_state["filters.provinces"] = []
+    at.session_state["filters.as_of"] = dt.date.today()  # frozen today: in the batch from today on
+    at.run()
+    assert [s.value for s in at.subheader][:3] == ["Ready: 0", "Blocked: 7", "In a batch: 1"]
+    assert frame(at, "batch_id")[["name", "batch_id"]].values.tolist() == [["甲四", "Batch 1"]]
+    # The blocked list's reasons wrap in their rows instead of being cut at the column's edge.
+    blocked = next(f for f in at.dataframe if "reasons" in f.value.columns)
+    assert blocked.proto.row_height > 64 and blocked.proto.row_height == ui.WRAP_ROW_PX
     listed = frame(at, "created_by")
     assert listed[["batch_id", "status", "participants"]].values.tolist() == [[1, "Draft", 1]]
     assert [d.label for d in at.get("download_button")] == [
@@ -204,6 +312,10 @@ def test_batch_page_freezes(monkeypatch, config, tmp_path):
         "Download roster (Excel) · 1",
         "Download scans (ZIP) · 1",
     ]
+    con = connect(config, db)
+    logged = con.execute("select details from audit_log where action = 'batch.change'").fetchall()
+    con.close()
+    assert [json.loads(d[0]) for d in logged] == [{"status": "draft", "participants": 1}]
 
 
 def test_chase_pages_of_fifty_units():

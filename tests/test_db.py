@@ -26,6 +26,7 @@ SAMPLE_PARAMS = {
     "batch_id": 1,
     "unit_id": 1,
     "owner": "",
+    "not_chased_since": None,
     "chosen": [],
     "actions": [],
     "actor": "",

@@ -17,6 +17,7 @@ from tests.conftest import run_cli, write_xlsx
 from tests.fixtures import fixture_form, load_fixture
 
 AS_OF = dt.date(2023, 3, 20)
+ARRIVED = dt.datetime(2023, 3, 18, 10, 0)  # the scans came before the as-of day
 PDF = b"%PDF-1.7\n% fictitious scan\n"
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -79,6 +80,7 @@ def test_states_and_missing_counts(loaded, config, tmp_path):
         actor="staff",
         source="upload",
         folder=folder,
+        now=ARRIVED,
     )
     attach(
         loaded,
@@ -91,6 +93,7 @@ def test_states_and_missing_counts(loaded, config, tmp_path):
         actor="staff",
         source="upload",
         folder=folder,
+        now=ARRIVED,
     )
     _, yi1 = ids(loaded, "乙一")
     yi_unit = ids(loaded, "乙一")[0]
@@ -103,10 +106,15 @@ def test_states_and_missing_counts(loaded, config, tmp_path):
         reason="扫描件模糊",
         actor="staff",
         source="by hand",
+        now=ARRIVED,
     )
     figures = summary(loaded, config, AS_OF)["missing_documents"]
     # 甲's Annex 1 arrived (2 units left); 甲一's passport arrived, 乙一's was rejected (still missing).
     assert figures == {"registration_confirmation": 2, "passport_scan": 6, "us_visa_scan": 2}
+    # The day before they came, every one was still missing: figures follow the as-of day.
+    before = summary(loaded, config, dt.date(2023, 3, 17))["missing_documents"]
+    assert before == {"registration_confirmation": 3, "passport_scan": 6, "us_visa_scan": 2}
+    assert summary(loaded, config, dt.date(2023, 3, 17))["units"] == 3
     # The unit is now confirmed; its people count as confirmed.
     statuses = loaded.execute(
         "select distinct registration_status from filtered_participants(?, [], [], [], [], [?], [])",

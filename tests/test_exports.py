@@ -246,7 +246,7 @@ def test_workbooks_made_cell_by_cell_are_safe_too(loaded, config, tmp_path):
             source="t",
             folder=tmp_path / "docs",
         )
-    batches.freeze(loaded, config, Filters(AS_OF), "t")
+    batches.freeze(loaded, config, "t")
     for data in (
         leadership_workbook(loaded, config, Filters(AS_OF), "en"),
         batches.roster_xlsx(loaded, 1, "en"),

@@ -23,9 +23,11 @@ from delegation.backups import BULK_ROWS, snapshot_beside
 from delegation.config import EventConfig
 from delegation.db import append_audit, append_audits, fetch_one, transaction
 from delegation.errors import DelegationError
+from delegation.i18n import text as label
 from delegation.ingest.layout import SheetLayout, column_letter, find_layout, records
 from delegation.ingest.rows import (
     BOOLEAN_FIELDS,
+    FIELD_LABELS,
     PARTICIPANT_FIELDS,
     UNIT_FIELDS,
     Issue,
@@ -33,7 +35,7 @@ from delegation.ingest.rows import (
     normalise_records,
     registration_days,
 )
-from delegation.privacy import masked_changes
+from delegation.privacy import MASKS, masked_changes
 from delegation.search import (
     PARTICIPANT_SEARCH_COLUMNS,
     UNIT_SEARCH_COLUMNS,
@@ -98,6 +100,39 @@ def _rows(records: list[dict], columns: tuple[str, ...]) -> tuple[str, dict[str,
     return _unnest({c: [r.get(c) for r in records] for c in columns}, columns)
 
 
+@dataclass(frozen=True)
+class Change:
+    """One field a file changed: of a participant (`person`) or of the unit itself (`person` None),
+    before and after as shown (personal values masked, as in the audit log)."""
+
+    unit: str
+    person: str | None
+    field: str
+    before: object
+    after: object
+
+    def line(self, lang: str) -> str:
+        """王强（苏州甲机械有限公司）：职务 工程师 → 总工程师"""
+        label = FIELD_LABELS.get(self.field, (self.field, self.field))[0 if lang == "zh" else 1]
+        empty = "（空）" if lang == "zh" else "(empty)"
+        before = empty if self.before in (None, "", []) else _shown(self.before, lang)
+        after = empty if self.after in (None, "", []) else _shown(self.after, lang)
+        who = self.person or (self.unit if lang == "en" else f"单位 {self.unit}")
+        if lang == "zh":
+            where = f"{who}（{self.unit}）" if self.person else who
+            return f"{where}：{label} {before} → {after}"
+        where = f"{who} ({self.unit})" if self.person else f"unit {who}"
+        return f"{where}: {label} {before} → {after}"
+
+
+def _shown(value: object, lang: str) -> str:
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if isinstance(value, list | tuple):
+        return ("、" if lang == "zh" else ", ").join(map(str, value))
+    return str(value)
+
+
 @dataclass
 class ImportReport:
     """What one import did, or would do on a dry run."""
@@ -114,20 +149,28 @@ class ImportReport:
     import_id: int | None = None
     dry_run: bool = False
     already_imported_at: dt.datetime | None = None
+    form_day: dt.date | None = None  # the form's own date (its latest registration day), if it has one
+    changes: list[Change] = field(default_factory=list)  # every person's and unit's field it changed
 
     @property
     def warnings(self) -> int:
         return sum(1 for i in self.issues if i.severity == "warning")
 
-    def summary(self, lang: str = "en") -> str:
-        """One line: what was imported, updated, skipped."""
+    def summary(self, lang: str = "en", *, app: bool = False) -> str:
+        """One line: what was imported, updated, skipped. `app`: how to import the same file again
+        is said as the app's switch, not the command line's option."""
         if self.already_imported_at:
             when = f"{self.already_imported_at:%Y-%m-%d %H:%M}"
             if lang == "zh":
+                again = "打开“重新导入相同文件”开关" if app else "加 --force"
                 return (
-                    f"{self.file_name}：相同内容已于 {when} 导入，未作任何更改（如需重新导入请加 --force）。"
+                    f"{self.file_name}：相同内容已于 {when} 导入，未作任何更改（如需重新导入，请{again}）。"
                 )
-            return f"{self.file_name}: the same content was imported on {when}; nothing changed (use --force to import again)."
+            again = "turn on 'Import the same file again'" if app else "use --force"
+            return (
+                f"{self.file_name}: the same content was imported on {when}; nothing changed "
+                f"({again} to import it again)."
+            )
         prefix = ("[试运行] " if lang == "zh" else "[dry run] ") if self.dry_run else ""
         if lang == "zh":
             return (
@@ -169,6 +212,50 @@ def _cycle_collection_paused() -> Iterator[None]:
                 gc.enable()
 
 
+@dataclass
+class Form:
+    """A form file read and checked, not yet stored: its clean rows and what the reading found."""
+
+    path: Path
+    name: str
+    sha256: str
+    size_bytes: int
+    rows: Rows
+    issues: list[Issue]
+    rows_read: int
+    day: dt.date | None  # the form's own date: its latest registration day, if it gives any
+
+
+@dataclass
+class ImportSet:
+    """What the earlier files of one upload or one CLI call set, so that a later file changing the
+    same value again is flagged as a conflict for staff to settle: (table, id, field) → (file, day,
+    value as shown)."""
+
+    set_by: dict[tuple[str, int, str], tuple[str, dt.date | None, object]] = field(default_factory=dict)
+
+
+def read_form(config: EventConfig, path: str | Path, *, today: dt.date, file_name: str | None = None) -> Form:
+    """Read one form file into clean rows; a refused file raises DelegationError."""
+    path = Path(path)
+    name = file_name or path.name
+    if path.is_dir():
+        raise DelegationError(
+            f"{name}: this is a folder; give a form file.", f"{name}：这是文件夹；请给出报名表文件。"
+        )
+    if path.exists() and not path.is_file():  # a pipe or a device
+        raise DelegationError(
+            f"{name}: this is not a file; give a form file.", f"{name}：这不是文件；请给出报名表文件。"
+        )
+    if not path.is_file():
+        raise DelegationError(f"{name}: there is no such file.", f"{name}：文件不存在。")
+    data_hash = hashlib.sha256(path.read_bytes()).hexdigest()
+    warm_up()  # search text needs pypinyin; its dictionaries load while the workbook is parsed
+    rows, issues, rows_read = _parse(path, name, config, today)
+    days = [d for d in rows.participant["registered_on"] if isinstance(d, dt.date)]
+    return Form(path, name, data_hash, path.stat().st_size, rows, issues, rows_read, max(days, default=None))
+
+
 @_cycle_collection_paused()
 def import_file(
     con: duckdb.DuckDBPyConnection,
@@ -183,25 +270,77 @@ def import_file(
     file_name: str | None = None,
 ) -> ImportReport:
     """Import one form file in one transaction; a refused file raises DelegationError and changes nothing."""
-    path = Path(path)
-    name = file_name or path.name
-    if path.is_dir():
-        raise DelegationError(
-            f"{name}: this is a folder; give a form file.", f"{name}：这是文件夹；请给出报名表文件。"
-        )
-    if path.exists() and not path.is_file():  # a pipe or a device
-        raise DelegationError(
-            f"{name}: this is not a file; give a form file.", f"{name}：这不是文件；请给出报名表文件。"
-        )
-    if not path.is_file():
-        raise DelegationError(f"{name}: there is no such file.", f"{name}：文件不存在。")
     today = today or dt.date.today()
-    data_hash = hashlib.sha256(path.read_bytes()).hexdigest()
-    report = ImportReport(name, data_hash, path.stat().st_size, dry_run=dry_run)
+    form = read_form(config, path, today=today, file_name=file_name)
+    return store_form(
+        con, config, form, dry_run=dry_run, strict=strict, force=force, actor=actor, today=today
+    )
 
-    warm_up()  # search text needs pypinyin; its dictionaries load while the workbook is parsed
-    rows, issues, report.rows_read = _parse(path, name, config, today)
-    report.issues = issues
+
+@_cycle_collection_paused()
+def import_files(
+    con: duckdb.DuckDBPyConnection,
+    config: EventConfig,
+    files: list[tuple[str | Path, str]],
+    *,
+    dry_run: bool = False,
+    strict: bool = False,
+    force: bool = False,
+    actor: str = "cli",
+    today: dt.date | None = None,
+) -> list[tuple[str, ImportReport | DelegationError]]:
+    """Import several forms — one upload, or one command — each in its own transaction, in the order
+    of their registration days (a form's own date, else as given: a form without one registers on
+    the import day), so that a correction dated after its original is applied after it whatever
+    the order the files came in. `files`: (path, name) pairs. Returns each file's name and its
+    report or its refusal, in the order applied (refused files first, as they were read)."""
+    today = today or dt.date.today()
+    refused: list[tuple[str, ImportReport | DelegationError]] = []
+    forms: list[Form] = []
+    for path, name in files:
+        try:
+            forms.append(read_form(config, path, today=today, file_name=name))
+        except DelegationError as exc:
+            refused.append((name, exc))
+    forms.sort(key=lambda f: f.day or today)  # stable: undated forms keep the order given
+    seen = ImportSet()
+    done: list[tuple[str, ImportReport | DelegationError]] = []
+    for form in forms:
+        try:
+            report = store_form(
+                con,
+                config,
+                form,
+                dry_run=dry_run,
+                strict=strict,
+                force=force,
+                actor=actor,
+                today=today,
+                seen=seen,
+            )
+        except DelegationError as exc:
+            done.append((form.name, exc))
+            continue
+        done.append((form.name, report))
+    return refused + done
+
+
+def store_form(
+    con: duckdb.DuckDBPyConnection,
+    config: EventConfig,
+    form: Form,
+    *,
+    dry_run: bool = False,
+    strict: bool = False,
+    force: bool = False,
+    actor: str = "cli",
+    today: dt.date,
+    seen: ImportSet | None = None,
+) -> ImportReport:
+    """Store a form read by `read_form` in one transaction (rolled back on a dry run)."""
+    name, rows, issues = form.name, form.rows, list(form.issues)
+    report = ImportReport(name, form.sha256, form.size_bytes, dry_run=dry_run, form_day=form.day)
+    report.issues, report.rows_read = issues, form.rows_read
     report.skipped = report.rows_read - len(rows)
     if strict and report.skipped:
         first = next(i for i in issues if i.severity == "error")
@@ -210,7 +349,7 @@ def import_file(
             f"{name}：严格模式下拒绝导入，因为有 {report.skipped} 行无法导入（第一处：{first.zh}）",
         )
     if not force and not dry_run:
-        previous = fetch_one(con, "select max(imported_at) from imports where sha256 = ?", [data_hash])[0]
+        previous = fetch_one(con, "select max(imported_at) from imports where sha256 = ?", [form.sha256])[0]
         if previous is not None:
             report.already_imported_at = previous
             report.issues = []
@@ -218,22 +357,52 @@ def import_file(
 
     if not dry_run and len(rows) >= BULK_ROWS:
         snapshot_beside(con, "before-import")  # a bulk change: keep the state before it
+    memory = ImportSet(dict(seen.set_by)) if seen is not None else None  # kept only once committed
     with transaction(con, commit=not dry_run):
-        _store(con, config, report, rows, actor=actor, today=today)
+        _store(con, config, report, rows, actor=actor, today=today, seen=memory)
     if dry_run:
         report.import_id = None
+    elif seen is not None and memory is not None:
+        seen.set_by = memory.set_by
     return report
+
+
+def applied_order(results: list[tuple[str, ImportReport | DelegationError]], lang: str) -> str:
+    """One sentence naming the order the files of a set were applied in, with their dates."""
+    named = []
+    for name, result in results:
+        if isinstance(result, DelegationError):
+            continue
+        day = result.form_day.isoformat() if result.form_day else ("无日期" if lang == "zh" else "no date")
+        named.append(f"{name}（{day}）" if lang == "zh" else f"{name} ({day})")
+    if lang == "zh":
+        return f"按报名表日期先后导入：{'、'.join(named)}。"
+    return f"Applied in the order of the forms' dates: {', '.join(named)}."
 
 
 def import_upload(
     con: duckdb.DuckDBPyConnection, config: EventConfig, file_name: str, data: bytes, **options: object
 ) -> ImportReport:
     """Import a file received as bytes (an upload in the app), under its original name."""
-    safe_name = Path(file_name).name or "upload"
+    result = import_uploads(con, config, [(file_name, data)], **options)[0][1]
+    if isinstance(result, DelegationError):
+        raise result
+    return result
+
+
+def import_uploads(
+    con: duckdb.DuckDBPyConnection, config: EventConfig, uploads: list[tuple[str, bytes]], **options: object
+) -> list[tuple[str, ImportReport | DelegationError]]:
+    """Import files received together as bytes (one upload in the app), as `import_files` does."""
     with tempfile.TemporaryDirectory(prefix="delegation-upload-") as folder:
-        path = Path(folder) / safe_name
-        path.write_bytes(data)
-        return import_file(con, config, path, file_name=safe_name, **options)
+        files = []
+        for n, (file_name, data) in enumerate(uploads):
+            safe_name = Path(file_name).name or "upload"
+            place = Path(folder) / str(n)  # two uploads may share a name
+            place.mkdir()
+            (place / safe_name).write_bytes(data)
+            files.append((place / safe_name, safe_name))
+        return import_files(con, config, files, **options)
 
 
 def issues_frame(report: ImportReport, lang: str) -> pd.DataFrame:
@@ -246,6 +415,26 @@ def issues_frame(report: ImportReport, lang: str) -> pd.DataFrame:
             "row_number": [i.row_number for i in report.issues],
             "severity": [i.severity for i in report.issues],
             "reason": [i.zh if lang == "zh" else i.en for i in report.issues],
+        }
+    )
+
+
+def changes_frame(report: ImportReport, lang: str) -> pd.DataFrame:
+    """Every field the file changed, as a table in `lang`: who, what, from, to."""
+    import pandas as pd
+
+    empty = "（空）" if lang == "zh" else "(empty)"
+
+    def shown(value: object) -> str:
+        return empty if value in (None, "", []) else _shown(value, lang)
+
+    return pd.DataFrame(
+        {
+            "unit_name": [c.unit for c in report.changes],
+            "participant_name": [c.person or label("documents.unit_itself", lang) for c in report.changes],
+            "field": [FIELD_LABELS.get(c.field, (c.field, c.field))[lang != "zh"] for c in report.changes],
+            "before": [shown(c.before) for c in report.changes],
+            "after": [shown(c.after) for c in report.changes],
         }
     )
 
@@ -358,6 +547,7 @@ def _store(
     *,
     actor: str,
     today: dt.date,
+    seen: ImportSet | None = None,
 ) -> None:
     now = dt.datetime.now().replace(microsecond=0)
     import_id = fetch_one(con, "select nextval('import_id_seq')")[0]
@@ -375,6 +565,7 @@ def _store(
     updated: dict[int, dict] = {}
     before_update: dict[int, dict] = {}
     issue_participant: list[int] = []  # the participant each row became
+    last_row: dict[int, int] = {}  # the row that last changed a participant
 
     def passport_of(pid: int) -> str | None:
         record = by_id.get(pid)
@@ -407,6 +598,12 @@ def _store(
             record["unit_id"] = unit_id
             for column in rows.present[i]:
                 value = values[column][i]
+                if (
+                    column == "registered_on"
+                    and record.get(column)
+                    and (value is None or value > record[column])
+                ):
+                    continue  # a person registered once: a later form (a correction) keeps that day
                 if column in BOOLEAN_FIELDS or value not in (None, "", []):
                     record[column] = value
             record["name"] = names[i]
@@ -418,6 +615,7 @@ def _store(
                 if pid not in added:
                     updated[pid] = record
                     before_update.setdefault(pid, before)
+                    last_row[pid] = i
                 report.updated += 1
         if passport:
             by_passport[passport] = pid
@@ -437,11 +635,17 @@ def _store(
         new_participants = _added_columns(as_added, added, by_id, ids)
     changes = []
     changed_columns: set[str] = set()  # what any stored participant's update changes
+    by_unit_id = {u["unit_id"]: u for u in units.values()}
+    unit_rows = {key: i for i, key in enumerate(rows.unit["name_key"])}  # each unit's last row
     for pid, before in before_update.items():
         after = {c: updated[pid].get(c) for c in PARTICIPANT_COLUMNS}
         changed = {c: (before[c], after[c]) for c in PARTICIPANT_COLUMNS if before[c] != after[c]}
         changed_columns.update(changed)
         changes.append(("participant.update", f"participant:{pid}", _changes(import_id, changed)))
+        unit_name = by_unit_id[after["unit_id"]]["name"]
+        _report_changes(
+            report, rows, last_row[pid], ("participants", pid), unit_name, after["name"], changed, seen
+        )
     for unit_id, before in unit_audit.items():
         after = changed_units[unit_id]
         changed = {
@@ -450,12 +654,126 @@ def _store(
             if before.get(c) != after.get(c)
         }
         changes.append(("unit.update", f"unit:{unit_id}", _changes(import_id, changed)))
+        row = unit_rows[after["name_key"]]
+        conflicts = _report_changes(report, rows, row, ("units", unit_id), after["name"], None, changed, seen)
+        for column in CONTACT_COLUMNS:  # two forms disagree on the contact (a conflict says so already)
+            if before.get(column) not in (None, "") and column in changed and column not in conflicts:
+                report.issues.append(_contact_issue(rows, row, column, after["name"]))
+    if seen is not None:  # what this file set, for the files of the same set after it
+        day = report.form_day
+        for unit in units.values():
+            if unit["unit_id"] in new_unit_ids:
+                for c in UNIT_COLUMNS:
+                    if unit.get(c) not in (None, ""):
+                        seen.set_by[("units", unit["unit_id"], c)] = (
+                            report.file_name,
+                            day,
+                            _masked(c, unit[c]),
+                        )
+        if new_participants:
+            for c in REMEMBERED:
+                for pid, value in zip(new_participants["participant_id"], new_participants[c], strict=True):
+                    if value not in (None, "", []) and not (c in BOOLEAN_FIELDS and not value):
+                        seen.set_by[("participants", pid, c)] = (report.file_name, day, _masked(c, value))
     _write_units(con, units, new_unit_ids, changed_units, now)
     _write_participants(con, new_participants, updated, changed_columns, now)
     append_audits(con, actor, changes, at=now)
 
     report.unchanged = len(rows) - report.added - report.updated
     _write_import(con, report, import_id, now, actor, issue_participant, rows)
+
+
+CONTACT_COLUMNS = ("contact_name", "contact_mobile", "contact_email")
+# What a later file of the same set may be told it changed (not the name, its key, or the day:
+# a correction keeps the first registration day).
+REMEMBERED = tuple(c for c in PARTICIPANT_FIELDS if c not in ("name", "name_key", "registered_on"))
+
+
+def _masked(column: str, value: object) -> object:
+    """A value as the report and the audit log show it: personal ones masked."""
+    mask = MASKS.get(column)
+    shown = mask(value) if mask and value is not None else value
+    return list(shown) if isinstance(shown, tuple) else shown
+
+
+def _report_changes(
+    report: ImportReport,
+    rows: Rows,
+    row: int,
+    target: tuple[str, int],
+    unit: str,
+    person: str | None,
+    changed: dict[str, tuple[object, object]],
+    seen: ImportSet | None,
+) -> set[str]:
+    """Name every field the file changed in its report, from → to; a value an earlier file of the
+    same set had just set is a conflict, reported for staff to settle (this file's value is kept).
+    Returns the fields in conflict."""
+    conflicts = set()
+    for column, (before, after) in changed.items():
+        if column in ("name_key", "unit_id"):
+            continue
+        shown_before, shown_after = _masked(column, before), _masked(column, after)
+        report.changes.append(Change(unit, person, column, shown_before, shown_after))
+        if seen is None or column == "registered_on":
+            continue
+        key = (*target, column)
+        earlier = seen.set_by.get(key)
+        if earlier is not None and earlier[0] != report.file_name and earlier[2] != shown_after:
+            report.issues.append(
+                _conflict_issue(rows, row, column, unit, person, earlier, report, shown_after)
+            )
+            conflicts.add(column)
+        seen.set_by[key] = (report.file_name, report.form_day, shown_after)
+    return conflicts
+
+
+def _conflict_issue(
+    rows: Rows,
+    i: int,
+    column: str,
+    unit: str,
+    person: str | None,
+    earlier: tuple[str, dt.date | None, object],
+    report: ImportReport,
+    value: object,
+) -> Issue:
+    zh_label, en_label = FIELD_LABELS.get(column, (column, column))
+    file, day, before = earlier
+
+    def dated(name: str, when: dt.date | None, lang: str) -> str:
+        if when is None:
+            return f"“{name}”" if lang == "zh" else f"'{name}'"
+        return f"“{name}”（{when.isoformat()}）" if lang == "zh" else f"'{name}' ({when.isoformat()})"
+
+    who_zh = f"{person}的" if person else f"单位“{unit}”的"
+    what_en = f"{person}'s {en_label}" if person else f"the {en_label} of the unit '{unit}'"
+    this_zh, this_en = (
+        dated(report.file_name, report.form_day, "zh"),
+        dated(report.file_name, report.form_day, "en"),
+    )
+    return _row_warning(
+        rows,
+        i,
+        column,
+        "conflict",
+        f"{what_en} was set to '{_shown(before, 'en')}' by {dated(file, day, 'en')} and is "
+        f"'{_shown(value, 'en')}' in {this_en}; the later form's is kept — check which is right.",
+        f"{who_zh}{zh_label}在{dated(file, day, 'zh')}中为“{_shown(before, 'zh')}”，在{this_zh}中为"
+        f"“{_shown(value, 'zh')}”；已采用较晚的报名表，请核对哪个正确。",
+    )
+
+
+def _contact_issue(rows: Rows, i: int, column: str, unit: str) -> Issue:
+    zh_label, en_label = FIELD_LABELS[column]
+    return _row_warning(
+        rows,
+        i,
+        column,
+        "contact_changed",
+        f"the unit '{unit}' had another {en_label} from an earlier form; this form's is kept — check which is right.",
+        f"单位“{unit}”此前的报名表填写了不同的{zh_label}；已采用本表的，请核对哪个正确。",
+    )
 
 
 def _merge_units(

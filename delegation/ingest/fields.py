@@ -29,6 +29,26 @@ class Field:
 
 
 FIELDS: tuple[Field, ...] = (
+    Field(  # before the unit's name and the pinyin name, whose patterns would take its headers
+        "unit_name_en",
+        "text",
+        "unit",
+        (
+            "单位英文名称",
+            "英文单位名称",
+            "单位名称（英文）",
+            "企业英文名称",
+            "公司英文名称",
+            "英文名称",
+            "Company Name (English)",
+            "English Company Name",
+            "Company Name in English",
+            "Unit Name (English)",
+            "English Name of the Company",
+        ),
+        r"(单位|企业|公司).*英文|英文.*(单位|企业|公司)|^(unit|company|organi[sz]ation)name(english|inenglish|en)$"
+        r"|^english(unit|company|organi[sz]ation)name",
+    ),
     Field(
         "unit_name",
         "text",
@@ -180,6 +200,23 @@ FIELDS: tuple[Field, ...] = (
         personal=True,
     ),
     Field("gender", "gender", "participant", ("性别", "Gender", "Sex"), r"^性别|^gender|^sex$"),
+    Field(  # before the position, whose pattern would take its headers
+        "position_en",
+        "text",
+        "participant",
+        (
+            "职务（英文）",
+            "英文职务",
+            "职务英文",
+            "英文职位",
+            "Position (English)",
+            "Position in English",
+            "English Position",
+            "Title (English)",
+            "English Title",
+        ),
+        r"(职务|职位).*英文|英文.*(职务|职位)|^(position|title|jobtitle)(english|inenglish|en)$|^english(position|title)",
+    ),
     Field(
         "position",
         "text",

@@ -9,17 +9,38 @@ from dataclasses import dataclass, field
 from delegation.config import EventConfig
 from delegation.ingest.fields import FIELDS_BY_KEY, flag_label, map_header
 from delegation.sheets import Sheet
-from delegation.text import clean
+from delegation.text import clean, match_key
 
-# A row whose first filled cell starts like this is a footer or a note, not a participant.
+# A row whose first filled cell starts like this is a footer or a note, not a participant: the
+# words alone, or a contact's label followed by a colon ("联系人：王敏", "Tel: …").
 _FOOTER = re.compile(
-    r"^(填表人|填报人|制表人|制表|审核人|负责人|单位负责人|单位盖章|盖章|签字|填表日期|注|备注|说明|附注"
-    r"|notes?\b|remarks?\b|prepared by|filled (in )?by|signature|seal)",
+    r"^(填表人|填报人|制表人|制表|审核人|负责人|单位负责人|单位盖章|盖章|签字|填表日期|填报日期|注|备注|说明|附注"
+    r"|notes?\b|remarks?\b|prepared by|filled (in )?by|signature|seal"
+    r"|(联系人|联系电话|联系方式|联系手机|联系邮箱|经办人|联络人|电话|手机|邮箱|电子邮箱|日期"
+    r"|contact( person| name)?|tel|telephone|phone|mobile|e-?mail|date)\s*[:：])",
     re.IGNORECASE,
 )
 _EXAMPLE = re.compile(r"^(示例|样例|例|范例|example|e\.g\.|sample)\b", re.IGNORECASE)
-# "单位名称：某某公司" above the header gives the unit of every row that names none.
-_LABELLED = re.compile(r"^(.{1,20}?)\s*(?:[（(](?:盖章|公章|seal|stamp)[)）])?\s*[:：]\s*(.*)$")
+_COLON = re.compile(r"\s*[:：]\s*")
+_SEAL = re.compile(r"\s*[（(](?:盖章|公章|签字|签章|seal|stamp|signature)[)）]\s*$", re.IGNORECASE)
+# What a label in the lines above or below the table means, where it differs from a column header
+# of the same words ("电话" above the table is the unit's contact, not a participant's phone).
+_LINE_LABELS = {
+    "contact_name": (
+        "联系人", "联系人姓名", "单位联系人", "填表人", "填报人", "经办人", "联络人",
+        "Contact", "Contact person", "Contact name", "Prepared by", "Filled in by", "Filled by",
+    ),
+    "contact_mobile": (
+        "联系电话", "电话", "手机", "手机号", "手机号码", "联系方式", "联系手机", "联系人电话", "联系人手机",
+        "移动电话", "Tel", "Telephone", "Phone", "Mobile", "Mobile phone", "Contact tel", "Contact phone",
+    ),
+    "contact_email": ("邮箱", "电子邮箱", "电子邮件", "联系邮箱", "E-mail", "Email", "Mail", "Contact e-mail"),
+    # the day the form was filled in: the registration day of every row that gives none
+    "registration_date": (
+        "填表日期", "填报日期", "报名日期", "日期", "Date", "Registration date", "Date of registration",
+    ),
+}  # fmt: skip
+_LINE_LABEL_KEYS = {match_key(label): key for key, labels in _LINE_LABELS.items() for label in labels}
 
 
 @dataclass
@@ -131,25 +152,69 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def line_field(label: str, config: EventConfig) -> str | None:
+    """What a label written above or below the table fills: a unit field ('单位名称（盖章）',
+    '所在省份', '联系人', 'Tel') or the form's date ('填表日期'); None for any other label."""
+    label = _SEAL.sub("", label)
+    key = _LINE_LABEL_KEYS.get(match_key(label))
+    if key:
+        return key
+    meaning = map_header(label, config)
+    return meaning if meaning in FIELDS_BY_KEY and FIELDS_BY_KEY[meaning].level == "unit" else None
+
+
+def _label_and_value(segment: str, config: EventConfig) -> tuple[str, str]:
+    """A text between two colons, "王敏　联系电话", as the first pair's value and the next pair's
+    label: at the longest known label it ends with ("Li Lei Contact tel" → "Li Lei", "Contact
+    tel"), else at its last space, else at a known label its characters end with ("王敏电话")."""
+    spaces = [m.end() for m in re.finditer(r"\s+", segment)]
+    for at in spaces:
+        if line_field(segment[at:], config):
+            return segment[:at].strip(), segment[at:]
+    if spaces:
+        return segment[: spaces[-1]].strip(), segment[spaces[-1] :]
+    for size in range(len(segment) - 1, 0, -1):
+        if segment[-size:] in _LINE_LABELS_FLAT:
+            return segment[:-size], segment[-size:]
+    return "", segment
+
+
+_LINE_LABELS_FLAT = frozenset(label for labels in _LINE_LABELS.values() for label in labels)
+
+
+def labelled_pairs(text: str, config: EventConfig) -> list[tuple[str, str]]:
+    """Every "label：value" in one line of text, several on a line allowed:
+    "填表人：王敏　联系电话：025-88881234" → [("填表人", "王敏"), ("联系电话", "025-88881234")]."""
+    parts = _COLON.split(text)
+    pairs: list[tuple[str, str]] = []
+    label = parts[0]
+    for i, part in enumerate(parts[1:], start=1):
+        value, after = (part, "") if i == len(parts) - 1 else _label_and_value(part, config)
+        pairs.append((label.strip(), value.strip()))
+        label = after
+    return pairs
+
+
 def _labelled_values(rows: list[list[object]], config: EventConfig) -> dict[str, object]:
-    """Unit-level values written as 'label: value' in the title area above the header."""
+    """Unit values (and the form's date) written as 'label: value' in the lines above or below the
+    table, several to a cell or a label's value in the next filled cell; the first of each wins."""
     found: dict[str, object] = {}
     for row in rows:
         cells = [clean(c) for c in row]
         for c, text in enumerate(cells):
             if not text:
                 continue
-            m = _LABELLED.match(text)
-            label, value = (m[1], m[2].strip()) if m else (text, "")
-            meaning = map_header(label, config)
-            if meaning not in FIELDS_BY_KEY or FIELDS_BY_KEY[meaning].level != "unit":
-                continue
-            if not value:  # the value may sit in the next filled cell
-                value = next((v for v in cells[c + 1 :] if v), "")
-                if map_header(value, config):
-                    value = ""
-            if value and meaning not in found:
-                found[meaning] = value
+            pairs = labelled_pairs(text, config) or [(text, "")]
+            for label, value in pairs:
+                meaning = line_field(label, config)
+                if meaning is None:
+                    continue
+                if not value and len(pairs) == 1:  # the value may sit in the next filled cell
+                    value = next((v for v in cells[c + 1 :] if v), "")
+                    if line_field(_COLON.split(value)[0], config) or map_header(value, config):
+                        value = ""
+                if value and meaning not in found:
+                    found[meaning] = value
     return found
 
 
@@ -166,6 +231,12 @@ def _may_be_data(row: list[object]) -> bool:
     return False
 
 
+def _is_footer(row: list[object]) -> bool:
+    """Whether a row's first filled cell is a footer's or a note's (not a blank or example row)."""
+    first = next((clean(v) for v in row if type(v) is str and clean(v)), "")
+    return bool(first) and bool(_FOOTER.match(first))
+
+
 def records(sheet: Sheet, layout: SheetLayout, config: EventConfig) -> RawTable:
     """Every row under the header that might be a participant (blank, footer and example rows left
     out), as columns."""
@@ -173,10 +244,13 @@ def records(sheet: Sheet, layout: SheetLayout, config: EventConfig) -> RawTable:
     header_name = clean(sheet.rows[layout.header_row][name_col])
     kept: list[list[object]] = []
     numbers: list[int] = []
+    footer: list[list[object]] = []  # lines below the table: a contact, the date it was filled in
     names: dict[object, str] = {}  # the name column's cells cleaned, once per distinct value
     for r in range(layout.data_start, len(sheet.rows)):
         row = sheet.rows[r]
         if not _may_be_data(row):
+            if _is_footer(row):
+                footer.append(row)
             continue
         cell = row[name_col] if name_col < len(row) else ""
         name_cell = names.get(cell)
@@ -198,7 +272,8 @@ def records(sheet: Sheet, layout: SheetLayout, config: EventConfig) -> RawTable:
             flags[meaning] = column
         else:
             values[meaning] = column
-    for key, value in layout.defaults.items():  # 'label: value' above the header fills blank cells
+    defaults = {**_labelled_values(footer, config), **layout.defaults}  # the lines above first
+    for key, value in defaults.items():  # 'label: value' above or below the table fills blank cells
         column = values.get(key, [None] * len(kept))
         values[key] = [cell if clean(cell) else value for cell in column]
     formulas = [n in sheet.formula_rows for n in numbers]

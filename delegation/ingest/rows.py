@@ -17,6 +17,8 @@ from delegation.text import clean, match_key
 
 FIELD_LABELS = {
     "unit_name": ("单位名称", "unit name"),
+    "unit_name_en": ("单位英文名称", "unit name in English"),
+    "name_en": ("单位英文名称", "unit name in English"),
     "province": ("省份", "province"),
     "sector": ("行业", "sector"),
     "contact_name": ("联系人", "contact person"),
@@ -26,6 +28,7 @@ FIELD_LABELS = {
     "pinyin_name": ("拼音姓名", "pinyin name"),
     "gender": ("性别", "gender"),
     "position": ("职务", "position"),
+    "position_en": ("英文职务", "position in English"),
     "mobile": ("手机", "mobile"),
     "email": ("邮箱", "e-mail"),
     "date_of_birth": ("出生日期", "date of birth"),
@@ -38,6 +41,7 @@ FIELD_LABELS = {
     "cities": ("考察城市", "visit cities"),
     "wants_arrangements": ("是否需要安排交通住宿", "wants transport and accommodation arranged"),
     "registration_date": ("报名日期", "registration date"),
+    "registered_on": ("报名日期", "registration date"),
 }
 
 
@@ -58,6 +62,7 @@ class Issue:
 UNIT_FIELDS = (
     "name",
     "name_key",
+    "name_en",
     "province",
     "sector",
     "sector_as_written",
@@ -71,6 +76,7 @@ PARTICIPANT_FIELDS = (
     "pinyin_name",
     "gender",
     "position",
+    "position_en",
     "mobile",
     "email",
     "date_of_birth",
@@ -354,6 +360,11 @@ def _unit_values(column, unit_names, kept, config, warn) -> dict[str, list]:
         "sector": [sector for _, sector, _ in cells],
         "sector_as_written": [sector_text or None for _, sector_text in places],
     }
+    units["name_en"] = (
+        [clean(v) or None for v in (column["unit_name_en"][i] for i in kept)]
+        if "unit_name_en" in column
+        else [None] * m
+    )
     for key in ("contact_name", "contact_mobile", "contact_email"):
         if key in column:
             values = parse_column("phone" if key == "contact_mobile" else "text", column[key])
