@@ -14,6 +14,7 @@ from delegation import ROOT, access, ui
 from delegation.db import connect
 from delegation.documents import attach
 from delegation.errors import DelegationError
+from delegation.i18n import TEXT
 from delegation.retention import purge
 from tests.conftest import run_cli
 from tests.fixtures import load_fixture
@@ -486,3 +487,57 @@ def test_the_audit_page_and_its_export_name_actions_in_the_page_language(
     (table,) = exports.tables_for("audit", con, config, Filters(as_of=AS_OF), lang)
     assert table.columns[2] == "column.action" and named in [row[2] for row in table.rows]
     con.close()
+
+
+def test_staff_edit_a_units_contact_with_show_full_on_and_it_is_logged(monkeypatch, config, tmp_path):
+    db = tmp_path / "contact.duckdb"
+    con = connect(config, db)
+    load_fixture(con, config, tmp_path)
+    con.execute("update units set contact_name = '王经理', contact_mobile = '19900000001'")
+    unit = con.execute("select unit_id from units where name = '苏州甲机械有限公司'").fetchone()[0]
+    con.close()
+    selected = {"selection": {"rows": [0], "columns": [], "cells": []}}  # 苏州甲, first in pinyin order
+    at = as_role(monkeypatch, db, "staff", "pages/registrations.py", registrations__units__table=selected)
+    assert not at.exception
+    # Masked on screen, so the boxes (which hold the full mobile) wait for "show full".
+    assert not [w for w in at.text_input if w.key and w.key.startswith("registrations.contact.")]
+    assert TEXT["registrations.contact_needs_full"][1] in [c.value for c in at.caption]
+    at.toggle(key="registrations.show_full").set_value(True).run()
+    boxes = {
+        w.key.rsplit(".", 1)[-1]: w
+        for w in at.text_input
+        if w.key and w.key.startswith(f"registrations.contact.{unit}.")
+    }
+    assert {k: w.value for k, w in boxes.items()} == {
+        "contact_name": "王经理",
+        "contact_mobile": "19900000001",
+        "contact_email": "",
+    }
+    boxes["contact_name"].input("王敏")
+    boxes["contact_mobile"].input("025-88881234")
+    boxes["contact_email"].input("wang@example.com")
+    next(b for b in at.button if b.form_id == "registrations.contact").click().run()
+    assert not at.exception and not at.error
+    con = connect(config, db)
+    assert con.execute(
+        "select contact_name, contact_mobile, contact_email from units where unit_id = ?", [unit]
+    ).fetchone() == ("王敏", "025-88881234", "wang@example.com")
+    actor, details = con.execute("select actor, details from audit_log where action = 'unit.edit'").fetchone()
+    con.close()
+    assert actor == "staff1"
+    assert json.loads(details) == {
+        "before": {"contact_name": "王经理", "contact_mobile": "199****0001", "contact_email": None},
+        "after": {
+            "contact_name": "王敏",
+            "contact_mobile": "025*****1234",
+            "contact_email": "w***@example.com",
+        },
+    }
+    # A mobile without a digit is refused in one sentence, and nothing changes.
+    boxes = {w.key.rsplit(".", 1)[-1]: w for w in at.text_input if w.key and ".contact_" in w.key}
+    boxes["contact_mobile"].input("见上")
+    next(b for b in at.button if b.form_id == "registrations.contact").click().run()
+    assert [e.value for e in at.error] == [ui.plain(TEXT_EN_UNREADABLE.format(en="contact mobile"))]
+
+
+TEXT_EN_UNREADABLE = "What was typed for {en} cannot be read; type it again, or leave the box empty."

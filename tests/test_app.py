@@ -700,3 +700,37 @@ def test_the_documents_charts_side_by_side_are_equally_tall(monkeypatch, demo_db
         "Documents received over time",
     ]
     assert layouts[0]["height"] == layouts[1]["height"] >= 474  # the completion chart was 320 px
+
+
+def test_a_conflict_between_forms_is_listed_until_staff_settle_it(monkeypatch, config, tmp_path):
+    from delegation.ingest import import_files
+    from tests.test_ingest import _original_and_correction
+
+    db = tmp_path / "conflict.duckdb"
+    con = connect(config, db)
+    original, correction = _original_and_correction(tmp_path)
+    import_files(con, config, [(correction, correction.name), (original, original.name)])
+    con.close()
+    at = app(monkeypatch, db, page="pages/data_quality.py", lang="zh", filters__as_of=dt.date.today())
+    assert not at.exception
+    listed = frame(at, "reason")
+    assert "报名表之间不一致的内容 · 1" in [s.value for s in at.subheader]
+    assert listed["reason"].iloc[0].startswith("工作表“S”第 2 行：王强的职务在“附件2报名表.xlsx”")
+    from delegation import exports
+
+    con = connect(config, db)
+    sheet = exports.export_bytes("quality", "csv", con, config, Filters(dt.date.today()), "en", user="t")
+    con.close()
+    # What "settled" needs to find the row is neither shown nor exported.
+    assert sheet.decode("utf-8-sig").splitlines()[0] == "Imported at,File,Sheet,Row,Reason"
+    at.session_state["data_quality.conflicts"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    at.button(key="data_quality.settle").click().run()
+    assert not at.exception
+    assert "报名表之间不一致的内容 · 0" in [s.value for s in at.subheader]
+    con = connect(config, db)
+    assert con.execute("select count(*) from audit_log where action = 'issue.settled'").fetchone() == (1,)
+    assert con.execute("select settled_by from import_issues where code = 'conflict'").fetchall() == [
+        ("local-admin",)
+    ]
+    con.close()

@@ -350,3 +350,31 @@ def test_the_chase_page_shows_fifty_units_at_a_time(monkeypatch, config, demo_db
     at = app(monkeypatch, demo_db, page="pages/chase.py", filters__as_of=AS_OF, chase__page=9)
     assert not at.exception and shown() == everyone[50:]
     assert at.number_input(key="chase.page").value == 2
+
+
+def test_the_chase_page_marks_a_message_sent_and_filters_by_days(monkeypatch, config, tmp_path):
+    db = tmp_path / "chase.duckdb"
+    con = connect(config, db)
+    load_fixture(con, config, tmp_path)
+    yi = con.execute("select unit_id from units where name = '太原乙环保有限公司'").fetchone()[0]
+    con.close()
+    at = app(monkeypatch, db, page="pages/chase.py", filters__as_of=AS_OF, lang="zh")
+    assert not at.exception
+    assert [t.value for t in at.text].count("尚未催交") == 3
+    # The messages carry the secretariat's address and the deadline ahead on the as-of day.
+    codes = [c.value for c in at.code]
+    assert all("delegation-desk@example.org" in c for c in codes) and len(codes) == 6
+    assert all("请于 2023-03-31（报名截止）前" in c for c in codes[::2])
+    at.button(key=f"chase.sent.{yi}").click().run()
+    assert not at.exception
+    assert at.success[0].value == ui.plain("已记录：太原乙环保有限公司 的催交邮件已发送。")
+    assert "上次催交：今天（local-admin）" in [t.value for t in at.text]
+    con = connect(config, db)
+    assert con.execute("select unit_id, chased_by, channel from chases").fetchall() == [
+        (yi, "local-admin", "marked")
+    ]
+    con.close()
+    # Units not chased in the last day: the one just chased drops out.
+    at.number_input(key="chase.not_chased_days").set_value(1).run()
+    labels = [e.label.split(" · ")[0] for e in at.get("expander")]
+    assert labels == ["苏州甲机械有限公司", "西安丙新能源有限公司"]

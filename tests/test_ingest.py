@@ -1147,3 +1147,152 @@ def test_the_birth_date_bound_on_29_february(con, config, xlsx):
     rows = [["单位名称", "姓名", "出生日期"], ["恒达", "张伟", "1900-02-28"], ["恒达", "李娜", "1900-02-27"]]
     report = run(con, config, xlsx(rows), today=dt.date(2020, 2, 29))
     assert [(i.row_number, i.code) for i in report.issues] == [(3, "unlikely_birth_date")]
+
+
+# ---- a unit's contact and the form's date, written in the lines above and below the table ------
+
+
+@pytest.mark.parametrize(
+    "above, below, expected",
+    [
+        # "填表人：王敏　联系电话：…" in the footer, full-width space between the two, and the form's date
+        (
+            [],
+            [["填表人：王敏　联系电话：025-88881234"], ["填表日期：2023年3月28日"]],
+            ("王敏", "025-88881234", None, dt.date(2023, 3, 28)),
+        ),
+        # three on one line at the top, the value of a label in the next cell, a date on its own
+        (
+            [["联系人：李雷  手机：19900000008  邮箱：li@example.com"], ["日期：", "2023-03-27"]],
+            [],
+            ("李雷", "19900000008", "li@example.com", dt.date(2023, 3, 27)),
+        ),
+        # in English, in separate cells of the footer row
+        ([], [["Contact: Li Lei", None, "Tel: 010-12345678"]], ("Li Lei", "010-12345678", None, TODAY)),
+        # a sealed unit's name and its province above: still read as before
+        (
+            [
+                ["单位名称（盖章）：苏州恒达机械设备有限公司 所在省份：江苏省"],
+                ["Prepared by: Wang Min  E-mail: w@example.com"],
+            ],
+            [],
+            ("Wang Min", None, "w@example.com", TODAY),
+        ),
+    ],
+)
+def test_a_forms_contact_lines_fill_the_units_contact(con, config, xlsx, above, below, expected):
+    header = ["单位名称", "姓名", "职务"]
+    rows = [*above, header, ["苏州恒达机械设备有限公司", "张伟", "总经理"], *below]
+    report = import_file(con, config, xlsx(rows), today=TODAY)
+    assert report.skipped == 0 and not [
+        i for i in report.issues if i.severity == "error"
+    ]  # no footer as a person
+    got = con.execute(
+        "select u.contact_name, u.contact_mobile, u.contact_email, p.registered_on "
+        "from units u join participants p using (unit_id)"
+    ).fetchall()
+    assert got == [expected]
+
+
+def test_two_forms_that_disagree_on_the_contact_are_warned_of(con, config, xlsx):
+    header = ["单位名称", "姓名"]
+    import_file(
+        con, config, xlsx([header, ["甲公司", "张伟"], ["联系人：王敏　电话：025-88881234"]], name="a.xlsx")
+    )
+    report = import_file(
+        con, config, xlsx([header, ["甲公司", "李娜"], ["联系人：李雷　电话：025-88881234"]], name="b.xlsx")
+    )
+    assert [(i.code, i.column) for i in report.issues] == [("contact_changed", "contact_name")]
+    assert "甲公司" in report.issues[0].zh and "025" not in report.issues[0].en  # no phone in a warning
+    assert con.execute("select contact_name from units").fetchall() == [("李雷",)]  # the later one kept
+    assert [c.line("zh") for c in report.changes] == ["单位 甲公司：联系人 王敏 → 李雷"]
+
+
+# ---- several forms at once: applied in the order of their dates, every change named -----------
+
+
+def _original_and_correction(tmp_path: Path) -> tuple[Path, Path]:
+    header = ["单位名称", "姓名", "职务", "手机"]
+    original = write_xlsx(
+        tmp_path / "附件2报名表.xlsx",
+        {
+            "S": [
+                header,
+                ["苏州恒达机械设备有限公司", "王强", "工程师", "19900000001"],
+                ["苏州恒达机械设备有限公司", "李娜", "经理", "19900000002"],
+                ["填表日期：2023-03-20"],
+            ]
+        },
+    )
+    correction = write_xlsx(
+        tmp_path / "补充报名-王强.xlsx",
+        {"S": [header, ["苏州恒达机械设备有限公司", "王强", "总工程师", ""], ["填表日期：2023年3月28日"]]},
+    )
+    return original, correction
+
+
+def test_forms_given_together_apply_in_the_order_of_their_dates(con, config, tmp_path):
+    from delegation.ingest import import_files
+
+    original, correction = _original_and_correction(tmp_path)
+    # The browser's alphabetical order put the correction (补) before the original (附).
+    results = import_files(
+        con, config, [(correction, correction.name), (original, original.name)], today=TODAY
+    )
+    assert [name for name, _ in results] == [original.name, correction.name]
+    first, second = (r for _, r in results)
+    assert (first.form_day, second.form_day) == (dt.date(2023, 3, 20), dt.date(2023, 3, 28))
+    assert con.execute("select name, position, registered_on from participants order by name").fetchall() == [
+        ("李娜", "经理", dt.date(2023, 3, 20)),
+        ("王强", "总工程师", dt.date(2023, 3, 20)),  # corrected; registered the day the original came
+    ]
+    # The report names each person and field the correction changed, from → to.
+    assert [c.line("zh") for c in second.changes] == [
+        "王强（苏州恒达机械设备有限公司）：职务 工程师 → 总工程师"
+    ]
+    assert [c.line("en") for c in second.changes] == [
+        "王强 (苏州恒达机械设备有限公司): position 工程师 → 总工程师"
+    ]
+    # The original had just set that value: a conflict for staff to settle.
+    conflicts = [i for i in second.issues if i.code == "conflict"]
+    assert [(i.column, i.row_number) for i in conflicts] == [("position", 2)]
+    assert conflicts[0].zh == (
+        "工作表“S”第 2 行：王强的职务在“附件2报名表.xlsx”（2023-03-20）中为“工程师”，在“补充报名-王强.xlsx”"
+        "（2023-03-28）中为“总工程师”；已采用较晚的报名表，请核对哪个正确。"
+    )
+    assert first.changes == [] and not first.issues  # the original only added people
+    stored = con.execute("select code, column_name from import_issues where code = 'conflict'").fetchall()
+    assert stored == [("conflict", "position")]
+
+
+def test_forms_without_a_date_keep_the_order_given(con, config, xlsx):
+    from delegation.ingest import import_files
+
+    a = xlsx([["单位名称", "姓名", "职务"], ["甲公司", "张伟", "经理"]], name="a.xlsx")
+    b = xlsx([["单位名称", "姓名", "职务"], ["甲公司", "张伟", "总经理"]], name="b.xlsx")
+    dated = xlsx(
+        [["单位名称", "姓名", "职务"], ["甲公司", "张伟", "董事长"], ["日期：2023-03-01"]], name="c.xlsx"
+    )
+    results = import_files(con, config, [(b, "b.xlsx"), (a, "a.xlsx"), (dated, "c.xlsx")], today=TODAY)
+    # The dated form first; the undated ones register on the import day, in the order given.
+    assert [name for name, _ in results] == ["c.xlsx", "b.xlsx", "a.xlsx"]
+    assert con.execute("select position from participants").fetchall() == [("经理",)]
+
+
+def test_the_cli_applies_forms_in_the_order_of_their_dates_and_names_each_change(tmp_path):
+    from tests.conftest import run_cli
+
+    original, correction = _original_and_correction(tmp_path)
+    db = tmp_path / "cli.duckdb"
+    result = run_cli("import", str(correction), str(original), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "Applied in the order of the forms' dates: 附件2报名表.xlsx (2023-03-20), 补充报名-王强.xlsx (2023-03-28)."
+    )
+    assert lines[1].startswith("附件2报名表.xlsx: 2 rows read, 2 added")
+    assert lines[2].startswith("补充报名-王强.xlsx: 1 rows read, 0 added, 1 updated")
+    assert "  changed: 王强 (苏州恒达机械设备有限公司): position 工程师 → 总工程师" in lines
+    assert any(
+        line.startswith("  warning: sheet 'S', row 2: 王强's position was set to '工程师'") for line in lines
+    )
