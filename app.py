@@ -22,14 +22,6 @@ ui.load_url_once()  # the language of the login form and banner comes from the l
 if not ui.authenticate():
     st.stop()
 name, role = ui.user()
-if name == access.LOCAL_ADMIN and not ui.presenting():  # not on a shared screen
-    st.warning(ui.t("access.local_admin"))
-try:
-    ui.sidebar()
-except DelegationError as exc:  # e.g. the database is held by another program
-    ui.show_error(exc)
-    st.stop()
-ui.apply_presentation_style()
 # (script, label key, icon, url path); the first is the default page and the only one while presenting,
 # because a shared screen shows aggregates only.
 PAGES = (
@@ -45,11 +37,28 @@ PAGES = (
 # Only the pages the role may open are offered; each page checks again itself.
 allowed = [p for p in PAGES if access.may_open(role, Path(p[0]).stem)]
 shown = allowed[:1] if ui.presenting() else allowed
-pages = [
-    st.Page(script, title=ui.t(label), icon=icon, url_path=path, default=i == 0)
+entries = [  # (the page, its script's name)
+    # The default page is served at "/" whatever its path; its own path goes to the alias below.
+    (
+        st.Page(
+            script, title=ui.t(label), icon=icon, url_path=f"{path}-page" if i == 0 else path, default=i == 0
+        ),
+        Path(script).stem,
+    )
     for i, (script, label, icon, path) in enumerate(shown)
 ]
+home = entries[0][0]
+# A link to /overview (the first page's name) opens it, not Streamlit's English "Page not found".
+alias = st.Page(lambda: st.switch_page(home), title=home.title, url_path=shown[0][3], visibility="hidden")
+page = st.navigation([p for p, _ in entries] + [alias])
+ui.register_pages({name: p for p, name in entries})
+try:
+    ui.sidebar(dict((p.url_path, n) for p, n in entries).get(page.url_path, entries[0][1]))
+except DelegationError as exc:  # e.g. the database is held by another program
+    ui.show_error(exc)
+    st.stop()
+ui.apply_presentation_style()
 if name != access.LOCAL_ADMIN:
     st.sidebar.caption(ui.t("access.signed_in").format(user=name, role=ui.t(f"role.{role}")))
     st.sidebar.button(ui.t("login.logout"), on_click=ui.logout, key="auth.logout")
-st.navigation(pages).run()
+page.run()

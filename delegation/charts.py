@@ -14,11 +14,22 @@ FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, Helv
 URGENCY_COLOURS = {"passed": "#7f7f7f", "week": "#D55E00", "month": "#E69F00", "later": "#009E73"}
 
 
+URGENCY_TEXT = {  # the same, dark enough for text (contrast at least 4.5:1 on the card's grey)
+    "passed": "#595959",
+    "week": "#B34700",
+    "month": "#8A5A00",
+    "later": "#00704F",
+}
+TEXT_COLOUR = "#222"  # 15:1 on white
+LARGE_TEXT = 18  # presentation mode: every label, tick, axis title and legend at least this (px)
+
+
 def _style(fig: go.Figure, title: str, *, large: bool = False, height: int | None = None) -> go.Figure:
-    size = 18 if large else 13
+    size = LARGE_TEXT if large else 13
     fig.update_layout(
-        title={"text": title, "x": 0, "font": {"size": size + 4}},
-        font={"family": FONT, "size": size, "color": "#222"},
+        title={"text": title, "x": 0, "font": {"size": size + 4, "color": TEXT_COLOUR}},
+        font={"family": FONT, "size": size, "color": TEXT_COLOUR},
+        legend={"font": {"size": size, "color": TEXT_COLOUR}},
         colorway=PALETTE,
         paper_bgcolor="white",
         plot_bgcolor="white",
@@ -27,8 +38,16 @@ def _style(fig: go.Figure, title: str, *, large: bool = False, height: int | Non
         height=height,
         hoverlabel={"font_family": FONT},
     )
-    fig.update_xaxes(showgrid=True, gridcolor="#eeeeee", zeroline=False, linecolor="#cccccc")
-    fig.update_yaxes(showgrid=False, zeroline=False, linecolor="#cccccc")
+    ticks = {"size": size, "color": TEXT_COLOUR}
+    fig.update_xaxes(
+        showgrid=True,
+        gridcolor="#eeeeee",
+        zeroline=False,
+        linecolor="#cccccc",
+        tickfont=ticks,
+        title_font=ticks,
+    )
+    fig.update_yaxes(showgrid=False, zeroline=False, linecolor="#cccccc", tickfont=ticks, title_font=ticks)
     return fig
 
 
@@ -73,10 +92,12 @@ def _horizontal_bars(
     *,
     large: bool,
     rows: int,
+    height: int | None = None,
 ) -> go.Figure:
     """Horizontal bars in the frame's order from the top, each with its text printed right of it.
 
-    `rows` (at least) sets the height, so charts side by side line up whatever their number of bars.
+    `rows` (at least) sets the height, so charts side by side line up whatever their number of bars;
+    `height` (pixels) sets it instead (presentation mode fits a screen).
     """
     last_first = slice(None, None, -1)  # plotly draws the first category at the bottom
     fig = go.Figure(
@@ -88,12 +109,13 @@ def _horizontal_bars(
             marker_color=colours[last_first],
             text=texts[last_first],
             textposition="outside",
+            textfont={"color": TEXT_COLOUR},
             cliponaxis=False,
             hovertemplate=hover,
         )
     )
     fig.update_xaxes(title_text=value_title)
-    _style(fig, title, large=large, height=rows_height(max(rows, len(df))))
+    _style(fig, title, large=large, height=height or rows_height(max(rows, len(df))))
     # The texts are printed right of the bars: the right margin holds the widest one, in pixels,
     # whatever the chart's width (plotly's autorange leaves no room for outside text).
     widest = max((len(text) for text in texts), default=1)
@@ -102,19 +124,31 @@ def _horizontal_bars(
 
 
 def bar_chart(
-    df: pd.DataFrame, title: str, value_title: str, *, large: bool = False, rows: int = 0
+    df: pd.DataFrame,
+    title: str,
+    value_title: str,
+    *,
+    large: bool = False,
+    rows: int = 0,
+    height: int | None = None,
 ) -> go.Figure:
     """Horizontal bars, largest on top; the frame's order is kept (queries sort it, 'others' last, in grey)."""
     colours = [OTHERS_COLOUR if k in ("others", "unknown") else PALETTE[0] for k in df["key"]]
     texts = [str(n) for n in df["participants"]]
     hover = "%{customdata}: %{x}<extra></extra>"
     return _horizontal_bars(
-        df, texts, colours, hover, title, value_title, large=large, rows=max(rows, BAR_ROWS)
+        df, texts, colours, hover, title, value_title, large=large, rows=max(rows, BAR_ROWS), height=height
     )
 
 
 def share_chart(
-    df: pd.DataFrame, title: str, value_title: str, *, large: bool = False, rows: int = 0
+    df: pd.DataFrame,
+    title: str,
+    value_title: str,
+    *,
+    large: bool = False,
+    rows: int = 0,
+    height: int | None = None,
 ) -> go.Figure:
     """Bars with count and share of participants (choices can overlap, so shares exceed 100% together).
 
@@ -126,7 +160,7 @@ def share_chart(
     colours = [PALETTE[0]] * len(df)
     hover = "%{customdata}: %{text}<extra></extra>"
     return _horizontal_bars(
-        df, texts, colours, hover, title, value_title, large=large, rows=max(rows, SHARE_ROWS)
+        df, texts, colours, hover, title, value_title, large=large, rows=max(rows, SHARE_ROWS), height=height
     )
 
 
@@ -140,8 +174,13 @@ DAILY_TICKS_UP_TO = 5
 def _date_ticks(labels: dict[str, str], days: list[Any]) -> dict[str, Any]:
     """Day ticks in the page's language (`labels["dates"]`, a d3 time format) and ISO days on
     hover, never more than one a day over the `days` the chart shows."""
-    ticks: dict[str, Any] = {"tickformat": labels["dates"], "hoverformat": "%Y-%m-%d"}
     shown = pd.to_datetime(pd.Series(days), errors="coerce", format="mixed").dropna()
+    # Days of more than one year carry their year ("2022年12月1日"): a month alone was ambiguous.
+    spans_years = not shown.empty and shown.min().year != shown.max().year
+    ticks: dict[str, Any] = {
+        "tickformat": labels["dates_year" if spans_years else "dates"],
+        "hoverformat": "%Y-%m-%d",
+    }
     if shown.empty or (shown.max() - shown.min()).days <= DAILY_TICKS_UP_TO:
         ticks["dtick"] = DAY_MS
     return ticks

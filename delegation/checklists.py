@@ -117,6 +117,7 @@ def unit_checklist(
             "reason": df["reason"],
             "received_at": df["received_at"],
             "original_name": df["original_name"],
+            "document_id": df["document_id"].astype("Int64"),  # its scan, when one is stored
         }
     )
 

@@ -58,12 +58,6 @@ def urgency(days_left: int) -> str:
     return "later"
 
 
-def next_milestone(config: EventConfig, as_of: dt.date, lang: str) -> tuple[str, int] | None:
-    """The next milestone on or after `as_of`: its label and days left; None when all have passed."""
-    upcoming = [c for c in countdown_cards(config, as_of, lang) if c["days_left"] >= 0]
-    return (upcoming[0]["label"], upcoming[0]["days_left"]) if upcoming else None
-
-
 def countdown_cards(config: EventConfig, as_of: dt.date, lang: str) -> list[dict]:
     """One card per milestone: label, date, days left and urgency."""
     labels = {m.key: m.label(lang) for m in config.milestones()}
@@ -133,6 +127,12 @@ class Overview:
     headline: Headline
     breakdowns: dict[str, pd.DataFrame]  # province, sector, theme, city → as `breakdown` gives them
     signups: Signups
+    documents: pd.DataFrame  # kind, label, required, missing: as checklists.missing_by_kind gives them
+
+    @property
+    def missing_documents(self) -> int:
+        """Documents owed and not in (received or verified), every kind together."""
+        return int(self.documents["missing"].sum())
 
 
 OVERVIEW_COLUMNS = (
@@ -182,6 +182,15 @@ def overview(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filte
         # Python ints make an int64 column already; astype (≈ 1 ms a frame) only types an empty one.
         empty = {"key": object, "label": object, "participants": int}
         breakdowns[kind] = pd.DataFrame(frame) if listed else pd.DataFrame(frame).astype(empty)
+    owed = parts.get("documents", [])
+    documents = pd.DataFrame(
+        {
+            "kind": [r["key"] for r in owed],
+            "label": [r[label] for r in owed],
+            "required": [int(r["units"]) for r in owed],
+            "missing": [int(r["participants"]) for r in owed],
+        }
+    )
     days = parts.get("signups", [])
     signup_columns = ("units_cumulative", "participants_cumulative", "participants_new")
     return Overview(
@@ -204,7 +213,17 @@ def overview(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filte
             config,
             filters,
         ),
+        documents,
     )
+
+
+def everyone_chose(frame: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
+    """A share breakdown split into the choices every counted participant made (their labels:
+    "all visit Los Angeles", said in words) and the rest (the bars worth drawing)."""
+    if frame.empty:
+        return [], frame
+    universal = frame["share"] >= 1.0
+    return frame.loc[universal, "label"].tolist(), frame.loc[~universal].reset_index(drop=True)
 
 
 def page_count(rows: int, page_size: int) -> int:

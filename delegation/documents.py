@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from delegation.access import at_least
 from delegation.config import EventConfig, database_path
 from delegation.db import append_audit, fetch_one, transaction
 from delegation.errors import DelegationError
@@ -71,6 +72,79 @@ def store_file(data: bytes, original_name: str, folder: Path, max_mb: int) -> St
     stored = f"{secrets.token_hex(16)}.{ext}"
     (folder / stored).write_bytes(data)
     return StoredFile(stored, name, hashlib.sha256(data).hexdigest(), len(data), content_type)
+
+
+@dataclass(frozen=True)
+class Scan:
+    """A stored scan as read back for staff: its original name, type and bytes."""
+
+    document_id: int
+    original_name: str
+    content_type: str
+    data: bytes
+
+
+VIEW_PAGES = 5  # the pages of a PDF scan shown on the page (a passport's cover page is the first)
+VIEW_SCALE = 1.5  # 108 dpi: a passport's machine-readable zone is legible
+
+
+def read_scan(con: duckdb.DuckDBPyConnection, document_id: int, role: str, folder: Path) -> Scan:
+    """A document's stored scan, for a role that may see scans (staff and admins; viewers never do)."""
+    if not at_least(role, "staff"):
+        raise DelegationError("Your role may not see scans.", "您的角色无权查看扫描件。")
+    row = fetch_one(
+        con,
+        "select stored_name, original_name, content_type from documents where document_id = ?",
+        [document_id],
+    )
+    if not row or not row[0]:
+        raise DelegationError("No scan is stored for this document.", "这份材料没有存档的扫描件。")
+    stored, original, content_type = row
+    try:
+        data = (folder / stored).read_bytes()
+    except OSError:
+        raise DelegationError(
+            f"{original}: the stored scan cannot be read (it may have been purged).",
+            f"{original}：存档的扫描件无法读取（可能已按规定清除）。",
+        ) from None
+    return Scan(int(document_id), original, content_type, data)
+
+
+def scan_pictures(scan: Scan) -> list[bytes]:
+    """What the page shows of a scan: an image as it is; a PDF as its first pages, drawn as PNG."""
+    if scan.content_type != "application/pdf":
+        return [scan.data]
+    import io
+
+    import pypdfium2
+
+    pictures = []
+    try:
+        pdf = pypdfium2.PdfDocument(scan.data)
+        for index in range(min(len(pdf), VIEW_PAGES)):
+            out = io.BytesIO()
+            pdf[index].render(scale=VIEW_SCALE).to_pil().save(out, format="PNG")
+            pictures.append(out.getvalue())
+    except pypdfium2.PdfiumError:
+        raise DelegationError(
+            f"{scan.original_name}: this PDF cannot be shown; download it to open it.",
+            f"{scan.original_name}：无法显示该 PDF，请下载后打开。",
+        ) from None
+    return pictures
+
+
+def log_scan(con: duckdb.DuckDBPyConnection, actor: str, scan: Scan, how: str) -> None:
+    """Record that someone looked at (`how`="view") or downloaded a scan."""
+    append_audit(con, actor, f"document.{how}", f"document:{scan.document_id}", {"file": scan.original_name})
+
+
+def download_scan(
+    con: duckdb.DuckDBPyConnection, document_id: int, role: str, actor: str, folder: Path
+) -> bytes:
+    """A scan's bytes for a download button, the download logged."""
+    scan = read_scan(con, document_id, role, folder)
+    log_scan(con, actor, scan, "download")
+    return scan.data
 
 
 def _current(

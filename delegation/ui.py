@@ -228,8 +228,23 @@ def _load_url_once(config: EventConfig) -> None:
         st.session_state.setdefault(f"filters.{key}", list(getattr(filters, key)))
 
 
-def sidebar() -> Filters:
-    """The shared sidebar: language, presentation mode, as-of date and filters; kept in the URL."""
+# Pages the filters and the as-of day mean nothing to: the sidebar leaves them out there.
+UNFILTERED_PAGES = frozenset({"import_forms", "audit"})
+# Pages with a search box of their own: the sidebar's unit search would be a second one.
+SEARCHING_PAGES = frozenset({"registrations"})
+
+
+def _keep(*keys: str) -> None:
+    """Keep widget values a page does not draw, so they are there on the next page (Streamlit
+    forgets a widget's value on a run that does not draw it)."""
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def sidebar(page: str = "overview") -> Filters:
+    """The shared sidebar: language, presentation mode, as-of date and filters (those that mean
+    something on `page`, a script's name); kept in the URL."""
     config = event_config()
     _load_url_once(config)
     lang = language()
@@ -239,6 +254,10 @@ def sidebar() -> Filters:
     )
     lang = language()
     side.toggle(text("sidebar.present", lang), key="ui.present")
+    if page in UNFILTERED_PAGES:
+        _keep("filters.as_of", "filters.unit_search", *(f"filters.{key}" for key in FILTER_KEYS))
+        st.session_state.pop("ui.url_left_out", None)
+        return _write_url(current_filters(), lang)
     side.date_input(text("sidebar.as_of", lang), key="filters.as_of", format="YYYY-MM-DD")
 
     provinces = {p.key: (p.short_zh if lang == "zh" else p.key) for p in PROVINCES}
@@ -249,11 +268,15 @@ def sidebar() -> Filters:
     statuses = {s: text(f"status.{s}", lang) for s in STATUSES}
     side.subheader(text("sidebar.filters", lang))
     # A delegation can have tens of thousands of units: offer the chosen ones and a searched few.
-    unit_search = side.text_input(
-        text("filter.unit_search", lang),
-        key="filters.unit_search",
-        placeholder=text("filter.unit_search_hint", lang),
-    )
+    if page in SEARCHING_PAGES:
+        _keep("filters.unit_search")
+        unit_search = st.session_state.get("filters.unit_search", "")
+    else:
+        unit_search = side.text_input(
+            text("filter.unit_search", lang),
+            key="filters.unit_search",
+            placeholder=text("filter.unit_search_hint", lang),
+        )
     units = query(
         dashboard.unit_options,
         unit_search,
@@ -286,7 +309,11 @@ def sidebar() -> Filters:
         )
         st.toast(plain(text("sidebar.url_left_out", lang).format(values=values)), icon=":material/link_off:")
 
-    filters = current_filters()
+    return _write_url(current_filters(), lang)
+
+
+def _write_url(filters: Filters, lang: str) -> Filters:
+    """Put the filters, the language and presentation mode in the URL (a link opens the same view)."""
     url = filters.to_url()
     if filters.as_of == dt.date.today():  # a bookmark of today's view stays live, not this day's
         del url["as_of"]
@@ -559,6 +586,39 @@ def exported(kind: str, fmt: str, filters: Filters, header_lang: str, **options:
     return out.getvalue()
 
 
+def scan_viewer(document_id: int, title: str) -> None:
+    """A document's scan on the page — an image, or a PDF's first pages drawn as pictures — read
+    after the role check (never a static file), and a download button; the view and each download
+    are logged."""
+    from delegation import documents
+
+    name, role = user()
+    folder = documents.documents_folder()
+    try:
+        scan = documents.read_scan(cursor(), document_id, role, folder)
+        pictures = documents.scan_pictures(scan)
+    except DelegationError as exc:
+        show_error(exc)
+        return
+    if st.session_state.get("documents.viewed") != document_id:  # once per opening, not per rerun
+        documents.log_scan(cursor(), name, scan, "view")
+        st.session_state["documents.viewed"] = document_id
+    with st.container(border=True, key="documents-scan"):
+        st.markdown(f"**{plain(title)}** · {plain(scan.original_name)}")
+        st.download_button(
+            t("documents.download_scan"),
+            lambda: documents.download_scan(cursor(), document_id, role, name, folder),
+            file_name=scan.original_name,
+            mime=scan.content_type,
+            on_click="ignore",
+            icon=":material/download:",
+            key=f"documents.download.{document_id}",
+        )
+        for number, picture in enumerate(pictures, start=1):
+            caption = t("documents.scan_page").format(page=number) if len(pictures) > 1 else None
+            st.image(picture, caption=caption)
+
+
 def logged_download(kind: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
     """Wrap a download's maker so the download is audited."""
 
@@ -612,14 +672,18 @@ def styled_box(where: Any, key: str, rules: dict[str, str]) -> Any:
     return box
 
 
+# Presentation mode on a 1280×720 shared screen: no sidebar or toolbar, large dark type, and the
+# figures, countdowns and the first row of charts above the fold (a test measures it in Chromium).
 PRESENTATION_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"] {display: none !important;}
-.block-container {padding-top: 1.2rem !important; padding-bottom: 0 !important; max-width: 100% !important;}
-[data-testid="stMetricValue"] {font-size: 3.4rem !important;}
-[data-testid="stMetricLabel"] p {font-size: 1.35rem !important;}
-h1 {font-size: 2.2rem !important;}
+.block-container {padding-top: 0.8rem !important; padding-bottom: 0 !important; max-width: 100% !important;}
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {gap: 0.5rem;}
+[data-testid="stMetricValue"] {font-size: 2.6rem !important; color: #222 !important;}
+[data-testid="stMetricLabel"] p {font-size: 1.2rem !important; color: #222 !important;}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {font-size: 1.125rem !important; color: #444 !important;}
+h1, h2 {font-size: 1.9rem !important; padding: 0 !important;}
 </style>
 """
 
@@ -630,20 +694,63 @@ def apply_presentation_style() -> None:
         st.html(PRESENTATION_CSS)
 
 
-def countdown_card(label: str, date: str, days_left: int, urgency: str, colour: str, lang: str) -> str:
-    """HTML for one countdown card (every value escaped; labels come from event.toml)."""
+def countdown_card(card: dict, lang: str, *, large: bool = False) -> str:
+    """HTML for one countdown card (`dashboard.countdown_cards`; every value escaped, labels come
+    from event.toml): its border in the urgency's colour, its days in a darker shade of it, so
+    that text keeps a contrast of 4.5:1 or more; larger type on a shared screen."""
+    from delegation.charts import URGENCY_COLOURS, URGENCY_TEXT
+
+    days_left, urgency = card["days_left"], card["urgency"]
     if days_left < 0:
         days = text("countdown.passed", lang).format(days=-days_left)
     elif days_left == 0:
         days = text("countdown.today", lang)
     else:
         days = text("countdown.days", lang).format(days=days_left)
-    return (
-        f'<div class="dd-card" data-urgency="{urgency}" style="border-left:6px solid {colour};'
-        "padding:0.5rem 0.8rem;border-radius:6px;background:#fafafa;margin-bottom:0.5rem;"
-        'container-type:inline-size">'  # the days' type shrinks with a narrow card (13% of its width)
-        f'<div style="font-size:0.95rem;color:#444">{html.escape(label)}</div>'
-        f'<div style="font-size:clamp(1rem,13cqi,1.6rem);font-weight:600;color:{colour}">'
-        f"{html.escape(days)}</div>"
-        f'<div style="font-size:0.85rem;color:#666">{html.escape(date)}</div></div>'
+    label_size, days_size, date_size = (
+        ("1.15rem", "1.9rem", "1.15rem") if large else ("0.95rem", "1.6rem", "0.85rem")
     )
+    return (
+        f'<div class="dd-card" data-urgency="{urgency}" style="border-left:6px solid {URGENCY_COLOURS[urgency]};'
+        "padding:0.4rem 0.8rem;border-radius:6px;background:#fafafa;margin-bottom:0.3rem;"
+        'container-type:inline-size">'  # the days' type shrinks with a narrow card (13% of its width)
+        f'<div style="font-size:{label_size};color:#444">{html.escape(card["label"])}</div>'
+        f'<div style="font-size:clamp(1rem,13cqi,{days_size});font-weight:600;color:{URGENCY_TEXT[urgency]}">'
+        f"{html.escape(days)}</div>"
+        f'<div style="font-size:{date_size};color:#595959">{html.escape(card["date"])}</div></div>'
+    )
+
+
+def heading(key: str) -> tuple[Any, Any]:
+    """A page's title row: a wide column for the title, which breaks between words only (keep-all:
+    never inside "代表团"), and a button place at the page's right edge."""
+    box = styled_box(
+        st,
+        key,
+        {
+            '[data-testid="stHorizontalBlock"]': "flex-wrap: wrap;",
+            '[data-testid="stColumn"]': f"min-width: min({LEAST_PX['heading']}px, 100%);",
+            "h1, h2, h3": "word-break: keep-all; overflow-wrap: normal;",
+        },
+    )
+    title, side = box.columns([4, 1], vertical_alignment="center")
+    return title, side.container(horizontal_alignment="right")
+
+
+def register_pages(pages: dict[str, Any]) -> None:
+    """The app's pages by script name (app.py), for links between pages."""
+    st.session_state["ui.pages"] = pages
+
+
+def page_link(page: str, label: str, **options: Any) -> None:
+    """A link to another page of the app (a script's name, "import_forms"), when the app has it."""
+    target = st.session_state.get("ui.pages", {}).get(page.removeprefix("pages/").removesuffix(".py"))
+    if target is not None:
+        st.page_link(target, label=label, **options)
+
+
+def and_list(labels: list[str]) -> str:
+    """洛杉矶、旧金山 / Los Angeles and San Francisco."""
+    if language() == "zh":
+        return "、".join(labels)
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"

@@ -1,5 +1,6 @@
 """Documents — what each unit and participant still owes, checklists, uploads and marking by hand."""
 
+import pandas as pd
 import streamlit as st
 
 from delegation import access, charts, checklists, dashboard, documents, ui
@@ -51,6 +52,7 @@ else:
                 "required": ui.t("documents.required_line"),
                 "axis": ui.t("documents.received_axis"),
                 "dates": ui.t("chart.date_format"),
+                "dates_year": ui.t("chart.date_format_year"),
             },
             rows=len(by_province),  # as tall as the province chart beside it (none: its own height)
         ),
@@ -95,7 +97,21 @@ unit_id = st.selectbox(
 )
 if unit_id is not None:
     checklist = ui.query(checklists.unit_checklist, config, unit_id, filters.as_of, lang)
-    ui.table(checklist, hidden=("participant_id", "kind"), key="documents.checklist")
+    st.caption(ui.t("documents.pick_scan"))
+    picked = ui.table(
+        checklist,
+        hidden=("participant_id", "kind", "document_id"),
+        on_select="rerun",
+        selection_mode="single-row",
+        key="documents.checklist",
+    )
+    rows = ui.selected_rows("documents.checklist", picked, (unit_id, filters.as_of))
+    if rows:  # a document's scan, seen before it is marked verified (each view logged)
+        row = checklist.iloc[rows[0]]
+        if pd.isna(row["document_id"]) or pd.isna(row["original_name"]):
+            st.info(ui.t("documents.no_scan"))
+        else:
+            ui.scan_viewer(int(row["document_id"]), f"{row['participant_name']} · {row['item']}")
     if len(checklist) and access.at_least(ui.role(), "admin"):
         with st.form("documents.change", clear_on_submit=True):
             labels = [f"{r.participant_name} · {r.item}" for r in checklist.itertuples()]

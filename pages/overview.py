@@ -1,12 +1,15 @@
-"""Overview — the screen-shared page: headline figures, countdowns, sign-ups over time, breakdowns."""
+"""Overview — the screen-shared page: headline figures, countdowns, where people come from and which
+forum themes they chose, sign-ups over time, the other breakdowns."""
 
 import streamlit as st
 
-from delegation import charts, dashboard, ui
+from delegation import access, charts, dashboard, ui
 from delegation.workbooks import leadership_workbook
 
 ui.require("overview")
 config = ui.event_config()
+# In presentation mode the first row of charts shares a 1280×720 screen with the figures above it.
+PRESENTED_CHART_PX = 330
 
 
 def overview() -> None:
@@ -15,13 +18,15 @@ def overview() -> None:
     filters = ui.current_filters()
     figures = ui.query(dashboard.overview, config, filters, lang)  # one query for the whole page
     head = figures.headline
+    if ui.user()[0] == access.LOCAL_ADMIN and not large:  # not on a shared screen
+        st.warning(ui.t("access.local_admin"))
 
-    title, toggle = ui.wrapping("overview-heading", "heading").columns([3, 1])  # the button's words fit
+    title, button = ui.heading("overview-heading")
     title.header(config.name(lang))
     if large:
-        toggle.button(ui.t("overview.exit_presentation"), key="overview.exit", on_click=_exit_presentation)
+        button.button(ui.t("overview.exit_presentation"), key="overview.exit", on_click=_exit_presentation)
     else:
-        toggle.download_button(
+        button.download_button(
             ui.t("export.leadership"),
             ui.logged_download("summary", lambda: leadership_workbook(ui.cursor(), config, filters, lang)),
             file_name=f"summary_{filters.slug()}.xlsx",
@@ -36,35 +41,43 @@ def overview() -> None:
     cols[0].metric(ui.t("overview.units"), head.units)
     cols[1].metric(ui.t("overview.participants"), head.participants)
     cols[2].metric(ui.t("overview.applicants"), head.invitation_applicants)
-    upcoming = dashboard.next_milestone(config, filters.as_of, lang)
-    if upcoming is None:
-        # A dash and the words small below it: "所有节点已过" in the figure's type was cut to "所有节点…".
-        cols[3].metric(
-            ui.t("overview.next_deadline"),
-            ui.MISSING,
-            delta=ui.t("overview.no_deadline"),
-            delta_color="off",
-            delta_arrow="off",
-        )
-    else:
-        cols[3].metric(ui.t("overview.next_deadline"), upcoming[1], help=upcoming[0])
+    owed = figures.documents
+    cols[3].metric(
+        ui.t("overview.missing_documents"),
+        figures.missing_documents,
+        help=" · ".join(
+            ui.t("overview.missing_of").format(what=r.label, missing=r.missing, required=r.required)
+            for r in owed.itertuples()
+        ),
+    )
 
     cards = dashboard.countdown_cards(config, filters.as_of, lang)
     for column, card in zip(ui.wrapping("overview-cards", "figures").columns(len(cards)), cards, strict=True):
-        column.html(
-            ui.countdown_card(
-                card["label"],
-                card["date"],
-                card["days_left"],
-                card["urgency"],
-                charts.URGENCY_COLOURS[card["urgency"]],
-                lang,
-            )
-        )
+        column.html(ui.countdown_card(card, lang, large=large))
 
     if head.participants == 0:
         st.info(ui.t("overview.empty"))
+        if access.may_open(ui.role(), "import_forms") and not large:
+            ui.page_link("pages/import_forms.py", ui.t("overview.go_import"), icon=":material/upload_file:")
         return
+
+    # Where people come from and which forum themes they chose: the first row, on screen at 1280×720.
+    people = ui.t("chart.participants_axis")
+    provinces, themes = figures.breakdowns["province"], figures.breakdowns["theme"]
+    rows = max(len(provinces), len(themes))  # the charts keep their own least height
+    height = PRESENTED_CHART_PX if large else None
+    box = ui.wrapping("overview-breakdowns", "charts")
+    left, right = box.columns(2)
+    left.plotly_chart(
+        charts.bar_chart(
+            provinces, ui.t("overview.by_province"), people, large=large, rows=rows, height=height
+        ),
+        key="overview.province",
+    )
+    right.plotly_chart(
+        charts.share_chart(themes, ui.t("overview.by_theme"), people, large=large, rows=rows, height=height),
+        key="overview.theme",
+    )
 
     sign = figures.signups
     st.plotly_chart(
@@ -80,37 +93,31 @@ def overview() -> None:
                 "deadline": ui.t("chart.deadline"),
                 "axis": ui.t("chart.cumulative"),
                 "dates": ui.t("chart.date_format"),
+                "dates_year": ui.t("chart.date_format_year"),
             },
             large=large,
         ),
         key="overview.signups",
     )
 
-    # Two rows of two charts; each pair gets the same number of rows, so that it lines up.
-    people = ui.t("chart.participants_axis")
-    provinces, sectors = figures.breakdowns["province"], figures.breakdowns["sector"]
-    rows = max(len(provinces), len(sectors))  # the charts keep their own least height
-    box = ui.wrapping("overview-breakdowns", "charts")
+    # A city everyone visits (the forum's) is said in words: as a bar it was one long 100% bar.
+    sectors = figures.breakdowns["sector"]
+    everyone, cities = dashboard.everyone_chose(figures.breakdowns["city"])
+    rows = max(len(sectors), len(cities))
     left, right = box.columns(2)
     left.plotly_chart(
-        charts.bar_chart(provinces, ui.t("overview.by_province"), people, large=large, rows=rows),
-        key="overview.province",
-    )
-    right.plotly_chart(
         charts.bar_chart(sectors, ui.t("overview.by_sector"), people, large=large, rows=rows),
         key="overview.sector",
     )
-    themes, cities = figures.breakdowns["theme"], figures.breakdowns["city"]
-    rows = max(len(themes), len(cities))
-    left, right = box.columns(2)
-    left.plotly_chart(
-        charts.share_chart(themes, ui.t("overview.by_theme"), people, large=large, rows=rows),
-        key="overview.theme",
-    )
-    right.plotly_chart(
-        charts.share_chart(cities, ui.t("overview.by_city"), people, large=large, rows=rows),
-        key="overview.city",
-    )
+    with right:
+        if everyone:
+            st.markdown(f"**{ui.t('overview.by_city')}**")
+            st.caption(ui.t("overview.everyone_visits").format(cities=ui.and_list(everyone)))
+        if len(cities):
+            title = ui.t("overview.other_cities" if everyone else "overview.by_city")
+            st.plotly_chart(
+                charts.share_chart(cities, title, people, large=large, rows=rows), key="overview.city"
+            )
 
 
 def _exit_presentation() -> None:

@@ -1,8 +1,9 @@
 -- Everything the overview shows, in two passes over the filtered participants (not one per chart):
 -- one for the figures by unit and day, one for the theme and city lists. The rows of
 -- headline_figures, participants_by_province, participants_by_sector, participants_by_theme,
--- participants_by_city and signups_by_day, each tagged with its `part` and ordered as those queries
--- order them. tests/test_dashboard.py checks that every part equals its own query.
+-- participants_by_city, signups_by_day and missing_documents_by_kind (part 'documents': the missing
+-- count in `participants`, the required count in `units`), each tagged with its `part` and ordered
+-- as those queries order them. tests/test_dashboard.py checks that every part equals its own query.
 -- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
 --         (see filtered_participants in delegation/migrations/0004_unit_confirmation.sql); empty lists mean all.
 --         $passport_valid_through (date), $top (integer) — as in headline_figures and participants_by_province.
@@ -87,6 +88,12 @@ by_city as (
     from (select unnest(cities) as city, participants from lists)
     group by 1
 ),
+by_kind as (
+    -- the documents owed and still missing: the same items as missing_documents_by_kind
+    select kind, count(*) as required, count(*) filter (where is_missing) as missing
+    from required_documents($as_of, $provinces::varchar[], $sectors::varchar[], $themes::varchar[], $cities::varchar[], $unit_ids::integer[], $statuses::varchar[])
+    group by kind
+),
 unit_days as (
     select first_day as day, count(*) as units_new from by_unit group by 1
 ),
@@ -139,7 +146,7 @@ parts as (
     union all
     select
         'theme',
-        themes.position,
+        row_number() over (order by coalesce(by_theme.participants, 0) desc, themes.position),
         themes.theme,
         themes.name_zh,
         themes.name_en,
@@ -152,7 +159,7 @@ parts as (
     union all
     select
         'city',
-        cities.position,
+        row_number() over (order by coalesce(by_city.participants, 0) desc, cities.position),
         cities.city,
         cities.name_zh,
         cities.name_en,
@@ -162,6 +169,19 @@ parts as (
     from cities
     cross join total
     left join by_city using (city)
+    union all
+    select
+        'documents',
+        k.position,
+        k.kind,
+        k.name_zh,
+        k.name_en,
+        coalesce(by_kind.missing, 0),  -- in `participants`: the documents still missing
+        null,
+        coalesce(by_kind.required, 0),  -- in `units`: the documents owed
+        null, null, null, null, null
+    from document_kinds k
+    left join by_kind using (kind)
     union all
     select
         'signups',

@@ -1,5 +1,6 @@
 -- Participants by visit city: a person counts once under every visit city they chose, so the shares
--- add up to more than 100%. Every configured visit city appears, in configured order, 0 when nobody chose it.
+-- add up to more than 100%. Every configured visit city appears, most chosen first (ties in
+-- configured order), 0 when nobody chose it.
 -- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
 --         (see filtered_participants in delegation/migrations/0002_dashboards.sql); empty lists mean all.
 -- columns: city, name_zh, name_en, participants, share
@@ -22,4 +23,4 @@ select
 from cities
 cross join total
 left join by_city using (city)
-order by cities.position
+order by participants desc, cities.position

@@ -1,5 +1,6 @@
 -- Participants by forum theme: a person counts once under every forum theme they chose, so the shares
--- add up to more than 100%. Every configured forum theme appears, in configured order, 0 when nobody chose it.
+-- add up to more than 100%. Every configured forum theme appears, most chosen first (ties in
+-- configured order), 0 when nobody chose it.
 -- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
 --         (see filtered_participants in delegation/migrations/0002_dashboards.sql); empty lists mean all.
 -- columns: theme, name_zh, name_en, participants, share
@@ -22,4 +23,4 @@ select
 from themes
 cross join total
 left join by_theme using (theme)
-order by themes.position
+order by participants desc, themes.position

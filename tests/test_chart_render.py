@@ -17,8 +17,15 @@ from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.test_charts import SIGNUPS_LABELS
 
 DATES_EN = "%b %-d"
-COMPLETION = {"title": "T", "received": "R", "required": "Q", "axis": "A", "dates": DATES_EN}
-SIGNUPS = {**SIGNUPS_LABELS, "dates": DATES_EN}
+COMPLETION = {
+    "title": "T",
+    "received": "R",
+    "required": "Q",
+    "axis": "A",
+    "dates": DATES_EN,
+    "dates_year": "%b %-d, %Y",
+}
+SIGNUPS = {**SIGNUPS_LABELS, "dates": DATES_EN, "dates_year": "%b %-d, %Y"}
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ SIGNUPS_LABELS = {
     "deadline": "D",
     "axis": "A",
     "dates": "%-m月%-d日",
+    "dates_year": "%Y年%-m月%-d日",
 }
 
 
@@ -123,7 +124,14 @@ def test_completion_chart_days_in_the_page_language_and_the_required_line():
     df = pd.DataFrame(
         {"day": [dt.date(2023, 3, 1), dt.date(2023, 3, 5)], "received": [3, 7], "required": [10, 10]}
     )
-    labels = {"title": "T", "received": "R", "required": "Q", "axis": "A", "dates": "%b %-d"}
+    labels = {
+        "title": "T",
+        "received": "R",
+        "required": "Q",
+        "axis": "A",
+        "dates": "%b %-d",
+        "dates_year": "%b %-d, %Y",
+    }
     fig = charts.completion_chart(df, labels)
     assert list(fig.data[0].y) == [3, 7]
     assert fig.layout.xaxis.tickformat == "%b %-d" and fig.layout.xaxis.hoverformat == "%Y-%m-%d"
@@ -139,7 +147,14 @@ def test_completion_chart_days_in_the_page_language_and_the_required_line():
 
 
 def test_short_time_axes_tick_once_a_day_whatever_the_days_look_like():
-    labels = {"title": "T", "received": "R", "required": "Q", "axis": "A", "dates": "%b %-d"}
+    labels = {
+        "title": "T",
+        "received": "R",
+        "required": "Q",
+        "axis": "A",
+        "dates": "%b %-d",
+        "dates_year": "%b %-d, %Y",
+    }
 
     def dtick(days):
         df = pd.DataFrame({"day": days, "received": range(len(days)), "required": [9] * len(days)})

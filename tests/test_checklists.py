@@ -11,6 +11,7 @@ import pytest
 from delegation import checklists, ui
 from delegation.db import connect
 from delegation.documents import attach, set_owner
+from delegation.errors import DelegationError
 from delegation.filters import Filters
 from delegation.i18n import TEXT, text
 from tests.fixtures import load_fixture
@@ -378,3 +379,79 @@ def test_the_chase_page_marks_a_message_sent_and_filters_by_days(monkeypatch, co
     at.number_input(key="chase.not_chased_days").set_value(1).run()
     labels = [e.label.split(" · ")[0] for e in at.get("expander")]
     assert labels == ["苏州甲机械有限公司", "西安丙新能源有限公司"]
+
+
+def _picture(kind: str) -> bytes:
+    """A small real PNG, or a two-page PDF, drawn by Pillow (a fictitious scan)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    if kind == "png":
+        Image.new("RGB", (120, 80), "navy").save(out, format="PNG")
+    else:
+        pages = [Image.new("RGB", (200, 120), colour) for colour in ("white", "grey")]
+        pages[0].save(out, format="PDF", save_all=True, append_images=pages[1:])
+    return out.getvalue()
+
+
+def test_a_scan_is_seen_on_the_page_before_it_is_verified_and_every_look_is_logged(
+    monkeypatch, config, tmp_path
+):
+    from delegation import documents
+
+    db = tmp_path / "scans.duckdb"
+    con = connect(config, db)
+    load_fixture(con, config, tmp_path)
+    unit, jia1 = con.execute(
+        "select unit_id, participant_id from participants where name = '甲一'"
+    ).fetchone()
+    folder = documents.documents_folder(db)
+    common = {"actor": "t", "source": "upload", "folder": folder, "now": dt.datetime(2023, 3, 18, 9, 0)}
+    confirmation = attach(
+        con, config, unit_id=unit, participant_id=None, kind="registration_confirmation",
+        data=_picture("pdf"), original_name="附件1回执.pdf", **common,
+    )  # fmt: skip
+    passport = attach(
+        con, config, unit_id=unit, participant_id=jia1, kind="passport_scan",
+        data=_picture("png"), original_name="护照-甲一.png", **common,
+    )  # fmt: skip
+    con.close()
+
+    def opened(row: int):
+        return app(
+            monkeypatch,
+            db,
+            page="pages/documents.py",
+            filters__as_of=AS_OF,
+            documents__unit=unit,
+            documents__checklist={"selection": {"rows": [row], "columns": [], "cells": []}},
+        )
+
+    at = opened(0)  # the unit's own confirmation: a PDF, drawn page by page
+    assert not at.exception, at.exception
+    assert len(at.get("image")) == 2  # its two pages
+    assert at.markdown[-1].value.endswith(ui.plain("附件1回执.pdf"))
+    assert [b.label for b in at.get("download_button")][-1] == "Download the scan"
+    at.run()  # a rerun is not another look
+    checklist = frame(at, "original_name")
+    at = opened(checklist["original_name"].tolist().index("护照-甲一.png"))  # an image, as it is
+    assert not at.exception and len(at.get("image")) == 1
+    con = connect(config, db)
+    views = con.execute(
+        "select actor, target, details from audit_log where action = 'document.view' order by audit_id"
+    ).fetchall()
+    assert [(a, t) for a, t, _ in views] == [
+        ("local-admin", f"document:{confirmation}"),
+        ("local-admin", f"document:{passport}"),
+    ]
+    # A download is logged too, with the bytes as stored.
+    assert documents.download_scan(con, passport, "staff", "staff1", folder) == _picture("png")
+    assert con.execute("select actor from audit_log where action = 'document.download'").fetchall() == [
+        ("staff1",)
+    ]
+    # Viewers never see scans: refused in one sentence, and nothing is logged.
+    with pytest.raises(DelegationError, match="may not see scans"):
+        documents.read_scan(con, passport, "viewer", folder)
+    con.close()
