@@ -116,6 +116,12 @@ def _horizontal_bars(
     )
     fig.update_xaxes(title_text=value_title)
     _style(fig, title, large=large, height=height or rows_height(max(rows, len(df))))
+    if large:  # a shared screen: every bar's label, and its number at full size beside it
+        fig.update_yaxes(dtick=1)
+        fig.update_layout(uniformtext={"minsize": LARGE_TEXT, "mode": "show"})
+        if height:  # fitted to the screen: the numbers beside the bars say what the axis would
+            fig.update_xaxes(showticklabels=False, title_text=None)
+            fig.update_layout(margin_b=5, margin_t=45)
     # The texts are printed right of the bars: the right margin holds the widest one, in pixels,
     # whatever the chart's width (plotly's autorange leaves no room for outside text).
     widest = max((len(text) for text in texts), default=1)

@@ -680,10 +680,10 @@ PRESENTATION_CSS = """
 [data-testid="stToolbar"] {display: none !important;}
 .block-container {padding-top: 0.8rem !important; padding-bottom: 0 !important; max-width: 100% !important;}
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {gap: 0.5rem;}
-[data-testid="stMetricValue"] {font-size: 2.6rem !important; color: #222 !important;}
+[data-testid="stMetricValue"] {font-size: 2.4rem !important; color: #222 !important;}
 [data-testid="stMetricLabel"] p {font-size: 1.2rem !important; color: #222 !important;}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {font-size: 1.125rem !important; color: #444 !important;}
-h1, h2 {font-size: 1.9rem !important; padding: 0 !important;}
+h1, h2 {font-size: 1.75rem !important; padding: 0 !important;}
 </style>
 """
 

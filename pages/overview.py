@@ -9,7 +9,7 @@ from delegation.workbooks import leadership_workbook
 ui.require("overview")
 config = ui.event_config()
 # In presentation mode the first row of charts shares a 1280×720 screen with the figures above it.
-PRESENTED_CHART_PX = 330
+PRESENTED_CHART_PX = 370
 
 
 def overview() -> None:

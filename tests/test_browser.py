@@ -43,10 +43,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
-    """`streamlit run app.py` on a free port, on the fixture database, refreshing every 3 seconds."""
-    folder = tmp_path_factory.mktemp("browser")
+def _serve(folder: Path, fill) -> Iterator[str]:
+    """`streamlit run app.py` on a free port, on a database `fill(con, config, folder)` makes,
+    refreshing every 3 seconds."""
     config_path = folder / "event.toml"
     config_path.write_text(
         DEFAULT_CONFIG.read_text(encoding="utf-8").replace("refresh_seconds = 30", "refresh_seconds = 3"),
@@ -55,7 +54,7 @@ def server(tmp_path_factory) -> Iterator[str]:
     config = load_config(config_path)
     db = folder / "browser.duckdb"
     con = connect(config, db)
-    load_fixture(con, config, folder)
+    fill(con, config, folder)
     con.close()
     port = _free_port()
     env = {
@@ -96,6 +95,22 @@ def server(tmp_path_factory) -> Iterator[str]:
     yield url
     process.terminate()
     process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    """The app on the hand-counted fixture database."""
+    yield from _serve(tmp_path_factory.mktemp("browser"), load_fixture)
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory) -> Iterator[str]:
+    """The app on 2 000 demo participants: eleven province bars, every document state."""
+    from delegation.demo import load_demo
+
+    yield from _serve(
+        tmp_path_factory.mktemp("demo"), lambda con, config, _: load_demo(con, config, 2000, 2023)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -217,11 +232,121 @@ def test_presentation_mode_on_a_shared_screen(server, browser):
     size = page.locator('[data-testid="stMetricValue"]').first.evaluate(
         "e => parseFloat(getComputedStyle(e).fontSize)"
     )
-    assert size >= 48  # large type
+    assert size >= 36  # large type
     body = page.locator("body").inner_text()
     assert "E90000101" not in body and "甲一" not in body  # aggregates only
     assert page.locator('[data-testid="stSidebarNav"]').count() == 0  # no way to the lists while presenting
     shot(page, "presentation_1280x720")
+
+
+# Where a line of a title may end: after a space or a closing or separating mark, or before an opening one.
+_BREAK_AFTER = set(" \u3000—–-）)、，,：:")
+_BREAK_BEFORE = set("（(")
+_TITLE_BREAKS = """h => {
+    const chars = [];
+    const walk = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
+    while (walk.nextNode()) {
+        const node = walk.currentNode;
+        for (let i = 0; i < node.length; i++) {
+            const range = document.createRange();
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            const rect = range.getClientRects()[0];
+            if (rect) chars.push([node.data[i], rect.top]);
+        }
+    }
+    const breaks = [];
+    for (let i = 1; i < chars.length; i++)
+        if (chars[i][1] > chars[i - 1][1] + 4) breaks.push([chars[i - 1][0], chars[i][0]]);
+    return breaks;
+}"""
+# Every text of the charts and countdown cards: its size, colour and the background behind it.
+_TEXTS = """() => {
+    const parse = c => c.match(/[0-9.]+/g).slice(0, 3).map(Number);
+    const texts = [...document.querySelectorAll(
+        '.js-plotly-plot g.ytick text, .js-plotly-plot g.xtick text, .js-plotly-plot .g-xtitle text, ' +
+        '.js-plotly-plot .legendtext, .js-plotly-plot .gtitle, .js-plotly-plot text.bartext'
+    )].filter(t => t.getBoundingClientRect().width > 0 && t.textContent.trim())
+      .map(t => ({text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize),
+                  colour: parse(getComputedStyle(t).fill), background: [255, 255, 255], chart: true}));
+    for (const card of document.querySelectorAll('.dd-card'))
+        for (const part of card.querySelectorAll('div'))
+            texts.push({text: part.textContent, size: parseFloat(getComputedStyle(part).fontSize),
+                        colour: parse(getComputedStyle(part).color), background: parse(getComputedStyle(card).backgroundColor), chart: false});
+    return texts;
+}"""
+
+
+def _contrast(a: list[float], b: list[float]) -> float:
+    """WCAG 2's contrast ratio of two sRGB colours (0–255)."""
+
+    def luminance(rgb: list[float]) -> float:
+        linear = [c / 255 / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_leader_sees_the_overview_whole_on_a_projector(demo_server, browser, lang):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{demo_server}/?as_of=2023-03-20&present=1&lang={lang}")
+    expect(page.locator('[data-testid="stPlotlyChart"]').nth(1)).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(1500)  # the charts draw their texts
+    shot(page, f"presentation_demo_{lang}_1280x720")
+    # Without scrolling: the headline figures with missing documents, the countdowns, and the
+    # province and theme charts, whole.
+    labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+    missing = "缺交材料（份）" if lang == "zh" else "Documents missing"
+    assert [label.strip() for label in labels][-1] == missing
+    bottoms = {
+        "figures": page.locator('[data-testid="stMetric"]').last.bounding_box(),
+        "countdowns": page.locator(".dd-card").last.bounding_box(),
+        "provinces": page.locator('[data-testid="stPlotlyChart"]').nth(0).bounding_box(),
+        "themes": page.locator('[data-testid="stPlotlyChart"]').nth(1).bounding_box(),
+    }
+    assert {k: b["y"] + b["height"] <= 720 for k, b in bottoms.items()} == dict.fromkeys(bottoms, True), (
+        bottoms
+    )
+    titles = page.locator('[data-testid="stPlotlyChart"] .gtitle').all_text_contents()
+    assert titles[:2] == (
+        ["按省份", "按论坛主题（可多选）"]
+        if lang == "zh"
+        else ["By province", "By forum theme (several allowed)"]
+    )
+    # Every province's label, not every other one.
+    assert page.locator('[data-testid="stPlotlyChart"]').nth(0).locator("g.ytick").count() == 11
+    # Legible from the back of the room: 18 px or more, and dark enough (4.5:1).
+    texts = page.evaluate(_TEXTS)
+    assert len([t for t in texts if t["chart"]]) > 20 and len([t for t in texts if not t["chart"]]) == 15
+    small = [(t["text"], t["size"]) for t in texts if t["size"] < 18]
+    faint = [
+        (t["text"], round(_contrast(t["colour"], t["background"]), 2))
+        for t in texts
+        if _contrast(t["colour"], t["background"]) < 4.5
+    ]
+    assert small == [] and faint == []
+    # The exit button at the page's right edge, level with the title.
+    button = page.get_by_role(
+        "button", name="退出演示" if lang == "zh" else "Exit presentation"
+    ).bounding_box()
+    heading = page.locator("h2").first.bounding_box()
+    row = page.locator(".st-key-overview-heading").bounding_box()
+    assert button["x"] + button["width"] >= row["x"] + row["width"] - 4  # flush right, not mid-right
+    assert button["y"] < heading["y"] + heading["height"]
+    # The title breaks between words only, here and on a narrower screen ("商务代／表团" before).
+    for width in (1280, 560):
+        page.set_viewport_size({"width": width, "height": 720})
+        page.wait_for_timeout(500)
+        breaks = page.locator("h2").first.evaluate(_TITLE_BREAKS)
+        assert all(before in _BREAK_AFTER or after in _BREAK_BEFORE for before, after in breaks), (
+            width,
+            breaks,
+        )
+        if width == 560:
+            assert breaks  # it does wrap there
+    page.close()
 
 
 def test_the_withdraw_form_starts_blank_and_is_cleared_after_saving(server, browser):
