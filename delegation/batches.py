@@ -14,7 +14,6 @@ import duckdb
 import openpyxl
 import pandas as pd
 from openpyxl.styles import Font
-from pypinyin import Style, lazy_pinyin
 
 from delegation.backups import snapshot_beside
 from delegation.config import EventConfig
@@ -24,6 +23,7 @@ from delegation.errors import DelegationError
 from delegation.exports import neutralise_row
 from delegation.filters import Filters
 from delegation.i18n import text
+from delegation.search import pinyin_for
 
 BATCH_STATES = ("draft", "submitted", "letters_received", "sent_to_units")
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
@@ -134,14 +134,6 @@ def set_status(con: duckdb.DuckDBPyConnection, batch_id: int, status: str, actor
         )
 
 
-def pinyin_for(name: str) -> str:
-    """A passport-style pinyin name from Chinese: '张伟明' → 'ZHANG Weiming'."""
-    syllables = lazy_pinyin(name, style=Style.NORMAL)
-    if not syllables:
-        return ""
-    return f"{syllables[0].upper()} {''.join(syllables[1:]).capitalize()}".strip()
-
-
 def roster(con: duckdb.DuckDBPyConnection, batch_id: int) -> pd.DataFrame:
     """The batch's people; pinyin from the form, else made with pypinyin and flagged."""
     df = query_df(con, "batch_roster", batch_id=batch_id)
@@ -155,12 +147,14 @@ def roster(con: duckdb.DuckDBPyConnection, batch_id: int) -> pd.DataFrame:
 
 ROSTER_COLUMNS = (
     "unit_name",
+    "unit_name_en",
     "name",
     "pinyin_name",
     "pinyin_generated",
     "gender",
     "date_of_birth",
     "position",
+    "position_en",
     "passport_number",
     "passport_expiry",
     "holds_us_visa",
@@ -168,11 +162,12 @@ ROSTER_COLUMNS = (
 
 
 def roster_xlsx(con: duckdb.DuckDBPyConnection, batch_id: int, lang: str) -> bytes:
-    """The roster as a workbook: bold frozen header, dates as dates, passport numbers as text."""
+    """The roster as a workbook in `lang`: its sheet and headers, bold frozen header, dates as
+    dates, passport numbers as text."""
     df = roster(con, batch_id)
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.title = f"Batch {batch_id}"
+    ws.title = text("batch.number", lang).format(batch=batch_id)  # the sheet in the headers' language
     ws.append([text(f"roster.{c}", lang) for c in ROSTER_COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)

@@ -14,6 +14,7 @@ from delegation.dashboard import as_date, page_count
 from delegation.db import append_audit, query_df, query_rows, transaction
 from delegation.filters import Filters
 from delegation.i18n import text
+from delegation.search import pinyin_for
 
 
 def missing_by_kind(con: duckdb.DuckDBPyConnection, filters: Filters, lang: str) -> pd.DataFrame:
@@ -261,7 +262,7 @@ def person_named(item: ChaseItem, lang: str) -> str:
     if lang == "zh":
         return item.person
     pinyin = item.pinyin.strip() if isinstance(item.pinyin, str) and item.pinyin.strip() else ""
-    pinyin = pinyin or batches.pinyin_for(item.person)
+    pinyin = pinyin or pinyin_for(item.person)
     return f"{item.person} ({pinyin})" if pinyin and pinyin != item.person else item.person
 
 

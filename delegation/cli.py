@@ -116,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--search", default="", help="the registrations page's search text")
     export.add_argument("--owner", default="", help="one secretariat member's units (documents, chase)")
     export.add_argument(
+        "--not-chased-days",
+        type=_positive,
+        default=0,
+        metavar="N",
+        help="the chase list: only units not chased in the last N days",
+    )
+    export.add_argument(
         "--show-full", action="store_true", help="unmasked passport numbers, phones, e-mails and birth dates"
     )
 
@@ -407,7 +414,7 @@ def _export(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
     import io
 
     from delegation import exports
-    from delegation.db import connect
+    from delegation.db import append_audit, connect
 
     args.format = _export_format(args.format, args.out, workbook_only=args.list == "summary")
     filters = _filters(args, config)
@@ -432,11 +439,16 @@ def _export(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
                 search=args.search,
                 show_full=args.show_full,
                 owner=args.owner,
+                not_chased_days=args.not_chased_days,
             )
             data = out.getvalue()
+        _write_file(args.out, data)
+        details = {"format": args.format, "filters": filters.to_url(), "show_full": args.show_full}
+        if rows is not None:
+            details["rows"] = rows
+        append_audit(con, "cli", "export", f"list:{args.list}", details)  # as the app logs its exports
     finally:
         con.close()
-    _write_file(args.out, data)
     print(f"Wrote {args.out}" + (f" ({rows} rows)" if rows is not None else ""))
     return 0
 

@@ -18,7 +18,7 @@ from delegation.filters import Filters
 from delegation.i18n import text
 from delegation.ingest.normalise import PRC_PASSPORT_PATTERN
 from delegation.privacy import mask_birth_date, mask_email, mask_mobile, mask_passport
-from delegation.search import search_pattern
+from delegation.search import pinyin_for, search_pattern
 from delegation.summary import countdowns
 
 UNIT_SORTS = ("name", "province", "sector", "participants", "invitation_applicants", "registered_on")
@@ -368,7 +368,8 @@ PARTICIPANT_TABLE_COLUMNS = (
 
 def participant_formatter(config: EventConfig, lang: str, show_full: bool) -> Callable[[tuple], tuple]:
     """A `participants_page` row → the values shown, in PARTICIPANT_TABLE_COLUMNS order: labels in `lang`,
-    dates as dates, passport, mobile, e-mail and birth date masked unless show_full."""
+    dates as dates, the pinyin the form gave (else made from the Chinese name), passport, mobile,
+    e-mail and birth date masked unless show_full."""
     themes = {t.key: t.label(lang) for t in config.themes}
     cities = {c.key: c.label(lang) for c in config.cities}
     yes, no = text("value.yes", lang), text("value.no", lang)
@@ -385,7 +386,7 @@ def participant_formatter(config: EventConfig, lang: str, show_full: bool) -> Ca
         return (
             unit,
             name,
-            pinyin,
+            pinyin if isinstance(pinyin, str) and pinyin.strip() else pinyin_for(name) or None,
             text(f"gender.{gender}", lang) if gender in ("M", "F") else None,
             position,
             mobile(mob),

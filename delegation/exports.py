@@ -283,23 +283,45 @@ def _plain(value: object) -> object:
 
 
 def about_rows(
-    config: EventConfig, filters: Filters, lang: str, user: str, kind: str, count: int
+    config: EventConfig,
+    filters: Filters,
+    lang: str,
+    user: str,
+    kind: str,
+    count: int,
+    unit_names: dict[int, str] | None = None,
 ) -> list[tuple[str, str]]:
-    """What the export holds: event, list, filters, as-of day, time, who, rows."""
+    """What the export holds: event, list, filters, as-of day, time, who, rows — all in words, in
+    the header language (both: each value in Chinese and English)."""
     lg = "zh" if lang == "zh" else "en"
-    described = []
-    for key, values in filters.to_url().items():
-        if key != "as_of":
-            described.append(f"{key}={','.join(values)}")
+
+    def said(zh: str, en: str) -> str:
+        return f"{zh} / {en}" if lang == "both" and zh != en else (zh if lang == "zh" else en)
+
+    list_key = f"list.{kind}" if f"list.{kind}" in TEXT else None
     return [
-        (text("export.event", lg), config.name(lg)),
-        (text("export.list", lg), kind),
-        (text("export.filters", lg), "; ".join(described) or text("filter.all", lg)),
-        (text("export.as_of", lg), filters.as_of.isoformat()),
-        (text("export.exported_at", lg), dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
-        (text("export.user", lg), user),
-        (text("export.rows", lg), str(count)),
+        (header("export.event", lang), said(config.name("zh"), config.name("en"))),
+        (header("export.list", lang), said(text(list_key, "zh"), text(list_key, "en")) if list_key else kind),
+        (
+            header("export.filters", lang),
+            said(filters.in_words(config, "zh", unit_names), filters.in_words(config, "en", unit_names)),
+        ),
+        (header("export.as_of", lang), filters.as_of.isoformat()),
+        (header("export.exported_at", lang), dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
+        (header("export.user", lang), user or text("value.unknown", lg)),
+        (header("export.rows", lang), str(count)),
     ]
+
+
+def unit_names(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[int, str]:
+    """The names of the units a filter names, for saying it in words."""
+    if not filters.unit_ids:
+        return {}
+    rows = con.execute(
+        "select unit_id, name from units where unit_id in (select unnest(?::integer[]))",
+        [[int(u) for u in filters.unit_ids]],
+    ).fetchall()
+    return dict(rows)
 
 
 def file_name(kind: str, filters: Filters, ext: str) -> str:
@@ -396,7 +418,7 @@ def tables_for(
             frame_table(text("batch.list", lg), view["batches"], hidden=("next_status",)),
         ]
     if kind == "audit":
-        entries = audit.audit_entries(con, actions, actor, since, until, lg)
+        entries = audit.audit_entries(con, config, actions, actor, since, until, lg)
         return [frame_table(text("page.audit", lg), entries)]
     if kind == "quality":
         lists = dashboard.quality(con, config, filters, lg, show_full=show_full)
@@ -429,7 +451,10 @@ def export(
     tables = tables_for(kind, con, config, filters, lang, **options)
     if fmt == "csv":
         return write_csv(out, tables[0], lang)
-    counts = write_xlsx(out, tables, lang, lambda n: about_rows(config, filters, lang, user, kind, sum(n)))
+    names = unit_names(con, filters)
+    counts = write_xlsx(
+        out, tables, lang, lambda n: about_rows(config, filters, lang, user, kind, sum(n), names)
+    )
     return sum(counts)
 
 

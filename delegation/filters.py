@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from delegation.provinces import province_for
+from delegation.i18n import text
+from delegation.provinces import PROVINCES, province_for
 
 STATUSES = ("registered", "confirmed", "withdrawn")
 MAX_ID = 2**31 - 1  # unit ids are DuckDB integers
@@ -42,6 +44,10 @@ def _read(name: str, value: str) -> object:
     if name == "provinces":
         return province_for(value) or value  # 江苏 or 江苏省 as well as Jiangsu ("unknown" stays)
     return value
+
+
+if TYPE_CHECKING:
+    from delegation.config import EventConfig
 
 
 @dataclass(frozen=True)
@@ -114,3 +120,24 @@ class Filters:
         parts = [*self.provinces, *self.sectors, *self.themes, *self.cities]
         parts = [p.replace("_", "-").replace(" ", "-") for p in parts[:4]]
         return "_".join([*parts, self.as_of.isoformat()])
+
+    def in_words(self, config: EventConfig, lang: str, unit_names: dict[int, str] | None = None) -> str:
+        """The filters as a reader says them: "省份：江苏；论坛主题：绿色发展" / "Province: Jiangsu;
+        forum theme: Green development" (the as-of day apart); "全部" / "All" when none is set."""
+        provinces = {p.key: p.short_zh if lang == "zh" else p.key for p in PROVINCES}
+        provinces["unknown"] = text("value.unknown", lang)
+        names = {
+            "provinces": provinces,
+            "sectors": {c.key: c.label(lang) for c in config.sectors},
+            "themes": {c.key: c.label(lang) for c in config.themes},
+            "cities": {c.key: c.label(lang) for c in config.cities},
+            "unit_ids": unit_names or {},
+            "statuses": {s: text(f"status.{s}", lang) for s in STATUSES},
+        }
+        sep, colon, join = ("；", "：", "、") if lang == "zh" else ("; ", ": ", ", ")
+        said = [
+            f"{text(f'filter.{name}', lang)}{colon}{join.join(str(names[name].get(v, v)) for v in values)}"
+            for name in _LISTS
+            if (values := getattr(self, name))
+        ]
+        return sep.join(said) or text("filter.all", lang)

@@ -15,6 +15,20 @@ _HAN_RUNS = re.compile(r"([\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U000200
 
 
 @functools.lru_cache(maxsize=65536)
+def pinyin_for(name: str) -> str:
+    """A passport-style pinyin name made from a Chinese one: '张伟明' → 'ZHANG Weiming' (for a
+    list or a roster where the form gave none)."""
+    from pypinyin import Style, lazy_pinyin
+
+    if not re.search(r"[\u3400-\u9fff]", name or ""):
+        return ""  # a name in Latin letters already is what a passport says
+    syllables = [s for s in lazy_pinyin(name, style=Style.NORMAL) if s.strip()]
+    if not syllables:
+        return ""
+    return f"{syllables[0].upper()} {''.join(syllables[1:]).capitalize()}".strip()
+
+
+@functools.lru_cache(maxsize=65536)
 def _syllables(run: str) -> tuple[str, ...]:
     """The toneless pinyin of a run of Chinese characters, as pypinyin's lazy_pinyin reads it.
 

@@ -532,7 +532,10 @@ def export_buttons(kind: str, filters: Filters, **options: Any) -> None:
     from delegation import exports
 
     labels = {"zh": "中文", "en": "English", "both": t("export.both")}
-    left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
+    actor = user()[0]
+    # The header language on the left, the buttons flush with the table's right edge below them.
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    buttons = right.container(horizontal=True, horizontal_alignment="right", key=f"{kind}-export")
     header_lang = left.radio(
         t("export.headers"),
         list(labels),
@@ -542,9 +545,9 @@ def export_buttons(kind: str, filters: Filters, **options: Any) -> None:
         key=f"{kind}.export.lang",
     )
     for column, fmt, label, mime in (
-        (middle, "csv", t("export.csv"), "text/csv"),
+        (buttons, "csv", t("export.csv"), "text/csv"),
         (
-            right,
+            buttons,
             "xlsx",
             t("export.xlsx"),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -552,7 +555,9 @@ def export_buttons(kind: str, filters: Filters, **options: Any) -> None:
     ):
         column.download_button(
             label,
-            lambda fmt=fmt: exported(kind, fmt, filters, header_lang, **options),
+            # Who asks is read now: the file is made when clicked, outside the page's run, where
+            # the session is not at hand (the export's "who" was empty).
+            lambda fmt=fmt: exported(kind, fmt, filters, header_lang, actor=actor, **options),
             file_name=exports.file_name(kind, filters, fmt),
             mime=mime,
             on_click="ignore",
@@ -560,14 +565,17 @@ def export_buttons(kind: str, filters: Filters, **options: Any) -> None:
         )
 
 
-def exported(kind: str, fmt: str, filters: Filters, header_lang: str, **options: Any) -> bytes:
-    """Make an export and record it in the audit log (kind, filters, rows, format, who)."""
+def exported(
+    kind: str, fmt: str, filters: Filters, header_lang: str, *, actor: str | None = None, **options: Any
+) -> bytes:
+    """Make an export and record it in the audit log (kind, filters, rows, format, who: `actor`,
+    else the session's user)."""
     import io
 
     from delegation import exports
 
     out = io.BytesIO()
-    name = user()[0]
+    name = actor if actor is not None else user()[0]
     rows = exports.export(
         out, kind, fmt, cursor(), event_config(), filters, header_lang, user=name, **options
     )
@@ -619,12 +627,14 @@ def scan_viewer(document_id: int, title: str) -> None:
             st.image(picture, caption=caption)
 
 
-def logged_download(kind: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
-    """Wrap a download's maker so the download is audited."""
+def logged_download(kind: str, make: Callable[[], bytes], fmt: str = "xlsx") -> Callable[[], bytes]:
+    """Wrap a download's maker so the download is audited, with who asked (known now, not when
+    the file is made after the click) and its format ("xlsx", "zip")."""
+    actor = user()[0]
 
     def run() -> bytes:
         data = make()
-        append_audit(cursor(), user()[0], "export", f"list:{kind}", {"format": "xlsx", "bytes": len(data)})
+        append_audit(cursor(), actor, "export", f"list:{kind}", {"format": fmt, "bytes": len(data)})
         return data
 
     return run

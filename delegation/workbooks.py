@@ -118,6 +118,7 @@ def leadership_workbook(
 TEMPLATE_FIELDS = (
     # (field key, zh header, en header, kind)
     ("unit_name", "单位名称", "Unit name", "text"),
+    ("unit_name_en", "单位英文名称", "Company name (English)", "text"),
     ("province", "省份", "Province", "province"),
     ("sector", "所属行业", "Sector", "sector"),
     ("contact_name", "单位联系人", "Contact person", "text"),
@@ -128,6 +129,7 @@ TEMPLATE_FIELDS = (
     ("gender", "性别", "Gender", "gender"),
     ("date_of_birth", "出生日期", "Date of birth", "date"),
     ("position", "职务", "Position", "text"),
+    ("position_en", "英文职务", "Position (English)", "text"),
     ("mobile", "手机", "Mobile", "text"),
     ("email", "邮箱", "E-mail", "text"),
     ("passport_number", "护照号码", "Passport No.", "text"),

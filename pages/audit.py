@@ -32,7 +32,7 @@ days = c.date_input(
     ui.t("audit.days"), value=(dt.date.today() - dt.timedelta(days=30), dt.date.today()), key="audit.days"
 )
 since, until = (days[0], days[-1]) if isinstance(days, tuple) and days else (dt.date.min, dt.date.max)
-entries = ui.query(audit.audit_entries, tuple(actions), actor, since, until, lang)
+entries = ui.query(audit.audit_entries, ui.event_config(), tuple(actions), actor, since, until, lang)
 st.caption(ui.t("audit.count").format(count=len(entries), limit=audit.AUDIT_LIMIT))
 ui.export_buttons(
     "audit", ui.current_filters(), actions=tuple(actions), actor=actor, since=since, until=until

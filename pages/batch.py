@@ -70,6 +70,7 @@ for row in listed.itertuples():
         ui.logged_download(
             "batch_scans",
             lambda b=row.batch_id: batches.scans_zip(ui.cursor(), b, documents.documents_folder()),
+            fmt="zip",
         ),
         file_name=f"invitation_batch_{row.batch_id}_scans.zip",
         key=f"batch.scans.{row.batch_id}",

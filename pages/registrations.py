@@ -64,6 +64,7 @@ with units_tab:
         hidden=("unit_id",),
         on_select="rerun",
         selection_mode="single-row",
+        height="content",  # the whole page of rows chosen, not a ten-row box that scrolls
         key="registrations.units.table",
     )
     listing = (filters, search, sort, descending, units.page, size)
@@ -200,4 +201,4 @@ with people_tab:
     ui.export_buttons(
         "participants", filters, search=search, show_full=show_full, sort=sort, descending=descending
     )
-    ui.table(people.rows, hidden=("participant_id",), key="registrations.people.table")
+    ui.table(people.rows, hidden=("participant_id",), height="content", key="registrations.people.table")

@@ -214,7 +214,11 @@ def test_no_accounts_means_local_admin_with_a_banner(monkeypatch, db):
     at.query_params["lang"] = "en"  # the banner follows the link's language
     at.run()
     assert at.session_state["auth.user"] == access.LOCAL_ADMIN
-    assert at.warning[0].value.startswith("No accounts are configured")
+    # On the overview, in words: no command line in the web app.
+    assert [w.value for w in at.warning] == [TEXT["access.local_admin"][1]]
+    assert "python -m" not in at.warning[0].value and "`" not in at.warning[0].value
+    at.switch_page("pages/registrations.py").run()  # not on every page
+    assert not at.exception and not at.warning
     presenting = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     presenting.query_params["present"] = "1"
     presenting.run()
@@ -453,9 +457,13 @@ def logged_actions() -> set[str]:
     found = set()
     for path in [*ROOT.joinpath("delegation").rglob("*.py"), *ROOT.joinpath("pages").glob("*.py")]:
         for is_f, action in call.findall(path.read_text(encoding="utf-8")):
-            if is_f:
-                assert action == "{table[:-1]}.update", action  # registrations.set_withdrawn
-                found |= {"unit.update", "participant.update"}
+            if is_f:  # registrations.set_withdrawn, documents.log_scan
+                assert action in ("{table[:-1]}.update", "document.{how}"), action
+                found |= (
+                    {"unit.update", "participant.update"}
+                    if action.endswith(".update")
+                    else {"document.view", "document.download"}
+                )
             else:
                 found.add(action)
     return found
@@ -467,6 +475,7 @@ def test_every_action_the_code_logs_has_a_name_in_both_languages():
     actions = logged_actions()
     every = {"login", "login.failed", "login.locked", "import", "demo", "backup", "document.change", "export"}
     assert every | {"show_full", "batch.change", "purge", "unit.update", "participant.edit"} <= actions
+    assert {"unit.edit", "unit.chased", "issue.settled", "document.view", "document.download"} <= actions
     assert sorted(a for a in actions if f"audit.action.{a}" not in TEXT) == []
 
 
@@ -541,3 +550,51 @@ def test_staff_edit_a_units_contact_with_show_full_on_and_it_is_logged(monkeypat
 
 
 TEXT_EN_UNREADABLE = "What was typed for {en} cannot be read; type it again, or leave the box empty."
+
+
+def test_the_audit_log_says_each_entry_in_words(monkeypatch, config, tmp_path):
+    from delegation import audit, checklists
+    from delegation.documents import set_state
+    from delegation.filters import Filters
+
+    db = tmp_path / "words.duckdb"
+    con = connect(config, db)
+    load_fixture(con, config, tmp_path)
+    unit, jia1 = con.execute(
+        "select unit_id, participant_id from participants where name = '甲一'"
+    ).fetchone()
+    set_state(
+        con, unit_id=unit, participant_id=jia1, kind="passport_scan", status="rejected",
+        reason="扫描件模糊", actor="staff1", source="by hand",
+    )  # fmt: skip
+    checklists.mark_chased(con, unit, 5, "staff1")
+    con.close()
+    monkeypatch.setenv("DELEGATION_DB", str(db))  # where the app's cursor writes
+    data = ui.exported("quality", "xlsx", Filters(AS_OF, provinces=("Jiangsu",)), "zh", actor="staff1")
+    import io
+
+    import openpyxl
+
+    about = openpyxl.load_workbook(io.BytesIO(data)).worksheets[-1]
+    assert dict(about.iter_rows(values_only=True))["导出人"] == "staff1"
+    assert ui.logged_download("batch_scans", lambda: b"PK\x05\x06" + b"\0" * 18, fmt="zip")()[:2] == b"PK"
+    con = ui.cursor()
+    rows = audit.audit_entries(con, config, (), "", dt.date.min, dt.date.max, "zh")
+    said = {(r.action, r.target, r.details) for r in rows.itertuples()}
+    assert ("导出名单", "名单：数据质量", "Excel；1 行；筛选：省份：江苏；统计截至 2023-03-20") in said
+    assert ("记录催交", "单位 苏州甲机械有限公司", "催交邮件已发送，5 项") in said
+    assert ("导出名单", "名单：批次扫描件（ZIP）") in {(a, t) for a, t, _ in said}  # logged as a ZIP
+    assert any(d.startswith("ZIP") for a, t, d in said if t == "名单：批次扫描件（ZIP）")
+    assert ("材料状态变更", "甲一的护照首页扫描件", "缺少 → 退回重交；原因：扫描件模糊") in said
+    imported = next(r for r in rows.itertuples() if r.action == "导入报名表")
+    assert imported.target == "第 1 次导入（fixture.xlsx）"
+    assert imported.details == "fixture.xlsx：读取 12 行，新增 12 人，更新 0 人，无变化 0 人，跳过 0 行"
+    exported = con.execute("select actor from audit_log where action = 'export'").fetchall()
+    assert exported == [("staff1",)]  # the export knows who asked
+    en = audit.audit_entries(con, config, (), "", dt.date.min, dt.date.max, "en")
+    assert ("Exported a list", "list: Data quality") in {(r.action, r.target) for r in en.itertuples()}
+    # The page shows the same words: no JSON, no stored keys.
+    at = as_role(monkeypatch, db, "admin", "pages/audit.py", ui__lang="zh")
+    shown = at.dataframe[0].value
+    assert not any(str(v).startswith("{") or str(v).startswith("list:") for v in shown.to_numpy().ravel())
+    assert "名单：数据质量" in set(shown["target"])

@@ -144,27 +144,51 @@ def test_roster_workbook(ready_jia, config):
     con.execute(
         "update participants set pinyin_name = 'JIA Yi', gender = 'M', date_of_birth = '1980-04-05' where name = '甲一'"
     )
+    con.execute(
+        "update units set name_en = 'Suzhou Jia Machinery Co., Ltd.' where name = '苏州甲机械有限公司'"
+    )
+    con.execute(
+        "update participants set position = '总经理', position_en = 'General Manager' where name = '甲一'"
+    )
     data = batches.roster_xlsx(con, 1, "en")
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    assert book.sheet_names == ["Batch 1"]
+    rows = book.get_sheet_by_index(0).to_python()
     assert rows[0] == [
         "Unit",
+        "Company (English)",
         "Chinese name",
         "Pinyin name",
         "Pinyin generated",
         "Gender",
         "Date of birth",
         "Position",
+        "Position (English)",
         "Passport No.",
         "Passport expiry",
         "Holds US visa",
     ]
     # People in pinyin order within their unit (jia si before jia yi).
-    assert rows[1][1:4] == ["甲四", "JIA Si", "Yes"]  # pinyin made from the Chinese name, flagged
-    assert rows[2][:6] == ["苏州甲机械有限公司", "甲一", "JIA Yi", "No", "Male", dt.date(1980, 4, 5)]
-    assert rows[2][7:] == ["E90000101", dt.date(2030, 1, 1), "Yes"]
+    assert rows[1][2:5] == ["甲四", "JIA Si", "Yes"]  # pinyin made from the Chinese name, flagged
+    assert rows[2][:7] == [
+        "苏州甲机械有限公司",
+        "Suzhou Jia Machinery Co., Ltd.",
+        "甲一",
+        "JIA Yi",
+        "No",
+        "Male",
+        dt.date(1980, 4, 5),
+    ]
+    assert rows[2][7:] == ["总经理", "General Manager", "E90000101", dt.date(2030, 1, 1), "Yes"]
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
-    assert sheet["H2"].data_type == "s" and sheet["I2"].number_format == "yyyy-mm-dd"
+    assert sheet["J2"].data_type == "s" and sheet["K2"].number_format == "yyyy-mm-dd"
+    zh = CalamineWorkbook.from_filelike(io.BytesIO(batches.roster_xlsx(con, 1, "zh")))
+    assert zh.sheet_names == ["第 1 批"] and zh.get_sheet_by_index(0).to_python()[0][:3] == [
+        "单位",
+        "单位英文名称",
+        "中文姓名",
+    ]
 
 
 def test_scans_zip(ready_jia, config):
@@ -181,8 +205,11 @@ def test_scans_zip(ready_jia, config):
 
 
 def test_pinyin():
-    assert batches.pinyin_for("张伟明") == "ZHANG Weiming"
-    assert batches.pinyin_for("甲四") == "JIA Si"
+    from delegation.search import pinyin_for
+
+    assert pinyin_for("张伟明") == "ZHANG Weiming"
+    assert pinyin_for("甲四") == "JIA Si"
+    assert pinyin_for("John Smith") == ""  # a Latin name needs none
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -8,6 +8,7 @@ import io
 import json
 import zipfile
 
+import duckdb
 import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
@@ -66,7 +67,8 @@ def test_participants_round_trip(loaded, config):
         sheet["A1"].font.bold and sheet["I2"].data_type == "s" and sheet["J2"].number_format == "yyyy-mm-dd"
     )
     about = dict(xlsx_rows(data, 1))
-    assert about["名单"] == "participants" and about["筛选条件"] == "province=Jiangsu"
+    # In words, in the header language: the list's name and the filters (not `participants`, `province=Jiangsu`).
+    assert about["名单"] == "参团人员名单" and about["筛选条件"] == "省份：江苏"
     assert about["统计截至"] == "2023-03-20" and about["导出人"] == "tester" and about["行数"] == "4"
     as_csv = csv_rows(
         exports.export_bytes("participants", "csv", loaded, config, f, "en", user="t", show_full=True)
@@ -189,7 +191,15 @@ def test_cli_export_and_template(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"Wrote {out} (3 rows)"
-    assert [r[1] for r in csv_rows(out.read_bytes())[1:]] == ["乙二", "乙三", "乙一"]  # pinyin order
+    exported = csv_rows(out.read_bytes())
+    assert [r[1] for r in exported[1:]] == ["乙二", "乙三", "乙一"]  # pinyin order
+    # The pinyin column is filled: the form gave none, so it is made from the Chinese name.
+    assert exported[0][2] == "Pinyin" and [r[2] for r in exported[1:]] == ["YI Er", "YI San", "YI Yi"]
+    logged = duckdb.connect(db, read_only=True)
+    assert logged.execute("select actor, target from audit_log where action = 'export'").fetchall() == [
+        ("cli", "list:participants")
+    ]  # the command line's exports are logged as the app's are
+    logged.close()
     summary = tmp_path / "s.xlsx"
     assert (
         cli("export", "summary", "--out", str(summary), "--db", db, "--as-of", "2023-03-20").returncode == 0

@@ -57,6 +57,7 @@ def test_filled_template_imports_exactly(con, config, tmp_path):
     people = [
         {
             "unit_name": "杭州模板测试有限公司",
+            "unit_name_en": "Hangzhou Template Test Co., Ltd.",
             "province": "浙江",
             "sector": "新能源",
             "contact_name": "周联系",
@@ -67,6 +68,7 @@ def test_filled_template_imports_exactly(con, config, tmp_path):
             "gender": "女",
             "date_of_birth": dt.date(1985, 6, 1),
             "position": "总经理",
+            "position_en": "General Manager",
             "mobile": "19900000011",
             "email": "w1@example.com",
             "passport_number": "E90000711",
@@ -101,7 +103,7 @@ def test_filled_template_imports_exactly(con, config, tmp_path):
     assert (report.rows_read, report.added, report.skipped) == (2, 2, 0)  # the example row is ignored
     assert [i.code for i in report.issues] == []
     got = con.execute(
-        "select u.name, u.province, u.sector, u.contact_name, u.contact_mobile, u.contact_email, p.name, p.pinyin_name, "
+        "select u.name, u.name_en, p.position_en, u.province, u.sector, u.contact_name, u.contact_mobile, u.contact_email, p.name, p.pinyin_name, "
         "p.gender, p.date_of_birth, p.position, p.mobile, p.email, p.passport_number, p.passport_expiry, "
         "p.applies_via_chamber, p.holds_us_visa, p.us_visa_expiry, p.themes, p.cities, p.wants_arrangements "
         "from participants p join units u using (unit_id) order by p.name"
@@ -109,6 +111,8 @@ def test_filled_template_imports_exactly(con, config, tmp_path):
     assert got == [
         (
             "杭州模板测试有限公司",
+            "Hangzhou Template Test Co., Ltd.",
+            "General Manager",
             "Zhejiang",
             "new_energy",
             "周联系",
@@ -132,6 +136,8 @@ def test_filled_template_imports_exactly(con, config, tmp_path):
         ),
         (
             "杭州模板测试有限公司",
+            "Hangzhou Template Test Co., Ltd.",
+            None,
             "Zhejiang",
             "new_energy",
             "周联系",
@@ -154,4 +160,4 @@ def test_filled_template_imports_exactly(con, config, tmp_path):
             True,
         ),
     ]
-    assert len(template_columns(config)) == 18 + len(config.themes) + len(config.cities) + 1
+    assert len(template_columns(config)) == 20 + len(config.themes) + len(config.cities) + 1
