@@ -737,3 +737,91 @@ def test_a_conflict_between_forms_is_listed_until_staff_settle_it(monkeypatch, c
         ("local-admin",)
     ]
     con.close()
+
+
+def test_chinese_labels_use_full_width_colons_and_whole_words():
+    # "缺：报名确认回执" after "贵单位：" read as two colons in a row; "缺" alone was a state.
+    for key, (zh, _en) in TEXT.items():
+        assert not re.search(r"[\u3400-\u9fff）][:]|[:] ?[\u3400-\u9fff]", zh), key
+        assert "：：" not in zh and not re.search(r"：\{\w+\}：", zh), key
+    states = [TEXT[f"state.{s}"][0] for s in ("missing", "received", "verified", "rejected")]
+    assert all(len(s) >= 2 for s in states) and TEXT["state.missing"][0] == "缺少"
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"),
+    [
+        ("pages/import_forms.py", False),  # filters mean nothing there: only the language and mode
+        ("pages/audit.py", False),
+        ("pages/documents.py", True),
+    ],
+)
+def test_the_sidebar_leaves_out_filters_a_page_ignores(monkeypatch, fixture_db, page, shown):
+    at = app(monkeypatch, fixture_db, page=page, filters__as_of=AS_OF, filters__provinces=["Jiangsu"])
+    assert not at.exception
+    sidebar = [w.key for w in at.sidebar.get("multiselect")] + [w.key for w in at.sidebar.get("date_input")]
+    assert bool(sidebar) == shown
+    # Kept meanwhile: back on a filtered page the province is still chosen.
+    assert at.session_state["filters.provinces"] == ["Jiangsu"]
+
+
+def test_the_registrations_page_has_one_search_box(monkeypatch, fixture_db):
+    at = app(monkeypatch, fixture_db, page="pages/registrations.py", filters__as_of=AS_OF)
+    boxes = [w.key for w in at.text_input]
+    assert boxes == ["registrations.search"]  # the sidebar's unit search is not drawn here
+    documents = app(monkeypatch, fixture_db, page="pages/documents.py", filters__as_of=AS_OF)
+    assert "filters.unit_search" in [w.key for w in documents.text_input]
+
+
+def test_a_city_everyone_visits_is_said_in_words(monkeypatch, fixture_db):
+    at = app(monkeypatch, fixture_db, filters__as_of=AS_OF)
+    assert "Everyone visits Los Angeles." in [c.value for c in at.caption]
+    charts = {
+        c.proto.spec and json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")
+    }
+    assert (
+        "Other visit cities (several allowed)" in charts and "By visit city (several allowed)" not in charts
+    )
+    city = next(
+        json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+        if json.loads(c.proto.spec)["layout"]["title"]["text"].startswith("Other visit cities")
+    )
+    assert "Los Angeles" not in city["data"][0]["customdata"]  # not one long 100% bar
+
+
+def test_the_import_page_says_its_own_switch_not_a_command_line_option(monkeypatch, tmp_path):
+    from tests.fixtures import fixture_form
+
+    staff = app(monkeypatch, tmp_path / "again.duckdb", page="pages/import_forms.py")
+    form = ("fixture.xlsx", fixture_form(tmp_path).read_bytes(), XLSX)
+    for _ in range(2):
+        staff.get("file_uploader")[0].set_value(form)
+        staff.run()
+        staff.button(key="import.start").click().run()
+    said = staff.info[0].value
+    assert "Import the same file again" in said and "--force" not in said
+
+
+def test_forms_uploaded_together_apply_in_the_order_of_their_dates(monkeypatch, tmp_path):
+    from tests.test_ingest import _original_and_correction
+
+    original, correction = _original_and_correction(tmp_path)
+    staff = app(monkeypatch, tmp_path / "set.duckdb", page="pages/import_forms.py", lang="zh")
+    staff.get("file_uploader")[0].set_value(
+        [(p.name, p.read_bytes(), XLSX) for p in (correction, original)]  # the browser's order
+    )
+    staff.run()
+    staff.button(key="import.start").click().run()
+    assert not staff.exception
+    assert staff.caption[-1].value == ui.plain(
+        "按报名表日期先后导入：附件2报名表.xlsx（2023-03-20）、补充报名-王强.xlsx（2023-03-28）。"
+    )
+    assert [s.value.split("：")[0] for s in staff.success] == [
+        ui.plain("附件2报名表.xlsx"),
+        ui.plain("补充报名-王强.xlsx"),
+    ]
+    changes = frame(staff, "before")
+    assert changes[["participant_name", "field", "before", "after"]].values.tolist() == [
+        ["王强", "职务", "工程师", "总工程师"]
+    ]

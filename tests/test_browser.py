@@ -114,6 +114,13 @@ def demo_server(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def demo(demo_server, browser) -> str:
+    """The demo server, its first session over (see `_warm_up`)."""
+    _warm_up(browser, demo_server)
+    return demo_server
+
+
+@pytest.fixture(scope="module")
 def browser(server):
     assert Path(CHROMIUM).exists(), (
         "Debian's chromium is needed: apt-get install -y chromium (as .ci/run does)"
@@ -289,9 +296,9 @@ def _contrast(a: list[float], b: list[float]) -> float:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_leader_sees_the_overview_whole_on_a_projector(demo_server, browser, lang):
+def test_a_leader_sees_the_overview_whole_on_a_projector(demo, browser, lang):
     page = browser.new_page(viewport={"width": 1280, "height": 720})
-    page.goto(f"{demo_server}/?as_of=2023-03-20&present=1&lang={lang}")
+    page.goto(f"{demo}/?as_of=2023-03-20&present=1&lang={lang}")
     expect(page.locator('[data-testid="stPlotlyChart"]').nth(1)).to_be_visible(timeout=30_000)
     page.wait_for_timeout(1500)  # the charts draw their texts
     shot(page, f"presentation_demo_{lang}_1280x720")
@@ -571,4 +578,37 @@ def test_the_upload_box_speaks_the_page_language_and_leaves_refusals_to_the_app(
     expect(
         page.get_by_text("名单.pdf：只能导入 .xlsx、.xls、.csv、.txt 或 .tsv 格式的报名表。")
     ).to_be_visible()
+    page.close()
+
+
+def test_a_link_to_overview_opens_it_and_an_empty_overview_leads_to_the_import_page(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{server}/overview?lang=en&as_of=2023-03-20")
+    expect(metric(page, "Participants")).to_have_text("10", timeout=30_000)
+    assert page.get_by_text("Page not found").count() == 0
+    # Before the first sign-up the overview is empty: it says so and links to the Import page.
+    page.goto(f"{server}/?lang=en&as_of=2023-02-01")
+    expect(metric(page, "Participants")).to_have_text("0", timeout=30_000)
+    assert "python -m" not in page.locator("body").inner_text()
+    page.get_by_role("link", name="Go to Import forms").click()
+    expect(page.get_by_role("heading", name="Import forms")).to_be_visible(timeout=15_000)
+    page.close()
+
+
+def test_a_page_of_rows_is_shown_whole_and_the_export_buttons_line_up_with_their_table(demo, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{demo}/registrations?lang=en&as_of=2023-03-31")
+    table = page.locator('[data-testid="stDataFrame"]').first
+    expect(table).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(1000)
+    # 50 rows a page (the default): all of them, not a ten-row box that scrolls.
+    assert table.bounding_box()["height"] > 50 * 30
+    excel = page.get_by_role("button", name="Export Excel").first.bounding_box()
+    box = table.bounding_box()
+    assert abs((excel["x"] + excel["width"]) - (box["x"] + box["width"])) <= 4  # flush with the table
+    shot(page, "registrations_page_of_50")
+    page.goto(f"{demo}/batch?lang=zh&as_of=2023-03-31")
+    expect(page.locator('[data-testid="stDataFrame"]').nth(1)).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(1500)
+    shot(page, "batch_1280")  # the blocked list's reasons wrap in their rows
     page.close()

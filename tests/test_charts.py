@@ -165,3 +165,37 @@ def test_short_time_axes_tick_once_a_day_whatever_the_days_look_like():
     assert dtick([]) == charts.DAY_MS
     # Strings of several shapes are all read (pandas alone takes the first one's format for all).
     assert dtick(["2023-03-01", "2023-03-20 00:00", "2023/04/30"]) is None
+
+
+def test_a_time_axis_over_more_than_one_year_shows_the_years():
+    labels = {**SIGNUPS_LABELS, "dates": "%b %-d", "dates_year": "%b %-d, %Y"}
+    within = pd.DataFrame(
+        {"day": pd.to_datetime(["2023-02-01", "2023-03-20"]), "units": [1, 2], "participants": [1, 3]}
+    )
+    across = pd.DataFrame(
+        {"day": pd.to_datetime(["2022-12-20", "2023-03-20"]), "units": [1, 2], "participants": [1, 3]}
+    )
+    none = pd.DataFrame({"day": [], "participants": []})
+    assert (
+        charts.signups_chart(within, none, dt.date(2023, 3, 31), labels).layout.xaxis.tickformat == "%b %-d"
+    )
+    assert (
+        charts.signups_chart(across, none, dt.date(2023, 3, 31), labels).layout.xaxis.tickformat
+        == "%b %-d, %Y"
+    )
+
+
+def test_charts_on_a_shared_screen_use_large_dark_type_and_label_every_bar():
+    bars = pd.DataFrame(
+        {
+            "key": [f"p{i}" for i in range(11)],
+            "label": [f"P{i}" for i in range(11)],
+            "participants": range(11, 0, -1),
+        }
+    )
+    fig = charts.bar_chart(bars, "t", "v", large=True, height=370)
+    assert fig.layout.height == 370 and fig.layout.yaxis.dtick == 1  # every province's label
+    assert fig.layout.yaxis.tickfont.size >= 18 and fig.layout.uniformtext.minsize >= 18
+    assert fig.layout.font.color == charts.TEXT_COLOUR and fig.data[0].textfont.color == charts.TEXT_COLOUR
+    small = charts.bar_chart(bars, "t", "v")
+    assert small.layout.yaxis.tickfont.size == 13 and small.layout.uniformtext.minsize is None
