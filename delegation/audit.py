@@ -163,7 +163,7 @@ def details_in_words(action: str, details: dict, config: EventConfig, lang: str)
         before = details.get("before", {}).get("status", "missing")
         after = details.get("after", {})
         status = after.get("status", "missing")
-        said = [f"{text('state.' + before, lang)} → {text('state.' + status, lang)}"]
+        said = [f"{text(f'state.{before}', lang)} → {text(f'state.{status}', lang)}"]
         if after.get("reason"):
             said.append(text("audit.details.reason", lang).format(reason=after["reason"]))
         if after.get("file"):
@@ -175,7 +175,7 @@ def details_in_words(action: str, details: dict, config: EventConfig, lang: str)
         if "participants" in details:
             return text("audit.details.frozen", lang).format(count=details["participants"])
         was, now = details.get("before"), details.get("after")
-        return f"{text('batch.status.' + was, lang)} → {text('batch.status.' + now, lang)}"
+        return f"{text(f'batch.status.{was}', lang)} → {text(f'batch.status.{now}', lang)}"
     if action == "unit.chased":
         return text("audit.details.chased", lang).format(items=details.get("items", 0))
     if action == "issue.settled":

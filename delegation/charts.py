@@ -24,10 +24,15 @@ TEXT_COLOUR = "#222"  # 15:1 on white
 LARGE_TEXT = 18  # presentation mode: every label, tick, axis title and legend at least this (px)
 
 
-def _style(fig: go.Figure, title: str, *, large: bool = False, height: int | None = None) -> go.Figure:
+def _style(
+    fig: go.Figure, title: str, *, large: bool = False, height: int | None = None, subtitle: str = ""
+) -> go.Figure:
     size = LARGE_TEXT if large else 13
+    heading: dict[str, Any] = {"text": title, "x": 0, "font": {"size": size + 4, "color": TEXT_COLOUR}}
+    if subtitle:
+        heading["subtitle"] = {"text": subtitle, "font": {"size": size, "color": TEXT_COLOUR}}
     fig.update_layout(
-        title={"text": title, "x": 0, "font": {"size": size + 4, "color": TEXT_COLOUR}},
+        title=heading,
         font={"family": FONT, "size": size, "color": TEXT_COLOUR},
         legend={"font": {"size": size, "color": TEXT_COLOUR}},
         colorway=PALETTE,
@@ -93,6 +98,7 @@ def _horizontal_bars(
     large: bool,
     rows: int,
     height: int | None = None,
+    subtitle: str = "",
 ) -> go.Figure:
     """Horizontal bars in the frame's order from the top, each with its text printed right of it.
 
@@ -115,7 +121,9 @@ def _horizontal_bars(
         )
     )
     fig.update_xaxes(title_text=value_title)
-    _style(fig, title, large=large, height=height or rows_height(max(rows, len(df))))
+    _style(fig, title, large=large, height=height or rows_height(max(rows, len(df))), subtitle=subtitle)
+    if subtitle:
+        fig.update_layout(margin_t=75)
     if large:  # a shared screen: every bar's label, and its number at full size beside it
         fig.update_yaxes(dtick=1)
         fig.update_layout(uniformtext={"minsize": LARGE_TEXT, "mode": "show"})
@@ -155,8 +163,10 @@ def share_chart(
     large: bool = False,
     rows: int = 0,
     height: int | None = None,
+    subtitle: str = "",
 ) -> go.Figure:
-    """Bars with count and share of participants (choices can overlap, so shares exceed 100% together).
+    """Bars with count and share of participants (choices can overlap, so shares exceed 100% together);
+    `subtitle`: a line under the title (a choice everyone made, said in words).
 
     Beside the bars, not under columns: under columns plotly slanted the longer English themes,
     which took a third of the chart's height, so the theme chart came out shorter than the city
@@ -166,7 +176,16 @@ def share_chart(
     colours = [PALETTE[0]] * len(df)
     hover = "%{customdata}: %{text}<extra></extra>"
     return _horizontal_bars(
-        df, texts, colours, hover, title, value_title, large=large, rows=max(rows, SHARE_ROWS), height=height
+        df,
+        texts,
+        colours,
+        hover,
+        title,
+        value_title,
+        large=large,
+        rows=max(rows, SHARE_ROWS),
+        height=height,
+        subtitle=subtitle,
     )
 
 

@@ -81,7 +81,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "{what}: {missing} of {required} missing",
     ),
     "overview.everyone_visits": ("全体参团人员均赴{cities}。", "Everyone visits {cities}."),
-    "overview.other_cities": ("其他考察城市（可多选）", "Other visit cities (several allowed)"),
     "countdown.passed": ("已过 {days} 天", "{days} days ago"),
     "countdown.today": ("今天", "Today"),
     "countdown.days": ("还有 {days} 天", "{days} days left"),

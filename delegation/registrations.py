@@ -70,6 +70,21 @@ def _token(values: dict) -> str:
     return hashlib.sha256(json.dumps(values, default=str, sort_keys=True).encode()).hexdigest()
 
 
+def _typed_over(changes: dict, current: dict) -> dict:
+    """The fields whose new value differs from the stored one, as the importer stores a cell.
+
+    Only what was typed over is read: a box left as shown (an empty box for nothing stored) stays
+    as stored, even a value the importer would not store today (a mobile "见上" from an older import).
+    A value is stored as the importer stores it, so that the next form still finds the person by
+    passport number (upper case, no spaces); what it could not read is refused in one sentence.
+    """
+    typed = {
+        k: v for k, v in changes.items() if v != current.get(k) and not (v == "" and current.get(k) is None)
+    }
+    stored = {k: as_stored(k, v) for k, v in typed.items()}
+    return {k: v for k, v in stored.items() if current.get(k) != v}
+
+
 def save_edit(
     con: duckdb.DuckDBPyConnection, participant_id: int, changes: dict, token: str, actor: str
 ) -> bool:
@@ -88,13 +103,7 @@ def save_edit(
                 "Someone changed this participant after you opened it; reload to see their change, then edit again.",
                 "在您打开之后，他人修改了该参团人员的信息；请刷新查看后再修改。",
             )
-        # Only what was typed over is read: a value left as shown stays as stored, even one the
-        # importer would not store today (a mobile "见上" from an older import).
-        typed = {k: v for k, v in changes.items() if v != current.get(k)}
-        # Stored as the importer stores a cell, so that the person's next form still finds them by
-        # passport number (upper case, no spaces); what it could not read is refused.
-        stored = {k: as_stored(k, v) for k, v in typed.items()}
-        changed = {k: v for k, v in stored.items() if current.get(k) != v}
+        changed = _typed_over(changes, current)
         if not changed:
             return False
         sets = ", ".join(f"{column} = ?" for column in changed)  # names checked against EDITABLE above
@@ -148,9 +157,7 @@ def save_unit_contact(
                 "Someone changed this unit's contact after you opened it; reload to see their change, then edit again.",
                 "在您打开之后，他人修改了该单位的联系人；请刷新查看后再修改。",
             )
-        typed = {k: v for k, v in changes.items() if v != (current.get(k) or "")}
-        stored = {k: as_stored(k, v) for k, v in typed.items()}
-        changed = {k: v for k, v in stored.items() if current.get(k) != v}
+        changed = _typed_over(changes, current)
         if not changed:
             return False
         sets = ", ".join(f"{column} = ?" for column in changed)  # names checked against CONTACT above

@@ -109,15 +109,17 @@ def overview() -> None:
         charts.bar_chart(sectors, ui.t("overview.by_sector"), people, large=large, rows=rows),
         key="overview.sector",
     )
-    with right:
-        if everyone:
-            st.markdown(f"**{ui.t('overview.by_city')}**")
-            st.caption(ui.t("overview.everyone_visits").format(cities=ui.and_list(everyone)))
-        if len(cities):
-            title = ui.t("overview.other_cities" if everyone else "overview.by_city")
-            st.plotly_chart(
-                charts.share_chart(cities, title, people, large=large, rows=rows), key="overview.city"
-            )
+    said = ui.t("overview.everyone_visits").format(cities=ui.and_list(everyone)) if everyone else ""
+    if len(cities):
+        right.plotly_chart(
+            charts.share_chart(
+                cities, ui.t("overview.by_city"), people, large=large, rows=rows, subtitle=said
+            ),
+            key="overview.city",
+        )
+    else:  # every city chosen by everyone: words only
+        right.markdown(f"**{ui.t('overview.by_city')}**")
+        right.caption(said)
 
 
 def _exit_presentation() -> None:
