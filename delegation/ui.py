@@ -743,7 +743,7 @@ def heading(key: str) -> tuple[Any, Any]:
             "h1, h2, h3": "word-break: keep-all; overflow-wrap: normal;",
         },
     )
-    title, side = box.columns([4, 1], vertical_alignment="center")
+    title, side = box.columns([3, 1], vertical_alignment="center")
     return title, side.container(horizontal_alignment="right")
 
 
