@@ -564,7 +564,7 @@ def _import(args: argparse.Namespace, config, lang: str) -> int:
             print(report.summary(lang))
             if not args.quiet:
                 for change in report.changes:
-                    print(f"  {'更改' if lang == 'zh' else 'changed'}: {change.line(lang)}")
+                    print(f"  {'更改' if lang == 'zh' else 'changed'}: {change.line(lang, config)}")
                 for issue in report.issues:
                     marker = "skipped" if issue.severity == "error" else "warning"
                     if lang == "zh":

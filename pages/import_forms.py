@@ -56,6 +56,6 @@ if st.button(ui.t("import.start"), type="primary", disabled=not files, key="impo
             ui.plain(report.summary(lang, app=True))
         )
         if report.changes:
-            ui.table(changes_frame(report, lang))
+            ui.table(changes_frame(report, lang, config))
         if report.issues:
             ui.table(issues_frame(report, lang))

@@ -1296,3 +1296,24 @@ def test_the_cli_applies_forms_in_the_order_of_their_dates_and_names_each_change
     assert any(
         line.startswith("  warning: sheet 'S', row 2: 王强's position was set to '工程师'") for line in lines
     )
+
+
+def test_a_change_is_named_in_words_not_stored_keys(con, config, xlsx):
+    header = ["单位名称", "省份", "姓名", "性别", "论坛主题", "是否通过商会办理邀请函"]
+    import_file(
+        con, config, xlsx([header, ["甲公司", "江苏", "张伟", "男", "绿色发展", "否"]], name="a.xlsx")
+    )
+    report = import_file(
+        con,
+        config,
+        xlsx([header, ["甲公司", "浙江", "张伟", "女", "电子商务、双向投资", "是"]], name="b.xlsx"),
+    )
+    assert sorted(c.line("zh", config) for c in report.changes) == sorted(
+        [
+            "张伟（甲公司）：性别 男 → 女",
+            "张伟（甲公司）：论坛主题 绿色发展 → 电子商务、双向投资",
+            "张伟（甲公司）：是否通过商会办理邀请函 否 → 是",
+            "单位 甲公司：省份 江苏 → 浙江",
+        ]
+    )
+    assert "张伟 (甲公司): gender Male → Female" in [c.line("en", config) for c in report.changes]

@@ -36,6 +36,7 @@ from delegation.ingest.rows import (
     registration_days,
 )
 from delegation.privacy import MASKS, masked_changes
+from delegation.provinces import PROVINCES
 from delegation.search import (
     PARTICIPANT_SEARCH_COLUMNS,
     UNIT_SEARCH_COLUMNS,
@@ -111,25 +112,38 @@ class Change:
     before: object
     after: object
 
-    def line(self, lang: str) -> str:
+    def line(self, lang: str, config: EventConfig | None = None) -> str:
         """王强（苏州甲机械有限公司）：职务 工程师 → 总工程师"""
-        label = FIELD_LABELS.get(self.field, (self.field, self.field))[0 if lang == "zh" else 1]
+        name = FIELD_LABELS.get(self.field, (self.field, self.field))[0 if lang == "zh" else 1]
         empty = "（空）" if lang == "zh" else "(empty)"
-        before = empty if self.before in (None, "", []) else _shown(self.before, lang)
-        after = empty if self.after in (None, "", []) else _shown(self.after, lang)
+        before = empty if self.before in (None, "", []) else _shown(self.before, lang, self.field, config)
+        after = empty if self.after in (None, "", []) else _shown(self.after, lang, self.field, config)
         who = self.person or (self.unit if lang == "en" else f"单位 {self.unit}")
         if lang == "zh":
             where = f"{who}（{self.unit}）" if self.person else who
-            return f"{where}：{label} {before} → {after}"
+            return f"{where}：{name} {before} → {after}"
         where = f"{who} ({self.unit})" if self.person else f"unit {who}"
-        return f"{where}: {label} {before} → {after}"
+        return f"{where}: {name} {before} → {after}"
 
 
-def _shown(value: object, lang: str) -> str:
+def _shown(value: object, lang: str, field: str = "", config: EventConfig | None = None) -> str:
+    """A stored value as a reader says it: yes/no, 男/女, a theme's or a province's name."""
+    zh = lang == "zh"
     if isinstance(value, bool):
-        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+        return ("是" if value else "否") if zh else ("yes" if value else "no")
+    if field == "gender" and value in ("M", "F"):
+        return label(f"gender.{value}", lang)
+    if config is not None and field in ("themes", "cities", "sector"):
+        choices = {"themes": config.themes, "cities": config.cities, "sector": config.sectors}[field]
+        names = {c.key: c.label(lang) for c in choices}
+        if isinstance(value, list | tuple):
+            return ("、" if zh else ", ").join(names.get(v, str(v)) for v in value)
+        return names.get(value, str(value))
+    if field == "province" and isinstance(value, str):
+        place = next((p for p in PROVINCES if p.key == value), None)
+        return (place.short_zh if zh else place.key) if place else value
     if isinstance(value, list | tuple):
-        return ("、" if lang == "zh" else ", ").join(map(str, value))
+        return ("、" if zh else ", ").join(map(str, value))
     return str(value)
 
 
@@ -419,22 +433,22 @@ def issues_frame(report: ImportReport, lang: str) -> pd.DataFrame:
     )
 
 
-def changes_frame(report: ImportReport, lang: str) -> pd.DataFrame:
+def changes_frame(report: ImportReport, lang: str, config: EventConfig) -> pd.DataFrame:
     """Every field the file changed, as a table in `lang`: who, what, from, to."""
     import pandas as pd
 
     empty = "（空）" if lang == "zh" else "(empty)"
 
-    def shown(value: object) -> str:
-        return empty if value in (None, "", []) else _shown(value, lang)
+    def shown(value: object, field: str) -> str:
+        return empty if value in (None, "", []) else _shown(value, lang, field, config)
 
     return pd.DataFrame(
         {
             "unit_name": [c.unit for c in report.changes],
             "participant_name": [c.person or label("documents.unit_itself", lang) for c in report.changes],
             "field": [FIELD_LABELS.get(c.field, (c.field, c.field))[lang != "zh"] for c in report.changes],
-            "before": [shown(c.before) for c in report.changes],
-            "after": [shown(c.after) for c in report.changes],
+            "before": [shown(c.before, c.field) for c in report.changes],
+            "after": [shown(c.after, c.field) for c in report.changes],
         }
     )
 
@@ -644,7 +658,15 @@ def _store(
         changes.append(("participant.update", f"participant:{pid}", _changes(import_id, changed)))
         unit_name = by_unit_id[after["unit_id"]]["name"]
         _report_changes(
-            report, rows, last_row[pid], ("participants", pid), unit_name, after["name"], changed, seen
+            report,
+            rows,
+            last_row[pid],
+            ("participants", pid),
+            unit_name,
+            after["name"],
+            changed,
+            seen,
+            config,
         )
     for unit_id, before in unit_audit.items():
         after = changed_units[unit_id]
@@ -655,7 +677,9 @@ def _store(
         }
         changes.append(("unit.update", f"unit:{unit_id}", _changes(import_id, changed)))
         row = unit_rows[after["name_key"]]
-        conflicts = _report_changes(report, rows, row, ("units", unit_id), after["name"], None, changed, seen)
+        conflicts = _report_changes(
+            report, rows, row, ("units", unit_id), after["name"], None, changed, seen, config
+        )
         for column in CONTACT_COLUMNS:  # two forms disagree on the contact (a conflict says so already)
             if before.get(column) not in (None, "") and column in changed and column not in conflicts:
                 report.issues.append(_contact_issue(rows, row, column, after["name"]))
@@ -705,6 +729,7 @@ def _report_changes(
     person: str | None,
     changed: dict[str, tuple[object, object]],
     seen: ImportSet | None,
+    config: EventConfig,
 ) -> set[str]:
     """Name every field the file changed in its report, from → to; a value an earlier file of the
     same set had just set is a conflict, reported for staff to settle (this file's value is kept).
@@ -721,7 +746,7 @@ def _report_changes(
         earlier = seen.set_by.get(key)
         if earlier is not None and earlier[0] != report.file_name and earlier[2] != shown_after:
             report.issues.append(
-                _conflict_issue(rows, row, column, unit, person, earlier, report, shown_after)
+                _conflict_issue(rows, row, column, unit, person, earlier, report, shown_after, config)
             )
             conflicts.add(column)
         seen.set_by[key] = (report.file_name, report.form_day, shown_after)
@@ -737,6 +762,7 @@ def _conflict_issue(
     earlier: tuple[str, dt.date | None, object],
     report: ImportReport,
     value: object,
+    config: EventConfig,
 ) -> Issue:
     zh_label, en_label = FIELD_LABELS.get(column, (column, column))
     file, day, before = earlier
@@ -757,10 +783,10 @@ def _conflict_issue(
         i,
         column,
         "conflict",
-        f"{what_en} was set to '{_shown(before, 'en')}' by {dated(file, day, 'en')} and is "
-        f"'{_shown(value, 'en')}' in {this_en}; the later form's is kept — check which is right.",
-        f"{who_zh}{zh_label}在{dated(file, day, 'zh')}中为“{_shown(before, 'zh')}”，在{this_zh}中为"
-        f"“{_shown(value, 'zh')}”；已采用较晚的报名表，请核对哪个正确。",
+        f"{what_en} was set to '{_shown(before, 'en', column, config)}' by {dated(file, day, 'en')} and is "
+        f"'{_shown(value, 'en', column, config)}' in {this_en}; the later form's is kept — check which is right.",
+        f"{who_zh}{zh_label}在{dated(file, day, 'zh')}中为“{_shown(before, 'zh', column, config)}”，在{this_zh}中为"
+        f"“{_shown(value, 'zh', column, config)}”；已采用较晚的报名表，请核对哪个正确。",
     )
 
 
