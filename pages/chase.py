@@ -53,7 +53,7 @@ for entry in entries:
             )
         )
         st.text(checklists.last_chased(entry, lang))
-        ui.table(checklists.chase_table(entry, lang))
+        ui.table(checklists.chase_table(entry, lang), wrap=("item",))
         zh, en = st.columns(2)
         zh.caption(ui.t("chase.message_zh"))
         zh.code(checklists.chase_message(config, entry, "zh", filters.as_of), language=None, wrap_lines=True)

@@ -378,7 +378,7 @@ def test_an_unreadable_yes_no_field_is_read_as_no_and_says_so(con, config, xlsx)
 
 def test_a_known_passport_under_a_new_name_renames_the_person_and_says_so(con, config, xlsx):
     header = ["单位名称", "姓名", "护照号码"]
-    run(con, config, xlsx({"A": [header, ["甲公司", "甲一", "E90000101"]]}))
+    run(con, config, xlsx({"A": [[*header, "拼音"], ["甲公司", "甲一", "E90000101", "JIA Yi"]]}))
     report = run(con, config, xlsx({"A": [header, ["甲公司", "甲壹", "E90000101"]]}))
     # It renamed the person with no word (only the audit log showed it), and kept the old match key.
     assert [(i.code, i.column, i.en) for i in report.issues] == [
@@ -389,6 +389,8 @@ def test_a_known_passport_under_a_new_name_renames_the_person_and_says_so(con, c
         )
     ]
     assert con.execute("select name, name_key from participants").fetchall() == [("甲壹", match_key("甲壹"))]
+    # The old name's pinyin goes with it (a chase message said "甲壹 (JIA Yi)"); lists make one anew.
+    assert con.execute("select pinyin_name from participants").fetchall() == [(None,)]
     again = run(con, config, xlsx({"A": [header, ["甲公司", "甲壹", ""]]}))  # found by the new name
     assert (again.added, again.issues) == (0, [])
 

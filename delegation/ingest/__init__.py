@@ -609,6 +609,7 @@ def _store(
             if record.get("name_key") != name_keys[i]:  # the same passport under another name
                 report.issues.append(_renamed_issue(rows, i, record["name"], names[i]))
                 record["name_key"] = name_keys[i]
+                record["pinyin_name"] = None  # the old name's pinyin; the row's own, if any, follows
             record["unit_id"] = unit_id
             for column in rows.present[i]:
                 value = values[column][i]
