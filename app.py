@@ -37,23 +37,21 @@ PAGES = (
 # Only the pages the role may open are offered; each page checks again itself.
 allowed = [p for p in PAGES if access.may_open(role, Path(p[0]).stem)]
 shown = allowed[:1] if ui.presenting() else allowed
-entries = [  # (the page, its script's name)
+pages = {  # script name → page
     # The default page is served at "/" whatever its path; its own path goes to the alias below.
-    (
-        st.Page(
-            script, title=ui.t(label), icon=icon, url_path=f"{path}-page" if i == 0 else path, default=i == 0
-        ),
-        Path(script).stem,
+    Path(script).stem: st.Page(
+        script, title=ui.t(label), icon=icon, url_path=f"{path}-page" if i == 0 else path, default=i == 0
     )
     for i, (script, label, icon, path) in enumerate(shown)
-]
-home = entries[0][0]
+}
+home_name, home = next(iter(pages.items()))
 # A link to /overview (the first page's name) opens it, not Streamlit's English "Page not found".
 alias = st.Page(lambda: st.switch_page(home), title=home.title, url_path=shown[0][3], visibility="hidden")
-page = st.navigation([p for p, _ in entries] + [alias])
-ui.register_pages({name: p for p, name in entries})
+page = st.navigation([*pages.values(), alias])
+ui.register_pages(pages)
+running = next((stem for stem, p in pages.items() if p.url_path == page.url_path), home_name)
 try:
-    ui.sidebar(dict((p.url_path, n) for p, n in entries).get(page.url_path, entries[0][1]))
+    ui.sidebar(running)  # the filters that mean something on this page
 except DelegationError as exc:  # e.g. the database is held by another program
     ui.show_error(exc)
     st.stop()

@@ -11,7 +11,7 @@ import pandas as pd
 from delegation.config import EventConfig
 from delegation.db import query_df, query_rows
 from delegation.filters import Filters
-from delegation.i18n import TEXT, text
+from delegation.i18n import TEXT, text, value_words
 from delegation.ingest.rows import FIELD_LABELS
 
 AUDIT_LIMIT = 10_000
@@ -110,17 +110,7 @@ def _named_targets(con: duckdb.DuckDBPyConnection, targets: list[str | None], la
     return names
 
 
-def _value(value: object, lang: str) -> str:
-    if value is None or value == "" or value == []:
-        return "（空）" if lang == "zh" else "(empty)"
-    if isinstance(value, bool):
-        return text("value.yes" if value else "value.no", lang)
-    if isinstance(value, list):
-        return ("、" if lang == "zh" else ", ").join(map(str, value))
-    return str(value)
-
-
-def _changes(details: dict, lang: str) -> str:
+def _changes(details: dict, config: EventConfig, lang: str) -> str:
     """Before → after of each changed field: "职务：工程师 → 总工程师"."""
     colon, sep = ("：", "；") if lang == "zh" else (": ", "; ")
     before, after = details.get("before") or {}, details.get("after") or {}
@@ -128,11 +118,11 @@ def _changes(details: dict, lang: str) -> str:
     for field in after:
         if field == "status":
             shown = [
-                text(f"status.{v}", lang) if f"status.{v}" in TEXT else _value(v, lang)
+                text(f"status.{v}", lang) if f"status.{v}" in TEXT else value_words(v, lang)
                 for v in (before.get(field), after[field])
             ]
         else:
-            shown = [_value(before.get(field), lang), _value(after[field], lang)]
+            shown = [value_words(v, lang, field, config) for v in (before.get(field), after[field])]
         name = FIELD_LABELS.get(field, (field, field))[0 if lang == "zh" else 1]
         name = text("column.owner", lang) if field == "owner" else name
         parts.append(f"{name}{colon}{shown[0]} → {shown[1]}")
@@ -192,6 +182,6 @@ def details_in_words(action: str, details: dict, config: EventConfig, lang: str)
             **{k: details.get(k, 0) for k in ("participants", "files")}
         )
     if "before" in details or "after" in details:
-        return _changes(details, lang)
+        return _changes(details, config, lang)
     colon = "：" if lang == "zh" else ": "
-    return sep.join(f"{k}{colon}{_value(v, lang)}" for k, v in details.items())
+    return sep.join(f"{k}{colon}{value_words(v, lang)}" for k, v in details.items())

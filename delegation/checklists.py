@@ -123,6 +123,13 @@ def unit_checklist(
     )
 
 
+def checklist_scan(checklist: pd.DataFrame, position: int) -> int | None:
+    """The document whose scan row `position` of `unit_checklist` opens, or None: nothing stored
+    (not received yet, or marked on paper)."""
+    row = checklist.iloc[position]
+    return None if pd.isna(row["document_id"]) or pd.isna(row["original_name"]) else int(row["document_id"])
+
+
 def checklist_target(checklist: pd.DataFrame, unit_id: int, position: int) -> dict[str, object]:
     """The document that row `position` of `unit_checklist` stands for: unit, participant (None for the
     unit's own documents) and kind — the keyword arguments of documents.set_state and attach."""
@@ -255,15 +262,20 @@ def item_line(config: EventConfig, lang: str, item: ChaseItem) -> str:
 
 
 def person_named(item: ChaseItem, lang: str) -> str:
-    """Who an item is about, as a message names them: 贵单位 / Your unit, or the person — in
-    English with their pinyin (the form's, else made from the Chinese) beside the Chinese name."""
+    """Who an item is about, as a message names them: 贵单位 / Your unit, or the person."""
     if item.person is None:
         return text("chase.your_unit", lang)
+    return named(item.person, item.pinyin, lang)
+
+
+def named(name: str, pinyin: str | None, lang: str) -> str:
+    """A person as a message names them: in English with their pinyin (`pinyin`, the form's, else
+    made from the Chinese) beside the Chinese name — "甲一 (JIA Yi)"; in Chinese, as written."""
     if lang == "zh":
-        return item.person
-    pinyin = item.pinyin.strip() if isinstance(item.pinyin, str) and item.pinyin.strip() else ""
-    pinyin = pinyin or pinyin_for(item.person)
-    return f"{item.person} ({pinyin})" if pinyin and pinyin != item.person else item.person
+        return name
+    given = pinyin.strip() if isinstance(pinyin, str) else ""
+    said = given or pinyin_for(name)
+    return f"{name} ({said})" if said and said != name else name
 
 
 def chase_message(config: EventConfig, entry: dict, lang: str, as_of: dt.date) -> str:
@@ -292,10 +304,10 @@ def chase_message(config: EventConfig, entry: dict, lang: str, as_of: dt.date) -
             )
         body += [*lines, ""]
     contact = entry["contact_name"]
-    if contact and lang == "en":  # the contact by pinyin too, as the people are
-        contact = person_named(ChaseItem(None, contact, None, "", None, None), lang)
-    greeting = (
-        text("chase.greeting_named", lang).format(name=contact) if contact else text("chase.greeting", lang)
+    greeting = (  # the contact by pinyin too in English, as the people are
+        text("chase.greeting_named", lang).format(name=named(contact, None, lang))
+        if contact
+        else text("chase.greeting", lang)
     )
     return "\n".join(
         [

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from delegation.config import EventConfig
-from delegation.db import fetch_one, query_df, query_rows, transaction
+from delegation.db import append_audit, fetch_one, query_df, query_rows, transaction
 from delegation.filters import Filters
 from delegation.i18n import text
 from delegation.ingest.normalise import PRC_PASSPORT_PATTERN
@@ -472,8 +472,6 @@ def settle_issue(
     con: duckdb.DuckDBPyConnection, issue: dict, actor: str, now: dt.datetime | None = None
 ) -> None:
     """Mark a conflict between forms as looked at (the value kept stays): it leaves the list."""
-    from delegation.db import append_audit
-
     now = now or dt.datetime.now().replace(microsecond=0)
     keys = [issue["import_id"], issue["sheet"], issue["row_number"], issue["column_name"], issue["code"]]
     with transaction(con):

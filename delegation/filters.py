@@ -124,16 +124,7 @@ class Filters:
     def in_words(self, config: EventConfig, lang: str, unit_names: dict[int, str] | None = None) -> str:
         """The filters as a reader says them: "省份：江苏；论坛主题：绿色发展" / "Province: Jiangsu;
         forum theme: Green development" (the as-of day apart); "全部" / "All" when none is set."""
-        provinces = {p.key: p.short_zh if lang == "zh" else p.key for p in PROVINCES}
-        provinces["unknown"] = text("value.unknown", lang)
-        names = {
-            "provinces": provinces,
-            "sectors": {c.key: c.label(lang) for c in config.sectors},
-            "themes": {c.key: c.label(lang) for c in config.themes},
-            "cities": {c.key: c.label(lang) for c in config.cities},
-            "unit_ids": unit_names or {},
-            "statuses": {s: text(f"status.{s}", lang) for s in STATUSES},
-        }
+        names = {**choice_labels(config, lang), "unit_ids": unit_names or {}}
         sep, colon, join = ("；", "：", "、") if lang == "zh" else ("; ", ": ", ", ")
         said = [
             f"{text(f'filter.{name}', lang)}{colon}{join.join(str(names[name].get(v, v)) for v in values)}"
@@ -141,3 +132,17 @@ class Filters:
             if (values := getattr(self, name))
         ]
         return sep.join(said) or text("filter.all", lang)
+
+
+def choice_labels(config: EventConfig, lang: str) -> dict[str, dict[str, str]]:
+    """Each filter's values by key and what they are called in `lang` (the sidebar offers them,
+    an export's about sheet says them): every province, sector, theme, city and status."""
+    provinces = {p.key: p.short_zh if lang == "zh" else p.key for p in PROVINCES}
+    provinces["unknown"] = text("value.unknown", lang)
+    return {
+        "provinces": provinces,
+        "sectors": {c.key: c.label(lang) for c in config.sectors},
+        "themes": {c.key: c.label(lang) for c in config.themes},
+        "cities": {c.key: c.label(lang) for c in config.cities},
+        "statuses": {s: text(f"status.{s}", lang) for s in STATUSES},
+    }

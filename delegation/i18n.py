@@ -5,6 +5,13 @@ A test fails when a key lacks a language or when code uses a key that is not her
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from delegation.provinces import PROVINCES
+
+if TYPE_CHECKING:
+    from delegation.config import EventConfig
+
 LANGUAGES = {"zh": "中文", "en": "English"}
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -52,6 +59,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "value.unknown": ("未知", "Unknown"),
     "value.yes": ("是", "Yes"),
     "value.no": ("否", "No"),
+    "value.empty": ("（空）", "(empty)"),
     "status.registered": ("已报名", "Registered"),
     "status.confirmed": ("已确认", "Confirmed"),
     "status.withdrawn": ("已退出", "Withdrawn"),
@@ -151,8 +159,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "column.pinyin_name": ("拼音", "Pinyin"),
     "column.gender": ("性别", "Gender"),
     "column.position": ("职务", "Position"),
-    "column.unit_name_en": ("单位英文名称", "Company (English)"),
-    "column.position_en": ("英文职务", "Position (English)"),
     "column.mobile": ("手机", "Mobile"),
     "column.email": ("邮箱", "E-mail"),
     "column.date_of_birth": ("出生日期", "Date of birth"),
@@ -522,3 +528,23 @@ def text(key: str, lang: str) -> str:
     """The label for `key` in `lang` ("zh" or "en")."""
     zh, en = TEXT[key]
     return zh if lang == "zh" else en
+
+
+def value_words(value: object, lang: str, field: str = "", config: EventConfig | None = None) -> str:
+    """A stored value as a reader says it: （空）/ (empty), 是/否, 男/女, a theme's, city's, sector's
+    or province's name (a list of them joined), else as it is. `field`: the field it is of."""
+    if value is None or value == "" or value == [] or value == ():
+        return text("value.empty", lang)
+    if isinstance(value, bool):
+        return text("value.yes" if value else "value.no", lang)
+    if field == "gender" and value in ("M", "F"):
+        return text(f"gender.{value}", lang)
+    names: dict[str, str] = {}
+    if config is not None and field in ("themes", "cities", "sector"):
+        choices = {"themes": config.themes, "cities": config.cities, "sector": config.sectors}[field]
+        names = {c.key: c.label(lang) for c in choices}
+    elif field == "province":
+        names = {p.key: p.short_zh if lang == "zh" else p.key for p in PROVINCES}
+    if isinstance(value, list | tuple):
+        return ("、" if lang == "zh" else ", ").join(names.get(v, str(v)) for v in value)
+    return names.get(value, str(value)) if isinstance(value, str) else str(value)

@@ -48,15 +48,16 @@ MASKS = {
 }
 
 
+def masked(column: str, value: object) -> object:
+    """A value of `column` as a log or a report may show it: masked when the column is personal."""
+    mask = MASKS.get(column)
+    return mask(value) if mask and value is not None else value
+
+
 def masked_changes(changed: dict[str, tuple[object, object]]) -> dict[str, dict[str, object]]:
     """Before and after of changed fields as the audit log keeps them: personal values masked
     (the log is never purged)."""
-
-    def shown(column: str, value: object) -> object:
-        mask = MASKS.get(column)
-        return mask(value) if mask and value is not None else value
-
     return {
-        "before": {c: shown(c, before) for c, (before, _) in changed.items()},
-        "after": {c: shown(c, after) for c, (_, after) in changed.items()},
+        "before": {c: masked(c, before) for c, (before, _) in changed.items()},
+        "after": {c: masked(c, after) for c, (_, after) in changed.items()},
     }

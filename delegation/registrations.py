@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 
 import duckdb
 
@@ -11,7 +12,7 @@ from delegation.db import append_audit, fetch_one, transaction
 from delegation.errors import DelegationError
 from delegation.ingest.rows import as_stored
 from delegation.privacy import masked_changes
-from delegation.search import participant_search_text, unit_search_text
+from delegation.search import PARTICIPANT_SEARCH_COLUMNS, UNIT_SEARCH_COLUMNS, search_text
 
 
 def set_withdrawn(
@@ -53,16 +54,57 @@ EDITABLE = (
     "holds_us_visa",
     "us_visa_expiry",
 )
+CONTACT = ("contact_name", "contact_mobile", "contact_email")  # a unit's contact, as staff may edit it
 
 
-def editable(con: duckdb.DuckDBPyConnection, participant_id: int) -> tuple[dict, str]:
-    """A participant's editable fields and a token for them as they are now (for a later save)."""
+@dataclass(frozen=True)
+class _Editable:
+    """What a hand edit of one kind of record touches: its table and key, the fields it may change,
+    the columns its search text is made of, the action it is logged as, and its two refusals."""
+
+    table: str
+    id_column: str
+    fields: tuple[str, ...]
+    search_columns: tuple[str, ...]
+    action: str
+    gone: tuple[str, str]  # en, zh: the record was deleted meanwhile
+    changed: tuple[str, str]  # en, zh: someone else changed it since it was read
+
+
+_PARTICIPANT = _Editable(
+    "participants",
+    "participant_id",
+    EDITABLE,
+    PARTICIPANT_SEARCH_COLUMNS,
+    "participant.edit",
+    ("This participant no longer exists.", "该参团人员已不存在。"),
+    (
+        "Someone changed this participant after you opened it; reload to see their change, then edit again.",
+        "在您打开之后，他人修改了该参团人员的信息；请刷新查看后再修改。",
+    ),
+)
+_UNIT_CONTACT = _Editable(
+    "units",
+    "unit_id",
+    CONTACT,
+    UNIT_SEARCH_COLUMNS,
+    "unit.edit",
+    ("This unit no longer exists.", "该单位已不存在。"),
+    (
+        "Someone changed this unit's contact after you opened it; reload to see their change, then edit again.",
+        "在您打开之后，他人修改了该单位的联系人；请刷新查看后再修改。",
+    ),
+)
+
+
+def _read(con: duckdb.DuckDBPyConnection, kind: _Editable, key: int) -> tuple[dict, str]:
+    """A record's editable fields and a token for them as they are now (for a later save)."""
     row = fetch_one(
-        con, f"select {', '.join(EDITABLE)} from participants where participant_id = ?", [participant_id]
-    )
+        con, f"select {', '.join(kind.fields)} from {kind.table} where {kind.id_column} = ?", [key]
+    )  # table and column names are constants of this module
     if not row:
-        raise DelegationError("This participant no longer exists.", "该参团人员已不存在。")
-    values = dict(zip(EDITABLE, row, strict=True))
+        raise DelegationError(*kind.gone)
+    values = dict(zip(kind.fields, row, strict=True))
     return values, _token(values)
 
 
@@ -85,95 +127,60 @@ def _typed_over(changes: dict, current: dict) -> dict:
     return {k: v for k, v in stored.items() if current.get(k) != v}
 
 
-def save_edit(
-    con: duckdb.DuckDBPyConnection, participant_id: int, changes: dict, token: str, actor: str
+def _save(
+    con: duckdb.DuckDBPyConnection, kind: _Editable, key: int, changes: dict, token: str, actor: str
 ) -> bool:
-    """Save changed fields unless someone else changed the participant since `token` was read.
-
-    Returns whether anything changed; raises a one-sentence error on a conflicting change, so the
-    second of two people editing the same person is asked to reload instead of overwriting.
-    """
-    unknown = set(changes) - set(EDITABLE)
+    """Save the fields typed over unless someone else changed the record since `token` was read;
+    its search text follows, and the change is logged with before and after (personal values
+    masked). Returns whether anything changed; a conflicting change is refused in one sentence,
+    so the second of two people editing the same record is asked to reload, not overwriting."""
+    unknown = set(changes) - set(kind.fields)
     if unknown:
         raise ValueError(unknown)
     with transaction(con):
-        current, now_token = editable(con, participant_id)
+        current, now_token = _read(con, kind, key)
         if now_token != token:
-            raise DelegationError(
-                "Someone changed this participant after you opened it; reload to see their change, then edit again.",
-                "在您打开之后，他人修改了该参团人员的信息；请刷新查看后再修改。",
-            )
+            raise DelegationError(*kind.changed)
         changed = _typed_over(changes, current)
         if not changed:
             return False
-        sets = ", ".join(f"{column} = ?" for column in changed)  # names checked against EDITABLE above
+        sets = ", ".join(f"{column} = ?" for column in changed)  # names checked against the fields
+        where = f"where {kind.id_column} = ?"
         con.execute(
-            f"update participants set {sets}, updated_at = current_timestamp where participant_id = ?",
-            [*changed.values(), participant_id],
+            f"update {kind.table} set {sets}, updated_at = current_timestamp {where}",
+            [*changed.values(), key],
         )
-        name, pinyin, position, email, passport = fetch_one(
-            con,
-            "select name, pinyin_name, position, email, passport_number from participants where participant_id = ?",
-            [participant_id],
-        )
-        con.execute(
-            "update participants set search_text = ? where participant_id = ?",
-            [participant_search_text(name, pinyin, position, email, passport), participant_id],
-        )
+        parts = fetch_one(con, f"select {', '.join(kind.search_columns)} from {kind.table} {where}", [key])
+        con.execute(f"update {kind.table} set search_text = ? {where}", [search_text(*parts), key])
         append_audit(
             con,
             actor,
-            "participant.edit",
-            f"participant:{participant_id}",
+            kind.action,
+            f"{kind.table[:-1]}:{key}",
             masked_changes({k: (current[k], v) for k, v in changed.items()}),
         )
     return True
 
 
-CONTACT = ("contact_name", "contact_mobile", "contact_email")  # a unit's contact, as staff may edit it
+def editable(con: duckdb.DuckDBPyConnection, participant_id: int) -> tuple[dict, str]:
+    """A participant's editable fields and a token for them as they are now (for a later save)."""
+    return _read(con, _PARTICIPANT, participant_id)
+
+
+def save_edit(
+    con: duckdb.DuckDBPyConnection, participant_id: int, changes: dict, token: str, actor: str
+) -> bool:
+    """Save a participant's changed fields unless someone else changed them since `token` was read."""
+    return _save(con, _PARTICIPANT, participant_id, changes, token, actor)
 
 
 def unit_contact(con: duckdb.DuckDBPyConnection, unit_id: int) -> tuple[dict, str]:
     """A unit's contact (name, mobile, e-mail) and a token for it as it is now (for a later save)."""
-    row = fetch_one(con, f"select {', '.join(CONTACT)} from units where unit_id = ?", [unit_id])
-    if not row:
-        raise DelegationError("This unit no longer exists.", "该单位已不存在。")
-    values = dict(zip(CONTACT, row, strict=True))
-    return values, _token(values)
+    return _read(con, _UNIT_CONTACT, unit_id)
 
 
 def save_unit_contact(
     con: duckdb.DuckDBPyConnection, unit_id: int, changes: dict, token: str, actor: str
 ) -> bool:
-    """Save a unit's contact as typed, unless someone changed it since `token` was read; logged as
-    a participant's edit is (before and after, personal values masked). Returns whether it changed."""
-    unknown = set(changes) - set(CONTACT)
-    if unknown:
-        raise ValueError(unknown)
-    with transaction(con):
-        current, now_token = unit_contact(con, unit_id)
-        if now_token != token:
-            raise DelegationError(
-                "Someone changed this unit's contact after you opened it; reload to see their change, then edit again.",
-                "在您打开之后，他人修改了该单位的联系人；请刷新查看后再修改。",
-            )
-        changed = _typed_over(changes, current)
-        if not changed:
-            return False
-        sets = ", ".join(f"{column} = ?" for column in changed)  # names checked against CONTACT above
-        con.execute(
-            f"update units set {sets}, updated_at = current_timestamp where unit_id = ?",
-            [*changed.values(), unit_id],
-        )
-        name, contact = fetch_one(con, "select name, contact_name from units where unit_id = ?", [unit_id])
-        con.execute(
-            "update units set search_text = ? where unit_id = ?", [unit_search_text(name, contact), unit_id]
-        )
-        append_audit(
-            con,
-            actor,
-            "unit.edit",
-            f"unit:{unit_id}",
-            masked_changes({k: (current[k], v) for k, v in changed.items()}),
-        )
-    return True
+    """Save a unit's contact as typed, unless someone changed it since `token` was read."""
+    return _save(con, _UNIT_CONTACT, unit_id, changes, token, actor)

@@ -20,7 +20,7 @@ def pinyin_for(name: str) -> str:
     list or a roster where the form gave none)."""
     from pypinyin import Style, lazy_pinyin
 
-    if not re.search(r"[\u3400-\u9fff]", name or ""):
+    if not _HAN_RUNS.search(name or ""):
         return ""  # a name in Latin letters already is what a passport says
     syllables = [s for s in lazy_pinyin(name, style=Style.NORMAL) if s.strip()]
     if not syllables:
@@ -158,11 +158,6 @@ def search_pattern(query: str) -> str:
 
 PARTICIPANT_SEARCH_COLUMNS = ("name", "pinyin_name", "position", "email", "passport_number")
 UNIT_SEARCH_COLUMNS = ("name", "contact_name")  # what a unit can be found by
-
-
-def unit_search_text(name: object, contact_name: object) -> str:
-    """What a unit can be found by (the UNIT_SEARCH_COLUMNS, in that order)."""
-    return search_text(name, contact_name)
 
 
 def participant_search_text(

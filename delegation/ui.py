@@ -24,9 +24,8 @@ from delegation import access, dashboard
 from delegation.config import EventConfig, database_path, load_config
 from delegation.db import append_audit, connect
 from delegation.errors import DelegationError
-from delegation.filters import STATUSES, Filters
+from delegation.filters import Filters, choice_labels
 from delegation.i18n import LANGUAGES, TEXT, text
-from delegation.provinces import PROVINCES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -260,12 +259,7 @@ def sidebar(page: str = "overview") -> Filters:
         return _write_url(current_filters(), lang)
     side.date_input(text("sidebar.as_of", lang), key="filters.as_of", format="YYYY-MM-DD")
 
-    provinces = {p.key: (p.short_zh if lang == "zh" else p.key) for p in PROVINCES}
-    provinces["unknown"] = text("value.unknown", lang)
-    sectors = {s.key: s.label(lang) for s in config.sectors}
-    themes = {c.key: c.label(lang) for c in config.themes}
-    cities = {c.key: c.label(lang) for c in config.cities}
-    statuses = {s: text(f"status.{s}", lang) for s in STATUSES}
+    labels = choice_labels(config, lang)
     side.subheader(text("sidebar.filters", lang))
     # A delegation can have tens of thousands of units: offer the chosen ones and a searched few.
     if page in SEARCHING_PAGES:
@@ -283,14 +277,8 @@ def sidebar(page: str = "overview") -> Filters:
         tuple(int(u) for u in st.session_state.get("filters.unit_ids", [])),
     )
     left_out = st.session_state.pop("ui.url_left_out", None)  # a list on the session's first run only
-    for key, options in (
-        ("provinces", provinces),
-        ("sectors", sectors),
-        ("themes", themes),
-        ("cities", cities),
-        ("unit_ids", units),
-        ("statuses", statuses),
-    ):
+    for key in FILTER_KEYS:
+        options = units if key == "unit_ids" else labels[key]
         state = f"filters.{key}"
         chosen = st.session_state.get(state, [])
         if left_out is not None:
@@ -565,17 +553,14 @@ def export_buttons(kind: str, filters: Filters, **options: Any) -> None:
         )
 
 
-def exported(
-    kind: str, fmt: str, filters: Filters, header_lang: str, *, actor: str | None = None, **options: Any
-) -> bytes:
-    """Make an export and record it in the audit log (kind, filters, rows, format, who: `actor`,
-    else the session's user)."""
+def exported(kind: str, fmt: str, filters: Filters, header_lang: str, *, actor: str, **options: Any) -> bytes:
+    """Make an export and record it in the audit log (kind, filters, rows, format, who: `actor`)."""
     import io
 
     from delegation import exports
 
     out = io.BytesIO()
-    name = actor if actor is not None else user()[0]
+    name = actor
     rows = exports.export(
         out, kind, fmt, cursor(), event_config(), filters, header_lang, user=name, **options
     )
@@ -652,10 +637,11 @@ LEAST_PX = {
 }
 
 
-def wrapping(key: str, least: str) -> Any:
+def wrapping(key: str, least: str, rules: dict[str, str] | None = None) -> Any:
     """A container keyed `key` whose rows of columns (`.columns(…)`) keep each column at least
     `LEAST_PX[least]` wide: side by side while the page has room, wrapped onto further rows when it
-    does not. It follows the page's width, whether the sidebar is open or not."""
+    does not. It follows the page's width, whether the sidebar is open or not. `rules`: more CSS
+    for inside it (selector → declarations)."""
     return styled_box(
         st,
         key,
@@ -666,6 +652,7 @@ def wrapping(key: str, least: str) -> Any:
             '[data-testid="stMetricLabel"] :is([data-testid="stMarkdownContainer"], p)': (
                 "white-space: normal; overflow: visible;"
             ),
+            **(rules or {}),
         },
     )
 
@@ -734,15 +721,7 @@ def countdown_card(card: dict, lang: str, *, large: bool = False) -> str:
 def heading(key: str) -> tuple[Any, Any]:
     """A page's title row: a wide column for the title, which breaks between words only (keep-all:
     never inside "代表团"), and a button place at the page's right edge."""
-    box = styled_box(
-        st,
-        key,
-        {
-            '[data-testid="stHorizontalBlock"]': "flex-wrap: wrap;",
-            '[data-testid="stColumn"]': f"min-width: min({LEAST_PX['heading']}px, 100%);",
-            "h1, h2, h3": "word-break: keep-all; overflow-wrap: normal;",
-        },
-    )
+    box = wrapping(key, "heading", {"h1, h2, h3": "word-break: keep-all; overflow-wrap: normal;"})
     title, side = box.columns([3, 1], vertical_alignment="center")
     return title, side.container(horizontal_alignment="right")
 
@@ -754,7 +733,7 @@ def register_pages(pages: dict[str, Any]) -> None:
 
 def page_link(page: str, label: str, **options: Any) -> None:
     """A link to another page of the app (a script's name, "import_forms"), when the app has it."""
-    target = st.session_state.get("ui.pages", {}).get(page.removeprefix("pages/").removesuffix(".py"))
+    target = st.session_state.get("ui.pages", {}).get(page)
     if target is not None:
         st.page_link(target, label=label, **options)
 

@@ -1,6 +1,5 @@
 """Documents — what each unit and participant still owes, checklists, uploads and marking by hand."""
 
-import pandas as pd
 import streamlit as st
 
 from delegation import access, charts, checklists, dashboard, documents, ui
@@ -107,11 +106,12 @@ if unit_id is not None:
     )
     rows = ui.selected_rows("documents.checklist", picked, (unit_id, filters.as_of))
     if rows:  # a document's scan, seen before it is marked verified (each view logged)
-        row = checklist.iloc[rows[0]]
-        if pd.isna(row["document_id"]) or pd.isna(row["original_name"]):
+        document_id = checklists.checklist_scan(checklist, rows[0])
+        if document_id is None:
             st.info(ui.t("documents.no_scan"))
         else:
-            ui.scan_viewer(int(row["document_id"]), f"{row['participant_name']} · {row['item']}")
+            row = checklist.iloc[rows[0]]
+            ui.scan_viewer(document_id, f"{row['participant_name']} · {row['item']}")
     if len(checklist) and access.at_least(ui.role(), "admin"):
         with st.form("documents.change", clear_on_submit=True):
             labels = [f"{r.participant_name} · {r.item}" for r in checklist.itertuples()]

@@ -58,7 +58,7 @@ def overview() -> None:
     if head.participants == 0:
         st.info(ui.t("overview.empty"))
         if access.may_open(ui.role(), "import_forms") and not large:
-            ui.page_link("pages/import_forms.py", ui.t("overview.go_import"), icon=":material/upload_file:")
+            ui.page_link("import_forms", ui.t("overview.go_import"), icon=":material/upload_file:")
         return
 
     # Where people come from and which forum themes they chose: the first row, on screen at 1280×720.

@@ -592,6 +592,15 @@ def test_a_link_to_overview_opens_it_and_an_empty_overview_leads_to_the_import_p
     page.goto(f"{server}/?lang=en&as_of=2023-02-01")
     expect(metric(page, "Participants")).to_have_text("0", timeout=30_000)
     assert "python -m" not in page.locator("body").inner_text()
+    # The leadership workbook's button sits at the page's right edge, beside the title.
+    page.goto(f"{server}/?lang=en&as_of=2023-03-20")
+    button = page.get_by_role("button", name="Leadership workbook")
+    expect(button).to_be_visible(timeout=30_000)
+    row = page.locator(".st-key-overview-heading").bounding_box()
+    box, title = button.bounding_box(), page.locator("h2").first.bounding_box()
+    assert box["x"] + box["width"] >= row["x"] + row["width"] - 4 and box["y"] < title["y"] + title["height"]
+    page.goto(f"{server}/?lang=en&as_of=2023-02-01")
+    expect(metric(page, "Participants")).to_have_text("0", timeout=30_000)
     page.get_by_role("link", name="Go to Import forms").click()
     expect(page.get_by_role("heading", name="Import forms")).to_be_visible(timeout=15_000)
     page.close()

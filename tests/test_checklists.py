@@ -154,7 +154,9 @@ def test_chase_messages(loaded, config):
         assert "2023-03-31" not in late and "2023-04-07" not in late
     for message in (CHASE_ZH_1_APRIL, march):
         assert ":" not in message.replace("delegation-desk@example.org", "")  # no half-width colon
-        assert not re.search(r"：[^\n]*：[^（]*$", message.split("\n")[6])  # "贵单位：缺：" is gone
+        for line in (line for line in message.splitlines() if line.startswith("- ")):
+            said = re.sub(r"（[^）]*）", "", line.split("：", 1)[1])  # after "贵单位：", outside brackets
+            assert "：" not in said, line  # no "贵单位：缺：…"
         assert "缺：" not in message
     from delegation import exports
 
@@ -436,6 +438,11 @@ def test_a_scan_is_seen_on_the_page_before_it_is_verified_and_every_look_is_logg
     assert [b.label for b in at.get("download_button")][-1] == "Download the scan"
     at.run()  # a rerun is not another look
     checklist = frame(at, "original_name")
+    nothing = opened(checklist["original_name"].isna().tolist().index(True))  # no scan stored yet
+    assert not nothing.exception and not nothing.get("image")
+    assert [i.value for i in nothing.info] == [
+        "No scan is stored for this document (not received yet, or marked on paper)."
+    ]
     at = opened(checklist["original_name"].tolist().index("护照-甲一.png"))  # an image, as it is
     assert not at.exception and len(at.get("image")) == 1
     con = connect(config, db)

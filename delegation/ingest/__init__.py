@@ -1,7 +1,9 @@
 """Import registration forms: read (`delegation.sheets`) → find header → map columns → normalise →
 validate → store.
 
-`import_file` is the one entry point for the CLI, the app and the inbox watcher.
+`import_files` imports the forms of one upload or one command, in the order of their dates (the CLI
+and the app); `import_file` one form alone (the inbox watcher); both read with `read_form` and
+store with `store_form`.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from delegation.config import EventConfig
 from delegation.db import append_audit, append_audits, fetch_one, transaction
 from delegation.errors import DelegationError
 from delegation.i18n import text as label
+from delegation.i18n import value_words
 from delegation.ingest.layout import SheetLayout, column_letter, find_layout, records
 from delegation.ingest.rows import (
     BOOLEAN_FIELDS,
@@ -35,8 +38,7 @@ from delegation.ingest.rows import (
     normalise_records,
     registration_days,
 )
-from delegation.privacy import MASKS, masked_changes
-from delegation.provinces import PROVINCES
+from delegation.privacy import masked, masked_changes
 from delegation.search import (
     PARTICIPANT_SEARCH_COLUMNS,
     UNIT_SEARCH_COLUMNS,
@@ -115,36 +117,14 @@ class Change:
     def line(self, lang: str, config: EventConfig | None = None) -> str:
         """王强（苏州甲机械有限公司）：职务 工程师 → 总工程师"""
         name = FIELD_LABELS.get(self.field, (self.field, self.field))[0 if lang == "zh" else 1]
-        empty = "（空）" if lang == "zh" else "(empty)"
-        before = empty if self.before in (None, "", []) else _shown(self.before, lang, self.field, config)
-        after = empty if self.after in (None, "", []) else _shown(self.after, lang, self.field, config)
+        before = value_words(self.before, lang, self.field, config)
+        after = value_words(self.after, lang, self.field, config)
         who = self.person or (self.unit if lang == "en" else f"单位 {self.unit}")
         if lang == "zh":
             where = f"{who}（{self.unit}）" if self.person else who
             return f"{where}：{name} {before} → {after}"
         where = f"{who} ({self.unit})" if self.person else f"unit {who}"
         return f"{where}: {name} {before} → {after}"
-
-
-def _shown(value: object, lang: str, field: str = "", config: EventConfig | None = None) -> str:
-    """A stored value as a reader says it: yes/no, 男/女, a theme's or a province's name."""
-    zh = lang == "zh"
-    if isinstance(value, bool):
-        return ("是" if value else "否") if zh else ("yes" if value else "no")
-    if field == "gender" and value in ("M", "F"):
-        return label(f"gender.{value}", lang)
-    if config is not None and field in ("themes", "cities", "sector"):
-        choices = {"themes": config.themes, "cities": config.cities, "sector": config.sectors}[field]
-        names = {c.key: c.label(lang) for c in choices}
-        if isinstance(value, list | tuple):
-            return ("、" if zh else ", ").join(names.get(v, str(v)) for v in value)
-        return names.get(value, str(value))
-    if field == "province" and isinstance(value, str):
-        place = next((p for p in PROVINCES if p.key == value), None)
-        return (place.short_zh if zh else place.key) if place else value
-    if isinstance(value, list | tuple):
-        return ("、" if zh else ", ").join(map(str, value))
-    return str(value)
 
 
 @dataclass
@@ -230,7 +210,6 @@ def _cycle_collection_paused() -> Iterator[None]:
 class Form:
     """A form file read and checked, not yet stored: its clean rows and what the reading found."""
 
-    path: Path
     name: str
     sha256: str
     size_bytes: int
@@ -240,13 +219,9 @@ class Form:
     day: dt.date | None  # the form's own date: its latest registration day, if it gives any
 
 
-@dataclass
-class ImportSet:
-    """What the earlier files of one upload or one CLI call set, so that a later file changing the
-    same value again is flagged as a conflict for staff to settle: (table, id, field) → (file, day,
-    value as shown)."""
-
-    set_by: dict[tuple[str, int, str], tuple[str, dt.date | None, object]] = field(default_factory=dict)
+# What the earlier files of one upload or one CLI call set, so that a later file changing the same
+# value again is flagged as a conflict for staff to settle: (table, id, field) → (file, day, value shown).
+SetBy = dict[tuple[str, int, str], tuple[str, dt.date | None, object]]
 
 
 def read_form(config: EventConfig, path: str | Path, *, today: dt.date, file_name: str | None = None) -> Form:
@@ -267,7 +242,7 @@ def read_form(config: EventConfig, path: str | Path, *, today: dt.date, file_nam
     warm_up()  # search text needs pypinyin; its dictionaries load while the workbook is parsed
     rows, issues, rows_read = _parse(path, name, config, today)
     days = [d for d in rows.participant["registered_on"] if isinstance(d, dt.date)]
-    return Form(path, name, data_hash, path.stat().st_size, rows, issues, rows_read, max(days, default=None))
+    return Form(name, data_hash, path.stat().st_size, rows, issues, rows_read, max(days, default=None))
 
 
 @_cycle_collection_paused()
@@ -317,7 +292,7 @@ def import_files(
         except DelegationError as exc:
             refused.append((name, exc))
     forms.sort(key=lambda f: f.day or today)  # stable: undated forms keep the order given
-    seen = ImportSet()
+    seen: SetBy = {}
     done: list[tuple[str, ImportReport | DelegationError]] = []
     for form in forms:
         try:
@@ -349,7 +324,7 @@ def store_form(
     force: bool = False,
     actor: str = "cli",
     today: dt.date,
-    seen: ImportSet | None = None,
+    seen: SetBy | None = None,
 ) -> ImportReport:
     """Store a form read by `read_form` in one transaction (rolled back on a dry run)."""
     name, rows, issues = form.name, form.rows, list(form.issues)
@@ -371,13 +346,13 @@ def store_form(
 
     if not dry_run and len(rows) >= BULK_ROWS:
         snapshot_beside(con, "before-import")  # a bulk change: keep the state before it
-    memory = ImportSet(dict(seen.set_by)) if seen is not None else None  # kept only once committed
+    memory = dict(seen) if seen is not None else None  # what this file sets, kept once it is committed
     with transaction(con, commit=not dry_run):
         _store(con, config, report, rows, actor=actor, today=today, seen=memory)
     if dry_run:
         report.import_id = None
     elif seen is not None and memory is not None:
-        seen.set_by = memory.set_by
+        seen.update(memory)
     return report
 
 
@@ -392,16 +367,6 @@ def applied_order(results: list[tuple[str, ImportReport | DelegationError]], lan
     if lang == "zh":
         return f"按报名表日期先后导入：{'、'.join(named)}。"
     return f"Applied in the order of the forms' dates: {', '.join(named)}."
-
-
-def import_upload(
-    con: duckdb.DuckDBPyConnection, config: EventConfig, file_name: str, data: bytes, **options: object
-) -> ImportReport:
-    """Import a file received as bytes (an upload in the app), under its original name."""
-    result = import_uploads(con, config, [(file_name, data)], **options)[0][1]
-    if isinstance(result, DelegationError):
-        raise result
-    return result
 
 
 def import_uploads(
@@ -437,18 +402,13 @@ def changes_frame(report: ImportReport, lang: str, config: EventConfig) -> pd.Da
     """Every field the file changed, as a table in `lang`: who, what, from, to."""
     import pandas as pd
 
-    empty = "（空）" if lang == "zh" else "(empty)"
-
-    def shown(value: object, field: str) -> str:
-        return empty if value in (None, "", []) else _shown(value, lang, field, config)
-
     return pd.DataFrame(
         {
             "unit_name": [c.unit for c in report.changes],
             "participant_name": [c.person or label("documents.unit_itself", lang) for c in report.changes],
             "field": [FIELD_LABELS.get(c.field, (c.field, c.field))[lang != "zh"] for c in report.changes],
-            "before": [shown(c.before, c.field) for c in report.changes],
-            "after": [shown(c.after, c.field) for c in report.changes],
+            "before": [value_words(c.before, lang, c.field, config) for c in report.changes],
+            "after": [value_words(c.after, lang, c.field, config) for c in report.changes],
         }
     )
 
@@ -561,7 +521,7 @@ def _store(
     *,
     actor: str,
     today: dt.date,
-    seen: ImportSet | None = None,
+    seen: SetBy | None = None,
 ) -> None:
     now = dt.datetime.now().replace(microsecond=0)
     import_id = fetch_one(con, "select nextval('import_id_seq')")[0]
@@ -690,7 +650,7 @@ def _store(
             if unit["unit_id"] in new_unit_ids:
                 for c in UNIT_COLUMNS:
                     if unit.get(c) not in (None, ""):
-                        seen.set_by[("units", unit["unit_id"], c)] = (
+                        seen[("units", unit["unit_id"], c)] = (
                             report.file_name,
                             day,
                             _masked(c, unit[c]),
@@ -699,7 +659,7 @@ def _store(
             for c in REMEMBERED:
                 for pid, value in zip(new_participants["participant_id"], new_participants[c], strict=True):
                     if value not in (None, "", []) and not (c in BOOLEAN_FIELDS and not value):
-                        seen.set_by[("participants", pid, c)] = (report.file_name, day, _masked(c, value))
+                        seen[("participants", pid, c)] = (report.file_name, day, _masked(c, value))
     _write_units(con, units, new_unit_ids, changed_units, now)
     _write_participants(con, new_participants, updated, changed_columns, now)
     append_audits(con, actor, changes, at=now)
@@ -715,9 +675,8 @@ REMEMBERED = tuple(c for c in PARTICIPANT_FIELDS if c not in ("name", "name_key"
 
 
 def _masked(column: str, value: object) -> object:
-    """A value as the report and the audit log show it: personal ones masked."""
-    mask = MASKS.get(column)
-    shown = mask(value) if mask and value is not None else value
+    """A value as the report and the audit log show it: personal ones masked, lists as lists."""
+    shown = masked(column, value)
     return list(shown) if isinstance(shown, tuple) else shown
 
 
@@ -729,7 +688,7 @@ def _report_changes(
     unit: str,
     person: str | None,
     changed: dict[str, tuple[object, object]],
-    seen: ImportSet | None,
+    seen: SetBy | None,
     config: EventConfig,
 ) -> set[str]:
     """Name every field the file changed in its report, from → to; a value an earlier file of the
@@ -744,13 +703,13 @@ def _report_changes(
         if seen is None or column == "registered_on":
             continue
         key = (*target, column)
-        earlier = seen.set_by.get(key)
+        earlier = seen.get(key)
         if earlier is not None and earlier[0] != report.file_name and earlier[2] != shown_after:
             report.issues.append(
                 _conflict_issue(rows, row, column, unit, person, earlier, report, shown_after, config)
             )
             conflicts.add(column)
-        seen.set_by[key] = (report.file_name, report.form_day, shown_after)
+        seen[key] = (report.file_name, report.form_day, shown_after)
     return conflicts
 
 
@@ -784,10 +743,10 @@ def _conflict_issue(
         i,
         column,
         "conflict",
-        f"{what_en} was set to '{_shown(before, 'en', column, config)}' by {dated(file, day, 'en')} and is "
-        f"'{_shown(value, 'en', column, config)}' in {this_en}; the later form's is kept — check which is right.",
-        f"{who_zh}{zh_label}在{dated(file, day, 'zh')}中为“{_shown(before, 'zh', column, config)}”，在{this_zh}中为"
-        f"“{_shown(value, 'zh', column, config)}”；已采用较晚的报名表，请核对哪个正确。",
+        f"{what_en} was set to '{value_words(before, 'en', column, config)}' by {dated(file, day, 'en')} and is "
+        f"'{value_words(value, 'en', column, config)}' in {this_en}; the later form's is kept — check which is right.",
+        f"{who_zh}{zh_label}在{dated(file, day, 'zh')}中为“{value_words(before, 'zh', column, config)}”，在{this_zh}中为"
+        f"“{value_words(value, 'zh', column, config)}”；已采用较晚的报名表，请核对哪个正确。",
     )
 
 

@@ -174,12 +174,9 @@ def _label_and_value(segment: str, config: EventConfig) -> tuple[str, str]:
     if spaces:
         return segment[: spaces[-1]].strip(), segment[spaces[-1] :]
     for size in range(len(segment) - 1, 0, -1):
-        if segment[-size:] in _LINE_LABELS_FLAT:
+        if match_key(segment[-size:]) in _LINE_LABEL_KEYS:
             return segment[:-size], segment[-size:]
     return "", segment
-
-
-_LINE_LABELS_FLAT = frozenset(label for labels in _LINE_LABELS.values() for label in labels)
 
 
 def labelled_pairs(text: str, config: EventConfig) -> list[tuple[str, str]]:
