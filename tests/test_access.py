@@ -466,6 +466,12 @@ def logged_actions() -> set[str]:
                 )
             else:
                 found.add(action)
+    # A hand edit is logged as its kind of record says (registrations._save: `kind.action`).
+    from delegation import registrations
+
+    kinds = [v for v in vars(registrations).values() if isinstance(v, registrations._Editable)]
+    assert len(kinds) == 2  # a participant's fields, a unit's contact
+    found |= {kind.action for kind in kinds}
     return found
 
 
