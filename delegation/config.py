@@ -74,6 +74,17 @@ class DocumentRule:
         return self.zh if lang == "zh" else self.en
 
 
+SECURITY_DEFAULTS = {
+    "worker_memory_mb": 1024,
+    "worker_cpu_seconds": 60,
+    "max_rows": 200_000,
+    "max_columns": 300,
+    "max_shared_string_chars": 20_000_000,
+    "max_image_megapixels": 80,
+    "idle_minutes": 30,
+}
+
+
 @dataclass(frozen=True)
 class EventConfig:
     """The checked contents of event.toml."""
@@ -106,6 +117,14 @@ class EventConfig:
     max_import_file_mb: int = 20
     max_document_mb: int = 10
     header_search_rows: int = 30
+    # [security]: limits on reading files from outside, and sessions (see docs/hardening.md).
+    worker_memory_mb: int = 1024  # a reader worker's address space
+    worker_cpu_seconds: int = 60  # a reader worker's CPU time per file
+    max_rows: int = 200_000  # a form's rows × columns, checked before any parse
+    max_columns: int = 300
+    max_shared_string_chars: int = 20_000_000  # all of a workbook's shared strings together
+    max_image_megapixels: int = 80  # a scan's pixels; more is refused as a decompression bomb
+    idle_minutes: int = 30  # a staff or admin session ends after this long without a click
     refresh_seconds: int = 30
     top_provinces: int = 10
     source: Path = field(default=DEFAULT_CONFIG)
@@ -239,6 +258,7 @@ def load_config(path: Path | str | None = None) -> EventConfig:
     forum = r.table(event, "forum", "event.forum")
     email = r.table(event, "email", "event.email")
     limits = tree.get("limits", {})
+    security = tree.get("security", {})
     if not isinstance(limits, dict):
         raise r.fail("limits", "must be a table", "必须是表")
     dashboard = tree.get("dashboard", {})
@@ -364,6 +384,10 @@ def load_config(path: Path | str | None = None) -> EventConfig:
         max_document_mb=r.positive_int(limits, "max_document_mb", "limits.max_document_mb", 10),
         max_import_file_mb=r.positive_int(limits, "max_import_file_mb", "limits.max_import_file_mb", 20),
         header_search_rows=r.positive_int(limits, "header_search_rows", "limits.header_search_rows", 30),
+        **{
+            key: r.positive_int(security, key, f"security.{key}", default)
+            for key, default in SECURITY_DEFAULTS.items()
+        },
         refresh_seconds=r.positive_int(dashboard, "refresh_seconds", "dashboard.refresh_seconds", 30),
         top_provinces=r.positive_int(dashboard, "top_provinces", "dashboard.top_provinces", 10),
         source=source,
