@@ -181,6 +181,18 @@ def details_in_words(action: str, details: dict, config: EventConfig, lang: str)
         return text("audit.details.purge", lang).format(
             **{k: details.get(k, 0) for k in ("participants", "files")}
         )
+    if action == "purge.backups":
+        done = [b.get("done") for b in details.get("backups", [])]
+        return text("audit.details.purge_backups", lang).format(
+            rewritten=done.count("rewritten"), deleted=len(done) - done.count("rewritten")
+        )
+    if action == "keys.rotate":
+        return text("audit.details.rotate", lang).format(
+            key_id=details.get("key_id"),
+            scans=details.get("scans", 0),
+            backups=details.get("backups", 0),
+            failed=len(details.get("failed", [])),
+        )
     if "before" in details or "after" in details:
         return _changes(details, config, lang)
     colon = "：" if lang == "zh" else ": "

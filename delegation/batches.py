@@ -19,10 +19,12 @@ from delegation.backups import snapshot_beside
 from delegation.config import EventConfig
 from delegation.dashboard import as_date
 from delegation.db import append_audit, fetch_one, query_df, transaction
+from delegation.documents import read_stored
 from delegation.errors import DelegationError
 from delegation.exports import neutralise_row
 from delegation.filters import Filters
 from delegation.i18n import text
+from delegation.keys import keyring
 from delegation.search import pinyin_for
 
 BATCH_STATES = ("draft", "submitted", "letters_received", "sent_to_units")
@@ -209,6 +211,7 @@ def _safe(part: str) -> str:
 def scans_zip(con: duckdb.DuckDBPyConnection, batch_id: int, documents_dir: Path) -> bytes:
     """The batch's passport and visa scans, named `<unit>-<pinyin name>-passport.<ext>` / `-visa.<ext>`."""
     df = query_df(con, "batch_scans", batch_id=batch_id)
+    ring = keyring(con) if len(df) else None
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         used: set[str] = set()
@@ -224,5 +227,5 @@ def scans_zip(con: duckdb.DuckDBPyConnection, batch_id: int, documents_dir: Path
             while name in used:  # two people of one unit with the same pinyin
                 name, n = f"{base}-{n}.{EXTENSIONS.get(row.content_type, 'bin')}", n + 1
             used.add(name)
-            archive.writestr(name, (documents_dir / row.stored_name).read_bytes())
+            archive.writestr(name, read_stored(documents_dir, row.stored_name, ring, row.original_name))
     return out.getvalue()

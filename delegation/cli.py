@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=__version__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sub.add_parser("init", parents=[common], help="create an empty database")
+    sub.add_parser("init", parents=[common], help="create an empty database and its encryption key file")
 
     demo = sub.add_parser("demo", parents=[common], help="fill a new database with synthetic registrations")
     demo.add_argument("--participants", type=_positive, default=600, help="how many (default 600)")
@@ -136,6 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("snapshot", metavar="FILE")
     restore.add_argument("--yes", action="store_true", help="really replace the database")
+    restore.add_argument(
+        "--key", metavar="KEYFILE", help="the backup's key file (default: this database's key file)"
+    )
+    keys = sub.add_parser("keys", help="the key that encrypts the stored scans and the backups")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    keys_sub.add_parser("rotate", parents=[common], help="re-encrypt every scan and backup with a new key")
 
     watch = sub.add_parser("watch", parents=[common], help="import forms dropped into the inbox folder")
     watch.add_argument(
@@ -179,6 +185,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status."""
     args = build_parser().parse_args(argv)
     lang = cli_language()
+    from delegation.private import private_umask
+
+    private_umask()  # the database, its log, backups and scans this process makes are its owner's only
     try:
         return _run(args, lang)
     except DelegationError as exc:
@@ -192,6 +201,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             en, zh = f"The system refused: {reason}.", f"系统拒绝了操作：{reason}。"
         print(zh if lang == "zh" else en, file=sys.stderr)
         return 1
+    finally:
+        if "delegation.sandbox" in sys.modules:  # its idle readers end with the command
+            sys.modules["delegation.sandbox"].stop_all()
 
 
 def _run(args: argparse.Namespace, lang: str) -> int:
@@ -200,11 +212,21 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         return _import(args, config, lang)
     from delegation.db import connect
 
+    _warn_exposed(args, lang)
     if args.command == "init":
+        from delegation.keys import keyring
+
         existed = database_path(args.db).exists()
-        connect(config, args.db).close()
+        con = connect(config, args.db)
+        try:
+            ring = keyring(con, create=True)
+        finally:
+            con.close()
         print(f"{'Checked' if existed else 'Created'} {database_path(args.db)}")
+        print(_key_reminder(ring.path, lang, intro=True))
         return 0
+    if args.command == "keys":
+        return _keys_rotate(args, config, lang)
     if args.command == "demo":
         return _demo(args, config)
     if args.command == "watch":
@@ -238,13 +260,16 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         from pathlib import Path
 
         from delegation.backups import backups_folder, manual_backup
+        from delegation.keys import keyring
 
         con = connect(config, args.db, create=False)
         try:
             path = manual_backup(con, Path(args.to) if args.to else backups_folder(args.db), "cli")
+            key = keyring(con).path
         finally:
             con.close()
         print(f"Wrote {path}")
+        print(_key_reminder(key, lang))
         return 0
     if args.command == "restore":
         from pathlib import Path
@@ -257,8 +282,18 @@ def _run(args: argparse.Namespace, lang: str) -> int:
                 "恢复将替换当前数据库（会先保留一份快照）；确认请加 --yes。",
             )
         connect(config, args.db).close()  # refuses in one sentence when the app holds the database
-        safety = restore(Path(args.snapshot), database_path(args.db), backups_folder(args.db))
-        print(f"Restored {args.snapshot}" + (f"; the previous state is in {safety}" if safety else ""))
+        done = restore(
+            Path(args.snapshot),
+            database_path(args.db),
+            backups_folder(args.db),
+            key_file=Path(args.key) if args.key else None,
+        )
+        said = f"Restored {args.snapshot}" + (
+            f"; the previous state is in {done.safety}" if done.safety else ""
+        )
+        if done.key_file:
+            said += f"; the backup's key was added to {done.key_file}"
+        print(said)
         return 0
     if args.command == "users":
         return _users(args)
@@ -280,6 +315,12 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         finally:
             con.close()
         print(report.summary(lang))
+        for line in report.backup_lines(lang):
+            print(line)
+        if args.yes:
+            from delegation.backups import compact
+
+            compact(database_path(args.db))  # the cleared values must not stay in the file's free blocks
         if not args.yes:
             print(
                 "Nothing was changed; add --yes to clear."
@@ -355,6 +396,61 @@ def _filters(args: argparse.Namespace, config: EventConfig) -> Filters:
         unit_ids=tuple(args.unit),
         statuses=tuple(args.status),
     )
+
+
+def _warn_exposed(args: argparse.Namespace, lang: str) -> None:
+    """One sentence on stderr when other users of this computer can read a private file (at start)."""
+    from delegation.private import exposure_warning
+
+    warning = exposure_warning(database_path(getattr(args, "db", None)))
+    if warning:
+        print(warning.message(lang), file=sys.stderr, flush=True)
+
+
+def _key_reminder(path, lang: str, *, intro: bool = False) -> str:
+    """That a backup is unreadable without the key file (after `backup`); with `intro`, first what
+    the key file is (after `init`)."""
+    from delegation.i18n import text
+
+    said = text("backup.key_reminder", lang).format(path=path)
+    return f"{text('backup.key_file', lang).format(path=path)}\n{said}" if intro else said
+
+
+def _keys_rotate(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
+    from delegation.atrest import rotate
+    from delegation.db import connect
+
+    con = connect(config, args.db, create=False)
+    try:
+        report = rotate(con, "cli")
+    finally:
+        con.close()
+    if lang == "zh":
+        print(
+            f"已用新密钥 {report.key_id} 重新加密 {len(report.scans)} 个扫描件和 {len(report.backups)} 个备份。"
+        )
+    else:
+        print(
+            f"Re-encrypted {len(report.scans)} scans and {len(report.backups)} backups with the new key "
+            f"{report.key_id}."
+        )
+    for name in report.other_key:
+        print(f"  {'未改动（用其他密钥加密）' if lang == 'zh' else 'left as it is (another key)'}: {name}")
+    if report.failed:
+        names = ", ".join(name for name, _ in report.failed)
+        raise DelegationError(
+            f"{len(report.failed)} files could not be re-encrypted ({names}: {report.failed[0][1]}); "
+            "the old key stays in the key file until they are fixed and `keys rotate` runs again.",
+            f"{len(report.failed)} 个文件无法重新加密（{names}：{report.failed[0][1]}）；"
+            "在修复这些文件并再次运行 keys rotate 之前，旧密钥保留在密钥文件中。",
+        )
+    old = ", ".join(report.old_ids)
+    print(
+        f"旧密钥 {old} 已从密钥文件中删除。"
+        if lang == "zh"
+        else f"The old key {old} is gone from the key file."
+    )
+    return 0
 
 
 def _users(args: argparse.Namespace) -> int:
@@ -521,17 +617,18 @@ def _demo(args: argparse.Namespace, config) -> int:
 def _import(args: argparse.Namespace, config, lang: str) -> int:
     from pathlib import Path
 
-    from delegation.search import precompute, warm_up
-    from delegation.sheets import start_reading
+    from delegation import sandbox
+    from delegation.search import warm_up
 
-    # The first form is parsed (calamine, without the GIL) while DuckDB and the importer are
-    # imported and the database opens: ≈ 0.15 s of a bulk import. Its errors come out as before.
+    # The reader's worker process starts (and imports the readers) while DuckDB and the importer
+    # are imported and the database opens; pypinyin's dictionaries load meanwhile too.
+    sandbox.warm(sandbox.Limits.of(config))
     warm_up()
-    start_reading(Path(args.files[0]), config.max_import_bytes, prepare=precompute)
     from delegation.config import database_path
     from delegation.db import connect
     from delegation.ingest import applied_order, import_files
 
+    _warn_exposed(args, lang)  # here, not first: the worker above starts while DuckDB is imported
     target = database_path(args.db)
     made = [folder for folder in (target, *target.parents) if not folder.exists()]  # what connect creates
     try:

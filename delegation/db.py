@@ -50,6 +50,7 @@ def connect(
                 f"{target} 不是本系统的数据库（DuckDB 文件）；请检查 --db。",
             )
     target.parent.mkdir(parents=True, exist_ok=True)
+    new = not target.exists()
     try:
         con = duckdb.connect(str(target), read_only=read_only)
     except duckdb.IOException as exc:
@@ -73,9 +74,14 @@ def connect(
     # No progress bar: DuckDB draws one for statements over 2 s (a bulk update), which would land
     # in the CLI's output and the server's log. (A session setting: cursors share it.)
     con.execute("set enable_progress_bar = false")
+    if new and target.exists():
+        target.chmod(0o600)  # private whatever the umask (delegation.private)
     if not read_only:
         migrate(con)
         sync_reference(con, config)
+        from delegation.atrest import seal_plaintext
+
+        seal_plaintext(con)  # an older desk's plaintext scans and backups: encrypted once, in place
     return con
 
 

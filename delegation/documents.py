@@ -1,7 +1,9 @@
 """Documents owed by units and participants: storing scans, changing states, scanning e-mail folders.
 
-Scans are kept under `documents/` beside the database with random names; the database keeps the
-original name and sha256. Every change is appended to the audit log with its before and after.
+Scans are kept under `documents/` beside the database with random names, encrypted (AES-256-GCM,
+`delegation.crypto`, with the key of `delegation.keys`); the database keeps the original name and the
+plaintext's sha256 (duplicates are found by it). Every change is appended to the audit log with its
+before and after.
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ from pathlib import Path
 
 import duckdb
 
+from delegation import crypto
 from delegation.access import at_least
 from delegation.config import EventConfig, database_path
 from delegation.db import append_audit, fetch_one, transaction
 from delegation.errors import DelegationError
+from delegation.keys import Keyring, keyring
+from delegation.private import private_folder, write_private
 from delegation.search import pinyin_key
 from delegation.text import match_key, megabytes
 
@@ -57,8 +62,8 @@ class StoredFile:
     content_type: str
 
 
-def store_file(data: bytes, original_name: str, folder: Path, max_mb: int) -> StoredFile:
-    """Check a scan and write it under a random name; nothing is written when it is refused."""
+def store_file(data: bytes, original_name: str, folder: Path, max_mb: int, *, ring: Keyring) -> StoredFile:
+    """Check a scan and write it encrypted under a random name; nothing is written when it is refused."""
     name = Path(original_name).name
     if not data:
         raise DelegationError(f"{name}: the file is empty.", f"{name}：文件是空的。")
@@ -67,11 +72,23 @@ def store_file(data: bytes, original_name: str, folder: Path, max_mb: int) -> St
             f"{name}: the file is {megabytes(len(data))} MB, more than the limit of {max_mb} MB.",
             f"{name}：文件大小 {megabytes(len(data))} MB，超过 {max_mb} MB 的上限。",
         )
-    content_type, ext = sniff(data, name)
-    folder.mkdir(parents=True, exist_ok=True)
-    stored = f"{secrets.token_hex(16)}.{ext}"
-    (folder / stored).write_bytes(data)
+    content_type, _ = sniff(data, name)
+    private_folder(folder)
+    stored = f"{secrets.token_hex(16)}.enc"  # the kind is in the database, not in the name
+    write_private(folder / stored, crypto.encrypt_bytes(data, ring.current_id, ring.current_key))
     return StoredFile(stored, name, hashlib.sha256(data).hexdigest(), len(data), content_type)
+
+
+def read_stored(folder: Path, stored_name: str, ring: Keyring, original_name: str) -> bytes:
+    """A stored scan's plaintext (every reader of scan files comes through here)."""
+    try:
+        blob = (folder / stored_name).read_bytes()
+    except OSError:
+        raise DelegationError(
+            f"{original_name}: the stored scan cannot be read (it may have been purged).",
+            f"{original_name}：存档的扫描件无法读取（可能已按规定清除）。",
+        ) from None
+    return crypto.decrypt_bytes(blob, ring.key, original_name)
 
 
 @dataclass(frozen=True)
@@ -100,13 +117,7 @@ def read_scan(con: duckdb.DuckDBPyConnection, document_id: int, role: str, folde
     if not row or not row[0]:
         raise DelegationError("No scan is stored for this document.", "这份材料没有存档的扫描件。")
     stored, original, content_type = row
-    try:
-        data = (folder / stored).read_bytes()
-    except OSError:
-        raise DelegationError(
-            f"{original}: the stored scan cannot be read (it may have been purged).",
-            f"{original}：存档的扫描件无法读取（可能已按规定清除）。",
-        ) from None
+    data = read_stored(folder, stored, keyring(con), original)
     return Scan(int(document_id), original, content_type, data)
 
 
@@ -269,7 +280,7 @@ def attach(
     now: dt.datetime | None = None,
 ) -> int:
     """Store a scan (an upload or a file from the folder scan) and mark the document received."""
-    stored = store_file(data, original_name, folder, config.max_document_mb)
+    stored = store_file(data, original_name, folder, config.max_document_mb, ring=keyring(con, create=True))
     return set_state(
         con,
         unit_id=unit_id,

@@ -408,6 +408,14 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "audit.backup": ("立即备份数据库", "Back up the database now"),
     "audit.backup_done": ("已写入备份：{file}", "Backup written: {file}"),
+    "backup.key_file": (
+        "加密扫描件和备份的密钥文件：{path}",
+        "Key file (it encrypts the stored scans and the backups): {path}",
+    ),
+    "backup.key_reminder": (
+        "请将密钥文件 {path} 另存一份，且不要与备份放在一起：没有它，备份无法读取。",
+        "Keep a copy of the key file {path} somewhere other than the backups: without it they cannot be read.",
+    ),
     "audit.actions": ("操作类型", "Actions"),
     "audit.actor": ("操作人", "Who"),
     "audit.days": ("日期范围", "Days"),
@@ -432,6 +440,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit.action.batch.change": ("邀请函批次变更", "Invitation batch changed"),
     "audit.action.backup": ("备份数据库", "Backed up the database"),
     "audit.action.purge": ("清除到期个人信息", "Purged personal data due"),
+    "audit.action.purge.backups": ("清除触及备份", "Purge reached the backups"),
+    "audit.action.keys.rotate": ("轮换加密密钥", "Rotated the encryption key"),
     # The targets and details of the audit log, in words (audit.audit_entries).
     "audit.target.participant": ("参团人员 {first}（{second}）", "participant {first} ({second})"),
     "audit.target.unit": ("单位 {first}", "unit {first}"),
@@ -461,6 +471,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit.details.purge": (
         "清除 {participants} 人的个人信息，删除 {files} 个文件",
         "cleared {participants} participants' personal data, deleted {files} files",
+    ),
+    "audit.details.purge_backups": (
+        "改写 {rewritten} 个备份，删除 {deleted} 个",
+        "rewrote {rewritten} backups, deleted {deleted}",
+    ),
+    "audit.details.rotate": (
+        "新密钥 {key_id}：重新加密 {scans} 个扫描件和 {backups} 个备份，{failed} 个失败",
+        "new key {key_id}: re-encrypted {scans} scans and {backups} backups, {failed} failed",
     ),
     # What each list is called (the export's about sheet, the audit log).
     "list.participants": ("参团人员名单", "Participants"),

@@ -1,6 +1,9 @@
 """Retention: once the trip is over plus N days, clear passport and contact data and delete scans.
 
 Names, units, themes, cities and every aggregate keep working; the document states stay, their files go.
+The purge reaches the backups: after it commits, every backup made before it is rewritten without the
+cleared fields (or, if that fails, deleted), and the snapshot the purge takes first is deleted (no undo
+window). The CLI then rewrites the database file itself, whose freed blocks still hold the old values.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ from pathlib import Path
 
 import duckdb
 
-from delegation.backups import snapshot_beside
+from delegation.backups import known_backups, rewrite_backup, snapshot_beside
 from delegation.config import EventConfig
 from delegation.db import append_audit, fetch_one, transaction
 from delegation.errors import DelegationError
+from delegation.keys import database_file, keyring
 from delegation.search import participant_search_text
 
 # What is cleared on every participant. Dates of birth, passport and visa details, phones, e-mails.
@@ -27,6 +31,24 @@ class PurgeReport:
     participants: int  # participants holding any of the cleared values
     files: int  # scan files to delete
     applied: bool
+    backups: tuple[tuple[str, str], ...] = ()  # (file, what happened: "rewritten" | "deleted" | "snapshot")
+    found: int = 0  # backups the purge reaches (a report before it)
+
+    def backup_lines(self, lang: str) -> list[str]:
+        """One line per backup: what the purge did to it."""
+        if not self.applied:
+            if lang == "zh":
+                return [f"另有 {self.found} 个备份将改写为不含这些信息的版本。"] if self.found else []
+            return [f"{self.found} backups would be rewritten without them."] if self.found else []
+        said = {
+            "rewritten": ("已改写，不再含被清除的信息", "rewritten without the purged data"),
+            "deleted": ("无法改写，已删除", "could not be rewritten, so deleted"),
+            "snapshot": (
+                "已删除（清除前快照只在清除进行时需要；不设撤销期）",
+                "deleted (the before-purge snapshot was needed only while the purge ran; there is no undo window)",
+            ),
+        }
+        return [f"  {name}: {said[outcome][0 if lang == 'zh' else 1]}" for name, outcome in self.backups]
 
     def summary(self, lang: str) -> str:
         verb = (
@@ -65,23 +87,15 @@ def purge(
         r[0]
         for r in con.execute("select stored_name from documents where stored_name is not null").fetchall()
     ]
-    report = PurgeReport(due, int(people), len(files), apply)
+    db = database_file(con)
+    older = known_backups(con, db) if db else []
+    report = PurgeReport(due, int(people), len(files), apply, found=len(older))
     if not apply:
         return report
-    snapshot_beside(con, "before-purge")
+    ring = keyring(con, create=True)  # before anything changes: a missing key stops the purge here
+    first = snapshot_beside(con, "before-purge")
     with transaction(con):
-        sets = ", ".join(f"{c} = null" for c in CLEARED)
-        con.execute(f"update participants set {sets}, updated_at = current_timestamp where {holding}")
-        con.execute("update units set contact_mobile = null, contact_email = null")
-        rows = con.execute("select participant_id, name, pinyin_name, position from participants").fetchall()
-        con.executemany(
-            "update participants set search_text = ? where participant_id = ?",
-            [
-                [participant_search_text(name, pinyin, position, None, None), pid]
-                for pid, name, pinyin, position in rows
-            ],
-        )
-        con.execute("update documents set stored_name = null, sha256 = null where stored_name is not null")
+        clear_personal_data(con)
         append_audit(
             con,
             actor,
@@ -91,4 +105,33 @@ def purge(
         )
     for name in files:  # after the commit: a crash here leaves orphan files, never dangling rows
         (documents_dir / name).unlink(missing_ok=True)
-    return report
+    outcomes = []
+    for path in older:
+        try:
+            rewrite_backup(path, ring, clear_personal_data)
+            outcomes.append((path.name, "rewritten"))
+        except (DelegationError, duckdb.Error, OSError):  # damaged, another key, an old schema
+            path.unlink(missing_ok=True)
+            outcomes.append((path.name, "deleted"))
+    if first is not None:
+        first.unlink(missing_ok=True)
+        outcomes.append((first.name, "snapshot"))
+    append_audit(con, actor, "purge.backups", None, {"backups": [dict(file=f, done=o) for f, o in outcomes]})
+    return PurgeReport(due, report.participants, report.files, True, tuple(outcomes), len(older))
+
+
+def clear_personal_data(con: duckdb.DuckDBPyConnection) -> None:
+    """The purge's clearing, for the database and, after it, for each backup's copy."""
+    holding = " or ".join(f"{c} is not null" for c in CLEARED)
+    sets = ", ".join(f"{c} = null" for c in CLEARED)
+    con.execute(f"update participants set {sets}, updated_at = current_timestamp where {holding}")
+    con.execute("update units set contact_mobile = null, contact_email = null")
+    rows = con.execute("select participant_id, name, pinyin_name, position from participants").fetchall()
+    con.executemany(
+        "update participants set search_text = ? where participant_id = ?",
+        [
+            [participant_search_text(name, pinyin, position, None, None), pid]
+            for pid, name, pinyin, position in rows
+        ],
+    )
+    con.execute("update documents set stored_name = null, sha256 = null where stored_name is not null")

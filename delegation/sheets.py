@@ -1,27 +1,29 @@
 """Read a form file into sheets of raw cell values, whatever its extension claims.
 
-Kept outside `delegation.ingest` and free of DuckDB, so that `python -m delegation import` can
-start reading its first form before the database layer has even been imported (`start_reading`).
+Free of DuckDB and of the database: it runs in the reader worker (`delegation.sandbox`), which
+hands plain rows back to the desk.
 """
 
 from __future__ import annotations
 
-import contextlib
+import bisect
 import csv
 import html
 import io
 import re
-import threading
 import zipfile
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import python_calamine
 
 from delegation.errors import DelegationError
 from delegation.text import megabytes
+
+if TYPE_CHECKING:
+    from delegation.config import EventConfig
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -49,49 +51,13 @@ def refuse(name: str, en: str, zh: str) -> DelegationError:
 FORM_SUFFIXES = (".xlsx", ".xls", ".csv", ".txt", ".tsv")  # in the order the upload box names them
 
 
-_started: dict[tuple[Path, int], Future] = {}  # reads begun by start_reading, not yet taken
-
-
-def start_reading(path: Path, max_bytes: int, prepare: Callable[[str], object] | None = None) -> None:
-    """Begin `read_sheets(path, max_bytes, prepare)` in a background thread; the next
-    `read_sheets` of that path with that limit takes its result (or its refusal) instead of
-    reading again. Calamine parses without the GIL, so the caller's own work (importing and
-    opening the database) runs meanwhile. Call both from one thread."""
-    started: Future = Future()
-    _started[(path, max_bytes)] = started
-    threading.Thread(
-        target=_read_into, args=(started, path, max_bytes, prepare), name="read-sheets", daemon=True
-    ).start()
-
-
-def _read_into(future: Future | None, path: Path, max_bytes: int, prepare) -> None:
-    try:
-        future.set_result(_read_sheets(path, max_bytes, prepare))
-    except BaseException as exc:  # handed over to read_sheets, which raises it there
-        future.set_exception(exc)
-    finally:
-        # A refusal's traceback holds this frame: without the future in it there is no reference
-        # cycle (which would keep the file's bytes alive where the collector is off, see
-        # delegation/__main__.py).
-        future = None
-
-
-def read_sheets(path: Path, max_bytes: int, prepare: Callable[[str], object] | None = None) -> list[Sheet]:
+def read_sheets(path: Path, config: EventConfig) -> list[Sheet]:
     """The sheets of an xlsx, xls or csv file, told apart by content rather than by name.
 
-    `prepare` (optional, e.g. warming a cache) is called on distinct non-ASCII texts of an xlsx
-    while calamine parses it, until the parse is done: it may see some, all or none of them.
+    Runs in the reader worker (`delegation.sandbox`). Cheap checks come first — size, the zip's
+    directory, each sheet's far corner, the text its cells take from the shared strings — so that a
+    file that would make the reader allocate gigabytes is refused with a sentence naming why.
     """
-    started = _started.pop((path, max_bytes), None)
-    if started is not None:
-        try:
-            return started.result()
-        finally:
-            started = None  # likewise: a refusal raised here holds this frame
-    return _read_sheets(path, max_bytes, prepare)
-
-
-def _read_sheets(path: Path, max_bytes: int, prepare: Callable[[str], object] | None) -> list[Sheet]:
     name = path.name
     if path.suffix.lower() not in FORM_SUFFIXES:
         raise refuse(
@@ -100,6 +66,7 @@ def _read_sheets(path: Path, max_bytes: int, prepare: Callable[[str], object] | 
             f"只能导入 {'、'.join(FORM_SUFFIXES[:-1])} 或 {FORM_SUFFIXES[-1]} 格式的报名表。",
         )
     size = path.stat().st_size
+    max_bytes = config.max_import_bytes
     if size == 0:
         raise refuse(name, "the file is empty.", "文件是空的。")
     if size > max_bytes:
@@ -110,18 +77,9 @@ def _read_sheets(path: Path, max_bytes: int, prepare: Callable[[str], object] | 
         )
     data = path.read_bytes()
     if data.startswith(ZIP_MAGIC):
-        _check_workbook_zip(name, data)
-        # The formula scan (mostly unzipping) runs beside calamine, which releases the GIL; the
-        # time left before calamine is done goes to `prepare` on the workbook's texts.
-        reading = threading.Event()
-        reading.set()
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            scan = pool.submit(_scan_parts, data, prepare, reading)
-            try:
-                sheets = _read_excel(name, data)
-            finally:
-                reading.clear()
-            formulas = scan.result()
+        archive = _check_workbook_zip(name, data)
+        formulas = _check_sheets(name, archive, config)
+        sheets = _read_excel(name, data)
         for sheet in sheets:
             sheet.formula_rows = frozenset(formulas.get(sheet.name, ()))
         return sheets
@@ -133,10 +91,10 @@ def _read_sheets(path: Path, max_bytes: int, prepare: Callable[[str], object] | 
                 "工作簿设有密码保护；请取消密码后重新保存。",
             )
         return _read_excel(name, data)
-    return [Sheet("csv", _read_csv(name, data))]
+    return [Sheet("csv", _read_csv(name, data, config))]
 
 
-def _check_workbook_zip(name: str, data: bytes) -> None:
+def _check_workbook_zip(name: str, data: bytes) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
@@ -158,7 +116,13 @@ def _check_workbook_zip(name: str, data: bytes) -> None:
             "the workbook unpacks to far more data than a form holds (a zip bomb?); it was not opened.",
             "工作簿解压后的数据量远超正常报名表（疑似压缩炸弹），未予打开。",
         )
-    names = {e.filename for e in entries}
+    names = [e.filename for e in entries]
+    if len(set(names)) != len(names):  # readers disagree on which copy counts: one may be hidden
+        raise refuse(
+            name,
+            "the workbook holds two parts of the same name (a tampered file?); it was not opened.",
+            "工作簿中有两个同名部件（疑似被篡改的文件），未予打开。",
+        )
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         raise refuse(
             name,
@@ -179,54 +143,146 @@ def _check_workbook_zip(name: str, data: bytes) -> None:
                     "the workbook declares XML entities (an XML bomb?) and was not opened.",
                     "工作簿中含有 XML 实体声明（疑似 XML 炸弹），未予打开。",
                 )
+    return archive
 
 
-_ELEMENT = {tag: re.compile(rb"<" + tag + rb"\b([^>]*)>") for tag in (b"sheet", b"Relationship")}
+_ELEMENT = {tag: re.compile(rb"<" + tag + rb"\b([^<>]*)>") for tag in (b"sheet", b"Relationship")}
 _ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
-_FORMULA = re.compile(rb"<f[ >/]")
-_CELL_ROW = re.compile(rb'<c\b[^>]*?\br="[A-Z]+(\d+)"')
+# A sheet's XML is scanned with one regular expression per question; `[^<>]*` stops at the next
+# tag, so no match looks further than one tag and each scan is linear whatever the file holds (a
+# look back from each formula to its cell was quadratic: 200 000 `<f/>` took a minute).
+_ROW_NUMBER = re.compile(rb' r="(\d{1,7})"')  # a row's number (a cell's reference has letters)
+_CELL_COLUMN = re.compile(rb' r="([A-Z]{1,3})\d')
+_SHARED_CELL = re.compile(rb't="s"[^<>]*>\s*<v>(\d{1,10})</v>')  # `t` is a cell's attribute
+_DIMENSION = re.compile(rb'<dimension\b[^<>]*?ref="[A-Z]{1,3}\d{1,7}:([A-Z]{1,3})(\d{1,7})"')
+# In document order: rows, cells and formulas (for the formula rows, and for cells without a
+# reference, which take the place after the one before).
+_SHEET_TOKEN = re.compile(rb"<row\b([^<>]*)>|<c\b([^<>]*)>|<f[\s/>]")
+_ROW = re.compile(rb"<row\b([^<>]*)>")
+_FORMULA = re.compile(rb"<f[\s/>]")  # a cell's formula (not a data validation's <formula1>)
+_REFERENCE = re.compile(rb'(?<![\w:])r="([A-Z]{0,3})(\d{0,7})"')
+_SHARED_TOKEN = re.compile(rb"<si\b|<t\b[^<>]*>([^<]*)")
 
 
-def _scan_parts(
-    data: bytes, prepare: Callable[[str], object] | None, reading: threading.Event
-) -> dict[str, set[int]]:
-    """The rows holding formulas by sheet name (calamine gives the saved values and never
-    evaluates); then, while `reading` is set, `prepare` of the workbook's non-ASCII texts."""
-    archive = zipfile.ZipFile(io.BytesIO(data))
+def column_number(letters: bytes) -> int:
+    """1 for A, 27 for AA, 16 384 for XFD."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _check_sheets(name: str, archive: zipfile.ZipFile, config: EventConfig) -> dict[str, set[int]]:
+    """Refuse a workbook whose sheets reach past the rows × columns a form may have, or whose
+    cells would together hold more shared-string text than allowed; returns the 1-based rows
+    holding formulas, by sheet name (calamine gives the saved values and never evaluates)."""
+    lengths = _shared_lengths(name, archive, config)
     formulas: dict[str, set[int]] = {}
-    texts: set[bytes] = set()
-    for name, xml in _sheet_parts(archive):
-        rows = set()
-        for formula in _FORMULA.finditer(xml):  # rare: look back from each <f> to its cell's row
-            start = xml.rfind(b"<c ", 0, formula.start())
-            if start >= 0 and (cell := _CELL_ROW.match(xml, start)):
-                rows.add(int(cell[1]))
-        if rows:
-            formulas[name] = rows
-        if prepare is not None:
-            texts.update(_TEXT.findall(xml))
-    if prepare is None or not reading.is_set():
-        return formulas
-    if "xl/sharedStrings.xml" in archive.namelist():
-        texts.update(_TEXT.findall(archive.read("xl/sharedStrings.xml")))
-    with contextlib.suppress(Exception):  # best effort: what is not prepared is worked out when needed
-        for text in _decoded(texts):
-            if not reading.is_set():
-                break
-            prepare(text)
+    for sheet, xml in _sheet_parts(archive):
+        if corner := _DIMENSION.search(xml):
+            _check_size(name, sheet, int(corner[2]), column_number(corner[1]), config)
+        references = _CELL_COLUMN.findall(xml)
+        rows = max(map(int, _ROW_NUMBER.findall(xml)), default=0)
+        columns = max(map(column_number, set(references)), default=0)
+        _check_size(name, sheet, rows, columns, config)
+        cells = sum(xml.count(tag) for tag in (b"<c ", b"<c>", b"<c/>"))
+        if cells != len(references):  # cells placed by their order, not by a reference
+            found, corner = _walk(xml)
+            _check_size(name, sheet, *corner, config)
+        elif _FORMULA.search(xml):
+            found = _formula_rows(xml)
+        else:
+            found = set()
+        text = 0
+        if lengths and b't="s"' in xml:
+            indexes = map(int, _SHARED_CELL.findall(xml))
+            text = sum(lengths[i] for i in indexes if i < len(lengths))
+        if text > config.max_shared_string_chars:
+            raise _too_much_text(name, text, config)
+        if found:
+            formulas[sheet] = found
     return formulas
 
 
-# A cell's text holding non-ASCII characters, raw or as character references (&#24352;).
-_TEXT = re.compile(rb"<t(?:\s[^>]*)?>([^<]*?(?:[\x80-\xff]|&#\d{3,7};|&#x[0-9a-fA-F]{2,6};)[^<]*)</t>")
+def _walk(xml: bytes) -> tuple[set[int], tuple[int, int]]:
+    """The rows holding formulas, and the far corner counting cells without a reference, from one
+    walk through the sheet's rows and cells in order (slower: only for sheets that need it)."""
+    rows = columns = row = column = 0
+    found: set[int] = set()
+    for token in _SHEET_TOKEN.finditer(xml):
+        row_attrs, cell_attrs = token.groups()
+        if row_attrs is not None:
+            ref = _REFERENCE.search(row_attrs)
+            row = int(ref[2]) if ref and ref[2] else row + 1
+            rows, column = max(rows, row), 0
+        elif cell_attrs is not None:
+            ref = _REFERENCE.search(cell_attrs)
+            if ref and ref[1]:
+                column = column_number(ref[1])
+                row = int(ref[2]) if ref[2] else row
+                rows = max(rows, row)
+            else:
+                column += 1
+            columns = max(columns, column)
+        else:
+            found.add(row)
+    return found, (rows, columns)
 
 
-def _decoded(texts: set[bytes]) -> list[str]:
-    """Cell texts as the cells read (entities and character references resolved), ASCII left out."""
-    if not texts:
+def _formula_rows(xml: bytes) -> set[int]:
+    """The rows holding formulas: each formula belongs to the last row that starts before it
+    (a binary search among the rows' positions, so the scan stays linear whatever the file holds)."""
+    starts: list[int] = []
+    numbers: list[int] = []
+    row = 0
+    for match in _ROW.finditer(xml):
+        ref = _REFERENCE.search(match[1])
+        row = int(ref[2]) if ref and ref[2] else row + 1
+        starts.append(match.start())
+        numbers.append(row)
+    found = set()
+    for formula in _FORMULA.finditer(xml):
+        if index := bisect.bisect(starts, formula.start()):
+            found.add(numbers[index - 1])
+    return found
+
+
+def _shared_lengths(name: str, archive: zipfile.ZipFile, config: EventConfig) -> list[int]:
+    """The length in characters of each shared string (a table past the cap is refused)."""
+    try:
+        xml = archive.read("xl/sharedStrings.xml")
+    except KeyError:
         return []
-    blob = b"\x00".join(texts).decode("utf-8", "replace")  # one unescape for all of them
-    return [t for t in html.unescape(blob).split("\x00") if not t.isascii()]
+    lengths: list[int] = []
+    for token in _SHARED_TOKEN.finditer(xml):
+        if token[1] is None:
+            lengths.append(0)
+        elif lengths:
+            lengths[-1] += len(html.unescape(token[1].decode("utf-8", "replace")))
+    total = sum(lengths)
+    if total > config.max_shared_string_chars:
+        raise _too_much_text(name, total, config)
+    return lengths
+
+
+def _too_much_text(name: str, chars: int, config: EventConfig) -> DelegationError:
+    cap = config.max_shared_string_chars
+    return refuse(
+        name,
+        f"its cells hold {chars:,} characters of text, more than the {cap:,} a form may hold.",
+        f"单元格中的文字共 {chars:,} 个字符，超过报名表 {cap:,} 个字符的上限。",
+    )
+
+
+def _check_size(name: str, sheet: str, rows: int, columns: int, config: EventConfig) -> None:
+    if rows > config.max_rows or columns > config.max_columns:
+        raise refuse(
+            name,
+            f"sheet '{sheet}' reaches row {rows:,} and column {columns:,}; a form may have at most "
+            f"{config.max_rows:,} rows and {config.max_columns:,} columns.",
+            f"工作表“{sheet}”延伸到第 {rows:,} 行、第 {columns:,} 列；报名表最多 {config.max_rows:,} 行、"
+            f"{config.max_columns:,} 列。",
+        )
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> Iterator[tuple[str, bytes]]:
@@ -243,13 +299,13 @@ def _sheet_parts(archive: zipfile.ZipFile) -> Iterator[tuple[str, bytes]]:
     rels = {r.get(b"Id"): r.get(b"Target", b"") for r in elements(b"Relationship", relationships)}
     for sheet_attrs in elements(b"sheet", workbook):
         raw_name, rel = sheet_attrs.get(b"name", b""), sheet_attrs.get(b"r:id")
-        target = rels.get(rel, b"").decode().lstrip("/")
+        target = rels.get(rel, b"").decode("utf-8", "replace").lstrip("/")
         path = target if target.startswith("xl/") else f"xl/{target}"
         try:
             xml = archive.read(path)
         except KeyError:
             continue
-        yield html.unescape(raw_name.decode("utf-8")), xml
+        yield html.unescape(raw_name.decode("utf-8", "replace")), xml
 
 
 def _read_excel(name: str, data: bytes) -> list[Sheet]:
@@ -343,7 +399,7 @@ def _common_hanzi(char: str) -> bool:
         return False
 
 
-def _read_csv(name: str, data: bytes) -> list[list[object]]:
+def _read_csv(name: str, data: bytes, config: EventConfig) -> list[list[object]]:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode Text": UTF-16 with its mark, tabs
         try:
             text = data.decode("utf-16")
@@ -361,13 +417,21 @@ def _read_csv(name: str, data: bytes) -> list[list[object]]:
         )
     else:
         text = _decode(name, data)
-    csv.field_size_limit(10 * 1024 * 1024)  # a cell may be long; the file size limit bounds it
-    sample = text[:20_000]
+    # Rows and columns are counted before the text is split into cells: 19 MB of newlines or of
+    # commas became millions of empty cells. (A quoted line break or delimiter counts here too: a
+    # form never holds hundreds of them in a row.)
+    lines = text.count("\n") + 1
+    if lines > config.max_rows:
+        _check_size(name, "csv", lines, 0, config)
+    sample = "\n".join(text[:20_000].splitlines()[:50])
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        delimiter = dialect.delimiter
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = ","
+    widest = max(line.count(delimiter) + 1 for line in text.split("\n"))
+    if widest > config.max_columns:
+        _check_size(name, "csv", lines, widest, config)
+    csv.field_size_limit(10 * 1024 * 1024)  # a cell may be long; the file size limit bounds it
     try:
         return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:

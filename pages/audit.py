@@ -6,6 +6,8 @@ import streamlit as st
 
 from delegation import audit, ui
 from delegation.backups import backups_folder, manual_backup
+from delegation.errors import DelegationError
+from delegation.keys import keyring
 
 ui.require("audit")
 lang = ui.language()
@@ -13,8 +15,13 @@ lang = ui.language()
 st.title(ui.t("page.audit"))
 st.caption(ui.t("audit.help"))
 if st.button(ui.t("audit.backup"), key="audit.backup"):
-    path = manual_backup(ui.cursor(), backups_folder(), ui.user()[0])
-    st.success(ui.t("audit.backup_done").format(file=path.name))
+    try:  # a missing or wrong key file: one sentence
+        path = manual_backup(ui.cursor(), backups_folder(), ui.user()[0])
+    except DelegationError as exc:
+        ui.show_error(exc)
+    else:
+        st.success(ui.t("audit.backup_done").format(file=path.name))
+        st.info(ui.t("backup.key_reminder").format(path=keyring(ui.cursor()).path))
 choices = ui.query(audit.audit_choices)
 a, b, c = st.columns([2, 1, 1])
 actions = ui.any_of(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -30,6 +31,14 @@ def no_accounts(tmp_path, monkeypatch) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def key_file(tmp_path, monkeypatch) -> Path:
+    """Every test has its own encryption key file (never one in the developer's ~/.config)."""
+    path = tmp_path / "keys" / "desk.key"
+    monkeypatch.setenv("DELEGATION_KEY_FILE", str(path))
+    return path
+
+
 def run_cli(
     *args: str,
     env: dict[str, str] | None = None,
@@ -39,12 +48,14 @@ def run_cli(
 ) -> subprocess.CompletedProcess:
     """`python [PYTHON] -m delegation ARGS` as its own process from the repository root, in a bare
     environment (no DELEGATION_* setting of the shell running the tests reaches the CLI), with
-    English messages and this test's accounts file (none) unless `env` says otherwise."""
+    English messages and this test's accounts and key files unless `env` says otherwise."""
     no_users = Path(tempfile.gettempdir()) / "delegation-tests-no-users.toml"  # outside a test
+    no_key = Path(tempfile.gettempdir()) / "delegation-tests-keys" / "desk.key"
     base = {
         "PATH": "/usr/bin:/bin",
         "DELEGATION_LANG": "en",
         "DELEGATION_USERS": os.environ.get("DELEGATION_USERS", str(no_users)),
+        "DELEGATION_KEY_FILE": os.environ.get("DELEGATION_KEY_FILE", str(no_key)),
     }
     return subprocess.run(
         [sys.executable, *python, "-m", "delegation", *args],
@@ -118,6 +129,22 @@ def xlsx(tmp_path: Path) -> Callable[..., Path]:
         return write_xlsx(tmp_path / name, sheets, {first: merges or []})
 
     return make
+
+
+@contextlib.contextmanager
+def opened_backup(path: Path, key_file: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to an encrypted backup's plaintext (in a private temporary folder
+    beside it, removed afterwards), decrypted with this test's key file unless `key_file` is given."""
+    from delegation.backups import decrypted, workspace
+    from delegation.keys import load_keyring
+
+    ring = load_keyring(Path(key_file or os.environ["DELEGATION_KEY_FILE"]))
+    with workspace(Path(path).parent, "test") as work, decrypted(Path(path), ring, work) as (plain, _):
+        con = duckdb.connect(str(plain), read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
 
 
 def table_snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:

@@ -16,7 +16,7 @@ from delegation.documents import attach
 from delegation.errors import DelegationError
 from delegation.i18n import TEXT
 from delegation.retention import purge
-from tests.conftest import run_cli
+from tests.conftest import opened_backup, run_cli
 from tests.fixtures import load_fixture
 from tests.test_app import HARNESS, PAGES, all_text
 
@@ -252,16 +252,16 @@ def test_a_broken_accounts_file_is_one_sentence_for_logins_and_single_sign_on(tm
 def test_the_admin_backup_button_writes_a_snapshot_and_logs_it(monkeypatch, config, db):
     at = as_role(monkeypatch, db, "admin", "pages/audit.py")
     at.button(key="audit.backup").click().run()
-    written = sorted((db.parent / "backups").glob("delegation-*-manual.duckdb"))
+    written = sorted((db.parent / "backups").glob("delegation-*-manual.duckdb.enc"))
     assert len(written) == 1 and written[0].name in at.success[0].value
+    assert "desk.key somewhere other than the backups" in at.info[0].value  # the key reminder
     con = connect(config, db)
     logged = con.execute("select actor, details->>'file' from audit_log where action = 'backup'").fetchall()
     people = con.execute("select count(*) from participants").fetchall()
     con.close()
     assert logged == [("admin1", written[0].name)]
-    copy = connect(config, written[0])
-    assert copy.execute("select count(*) from participants").fetchall() == people != [(0,)]
-    copy.close()
+    with opened_backup(written[0]) as copy:
+        assert copy.execute("select count(*) from participants").fetchall() == people != [(0,)]
 
 
 def test_users_cli(tmp_path):
@@ -375,12 +375,9 @@ def test_purge_with_a_fixed_clock(config, db, tmp_path):
         actor="t",
     )
     assert done.applied
-    (before,) = (db.parent / "backups").glob("delegation-*-before-purge.duckdb")  # taken first
-    kept = connect(config, before)
-    assert kept.execute("select count(*) from participants where passport_number is not null").fetchall() == [
-        (10,)
-    ]
-    kept.close()
+    # The snapshot taken first is gone with the purge (no undo window), and the report says so.
+    assert [outcome for _, outcome in done.backups] == ["snapshot"]
+    assert not list((db.parent / "backups").glob("delegation-*-before-purge*"))
     left = con.execute(
         "select count(*) from participants where passport_number is not null or mobile is not null "
         "or date_of_birth is not null or passport_expiry is not null or email is not null"

@@ -12,10 +12,10 @@ from python_calamine import CalamineWorkbook
 
 from delegation import batches, checklists
 from delegation.backups import backups_folder
-from delegation.db import connect
 from delegation.documents import attach
 from delegation.errors import DelegationError
 from delegation.filters import Filters
+from tests.conftest import opened_backup
 from tests.fixtures import load_fixture
 
 AS_OF = dt.date(2023, 3, 20)
@@ -113,10 +113,9 @@ def test_freeze_once_then_steps(ready_jia, config, db_path):
     assert con.execute("select count(*) from batches").fetchall() == [(0,)]
     number = batches.freeze(con, config, "staff", expected=2, now=FROZEN)
     assert number == 1
-    (before,) = backups_folder(db_path).glob("delegation-*-before-batch.duckdb")  # taken first
-    kept = connect(config, before)
-    assert kept.execute("select count(*) from batches").fetchall() == [(0,)]
-    kept.close()
+    (before,) = backups_folder(db_path).glob("delegation-*-before-batch.duckdb.enc")  # taken first
+    with opened_backup(before) as kept:
+        assert kept.execute("select count(*) from batches").fetchall() == [(0,)]
     assert con.execute("select status, created_by from batches").fetchall() == [("draft", "staff")]
     members = con.execute(
         "select p.name from batch_members join participants p using (participant_id) order by 1"

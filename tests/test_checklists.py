@@ -8,12 +8,13 @@ import re
 
 import pytest
 
-from delegation import checklists, ui
+from delegation import checklists, documents, ui
 from delegation.db import connect
 from delegation.documents import attach, set_owner
 from delegation.errors import DelegationError
 from delegation.filters import Filters
 from delegation.i18n import TEXT, text
+from delegation.keys import load_keyring
 from tests.fixtures import load_fixture
 from tests.test_app import app, frame
 
@@ -202,7 +203,7 @@ def test_chased_on_is_recorded_shown_and_filtered(loaded, config):
     assert logged == [("小李", f"unit:{yi}")]
 
 
-def test_documents_page_upload_and_mark(monkeypatch, config, tmp_path):
+def test_documents_page_upload_and_mark(monkeypatch, config, tmp_path, key_file):
     db = tmp_path / "docs.duckdb"
     con = connect(config, db)
     load_fixture(con, config, tmp_path)
@@ -227,8 +228,9 @@ def test_documents_page_upload_and_mark(monkeypatch, config, tmp_path):
     at.session_state["filters.as_of"] = dt.date.today()
     at.run()
     assert [m.value for m in at.metric][:3] == ["2", "8", "2"]  # 丙四 (21 March) counts by now
-    stored = list((tmp_path / "documents").iterdir())
-    assert len(stored) == 1 and stored[0].read_bytes() == PDF
+    (stored,) = (tmp_path / "documents").iterdir()
+    assert PDF not in stored.read_bytes()  # encrypted at rest
+    assert documents.read_stored(stored.parent, stored.name, load_keyring(key_file), "x") == PDF
 
 
 def test_documents_page_refuses_a_fake_pdf(monkeypatch, config, tmp_path):
@@ -401,8 +403,6 @@ def _picture(kind: str) -> bytes:
 def test_a_scan_is_seen_on_the_page_before_it_is_verified_and_every_look_is_logged(
     monkeypatch, config, tmp_path
 ):
-    from delegation import documents
-
     db = tmp_path / "scans.duckdb"
     con = connect(config, db)
     load_fixture(con, config, tmp_path)

@@ -31,13 +31,14 @@ def test_init_import_summary(tmp_path):
     assert list(json.loads(out.stdout)) == list(EXPECTED_SUMMARY)  # key order as documented
 
 
-def test_import_starts_reading_its_form_before_duckdb_is_imported(tmp_path):
-    """The first form is parsed while DuckDB loads: nothing imported before that may import it."""
+def test_import_starts_its_reader_worker_before_duckdb_is_imported(tmp_path):
+    """The worker process starts (and imports the readers) while DuckDB loads: nothing imported
+    before the worker starts may import DuckDB."""
     db = str(tmp_path / "d.duckdb")
     done = cli("import", str(fixture_form(tmp_path)), "--db", db, python=("-X", "importtime"))
     assert done.returncode == 0 and "12 added" in done.stdout
     modules = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line]
-    assert modules.index("delegation.sheets") < modules.index("duckdb")
+    assert modules.index("delegation.sandbox") < modules.index("duckdb")
 
 
 def test_database_from_environment(tmp_path):

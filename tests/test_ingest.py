@@ -814,134 +814,53 @@ def test_unit_moving_is_reported(con, config, tmp_path):
     ]
 
 
-def _prepared(data: bytes) -> list[str]:
-    """The texts the formula scan hands to `prepare` while calamine is (still) reading."""
-    import threading
+def test_a_form_is_read_in_a_worker_and_gives_what_reading_it_here_gives(config, xlsx):
+    from delegation.ingest import read_form, read_form_here
 
-    from delegation.sheets import _scan_parts
-
-    reading, seen = threading.Event(), []
-    reading.set()
-    _scan_parts(data, seen.append, reading)
-    return sorted(seen)
+    form = xlsx([ZH_HEADER, zh_row(1), zh_row(2, name="李娜", passport="E90000002")])
+    there = read_form(config, form, today=dt.date(2023, 3, 20))
+    here = read_form_here(config, form, today=dt.date(2023, 3, 20), file_name=form.name)
+    assert there == here and len(there.rows.participant["name"]) == 2
 
 
-def test_the_non_ascii_texts_of_a_workbook_are_prepared_while_it_is_read(config, xlsx):
-    import threading
-    import zipfile
-
-    from delegation.sheets import _scan_parts
-    from delegation.workbooks import annex2_template
-
-    # openpyxl writes inline strings as character references (&#24352;…)
-    data = xlsx(
-        [["单位", "姓名", "邮箱"], ["重庆长安 & 银行", "张伟", "a@example.com"], ["Émile", "张伟", "x"]]
-    ).read_bytes()
-    assert _prepared(data) == sorted(["单位", "姓名", "邮箱", "重庆长安 & 银行", "张伟", "Émile"])
-    # Excel writes shared strings as UTF-8, rich text in runs.
-    shared = '<sst><si><t>李娜</t></si><si><r><t xml:space="preserve">A &amp; </t></r><r><t>B银行</t></r></si><si><t>Li Na</t></si></sst>'
-    buffer = io.BytesIO(data)
-    with zipfile.ZipFile(buffer, "a") as archive:
-        archive.writestr("xl/sharedStrings.xml", shared)
-    assert {"B银行", "李娜"} <= set(_prepared(buffer.getvalue())) and "Li Na" not in _prepared(
-        buffer.getvalue()
-    )
-    texts = _prepared(
-        annex2_template(config, [{"unit_name": "行知教育", "name": "曾乐乐", "email": "z@example.com"}])
-    )
-    assert {"行知教育", "曾乐乐"} <= set(texts) and all(not t.isascii() for t in texts)
-    # Once calamine is done nothing more is prepared.
-    seen = []
-    assert _scan_parts(data, seen.append, threading.Event()) == {} and seen == []
-
-
-def test_a_form_started_early_is_read_once_and_refused_alike(xlsx, monkeypatch):
-    """`python -m delegation import` starts reading its first form before DuckDB is imported."""
-    from delegation import sheets
-
-    form = xlsx([["单位", "姓名"], ["某公司", "张伟"]])
-    expected = [s.rows for s in sheets.read_sheets(form, 1 << 20)]
-    parsed = []
-    original = sheets._read_excel
-    monkeypatch.setattr(sheets, "_read_excel", lambda *a: parsed.append(a[0]) or original(*a))
-    monkeypatch.setattr(sheets, "_started", {})
-    sheets.start_reading(form, 1 << 20)
-    assert [s.rows for s in sheets.read_sheets(form, 1 << 20)] == expected and len(parsed) == 1
-    assert sheets._started == {}  # taken: the next read reads the file again
-    assert [s.rows for s in sheets.read_sheets(form, 1 << 20)] == expected and len(parsed) == 2
-    # Its refusal comes out of read_sheets, word for word.
-    empty = xlsx([], name="empty.txt")
-    empty.write_bytes(b"")
-    sheets.start_reading(empty, 1 << 20)
-    with pytest.raises(DelegationError) as started:
-        sheets.read_sheets(empty, 1 << 20)
-    with pytest.raises(DelegationError) as plain:
-        sheets.read_sheets(empty, 1 << 20)
-    assert started.value.message("en") == plain.value.message("en") == "empty.txt: the file is empty."
-    # A read started under another limit is not taken.
-    sheets.start_reading(form, 10)
-    assert [s.rows for s in sheets.read_sheets(form, 1 << 20)] == expected
-    assert list(sheets._started) == [(form, 10)]
-    with pytest.raises(DelegationError, match="more than the limit"):
-        sheets.read_sheets(form, 10)
-
-
-def test_a_form_refused_early_leaves_no_cycles(xlsx, monkeypatch):
-    """A refusal handed from the reading thread keeps nothing alive that only the collector could
-    free (`python -m delegation import` runs without it)."""
+def test_a_refusal_from_the_worker_is_the_readers_sentence_and_leaves_no_cycles(config, xlsx):
+    """`python -m delegation import` runs without the cyclic collector: a refusal handed back from
+    the worker keeps nothing alive that only the collector could free."""
     import gc
 
-    from delegation import sheets
+    from delegation.ingest import read_form
 
-    monkeypatch.setattr(sheets, "_started", {})
     broken = xlsx([], name="broken.xlsx")
     broken.write_bytes(b"PK\x03\x04" + bytes(200_000))  # a zip header and nothing a zip holds
+    read_form(
+        config, xlsx([["单位", "姓名"], ["某公司", "张伟"]]), today=dt.date(2023, 3, 20)
+    )  # the worker is warm
     gc.collect()
     gc.disable()
     try:
-        sheets.start_reading(broken, 1 << 20)
         try:
-            sheets.read_sheets(broken, 1 << 20)
+            read_form(config, broken, today=dt.date(2023, 3, 20))
         except DelegationError as exc:
             message = exc.message("en")
         left = gc.collect()
     finally:
         gc.enable()
-    assert message.startswith("broken.xlsx: ") and left == 0
-
-
-def test_the_cli_parses_its_first_form_once_in_the_reading_thread(tmp_path, monkeypatch, capsys):
-    import threading
-
-    from delegation import cli, sheets
-
-    monkeypatch.setenv("DELEGATION_LANG", "en")
-    rows = [ZH_HEADER, zh_row(1), zh_row(2, name="李娜", passport="E90000002")]
-    form = write_xlsx(tmp_path / "form.xlsx", {"Sheet1": rows})
-    parsed = []
-    original = sheets._read_excel
-    monkeypatch.setattr(sheets, "_started", {})
-    monkeypatch.setattr(
-        sheets, "_read_excel", lambda *a: parsed.append(threading.current_thread().name) or original(*a)
-    )
-    assert cli.main(["import", str(form), "--db", str(tmp_path / "d.duckdb")]) == 0
-    assert "2 added" in capsys.readouterr().out
-    assert parsed == ["read-sheets"] and sheets._started == {}
+    assert message == "broken.xlsx: the file is damaged and cannot be opened as a workbook." and left == 0
 
 
 def test_an_import_pauses_cycle_collection_and_restores_it(con, config, xlsx, monkeypatch):
     import gc
 
-    import delegation.ingest as ingest
+    from delegation import sandbox
 
-    states = []
-    original = ingest.read_sheets
+    states = []  # whether the collector runs while the worker's rows are unpickled here
+    original = sandbox.run
 
     def spy(*args, **kwargs):
         states.append(gc.isenabled())
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(ingest, "read_sheets", spy)
+    monkeypatch.setattr(sandbox, "run", spy)
     try:
         assert gc.isenabled()
         run(con, config, xlsx([["单位", "姓名"], ["某公司", "张伟"]]))
@@ -1115,12 +1034,12 @@ def test_the_size_limit_is_named_as_configured(tmp_path, config):
     big = tmp_path / "big.csv"
     big.write_bytes(b"a," * (config.max_import_bytes // 2 + 52_428))  # just under 20.1 MB of 2^20 bytes
     with pytest.raises(DelegationError) as refused:
-        sheets.read_sheets(big, config.max_import_bytes)
+        sheets.read_sheets(big, config)
     assert refused.value.en == "big.csv: the file is 20.1 MB, more than the limit of 20 MB."
     assert config.max_import_bytes == 20 * 2**20  # the configured 20 of event.toml
     big.write_bytes(b"a" * (config.max_import_bytes + 1))  # one byte over never reads as the limit
     with pytest.raises(DelegationError, match=r"the file is 20\.1 MB, more than the limit of 20 MB"):
-        sheets.read_sheets(big, config.max_import_bytes)
+        sheets.read_sheets(big, config)
 
 
 def test_a_sheet_without_a_unit_column_beside_a_form_is_left_out_with_a_warning(con, config, xlsx):

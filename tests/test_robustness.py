@@ -19,6 +19,7 @@ from delegation import ROOT
 from delegation.db import connect
 from delegation.errors import DelegationError
 from delegation.ingest import import_file
+from delegation.keys import keyring
 from tests.conftest import run_cli, table_snapshot, write_csv, write_xlsx
 from tests.test_ingest import ZH_HEADER, zh_row
 
@@ -207,6 +208,7 @@ def test_killed_mid_import_leaves_the_database_as_before(config, tmp_path):
         config,
         write_xlsx(tmp_path / "first.xlsx", {"S": [ZH_HEADER, zh_row(1, name="甲", passport="E91111111")]}),
     )
+    keyring(con, create=True)  # as after `init`: the bulk import's snapshot finds the key recorded
     before = table_snapshot(con)
     con.close()
     form = _big_form(tmp_path, 30_000)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from delegation import sandbox
 from delegation.backups import BULK_ROWS, snapshot_beside
 from delegation.config import EventConfig
 from delegation.db import append_audit, append_audits, fetch_one, transaction
@@ -42,7 +43,6 @@ from delegation.privacy import masked, masked_changes
 from delegation.search import (
     PARTICIPANT_SEARCH_COLUMNS,
     UNIT_SEARCH_COLUMNS,
-    precompute,
     search_texts,
     warm_up,
 )
@@ -225,9 +225,31 @@ SetBy = dict[tuple[str, int, str], tuple[str, dt.date | None, object]]
 
 
 def read_form(config: EventConfig, path: str | Path, *, today: dt.date, file_name: str | None = None) -> Form:
-    """Read one form file into clean rows; a refused file raises DelegationError."""
+    """Read one form file into clean rows, in a worker process (`delegation.sandbox`): a form that
+    crashes its reader or passes a limit is refused like any bad file, with DelegationError."""
     path = Path(path)
     name = file_name or path.name
+    _check_path(path, name)
+    warm_up()  # search text needs pypinyin; its dictionaries load here while the worker reads
+    return sandbox.run(
+        "read_form", config, path, today=today, file_name=name, limits=sandbox.Limits.of(config), name=name
+    )
+
+
+def read_form_here(config: EventConfig, path: Path, *, today: dt.date, file_name: str) -> Form:
+    """`read_form` in this process: what the worker runs. Never call it on a file from outside
+    anywhere else."""
+    with _cycle_collection_paused():
+        _check_path(path, file_name)
+        data_hash = hashlib.sha256(path.read_bytes()).hexdigest()
+        rows, issues, rows_read = _parse(path, file_name, config, today)
+        days = [d for d in rows.participant["registered_on"] if isinstance(d, dt.date)]
+        return Form(
+            file_name, data_hash, path.stat().st_size, rows, issues, rows_read, max(days, default=None)
+        )
+
+
+def _check_path(path: Path, name: str) -> None:
     if path.is_dir():
         raise DelegationError(
             f"{name}: this is a folder; give a form file.", f"{name}：这是文件夹；请给出报名表文件。"
@@ -238,11 +260,6 @@ def read_form(config: EventConfig, path: str | Path, *, today: dt.date, file_nam
         )
     if not path.is_file():
         raise DelegationError(f"{name}: there is no such file.", f"{name}：文件不存在。")
-    data_hash = hashlib.sha256(path.read_bytes()).hexdigest()
-    warm_up()  # search text needs pypinyin; its dictionaries load while the workbook is parsed
-    rows, issues, rows_read = _parse(path, name, config, today)
-    days = [d for d in rows.participant["registered_on"] if isinstance(d, dt.date)]
-    return Form(name, data_hash, path.stat().st_size, rows, issues, rows_read, max(days, default=None))
 
 
 @_cycle_collection_paused()
@@ -415,7 +432,7 @@ def changes_frame(report: ImportReport, lang: str, config: EventConfig) -> pd.Da
 
 def _parse(path: Path, name: str, config: EventConfig, today: dt.date) -> tuple[Rows, list[Issue], int]:
     """The clean rows of every sheet with a header, the issues found, and how many rows were read."""
-    sheets = read_sheets(path, config.max_import_bytes, prepare=precompute)
+    sheets = read_sheets(path, config)
     rows = Rows()
     issues: list[Issue] = []
     found_header = False

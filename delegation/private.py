@@ -1,0 +1,114 @@
+"""Private files: what the desk writes that holds personal data or a secret is mode 600 in 700 folders,
+and a warning names any that other users of the computer can read.
+
+The database (and its write-ahead log), the accounts file, the key file, the backups and the stored
+scans. The CLI and `serve` set a umask of 077, so DuckDB's own files are private too; the files the
+desk writes itself are made private explicitly, whatever the umask.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import stat
+from pathlib import Path
+
+from delegation.errors import DelegationError
+
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
+UMASK = 0o077
+
+
+def private_umask() -> None:
+    """Every file this process creates from now on is private (what `chmod` would otherwise fix)."""
+    os.umask(UMASK)
+
+
+def private_folder(path: Path) -> Path:
+    """Make `path` (and any missing parents) as folders only the owner can open; returns it.
+
+    Folders that exist already keep their mode (the start-up warning names an exposed one)."""
+    path = Path(path)
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    path.mkdir(parents=True, exist_ok=True)
+    for folder in missing:
+        with contextlib.suppress(OSError):  # made by another process meanwhile, and not ours
+            folder.chmod(FOLDER_MODE)
+    return path
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a whole file, mode 600, under a temporary name first and flushed to disk before the
+    rename: a crash leaves the old file or the new one, never half of one."""
+    path = Path(path)
+    private_folder(path.parent)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(partial, FILE_MODE)  # O_CREAT's mode does not apply to a file that was there
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    sync_folder(path.parent)
+
+
+def open_private(path: Path):
+    """A new file opened for writing, mode 600 from its first byte (a partial name: rename it after)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    os.chmod(path, FILE_MODE)
+    return os.fdopen(descriptor, "wb")
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush a folder's entries (a rename) to disk."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def exposed(path: Path) -> bool:
+    """Whether the group or others may read (or, for a folder, open) `path`."""
+    try:
+        mode = Path(path).stat().st_mode
+    except OSError:
+        return False
+    return bool(mode & (stat.S_IRWXG | stat.S_IRWXO))
+
+
+def desk_private_paths(db: Path) -> list[Path]:
+    """The files and folders that hold personal data or secrets for the database `db`.
+
+    A folder's files are not walked: in a 700 folder no one else can reach them, whatever their mode."""
+    from delegation import access
+    from delegation.keys import key_file_path
+
+    db = Path(db)
+    key = key_file_path(db)
+    folder = db.resolve().parent
+    paths = [db, db.with_name(db.name + ".wal"), access.users_path(), key]
+    if not os.environ.get("DELEGATION_KEY_FILE"):
+        paths.append(key.parent)  # the desk's own keys folder (a file named explicitly: its owner's folder)
+    return [*paths, folder / "documents", folder / "backups"]
+
+
+def exposure_warning(db: Path) -> DelegationError | None:
+    """One sentence naming the private files others can read and the command that fixes it, or None."""
+    found = [p for p in desk_private_paths(db) if exposed(p)]
+    if not found:
+        return None
+    shown = " ".join(shlex.quote(str(p)) for p in found)
+    return DelegationError(
+        f"Private files can be read by other users of this computer ({', '.join(map(str, found))}); "
+        f"run: chmod -R go= {shown}",
+        f"其他用户可以读取以下私密文件（{'、'.join(map(str, found))}）；请运行：chmod -R go= {shown}",
+    )

@@ -1,0 +1,85 @@
+"""`python -m delegation.worker MEMORY_BYTES`: the process that reads files from outside.
+
+Started by `delegation.sandbox`, never by hand. It limits its own memory, imports the readers once,
+then answers jobs on stdin/stdout (length-prefixed pickles) until stdin closes: ("ok", result),
+("refused", (en, zh)) for a file the reader refuses, ("memory", "") or ("failed", reason). A file that
+aborts or kills it ends it; the sandbox sees the exit status and refuses that file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import os
+import pickle
+import resource
+import struct
+import sys
+
+_HEADER = struct.Struct("!Q")
+
+
+def _limit_memory(memory_bytes: int) -> None:
+    """RLIMIT_DATA: the heap and private mappings, what a reader's allocations take (not the
+    shared libraries' code, which RLIMIT_AS would also count)."""
+    resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))
+
+
+def _limit_cpu(seconds: int) -> None:
+    """This job may use `seconds` more CPU time; past it the kernel ends the process (SIGXCPU)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    used = math.ceil(usage.ru_utime + usage.ru_stime)
+    hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+    resource.setrlimit(resource.RLIMIT_CPU, (used + seconds, hard))
+
+
+def _read_exactly(stream, size: int) -> bytes:
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return data
+
+
+def _answer(out, kind: str, value: object) -> None:
+    payload = pickle.dumps((kind, value), protocol=5)
+    out.write(_HEADER.pack(len(payload)) + payload)
+    out.flush()
+
+
+def main() -> int:
+    _limit_memory(int(sys.argv[1]))
+    # A job's answer goes on the real stdout; a reader that prints goes to stderr instead.
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    inp = sys.stdin.buffer
+    from delegation import ingest  # noqa: F401  (warm: the readers are imported once)
+    from delegation.errors import DelegationError
+
+    while True:
+        try:
+            size = _HEADER.unpack(_read_exactly(inp, _HEADER.size))[0]
+        except EOFError:
+            return 0
+        target, args, kwargs, cpu_seconds = pickle.loads(_read_exactly(inp, size))
+        module, function = target.split(":")
+        _limit_cpu(cpu_seconds)
+        try:
+            result = getattr(importlib.import_module(module), function)(*args, **kwargs)
+        except DelegationError as exc:
+            _answer(out, "refused", (exc.en, exc.zh))
+            continue
+        except MemoryError:
+            _answer(out, "memory", "")
+            return 1
+        except BaseException as exc:  # a reader's panic (PanicException is a BaseException) too
+            _answer(out, "failed", type(exc).__name__)
+            return 1
+        try:
+            _answer(out, "ok", result)
+        except MemoryError:
+            _answer(out, "memory", "")
+            return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

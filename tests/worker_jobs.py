@@ -1,0 +1,42 @@
+"""Jobs that misbehave the way a hostile file makes a reader misbehave, for the sandbox tests: the
+worker imports this module by name (tests/test_sandbox.py adds them to `sandbox.JOBS`)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+class PanicException(BaseException):
+    """What pyo3 raises for a Rust panic (python-calamine's): a BaseException, not an Exception."""
+
+
+def pid() -> int:
+    return os.getpid()
+
+
+def abort() -> None:
+    os.abort()  # what the reader did when it tried to allocate 512 GB
+
+
+def panic() -> None:
+    raise PanicException("index out of bounds")
+
+
+def hog() -> bytes:
+    return b"x" * (4 << 30)  # 4 GiB, past any limit the tests give
+
+
+def spin() -> None:
+    while True:
+        pass
+
+
+def chatty() -> str:
+    print("a reader that prints")  # must not garble the answer on stdout
+    print("and on stderr", file=sys.stderr)
+    return "answer"
+
+
+def exit_quietly() -> None:
+    os._exit(3)
