@@ -16,9 +16,10 @@ from pathlib import Path
 
 import duckdb
 
+from delegation import sandbox
 from delegation.config import EventConfig, database_path
 from delegation.errors import DelegationError
-from delegation.ingest import import_file
+from delegation.ingest import import_file, unexpected
 
 SETTLE_SECONDS = 1.0  # a file still being written (changed this recently) waits for the next round
 
@@ -44,30 +45,75 @@ def _waiting(folder: Path) -> list[Path]:
 def process(
     con: duckdb.DuckDBPyConnection, config: EventConfig, folder: Path, *, actor: str = "inbox"
 ) -> list[Outcome]:
-    """Import every settled file in the folder once; move each to done/ or failed/ (+ .reason.txt)."""
+    """Import every settled file in the folder once; move each to done/ or failed/ (+ .reason.txt).
+
+    A file is moved into `.reading/` before it is read, so that one that stops the desk in the
+    middle (a crash, a kill, a restart) is found there next time and filed in failed/, never read
+    again: a poison file cannot take the desk down in a loop."""
     folder.mkdir(parents=True, exist_ok=True)
-    done, failed = folder / "done", folder / "failed"
-    outcomes = []
+    reading = folder / READING
+    outcomes = [_abandoned(path, folder) for path in _leftovers(reading)]
     now = time.time()
     for path in _waiting(folder):
         if now - path.stat().st_mtime < SETTLE_SECONDS or path.name.endswith(".partial"):
             continue
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        reading.mkdir(exist_ok=True)
+        taken = reading / f"{_stamp()}-{path.name}"
+        path.replace(taken)
         try:
-            report = import_file(con, config, path, actor=actor)
+            report = import_file(con, config, taken, actor=actor, file_name=path.name)
+        except (KeyboardInterrupt, SystemExit):
+            raise  # the desk is stopping: the file stays in .reading/ and is filed next time
         except DelegationError as exc:
-            failed.mkdir(exist_ok=True)
-            target = failed / f"{stamp}-{path.name}"
-            path.replace(target)
-            target.with_name(target.name + ".reason.txt").write_text(
-                f"{exc.en}\n{exc.zh}\n", encoding="utf-8"
-            )
-            outcomes.append(Outcome(path.name, False, exc.en, exc.zh))
+            outcomes.append(_fail(taken, folder, path.name, exc.en, exc.zh))
             continue
+        except BaseException as exc:  # anything else a reader or the database raised
+            refused = unexpected(path.name, exc)
+            outcomes.append(_fail(taken, folder, path.name, refused.en, refused.zh))
+            continue
+        done = folder / "done"
         done.mkdir(exist_ok=True)
-        path.replace(done / f"{stamp}-{path.name}")
+        taken.replace(done / taken.name)
         outcomes.append(Outcome(path.name, True, report.summary("en"), report.summary("zh")))
     return outcomes
+
+
+READING = ".reading"  # hidden: the files being read now, or when the desk last stopped
+
+
+def _stamp() -> str:
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def _leftovers(reading: Path) -> list[Path]:
+    return sorted(p for p in reading.iterdir() if p.is_file()) if reading.is_dir() else []
+
+
+def _original(taken: Path) -> str:
+    """The name a file had in the inbox (`.reading/` and the folders prefix a time stamp)."""
+    return taken.name.split("-", 2)[-1] if taken.name[:8].isdigit() else taken.name
+
+
+def _abandoned(taken: Path, folder: Path) -> Outcome:
+    """A file the desk was reading when it last stopped: filed, never read again."""
+    name = _original(taken)
+    return _fail(
+        taken,
+        folder,
+        name,
+        f"{name}: the desk stopped while reading this file, so it was not read again; "
+        "check it, then put it back into the inbox to retry.",
+        f"{name}：读取此文件时系统中断，因此不再重复读取；请检查后放回收件箱重试。",
+    )
+
+
+def _fail(taken: Path, folder: Path, name: str, en: str, zh: str) -> Outcome:
+    failed = folder / "failed"
+    failed.mkdir(exist_ok=True)
+    target = failed / taken.name
+    taken.replace(target)
+    target.with_name(target.name + ".reason.txt").write_text(f"{en}\n{zh}\n", encoding="utf-8")
+    return Outcome(name, False, en, zh)
 
 
 def wait_to_settle(folder: Path, *, longest: float = 10.0) -> None:
@@ -94,10 +140,13 @@ def watch(
 ) -> None:
     """Process the inbox every `interval` seconds until `stop` is set (or forever)."""
     stop = stop or threading.Event()
+    sandbox.warm(sandbox.Limits.of(config))  # the first file dropped in does not wait for a worker
     while not stop.is_set():
         try:
             for outcome in process(con, config, folder):
                 report(outcome)
-        except Exception as exc:
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # a full disk, a vanished folder: the next round tries again
             report(Outcome("", False, f"inbox round failed: {type(exc).__name__}", "收件箱处理失败"))
         stop.wait(interval)

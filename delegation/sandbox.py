@@ -86,14 +86,19 @@ class _Worker:
             self.process.stdin.write(_HEADER.pack(len(payload)) + payload)
             self.process.stdin.flush()
             answer = self._read(time.monotonic() + 2 * self.limits.cpu_seconds + 10)
-        except (BrokenPipeError, EOFError, OSError):
-            raise self._died(name) from None
-        except TimeoutError:
+        except TimeoutError:  # before OSError, its base class
             self.kill()
             raise refusal(
                 name,
                 f"it took longer than the {self.limits.cpu_seconds} s allowed",
                 f"读取时间超过 {self.limits.cpu_seconds} 秒的上限",
+            ) from None
+        except (BrokenPipeError, EOFError, OSError):
+            raise self._died(name) from None
+        except pickle.UnpicklingError:  # a worker taken over by the file, answering with code
+            self.kill()
+            raise refusal(
+                name, "the reader's answer was not plain data", "读取程序返回了非数据内容"
             ) from None
         kind, value = answer
         if kind == "ok":

@@ -36,15 +36,19 @@ force = right.toggle(ui.t("import.force"), key="import.force")
 
 if st.button(ui.t("import.start"), type="primary", disabled=not files, key="import.start"):
     # One upload is one set: applied in the order of the forms' dates, not the browser's.
-    results = import_uploads(
-        ui.cursor(),
-        config,
-        [(upload.name, upload.getvalue()) for upload in files],
-        dry_run=dry_run,
-        strict=strict,
-        force=force,
-        actor=ui.user()[0],
-    )
+    try:
+        results = import_uploads(
+            ui.cursor(),
+            config,
+            [(upload.name, upload.getvalue()) for upload in files],
+            dry_run=dry_run,
+            strict=strict,
+            force=force,
+            actor=ui.user()[0],
+        )
+    except DelegationError as exc:
+        ui.show_error(exc)
+        st.stop()
     if sum(not isinstance(r, DelegationError) for _, r in results) > 1:
         st.caption(ui.plain(applied_order(results, lang)))
     for _name, result in results:

@@ -247,3 +247,17 @@ FORMS: dict[str, Callable[[Path], Path]] = {
     "single-line CSV": single_line_csv,
     "NUL bytes in a CSV": nul_csv,
 }
+
+
+def open_config(folder: Path) -> Path:
+    """The event's config with the rows × columns caps lifted, so that a far cell reaches the reader
+    itself and the worker's own limits (memory, a crash) are what stop it."""
+    from delegation.config import DEFAULT_CONFIG
+
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8")
+    opened = re.sub(r"(?m)^max_rows = \d+$", "max_rows = 2000000", text)
+    opened = re.sub(r"(?m)^max_columns = \d+$", "max_columns = 20000", opened)
+    assert opened.count("2000000") >= 1 and "max_columns = 20000" in opened
+    path = folder / "open-event.toml"
+    path.write_text(opened, encoding="utf-8")
+    return path

@@ -40,3 +40,27 @@ def chatty() -> str:
 
 def exit_quietly() -> None:
     os._exit(3)
+
+
+def sleep() -> None:
+    import time
+
+    time.sleep(3600)  # blocked, not spinning: only the wall-clock deadline ends it
+
+
+class Gadget:
+    """An answer that would run code in the desk when unpickled."""
+
+    def __reduce__(self):
+        return (os.system, ("true",))
+
+
+def gadget() -> Gadget:
+    return Gadget()
+
+
+def slow_pid() -> int:
+    import time
+
+    time.sleep(0.5)
+    return os.getpid()

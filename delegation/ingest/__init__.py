@@ -12,8 +12,10 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
+import logging
 import tempfile
 import threading
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -308,6 +310,8 @@ def import_files(
             forms.append(read_form(config, path, today=today, file_name=name))
         except DelegationError as exc:
             refused.append((name, exc))
+        except Exception as exc:  # a fault of ours must not end the upload's run
+            refused.append((name, unexpected(name, exc)))
     forms.sort(key=lambda f: f.day or today)  # stable: undated forms keep the order given
     seen: SetBy = {}
     done: list[tuple[str, ImportReport | DelegationError]] = []
@@ -327,8 +331,24 @@ def import_files(
         except DelegationError as exc:
             done.append((form.name, exc))
             continue
+        except Exception as exc:  # rolled back: the next form goes on
+            done.append((form.name, unexpected(form.name, exc)))
+            continue
         done.append((form.name, report))
     return refused + done
+
+
+def unexpected(name: str, exc: BaseException) -> DelegationError:
+    """A file's import that failed in a way no check foresaw (a fault of the desk, not of the
+    file's sender): one sentence for the user; for the maintainers the log gets where it failed,
+    without the exception's message, which may quote the file's contents."""
+    where = "".join(traceback.format_tb(exc.__traceback__)[-3:])
+    logging.getLogger("delegation.ingest").error("import failed: %s\n%s", type(exc).__name__, where)
+    kind = type(exc).__name__
+    return DelegationError(
+        f"{name}: the file could not be imported ({kind}); nothing was changed.",
+        f"{name}：文件无法导入（{kind}），未做任何更改。",
+    )
 
 
 def store_form(
@@ -395,8 +415,14 @@ def import_uploads(
         for n, (file_name, data) in enumerate(uploads):
             safe_name = Path(file_name).name or "upload"
             place = Path(folder) / str(n)  # two uploads may share a name
-            place.mkdir()
-            (place / safe_name).write_bytes(data)
+            try:
+                place.mkdir()
+                (place / safe_name).write_bytes(data)
+            except OSError as exc:  # a full or read-only temporary disk
+                raise DelegationError(
+                    f"{safe_name}: the upload could not be saved for reading ({exc.strerror}); nothing was imported.",
+                    f"{safe_name}：上传的文件无法保存以供读取（{exc.strerror}），未导入任何内容。",
+                ) from None
             files.append((place / safe_name, safe_name))
         return import_files(con, config, files, **options)
 

@@ -1,0 +1,121 @@
+"""Hostile files (tests/hostile.py) imported as an attacker would send them: each is imported or
+refused in one sentence, the process never aborts, hangs or grows past 1 GiB, and a refusal
+leaves the database as it was."""
+
+from __future__ import annotations
+
+import time
+
+import duckdb
+import pytest
+
+from tests import hostile
+from tests.conftest import run_cli, table_snapshot
+
+# Runs the desk's command as a child and writes the largest resident size of it and the workers
+# it reaped (RUSAGE_CHILDREN counts every descendant waited for) to the file named first.
+MEASURED = (
+    "-c",
+    "import resource, subprocess, sys; "
+    "done = subprocess.run([sys.executable, *sys.argv[2:]]); "
+    "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); "
+    "sys.exit(done.returncode if done.returncode >= 0 else 128 - done.returncode)",
+)
+GIB_KB = 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+    return {label: make(folder) for label, make in hostile.FORMS.items()}
+
+
+@pytest.fixture
+def loaded_db(tmp_path):
+    """A database holding one valid form already, so that 'unchanged' has something to keep."""
+    db = tmp_path / "desk.duckdb"
+    done = run_cli("import", str(hostile.valid_csv(tmp_path)), "--db", str(db), "--quiet")
+    assert done.returncode == 0, done.stderr
+    return db
+
+
+def _snapshot(db) -> dict:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return table_snapshot(con)
+    finally:
+        con.close()
+
+
+def _import(path, db, tmp_path, *options: str, env: dict | None = None):
+    rss = tmp_path / "rss.txt"
+    started = time.monotonic()
+    done = run_cli(
+        "import",
+        str(path),
+        "--db",
+        str(db),
+        "--quiet",
+        *options,
+        python=(*MEASURED, str(rss)),
+        env=env,
+        timeout=60,
+    )
+    return done, time.monotonic() - started, int(rss.read_text())
+
+
+@pytest.mark.parametrize("label", list(hostile.FORMS))
+def test_a_hostile_form_is_imported_or_refused_in_one_sentence(label, corpus, loaded_db, tmp_path):
+    before = _snapshot(loaded_db)
+    done, seconds, rss_kb = _import(corpus[label], loaded_db, tmp_path)
+    assert done.returncode in (0, 1), (label, done.returncode)
+    assert "Traceback" not in done.stderr
+    assert seconds < 10, (label, seconds)
+    assert rss_kb < GIB_KB, (label, rss_kb // 1024)
+    if done.returncode == 1:
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(corpus[label].name), (label, done.stderr[:300])
+        assert _snapshot(loaded_db) == before
+    else:
+        assert done.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("label", "reason"),
+    [
+        ("far cell", "it needed more memory than the 1024 MB allowed"),
+        ("only the far cell", "the reader failed (PanicException)"),
+    ],
+)
+def test_past_the_cheap_checks_the_worker_takes_the_crash(label, reason, corpus, loaded_db, tmp_path):
+    # With the rows × columns cap lifted the far cell reaches the reader, which tries to allocate
+    # 512 GB (an abort) or panics: the worker dies or fails instead of the desk, and says why.
+    opened = hostile.open_config(tmp_path)
+    before = _snapshot(loaded_db)
+    done, seconds, rss_kb = _import(
+        corpus[label], loaded_db, tmp_path, env={"DELEGATION_CONFIG": str(opened)}
+    )
+    assert done.returncode == 1
+    name = corpus[label].name
+    assert done.stderr == f"{name}: the file could not be read safely: {reason}.\n"
+    assert seconds < 10 and rss_kb < GIB_KB
+    assert _snapshot(loaded_db) == before
+
+
+def test_the_caps_refuse_a_far_cell_before_it_is_parsed(corpus, loaded_db, tmp_path):
+    done, _, _ = _import(corpus["far cell"], loaded_db, tmp_path)
+    assert done.returncode == 1
+    assert done.stderr == (
+        "far-cell.xlsx: sheet '报名信息采集表' reaches row 1,048,576 and column 16,384; "
+        "a form may have at most 200,000 rows and 300 columns.\n"
+    )
+
+
+def test_a_zip_with_two_parts_of_one_name_is_refused_whatever_the_caps(corpus, loaded_db, tmp_path):
+    opened = hostile.open_config(tmp_path)
+    done, _, _ = _import(
+        corpus["duplicate sheet entry"], loaded_db, tmp_path, env={"DELEGATION_CONFIG": str(opened)}
+    )
+    assert done.stderr == (
+        "duplicate-sheet.xlsx: the workbook holds two parts of the same name (a tampered file?); it was not opened.\n"
+    )
