@@ -12,6 +12,7 @@ import html
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,8 +78,15 @@ def read_sheets(path: Path, config: EventConfig) -> list[Sheet]:
         )
     data = path.read_bytes()
     if data.startswith(ZIP_MAGIC):
-        archive = _check_workbook_zip(name, data)
-        formulas = _check_sheets(name, archive, config)
+        try:
+            archive = _check_workbook_zip(name, data)
+            formulas = _check_sheets(name, archive, config)
+        except DAMAGED_ZIP:
+            raise refuse(
+                name,
+                "the file is damaged and cannot be opened as a workbook.",
+                "文件已损坏，无法作为工作簿打开。",
+            ) from None
         sheets = _read_excel(name, data)
         for sheet in sheets:
             sheet.formula_rows = frozenset(formulas.get(sheet.name, ()))
@@ -94,16 +102,14 @@ def read_sheets(path: Path, config: EventConfig) -> list[Sheet]:
     return [Sheet("csv", _read_csv(name, data, config))]
 
 
+# What Python's zipfile raises on a damaged archive: bad headers, offsets pointing outside the
+# file (a negative seek), a broken deflate stream, a cut-off entry, an unknown compression.
+DAMAGED_ZIP = (zipfile.BadZipFile, zlib.error, ValueError, EOFError, NotImplementedError)
+
+
 def _check_workbook_zip(name: str, data: bytes) -> zipfile.ZipFile:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        entries = archive.infolist()
-    except zipfile.BadZipFile:
-        raise refuse(
-            name,
-            "the file is damaged and cannot be opened as a workbook.",
-            "文件已损坏，无法作为工作簿打开。",
-        ) from None
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    entries = archive.infolist()
     if len(entries) > MAX_ZIP_ENTRIES:
         raise refuse(
             name, "the workbook has too many parts to be a form.", "工作簿包含的部件过多，不像是报名表。"
