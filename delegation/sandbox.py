@@ -68,6 +68,9 @@ class _Worker:
         env = {
             **os.environ,
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+            # A reader's panic or failed allocation says so in one line; a backtrace after it
+            # (RUST_BACKTRACE=1 in a developer's shell) would take seconds and bury that line.
+            "RUST_BACKTRACE": "0",
         }
         self.process = subprocess.Popen(
             [sys.executable, "-m", "delegation.worker", str(limits.memory_bytes)],
@@ -136,9 +139,11 @@ class _Worker:
         except subprocess.TimeoutExpired:
             self.kill()
             status = self.process.returncode
-        self.errors.seek(0, io.SEEK_END)
-        self.errors.seek(max(0, self.errors.tell() - 4096))
-        last_words = self.errors.read().decode("utf-8", "replace")
+        size = self.errors.seek(0, io.SEEK_END)
+        self.errors.seek(0)
+        first = self.errors.read(4096)  # the reader's message; then perhaps a dump of its threads
+        self.errors.seek(max(len(first), size - 4096))
+        last_words = (first + self.errors.read()).decode("utf-8", "replace")
         self.errors.close()
         if status == -signal.SIGXCPU:
             return refusal(
