@@ -1,4 +1,4 @@
-"""Text normalisation shared by the importer, matching and the folder scan."""
+"""Text normalisation shared by the importer, matching and the folder scan, and safe file names."""
 
 from __future__ import annotations
 
@@ -71,3 +71,35 @@ def megabytes(size: int) -> str:
     """A size in the megabytes of the app's limits (2^20 bytes each), to one decimal rounded up,
     so that a file over a limit never reads as the limit: 20 MB → '20', one byte more → '20.1'."""
     return f"{math.ceil(size * 10 / 2**20) / 10:.1f}".removesuffix(".0")
+
+
+# Windows opens these as devices whatever their extension ("CON.pdf" is the console), and so would
+# a roster ZIP unpacked there; ¹²³ are the superscript digits Windows also reads as 1–3.
+_RESERVED_NAMES = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"{d}{n}" for d in ("COM", "LPT") for n in "123456789¹²³"]
+)
+_NOT_IN_NAMES = re.compile(r'[<>:"|?*]')  # what Windows refuses in a file name
+_DOTS = re.compile(r"\.{2,}")
+NAME_CHARACTERS = 120
+_LONGEST_EXTENSION = 16  # past this, the "extension" is a part of the name
+
+
+def safe_name(name: object) -> str:
+    """A file name from outside (an upload, a zip member, a file in a scanned folder) as one safe
+    base name to store and show: no folder part, no `..`, no NUL, control or invisible characters
+    (U+202E, a right-to-left override, before "gpj.exe" makes it read "exe.jpg"), none of the
+    characters or device names Windows refuses, no dots or spaces at either end, at most 120
+    characters with the extension kept; Chinese as it is."""
+    text = unicodedata.normalize("NFC", str(name or "")).replace("\\", "/").rsplit("/", 1)[-1]
+    # Cc: controls and NUL; Cf: bidi overrides and zero-width characters; Cs: undecodable bytes.
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Zl", "Zp"))
+    text = _DOTS.sub(".", _NOT_IN_NAMES.sub("_", text)).strip(" .")
+    stem, dot, extension = text.rpartition(".")
+    if not dot or len(extension) >= _LONGEST_EXTENSION or " " in extension:
+        stem, extension = text, ""
+    else:
+        extension = f".{extension}"
+    if stem.split(".", 1)[0].rstrip(" ").upper() in _RESERVED_NAMES:
+        stem = f"_{stem}"
+    stem = stem[: NAME_CHARACTERS - len(extension)].rstrip(" .") or "file"
+    return stem + extension

@@ -1238,3 +1238,21 @@ def test_a_change_is_named_in_words_not_stored_keys(con, config, xlsx):
         ]
     )
     assert "张伟 (甲公司): gender Male → Female" in [c.line("en", config) for c in report.changes]
+
+
+def test_an_uploaded_files_name_is_made_safe_before_it_is_written_or_shown(con, config, tmp_path):
+    from delegation.ingest import import_uploads
+    from tests.sample_forms import gbk_csv
+
+    gbk_csv(tmp_path / "form.csv")
+    data = (tmp_path / "form.csv").read_bytes()
+    results = import_uploads(
+        con,
+        config,
+        [("../../etc/报名表\u202e.csv", data), ("CON.csv", b"\x00\x01 not a form")],
+        actor="test",
+    )
+    names = [name for name, _ in results]
+    assert names == ["_CON.csv", "报名表.csv"]  # the refused file first, as read
+    assert results[0][1].en.startswith("_CON.csv: ")
+    assert con.execute("select file_name from imports").fetchall() == [("报名表.csv",)]

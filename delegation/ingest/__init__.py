@@ -49,7 +49,7 @@ from delegation.search import (
     warm_up,
 )
 from delegation.sheets import Sheet, read_sheets, refuse
-from delegation.text import clean
+from delegation.text import clean, safe_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -413,17 +413,17 @@ def import_uploads(
     with tempfile.TemporaryDirectory(prefix="delegation-upload-") as folder:
         files = []
         for n, (file_name, data) in enumerate(uploads):
-            safe_name = Path(file_name).name or "upload"
+            shown = safe_name(file_name)
             place = Path(folder) / str(n)  # two uploads may share a name
             try:
                 place.mkdir()
-                (place / safe_name).write_bytes(data)
+                (place / shown).write_bytes(data)
             except OSError as exc:  # a full or read-only temporary disk
                 raise DelegationError(
-                    f"{safe_name}: the upload could not be saved for reading ({exc.strerror}); nothing was imported.",
-                    f"{safe_name}：上传的文件无法保存以供读取（{exc.strerror}），未导入任何内容。",
+                    f"{shown}: the upload could not be saved for reading ({exc.strerror}); nothing was imported.",
+                    f"{shown}：上传的文件无法保存以供读取（{exc.strerror}），未导入任何内容。",
                 ) from None
-            files.append((place / safe_name, safe_name))
+            files.append((place / shown, shown))
         return import_files(con, config, files, **options)
 
 
