@@ -1,20 +1,126 @@
-"""Reading the audit log (appended by `db.append_audit` only): what the admin's audit page lists and exports."""
+"""Reading the audit log (appended by `db.append_audit` only): what the admin's audit page lists and
+exports, and whether its hash chain is intact (`verify_chain`)."""
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import json
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
+from delegation import db
 from delegation.config import EventConfig
-from delegation.db import query_df, query_rows
+from delegation.db import query_df, query_rows, query_text
 from delegation.filters import Filters
 from delegation.i18n import TEXT, text, value_words
 from delegation.ingest.rows import FIELD_LABELS
 
 AUDIT_LIMIT = 10_000
+# How many of the latest rows' hashes verify_chain remembers, to tell rows inserted with forged
+# hashes (a later row then follows an earlier one) from rows removed.
+REMEMBERED_HASHES = 100_000
+
+
+def chain_head(con: duckdb.DuckDBPyConnection) -> str:
+    """The hash of the newest row of the audit log (64 zeros while it is empty): what a backup
+    records, so that rows removed from the end since can be told."""
+    return db.chain_head(con)[1]
+
+
+@dataclass(frozen=True)
+class Broken:
+    """The first row of the audit log that is not as the desk wrote it.
+
+    `what`: "changed" (its content or hash differs from what was written), "inserted" (not written
+    by the desk: no hash of its own, or it follows an earlier row than the one before it), "removed"
+    (the rows between `after` and `audit_id` are gone: `audit_id` no longer follows `after`),
+    "missing" (the row that was the newest when a backup was made is gone or different: rows were
+    removed from the end, or the log rewritten, since).
+    `after`: the last intact row before it (None: none).
+    """
+
+    audit_id: int
+    what: str
+    after: int | None = None
+
+    def message(self, lang: str) -> str:
+        """One sentence naming the row, in `lang`."""
+        if self.what != "removed":
+            return text(f"audit.chain.{self.what}", lang).format(row=self.audit_id)
+        first = (self.after or 0) + 1
+        if self.audit_id - first == 1:  # one id between them: the row that is gone had it
+            return text("audit.chain.removed", lang).format(row=first, next=self.audit_id)
+        if self.after is None:
+            return text("audit.chain.removed_first", lang).format(next=self.audit_id)
+        return text("audit.chain.removed_between", lang).format(after=self.after, next=self.audit_id)
+
+
+def chain_rows(con: duckdb.DuckDBPyConnection) -> int:
+    """How many rows the audit log holds."""
+    return int(con.execute("select count(*) from audit_log").fetchall()[0][0])
+
+
+def chain_status(con: duckdb.DuckDBPyConnection, lang: str) -> tuple[bool, str]:
+    """Whether the chain is intact, and the audit page's sentence for it (the CLI's words)."""
+    broken = verify_chain(con)
+    if broken is not None:
+        return False, broken.message(lang)
+    return True, text("audit.chain.intact", lang).format(rows=chain_rows(con))
+
+
+def verify_chain(
+    con: duckdb.DuckDBPyConnection, *, head: tuple[int | None, str] | None = None
+) -> Broken | None:
+    """Walk the log in audit_id order, recomputing each row's hash from its stored content and the
+    row before it; the first row that does not match, or None when every row does. With `head`
+    (a row's id and hash recorded earlier, as a backup does), that row must still be in the chain.
+
+    Limits, said in docs/hardening.md: rows removed from the end leave an intact, shorter chain,
+    and someone who recomputes every later hash can rewrite the log unnoticed by this walk alone;
+    a head recorded before (`head`) tells both.
+    """
+    broken = _walk(con)
+    if broken is None and head is not None and head[0] is not None:
+        kept = con.execute(
+            "select count(*) from audit_log where audit_id = ? and row_hash = ?", list(head)
+        ).fetchall()[0][0]
+        if not kept:
+            return Broken(head[0], "missing")
+    return broken
+
+
+def _walk(con: duckdb.DuckDBPyConnection) -> Broken | None:
+    """The first row that does not follow the row before it, or None."""
+    expected, previous = db.GENESIS, None  # the hash the next row must follow, and its row
+    seen: collections.OrderedDict[str, int] = collections.OrderedDict()  # a recent row's hash → the next id
+    reader = con.cursor()  # a result read in batches holds its connection until it is finished
+    try:
+        result = reader.execute(query_text("audit_chain"))
+        while batch := result.fetchmany(10_000):
+            for audit_id, logged_at, actor, action, target, details, prev_hash, row_hash in batch:
+                if row_hash is None:
+                    return Broken(audit_id, "inserted", previous)
+                recomputed = db.audit_row_hash(
+                    prev_hash or "", audit_id, logged_at, actor, action, target, details
+                )
+                if recomputed != row_hash:
+                    return Broken(audit_id, "changed", previous)
+                if prev_hash != expected:
+                    if prev_hash in seen:  # it follows an earlier row: those after that one were inserted
+                        return Broken(seen[prev_hash], "inserted", None)
+                    if previous is not None and audit_id - previous == 1:  # nothing between: rewritten
+                        return Broken(previous, "changed", None)
+                    return Broken(audit_id, "removed", previous)
+                seen[expected] = audit_id
+                if len(seen) > REMEMBERED_HASHES:
+                    seen.popitem(last=False)
+                expected, previous = row_hash, audit_id
+    finally:
+        reader.close()
+    return None
 
 
 def audit_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
@@ -170,9 +276,12 @@ def details_in_words(action: str, details: dict, config: EventConfig, lang: str)
         return text("audit.details.chased", lang).format(items=details.get("items", 0))
     if action == "issue.settled":
         return text("audit.details.settled", lang).format(sheet=details.get("sheet"), row=details.get("row"))
-    if action in ("login", "login.failed", "login.locked"):
+    if action in ("login", "login.failed", "login.locked", "logout", "logout.idle"):
         role = details.get("role")
-        return text("audit.details.role", lang).format(role=text(f"role.{role}", lang)) if role else ""
+        said = [text("audit.details.role", lang).format(role=text(f"role.{role}", lang))] if role else []
+        if "idle_minutes" in details:
+            said.append(text("audit.details.idle", lang).format(minutes=details["idle_minutes"]))
+        return sep.join(said)
     if action == "demo":
         return text("audit.details.demo", lang).format(
             **{k: details.get(k, 0) for k in ("participants", "units")}

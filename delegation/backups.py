@@ -24,7 +24,7 @@ import duckdb
 
 from delegation import crypto
 from delegation.config import database_path
-from delegation.db import append_audit, fetch_one
+from delegation.db import append_audit, chain_head, fetch_one
 from delegation.errors import DelegationError
 from delegation.keys import (
     Keyring,
@@ -155,6 +155,7 @@ def snapshot(
     with workspace(folder, "backup") as work:
         plain = work / "snapshot.duckdb"
         _copy_database(con, plain)
+        head_id, head = _audit_head(plain)
         seal(
             plain,
             target,
@@ -164,6 +165,10 @@ def snapshot(
                 "created": dt.datetime.now().isoformat(timespec="seconds"),
                 "reason": reason,
                 "database": Path(database[0]).name if database and database[0] else None,
+                # The audit chain's newest row in this copy: `audit verify --backup` checks later
+                # that the live log still holds it, so rows removed from its end since are told.
+                "audit_head_id": head_id,
+                "audit_head": head,
             },
         )
     if keep:
@@ -173,8 +178,25 @@ def snapshot(
     return target
 
 
+def _audit_head(plain: Path) -> tuple[int | None, str | None]:
+    """The audit chain's newest row (id, hash) in a snapshot's plaintext copy: read from the copy
+    itself, so it is that of exactly the rows the backup holds (another session may append meanwhile)."""
+    copy = duckdb.connect(str(plain), read_only=True)
+    try:
+        return chain_head(copy)
+    except (duckdb.BinderException, duckdb.CatalogException):  # a database from before the chain
+        return None, None  # (a restored old backup, before the desk next opens it)
+    finally:
+        copy.close()
+
+
 def manual_backup(con: duckdb.DuckDBPyConnection, folder: Path, actor: str) -> Path:
-    """A snapshot someone asked for (CLI or the admin's button), kept however many there are, and audited."""
+    """A snapshot someone asked for (CLI or the admin's button), kept however many there are, and
+    audited. The database is read in full first (`integrity.check`): a damaged one is refused in
+    one sentence instead of being copied over a good backup's place as the newest."""
+    from delegation.integrity import check
+
+    check(con)
     path = snapshot(con, folder, "manual", keep=None)
     # The folder too: a purge and a key rotation reach backups written outside backups/ (--to).
     append_audit(con, actor, "backup", None, {"file": path.name, "folder": str(path.parent.resolve())})
@@ -284,13 +306,17 @@ def _local_keyring(db: Path, given: Keyring | None) -> tuple[Keyring | None, Pat
 
 
 def _safety_copy(db: Path, folder: Path, local: tuple[Keyring | None, Path | None]) -> Path | None:
-    """The current database, snapshotted before it is replaced (its raw bytes if it cannot be opened)."""
+    """The current database, snapshotted before it is replaced (its raw bytes, sealed, if it is
+    damaged or cannot be opened)."""
     if not db.exists():
         return None
     ring = local[0]
+    from delegation.integrity import check
+
     try:
+        check(db)  # read-only: a damaged file is kept byte for byte, never opened for writing
         con = duckdb.connect(str(db))
-    except duckdb.Error:
+    except (duckdb.Error, DelegationError):
         con = None
     if con is not None:
         try:
@@ -334,11 +360,21 @@ BULK_ROWS = 50  # an import of at least this many rows is a bulk change: snapsho
 
 
 def snapshot_beside(con: duckdb.DuckDBPyConnection, reason: str) -> Path | None:
-    """An automatic snapshot in `backups/` beside this connection's database file (none for in-memory)."""
+    """An automatic snapshot in `backups/` beside this connection's database file (none for
+    in-memory). A full disk, a read-only folder or a damaged block is one sentence: the change it
+    comes before (an import, a purge, a batch) has not started."""
     path = fetch_one(con, "select path from duckdb_databases() where database_name = current_database()")[0]
     if not path:
         return None
-    return snapshot(con, Path(path).resolve().parent / "backups", reason)
+    try:
+        return snapshot(con, Path(path).resolve().parent / "backups", reason)
+    except (OSError, duckdb.Error) as exc:
+        from delegation.integrity import storage_fault
+
+        fault = storage_fault(exc, Path(path))
+        if fault is None:
+            raise
+        raise fault from None
 
 
 # ---- rewriting: a purge reaches the backups, and the live file's freed blocks -------------------

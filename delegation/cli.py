@@ -129,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     template = sub.add_parser("template", help="write the Annex 2 form template (xlsx)")
     template.add_argument("--out", required=True, metavar="FILE")
 
+    sub.add_parser(
+        "check", parents=[common], help="read every block of the database, so damage is found (read-only)"
+    )
     backup = sub.add_parser("backup", parents=[common], help="write a consistent snapshot of the database")
     backup.add_argument("--to", metavar="DIR", help="folder (default: backups/ beside the database)")
     restore = sub.add_parser(
@@ -142,6 +145,16 @@ def build_parser() -> argparse.ArgumentParser:
     keys = sub.add_parser("keys", help="the key that encrypts the stored scans and the backups")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
     keys_sub.add_parser("rotate", parents=[common], help="re-encrypt every scan and backup with a new key")
+    audit = sub.add_parser("audit", help="the audit log's hash chain")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    audit_verify = audit_sub.add_parser(
+        "verify", parents=[common], help="check that no audit row was changed, removed or inserted"
+    )
+    audit_verify.add_argument(
+        "--backup",
+        metavar="FILE",
+        help="also check that the log still holds every row it held when this backup was made",
+    )
 
     watch = sub.add_parser("watch", parents=[common], help="import forms dropped into the inbox folder")
     watch.add_argument(
@@ -194,6 +207,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc.message(lang), file=sys.stderr)
         return 1
     except OSError as exc:  # a path the system refuses (a folder, /proc, no permission): one sentence
+        fault = _storage_fault(exc, args)
+        if fault is not None:  # a full disk, a read-only folder: said as such
+            print(fault.message(lang), file=sys.stderr)
+            return 1
         reason = exc.strerror or str(exc)
         if exc.filename:
             en, zh = f"Cannot use {exc.filename}: {reason}.", f"无法使用 {exc.filename}：{reason}。"
@@ -201,9 +218,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             en, zh = f"The system refused: {reason}.", f"系统拒绝了操作：{reason}。"
         print(zh if lang == "zh" else en, file=sys.stderr)
         return 1
+    except Exception as exc:  # DuckDB's words for a damaged file or a full disk, met past connect
+        fault = _storage_fault(exc, args)
+        if fault is None:
+            raise  # a bug: its traceback
+        print(fault.message(lang), file=sys.stderr)
+        return 1
     finally:
         if "delegation.sandbox" in sys.modules:  # its idle readers end with the command
             sys.modules["delegation.sandbox"].stop_all()
+
+
+def _storage_fault(exc: Exception, args: argparse.Namespace) -> DelegationError | None:
+    """The one sentence for a fault of the disk under the database (damaged blocks, a full disk, a
+    read-only folder, a file size limit), else None. DuckDB is only asked about if it was loaded."""
+    if not isinstance(exc, OSError) and "duckdb" not in sys.modules:
+        return None
+    if not isinstance(exc, OSError) and not isinstance(exc, sys.modules["duckdb"].Error):
+        return None
+    from delegation.integrity import storage_fault
+
+    return storage_fault(exc, database_path(getattr(args, "db", None)))
 
 
 def _run(args: argparse.Namespace, lang: str) -> int:
@@ -217,7 +252,7 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         from delegation.keys import keyring
 
         existed = database_path(args.db).exists()
-        con = connect(config, args.db)
+        con = connect(config, args.db, verify=True)
         try:
             ring = keyring(con, create=True)
         finally:
@@ -227,6 +262,10 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         return 0
     if args.command == "keys":
         return _keys_rotate(args, config, lang)
+    if args.command == "check":
+        return _check(args, config, lang)
+    if args.command == "audit":
+        return _audit_verify(args, config, lang)
     if args.command == "demo":
         return _demo(args, config)
     if args.command == "watch":
@@ -235,7 +274,7 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         from delegation import inbox
 
         folder = Path(args.inbox) if args.inbox else inbox.inbox_folder(args.db)
-        con = connect(config, args.db)
+        con = connect(config, args.db, verify=True)
 
         def show(outcome: inbox.Outcome) -> None:
             text = outcome.message_zh if lang == "zh" else outcome.message_en
@@ -262,7 +301,7 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         from delegation.backups import backups_folder, manual_backup
         from delegation.keys import keyring
 
-        con = connect(config, args.db, create=False)
+        con = connect(config, args.db, create=False, verify=True)  # never a backup of a damaged file
         try:
             path = manual_backup(con, Path(args.to) if args.to else backups_folder(args.db), "cli")
             key = keyring(con).path
@@ -281,7 +320,14 @@ def _run(args: argparse.Namespace, lang: str) -> int:
                 "Restoring replaces the database (a snapshot of it is kept first); add --yes to go ahead.",
                 "恢复将替换当前数据库（会先保留一份快照）；确认请加 --yes。",
             )
-        connect(config, args.db).close()  # refuses in one sentence when the app holds the database
+        import contextlib
+
+        from delegation.integrity import DamagedDatabase
+
+        # Refuses in one sentence when the app holds the database. A damaged file is what restore
+        # is for: it is not opened for writing, and is kept as it is in the before-restore backup.
+        with contextlib.suppress(DamagedDatabase):
+            connect(config, args.db, verify=True).close()
         done = restore(
             Path(args.snapshot),
             database_path(args.db),
@@ -301,7 +347,7 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         from delegation.documents import documents_folder
         from delegation.retention import purge
 
-        con = connect(config, args.db, create=False)
+        con = connect(config, args.db, create=False, verify=True)
         try:
             report = purge(
                 con,
@@ -342,8 +388,9 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         return _documents_scan(args, config, lang)
     if args.command == "serve":
         from delegation import access
-        from delegation.serve import serve
+        from delegation.serve import check_at_start, serve
 
+        check_at_start(config, args.db)  # a damaged file is refused before anything writes to it
         connect(config, args.db).close()  # create or migrate before the server holds the file
         extra = ["--server.headless", "true"] if args.headless else []
         public = args.address and args.address not in ("localhost", "127.0.0.1", "::1")
@@ -358,7 +405,7 @@ def _run(args: argparse.Namespace, lang: str) -> int:
     if args.command == "summary":
         from delegation.summary import summary
 
-        con = connect(config, args.db, create=False)
+        con = connect(config, args.db, create=False, verify=True)
         try:
             figures = summary(con, config, _filters(args, config))
         finally:
@@ -420,7 +467,7 @@ def _keys_rotate(args: argparse.Namespace, config: EventConfig, lang: str) -> in
     from delegation.atrest import rotate
     from delegation.db import connect
 
-    con = connect(config, args.db, create=False)
+    con = connect(config, args.db, create=False, verify=True)
     try:
         report = rotate(con, "cli")
     finally:
@@ -450,6 +497,60 @@ def _keys_rotate(args: argparse.Namespace, config: EventConfig, lang: str) -> in
         if lang == "zh"
         else f"The old key {old} is gone from the key file."
     )
+    return 0
+
+
+def _audit_verify(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
+    """`audit verify`: "audit chain intact (N rows)" and 0, or one sentence naming the first bad row
+    on stderr and 1. With --backup, the live log must still hold the newest row that backup's
+    header recorded (the header is checked against the key first: it cannot be forged without it)."""
+    from pathlib import Path
+
+    from delegation import audit, crypto
+    from delegation.db import connect
+    from delegation.i18n import text
+    from delegation.keys import keyring
+
+    con = connect(config, args.db, create=False)
+    try:
+        head = None
+        if args.backup:
+            path = Path(args.backup)
+            if not path.is_file():
+                raise DelegationError(f"{path} does not exist.", f"{path} 不存在。")
+            metadata = crypto.authenticate(path, keyring(con).key).metadata
+            if not metadata.get("audit_head"):
+                raise DelegationError(
+                    f"{path.name} does not record the audit chain (it was made before the chain existed).",
+                    f"{path.name} 未记录审计链（它早于审计链生成）。",
+                )
+            head = (metadata.get("audit_head_id"), metadata["audit_head"])
+        broken = audit.verify_chain(con, head=head)
+        rows = audit.chain_rows(con)
+    finally:
+        con.close()
+    if broken is not None:
+        print(broken.message(lang), file=sys.stderr)
+        return 1
+    print(text("audit.chain.intact", lang).format(rows=rows))
+    return 0
+
+
+def _check(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
+    """`check`: read every column of every table and every key of every index, read-only, so DuckDB
+    verifies each block's checksum: "database intact: N tables, M rows" and 0, or the damaged-file
+    sentence (newest backup, restore command) on stderr and 1."""
+    from delegation.i18n import text
+    from delegation.integrity import check
+
+    target = database_path(args.db)
+    if not target.exists():
+        raise DelegationError(
+            f"The database {target} does not exist; create it with 'python -m delegation init'.",
+            f"数据库 {target} 不存在；请先运行 'python -m delegation init' 创建。",
+        )
+    found = check(target, config, every_key=True)
+    print(text("check.intact", lang).format(tables=found.tables, rows=found.rows))
     return 0
 
 
@@ -514,7 +615,7 @@ def _export(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
 
     args.format = _export_format(args.format, args.out, workbook_only=args.list == "summary")
     filters = _filters(args, config)
-    con = connect(config, args.db, create=False)
+    con = connect(config, args.db, create=False, verify=True)
     try:
         if args.list == "summary":
             from delegation.workbooks import leadership_workbook
@@ -577,7 +678,7 @@ def _documents_scan(args: argparse.Namespace, config: EventConfig, lang: str) ->
     folder = Path(args.folder)
     if not folder.is_dir():
         raise DelegationError(f"{folder} is not a folder.", f"{folder} 不是文件夹。")
-    con = connect(config, args.db, create=False)
+    con = connect(config, args.db, create=False, verify=True)
     try:
         report = scan_folder(con, config, folder, actor="cli", documents_dir=documents_folder(args.db))
     finally:
@@ -594,7 +695,7 @@ def _demo(args: argparse.Namespace, config) -> int:
     from delegation.db import connect, fetch_one
     from delegation.demo import load_demo
 
-    con = connect(config, args.db)
+    con = connect(config, args.db, verify=True)
     try:
         existing = fetch_one(con, "select count(*) from participants")[0]
         if existing and not args.replace:
@@ -632,7 +733,7 @@ def _import(args: argparse.Namespace, config, lang: str) -> int:
     target = database_path(args.db)
     made = [folder for folder in (target, *target.parents) if not folder.exists()]  # what connect creates
     try:
-        con = connect(config, args.db)
+        con = connect(config, args.db, verify=True)  # a damaged file is refused before anything writes to it
     except BaseException:
         if made:
             _unmake(made)

@@ -10,47 +10,39 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import secrets
+import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from delegation import crypto
+from delegation import crypto, sandbox
 from delegation.access import at_least
 from delegation.config import EventConfig, database_path
 from delegation.db import append_audit, fetch_one, transaction
 from delegation.errors import DelegationError
 from delegation.keys import Keyring, keyring
 from delegation.private import private_folder, write_private
+from delegation.scans import MAGIC, open_image, sniff
 from delegation.search import pinyin_key
-from delegation.text import match_key, megabytes
+from delegation.text import match_key, megabytes, safe_name
 
 STATES = ("missing", "received", "verified", "rejected")
-# Content, not the file name, decides what a file is.
-MAGIC = (
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-)
 SCAN_SUFFIXES = tuple(f".{ext}" for _, _, ext in MAGIC)  # what the upload box names
+
+
+def pixel_limit(config: EventConfig) -> int:
+    """A scan's largest number of pixels (`[security] max_image_megapixels`)."""
+    return config.max_image_megapixels * 1_000_000
 
 
 def documents_folder(db: str | Path | None = None) -> Path:
     """Where scans are stored: `documents/` beside the database file (git-ignored, never served)."""
     return database_path(db).resolve().parent / "documents"
-
-
-def sniff(data: bytes, name: str) -> tuple[str, str]:
-    """The content type and extension of a PDF, JPEG or PNG, judged by its first bytes."""
-    for magic, content_type, ext in MAGIC:
-        if data.startswith(magic):
-            return content_type, ext
-    raise DelegationError(
-        f"{name}: only PDF, JPEG or PNG scans are accepted, and this file is none of them.",
-        f"{name}：只接受 PDF、JPEG 或 PNG 格式的扫描件，该文件不是其中任何一种。",
-    )
 
 
 @dataclass(frozen=True)
@@ -62,20 +54,34 @@ class StoredFile:
     content_type: str
 
 
-def store_file(data: bytes, original_name: str, folder: Path, max_mb: int, *, ring: Keyring) -> StoredFile:
-    """Check a scan and write it encrypted under a random name; nothing is written when it is refused."""
-    name = Path(original_name).name
+def too_large(name: str, size: int, max_mb: int) -> DelegationError:
+    """'The file is 20.1 MB, more than the limit of 20 MB.'"""
+    return DelegationError(
+        f"{name}: the file is {megabytes(size)} MB, more than the limit of {max_mb} MB.",
+        f"{name}：文件大小 {megabytes(size)} MB，超过 {max_mb} MB 的上限。",
+    )
+
+
+def store_file(
+    data: bytes, original_name: str, folder: Path, config: EventConfig, *, ring: Callable[[], Keyring]
+) -> StoredFile:
+    """Check a scan and write it encrypted under a random name; nothing is written when it is refused.
+
+    The scan is opened in a worker (`scans.check_scan`: its kind from its bytes, its pixels capped,
+    decoded whole), so a hostile image cannot hurt this process. `ring` is asked for the key only
+    once the scan has passed, so a refused file does not even record a key in the database."""
+    name = safe_name(original_name)
     if not data:
         raise DelegationError(f"{name}: the file is empty.", f"{name}：文件是空的。")
-    if len(data) > max_mb * 1024 * 1024:
-        raise DelegationError(
-            f"{name}: the file is {megabytes(len(data))} MB, more than the limit of {max_mb} MB.",
-            f"{name}：文件大小 {megabytes(len(data))} MB，超过 {max_mb} MB 的上限。",
-        )
-    content_type, _ = sniff(data, name)
+    if len(data) > config.max_document_mb * 1024 * 1024:
+        raise too_large(name, len(data), config.max_document_mb)
+    _, content_type = sandbox.run(
+        "check_scan", data, name, pixel_limit(config), limits=sandbox.Limits.of(config), name=name
+    )
+    keys = ring()
     private_folder(folder)
     stored = f"{secrets.token_hex(16)}.enc"  # the kind is in the database, not in the name
-    write_private(folder / stored, crypto.encrypt_bytes(data, ring.current_id, ring.current_key))
+    write_private(folder / stored, crypto.encrypt_bytes(data, keys.current_id, keys.current_key))
     return StoredFile(stored, name, hashlib.sha256(data).hexdigest(), len(data), content_type)
 
 
@@ -103,6 +109,10 @@ class Scan:
 
 VIEW_PAGES = 5  # the pages of a PDF scan shown on the page (a passport's cover page is the first)
 VIEW_SCALE = 1.5  # 108 dpi: a passport's machine-readable zone is legible
+# Streamlit's widest picture (image_utils.MAXIMUM_CONTENT_WIDTH): st.image resizes, so decodes, any
+# wider one in the server's process; one drawn at most this wide is passed on as it is.
+VIEW_WIDTH = 1460
+VIEW_HEIGHT = 4 * VIEW_WIDTH
 
 
 def read_scan(con: duckdb.DuckDBPyConnection, document_id: int, role: str, folder: Path) -> Scan:
@@ -117,29 +127,64 @@ def read_scan(con: duckdb.DuckDBPyConnection, document_id: int, role: str, folde
     if not row or not row[0]:
         raise DelegationError("No scan is stored for this document.", "这份材料没有存档的扫描件。")
     stored, original, content_type = row
+    original = safe_name(original)  # a name stored before names were made safe is shown safe too
     data = read_stored(folder, stored, keyring(con), original)
     return Scan(int(document_id), original, content_type, data)
 
 
-def scan_pictures(scan: Scan) -> list[bytes]:
-    """What the page shows of a scan: an image as it is; a PDF as its first pages, drawn as PNG."""
-    if scan.content_type != "application/pdf":
-        return [scan.data]
+def scan_pictures(scan: Scan, config: EventConfig) -> list[bytes]:
+    """What the page shows of a scan, as PNG pictures drawn in a worker (`scan_pictures_here`): a
+    scan stored before intake checked its pixels, or a PDF that draws a giant page, cannot hurt
+    the server's process."""
+    return sandbox.run(
+        "scan_pictures",
+        scan.data,
+        scan.content_type,
+        scan.original_name,
+        pixel_limit(config),
+        limits=sandbox.Limits.of(config),
+        name=scan.original_name,
+    )
+
+
+def scan_pictures_here(data: bytes, content_type: str, name: str, max_pixels: int) -> list[bytes]:
+    """In a worker: an image, or a PDF's first `VIEW_PAGES` pages, as PNGs at most `VIEW_WIDTH`
+    wide, so that `st.image` shows them without decoding them again (an image turned upright as
+    its EXIF orientation says, as a browser would show it)."""
     import io
+
+    from PIL import ImageOps
+
+    if content_type != "application/pdf":
+        image = open_image(data, content_type, name, max_pixels)
+        try:
+            image = ImageOps.exif_transpose(image)
+        except MemoryError:
+            raise
+        except Exception:  # a damaged EXIF block: the picture as it was stored
+            pass
+        image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "PA", "P") else "RGB")
+        image.thumbnail((VIEW_WIDTH, VIEW_HEIGHT))
+        out = io.BytesIO()
+        image.save(out, format="PNG", compress_level=1)  # for the page only: speed over size
+        return [out.getvalue()]
 
     import pypdfium2
 
     pictures = []
     try:
-        pdf = pypdfium2.PdfDocument(scan.data)
+        pdf = pypdfium2.PdfDocument(data)
         for index in range(min(len(pdf), VIEW_PAGES)):
+            page = pdf[index]
+            width, height = page.get_size()  # in points; a PDF may declare a page metres wide
+            scale = min(VIEW_SCALE, VIEW_WIDTH / max(width, 1), VIEW_HEIGHT / max(height, 1))
             out = io.BytesIO()
-            pdf[index].render(scale=VIEW_SCALE).to_pil().save(out, format="PNG")
+            page.render(scale=scale).to_pil().save(out, format="PNG", compress_level=1)
             pictures.append(out.getvalue())
     except pypdfium2.PdfiumError:
         raise DelegationError(
-            f"{scan.original_name}: this PDF cannot be shown; download it to open it.",
-            f"{scan.original_name}：无法显示该 PDF，请下载后打开。",
+            f"{name}: this PDF cannot be shown; download it to open it.",
+            f"{name}：无法显示该 PDF，请下载后打开。",
         ) from None
     return pictures
 
@@ -280,7 +325,7 @@ def attach(
     now: dt.datetime | None = None,
 ) -> int:
     """Store a scan (an upload or a file from the folder scan) and mark the document received."""
-    stored = store_file(data, original_name, folder, config.max_document_mb, ring=keyring(con, create=True))
+    stored = store_file(data, original_name, folder, config, ring=lambda: keyring(con, create=True))
     return set_state(
         con,
         unit_id=unit_id,
@@ -377,34 +422,132 @@ def scan_folder(
     units = {r[0]: r[1] for r in con.execute("select name_key, unit_id from units").fetchall()}
     keywords = {d.kind: [match_key(k) for k in d.keywords] for d in config.documents}
     levels = {d.kind: d.level for d in config.documents}
-    for unit_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
-        unit_id = unit_for_folder(unit_dir.name, units, config)
-        files = sorted(p for p in unit_dir.rglob("*") if p.is_file() and not p.name.startswith("."))
-        if unit_id is None:
-            for f in files:
-                report.unmatched.append(
-                    (
-                        str(f.relative_to(folder)),
-                        "the folder names no registered unit",
-                        "文件夹名称与任何已报名单位都不对应",
-                    )
-                )
+    for unit_dir, info in sorted(_entries(folder, descend=False), key=lambda e: e[0]):
+        if info is not None and not stat.S_ISLNK(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+            continue  # a file beside the unit folders is no unit's
+        if info is None or not stat.S_ISDIR(info.st_mode):  # unreadable, or a link (never followed)
+            report.unmatched.append((_shown(unit_dir, folder), *_why_not_read(info)))
             continue
+        unit_id = unit_for_folder(unit_dir.name, units, config)
         people = con.execute(
             "select participant_id, name, pinyin_name, passport_number from participants where unit_id = ? and status <> 'withdrawn'",
             [unit_id],
         ).fetchall()
-        for f in files:
-            _scan_file(
-                con, config, f, folder, unit_id, people, keywords, levels, report, actor, documents_dir
-            )
+        for path, info in sorted(_entries(unit_dir), key=lambda e: e[0]):
+            shown = _shown(path, folder)
+            if info is None or not stat.S_ISREG(info.st_mode):
+                report.unmatched.append((shown, *_why_not_read(info)))
+            elif unit_id is None:
+                report.unmatched.append(
+                    (shown, "the folder names no registered unit", "文件夹名称与任何已报名单位都不对应")
+                )
+            else:
+                _scan_file(
+                    con,
+                    config,
+                    path,
+                    shown,
+                    info,
+                    unit_id,
+                    people,
+                    keywords,
+                    levels,
+                    report,
+                    actor,
+                    documents_dir,
+                )
     return report
 
 
+def _entries(folder: Path, *, descend: bool = True) -> Iterator[tuple[Path, os.stat_result | None]]:
+    """What is in `folder` (and, with `descend`, its real subfolders), dot-files left out, each
+    with its own `lstat`: a symbolic link is listed as the link, never followed (a link to
+    /etc/passwd or to another unit's scan stays outside), and a subfolder that cannot be read
+    comes with None instead of stopping the whole scan."""
+    folders = [folder]
+    while folders:
+        current = folders.pop()
+        try:
+            with os.scandir(current) as listing:
+                found = [
+                    (Path(e.path), e.stat(follow_symlinks=False))
+                    for e in listing
+                    if not e.name.startswith(".")
+                ]
+        except OSError:
+            if current == folder and not descend:
+                raise
+            yield current, None
+            continue
+        for path, info in found:
+            if descend and stat.S_ISDIR(info.st_mode):
+                folders.append(path)
+            else:
+                yield path, info
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A file's place under the scanned folder as the report shows it: each part a safe name
+    (a folder name can hold a terminal's control sequences as well as a file name can)."""
+    return "/".join(safe_name(part) for part in path.relative_to(root).parts)
+
+
+def _why_not_read(info: os.stat_result | None) -> tuple[str, str]:
+    """Why an entry of a scanned folder was left unopened."""
+    if info is None:
+        return "the folder cannot be read", "无法读取该文件夹"
+    if stat.S_ISLNK(info.st_mode):
+        return "a symbolic link, which the scan does not follow", "这是符号链接，扫描不会跟随"
+    return "not a regular file", "不是普通文件"
+
+
+class _Skipped(Exception):
+    """A file of a scanned folder left out, with why (en, zh), as the report's reasons read."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.en, self.zh = en, zh
+
+
+def _too_large_reason(size: int, max_mb: int) -> _Skipped:
+    return _Skipped(
+        f"the file is {megabytes(size)} MB, more than the limit of {max_mb} MB",
+        f"文件大小 {megabytes(size)} MB，超过 {max_mb} MB 的上限",
+    )
+
+
+def _read_scan_file(path: Path, max_mb: int) -> bytes:
+    """A file of a scanned folder's bytes, at most `max_mb` MB read: opened without following a
+    link and without waiting for a writer (a FIFO), and checked again once open, since the file
+    may have been swapped between the listing and the opening."""
+    limit = max_mb * 1024 * 1024
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:  # ELOOP: it became a link since the listing; EACCES: not ours to read
+        raise _Skipped("the file cannot be opened", "无法打开该文件") from None
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise _Skipped(*_why_not_read(info))
+        if info.st_size > limit:
+            raise _too_large_reason(info.st_size, max_mb)
+        data = file.read(limit + 1)
+    if len(data) > limit:  # it grew after the listing
+        raise _too_large_reason(len(data), max_mb)
+    return data
+
+
+def _reason(exc: DelegationError, name: str) -> tuple[str, str]:
+    """A refusal's sentences as a report's reasons: without the file's name in front (the report
+    names the file already) and without the full stop."""
+    en = exc.en.removeprefix(f"{name}: ").removesuffix(".")
+    zh = exc.zh.removeprefix(f"{name}：").removesuffix("。")
+    return en, zh
+
+
 def _scan_file(
-    con, config, path, root, unit_id, people, keywords, levels, report, actor, documents_dir
+    con, config, path, shown, info, unit_id, people, keywords, levels, report, actor, documents_dir
 ) -> None:
-    shown = str(path.relative_to(root))
     key = match_key(path.stem)
     kinds = [k for k, words in keywords.items() if any(w and w in key for w in words)]
     if not kinds:
@@ -438,7 +581,13 @@ def _scan_file(
             )
             return
         participant_id = matches[0][1]
-    data = path.read_bytes()
+    try:
+        if info.st_size > config.max_document_mb * 1024 * 1024:  # known from the listing: never read
+            raise _too_large_reason(info.st_size, config.max_document_mb)
+        data = _read_scan_file(path, config.max_document_mb)
+    except _Skipped as skipped:
+        report.unmatched.append((shown, skipped.en, skipped.zh))
+        return
     try:
         sniff(data, path.name)
     except DelegationError:
@@ -461,7 +610,7 @@ def _scan_file(
             source=f"folder scan: {shown}",
             folder=documents_dir,
         )
-    except DelegationError as exc:  # too large, or not what its name says
-        report.unmatched.append((shown, exc.en, exc.zh))
+    except DelegationError as exc:  # not what its first bytes say, a bomb, or a worker's refusal
+        report.unmatched.append((shown, *_reason(exc, safe_name(path.name))))
         return
     report.recorded.append((shown, kind))

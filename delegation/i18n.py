@@ -416,6 +416,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "请将密钥文件 {path} 另存一份，且不要与备份放在一起：没有它，备份无法读取。",
         "Keep a copy of the key file {path} somewhere other than the backups: without it they cannot be read.",
     ),
+    # `python -m delegation check`: every block read and its checksum verified by DuckDB
+    "check.intact": ("数据库完好：{tables} 张表，{rows} 行", "database intact: {tables} tables, {rows} rows"),
     "audit.actions": ("操作类型", "Actions"),
     "audit.actor": ("操作人", "Who"),
     "audit.days": ("日期范围", "Days"),
@@ -423,10 +425,39 @@ TEXT: dict[str, tuple[str, str]] = {
         "共 {count} 条（最多显示最近 {limit} 条）",
         "Entries: {count} (the latest {limit} at most)",
     ),
+    # The audit log's hash chain (audit.verify_chain): the page and `audit verify` say the same.
+    "audit.chain.intact": ("审计链完整（{rows} 行）", "audit chain intact ({rows} rows)"),
+    "audit.chain.changed": (
+        "审计链已断开：第 {row} 条记录在写入后被修改过。",
+        "The audit chain is broken: row {row} was changed after it was written.",
+    ),
+    "audit.chain.inserted": (
+        "审计链已断开：第 {row} 条记录不是本系统写入的（被插入）。",
+        "The audit chain is broken: row {row} was not written by the desk (it was inserted).",
+    ),
+    "audit.chain.removed": (
+        "审计链已断开：第 {row} 条记录被删除（第 {next} 条之前的记录已不存在）。",
+        "The audit chain is broken: row {row} was removed (the row before row {next} is gone).",
+    ),
+    "audit.chain.removed_first": (
+        "审计链已断开：第 {next} 条之前的记录被删除。",
+        "The audit chain is broken: the rows before row {next} were removed.",
+    ),
+    "audit.chain.removed_between": (
+        "审计链已断开：第 {after} 条与第 {next} 条之间的记录被删除。",
+        "The audit chain is broken: rows between row {after} and row {next} were removed.",
+    ),
+    "audit.chain.missing": (
+        "审计链已断开：备份时最新的第 {row} 条记录已不存在或已改变（此后删除了末尾的记录，或整条链被改写）。",
+        "The audit chain is broken: row {row}, the newest when the backup was made, is gone or different "
+        "(rows were removed from the end, or the log rewritten, since).",
+    ),
     # What each action in the audit log is called (audit.action_label).
     "audit.action.login": ("登录", "Signed in"),
     "audit.action.login.failed": ("登录失败", "Sign-in failed"),
     "audit.action.login.locked": ("登录暂时锁定", "Sign-in locked for a while"),
+    "audit.action.logout": ("退出登录", "Signed out"),
+    "audit.action.logout.idle": ("闲置超时退出", "Signed out after being idle"),
     "audit.action.show_full": ("查看完整个人信息", "Showed full personal data"),
     "audit.action.export": ("导出名单", "Exported a list"),
     "audit.action.import": ("导入报名表", "Imported a form"),
@@ -464,6 +495,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit.details.chased": ("催交邮件已发送，{items} 项", "message sent, {items} items"),
     "audit.details.settled": ("工作表“{sheet}”第 {row} 行", "sheet '{sheet}', row {row}"),
     "audit.details.role": ("角色：{role}", "role: {role}"),
+    "audit.details.idle": ("{minutes} 分钟无操作", "after {minutes} minutes without a click"),
     "audit.details.demo": (
         "{participants} 人，{units} 家单位",
         "{participants} participants in {units} units",
@@ -506,6 +538,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "This account has no access; ask an administrator.",
     ),
     "login.logout": ("退出登录", "Sign out"),
+    "login.idle_ended": (
+        "{minutes} 分钟无操作，已自动退出登录；请重新登录。",
+        "You were signed out after {minutes} minutes without a click; sign in again.",
+    ),
     "access.refused": ("您的角色无权打开此页面。", "Your role may not open this page."),
     "access.local_admin": (
         "尚未配置任何账户：本应用以本地管理员身份运行，仅限本机访问。添加账户的方法见使用说明的“权限与隐私”一节。",

@@ -14,6 +14,7 @@ import importlib
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -102,6 +103,7 @@ def rerun_when_data_changes(seconds: int) -> None:
         seen = st.session_state.setdefault("ui.data_version", version)
         if version != seen:
             st.session_state["ui.data_version"] = version
+            st.session_state["auth.unattended"] = True  # not a click: the idle time runs on
             st.rerun(scope="app")
 
     st.session_state["ui.data_version"] = dashboard.data_version(cursor())
@@ -120,10 +122,16 @@ def role() -> str:
 def authenticate() -> bool:
     """Sign the session in: single sign-on when configured, else a local account, else the local admin.
 
-    Renders the login form (and returns False) until someone is signed in.
+    Renders the login form (and returns False) until someone is signed in. A staff or admin
+    session idle for `[security] idle_minutes` is ended here, on the run after (`_idle`).
     """
     if st.session_state.get("auth.role"):
-        return True
+        if not _idle():
+            _active()
+            return True
+        minutes = event_config().idle_minutes
+        logout("logout.idle", idle_minutes=minutes)
+        st.session_state["auth.idle_ended"] = minutes  # said once, above the sign-in
     if _sso_configured():
         return _sso_login()
     accounts = access.load_accounts()
@@ -131,6 +139,8 @@ def authenticate() -> bool:
         st.session_state["auth.user"], st.session_state["auth.role"] = access.LOCAL_ADMIN, "admin"
         return True
     st.title(t("login.title"))
+    if "auth.idle_ended" in st.session_state:
+        st.info(t("login.idle_ended").format(minutes=st.session_state.pop("auth.idle_ended")))
     with st.form("auth.form"):
         name = st.text_input(t("login.user"), key="auth.name")
         password = st.text_input(t("login.password"), type="password", key="auth.password")
@@ -142,6 +152,7 @@ def authenticate() -> bool:
             show_error(exc)
             return False
         st.session_state["auth.user"], st.session_state["auth.role"] = account.name, account.role
+        st.session_state["auth.last_active"] = time.time()
         st.rerun()
     return False
 
@@ -166,15 +177,59 @@ def _sso_login() -> bool:
         return False
     append_audit(cursor(), email, "login", f"user:{email}", {"role": mapped, "via": "sso"})
     st.session_state["auth.user"], st.session_state["auth.role"] = email, mapped
+    st.session_state["auth.last_active"] = time.time()
     return True
 
 
-def logout() -> None:
-    """Forget the session's user (and end single sign-on)."""
-    for key in ("auth.user", "auth.role"):
-        st.session_state.pop(key, None)
+def logout(action: str = "logout", **details: Any) -> None:
+    """End the session's sign-in (the sidebar's button, or an idle session: `logout.idle`): audited
+    with the role, everything the session kept forgotten but its language (a page's search, the
+    person it had open), and single sign-on ended."""
+    name, role = user()
+    if name and name != access.LOCAL_ADMIN:
+        append_audit(cursor(), name, action, f"user:{name}", {"role": role, **details})
+    lang = language()
+    st.session_state.clear()
+    st.session_state["ui.lang"] = lang
     if _sso_configured() and st.user.is_logged_in:
         st.logout()
+
+
+IDLE_CHECK_SECONDS = 60  # how often an open page looks for idleness between clicks
+
+
+def _times_out(name: str, role: str) -> bool:
+    """Staff and admin sessions end when idle. Not a viewer's (leadership's figures on a meeting's
+    shared screen must stay up), nor the local admin's (no accounts: this computer only, and it
+    would be signed straight back in)."""
+    return access.at_least(role, "staff") and name != access.LOCAL_ADMIN
+
+
+def _idle() -> bool:
+    """Whether this session has gone `[security] idle_minutes` without a click and times out."""
+    last = st.session_state.get("auth.last_active")
+    if last is None or not _times_out(*user()):
+        return False
+    return time.time() - last > event_config().idle_minutes * 60
+
+
+def _active() -> None:
+    """A run of a signed-in session: a click, unless the app started it itself (its timers say so
+    in `auth.unattended`), renews the session; and a session that times out gets its watcher."""
+    if not st.session_state.pop("auth.unattended", False) or "auth.last_active" not in st.session_state:
+        st.session_state["auth.last_active"] = time.time()
+    if _times_out(*user()):
+        with st.sidebar:
+            _idle_watch()
+
+
+@st.fragment(run_every=IDLE_CHECK_SECONDS)
+def _idle_watch() -> None:
+    """Between clicks: once the session is idle, run the app again, which ends it (so a page left
+    open does not keep personal data on the screen until the next click)."""
+    if _idle():
+        st.session_state["auth.unattended"] = True
+        st.rerun(scope="app")
 
 
 def require(page: str) -> None:
@@ -582,14 +637,15 @@ def exported(kind: str, fmt: str, filters: Filters, header_lang: str, *, actor: 
 def scan_viewer(document_id: int, title: str) -> None:
     """A document's scan on the page — an image, or a PDF's first pages drawn as pictures — read
     after the role check (never a static file), and a download button; the view and each download
-    are logged."""
+    are logged. The pictures are PNGs drawn in a worker process and shown with `st.image`, never
+    as HTML (an SVG or HTML file cannot be stored as a scan, and would not be put in a page)."""
     from delegation import documents
 
     name, role = user()
     folder = documents.documents_folder()
     try:
         scan = documents.read_scan(cursor(), document_id, role, folder)
-        pictures = documents.scan_pictures(scan)
+        pictures = documents.scan_pictures(scan, event_config())
     except DelegationError as exc:
         show_error(exc)
         return
@@ -609,7 +665,8 @@ def scan_viewer(document_id: int, title: str) -> None:
         )
         for number, picture in enumerate(pictures, start=1):
             caption = t("documents.scan_page").format(page=number) if len(pictures) > 1 else None
-            st.image(picture, caption=caption)
+            # PNG said, not guessed: Streamlit then neither reopens it to guess nor re-encodes it.
+            st.image(picture, caption=caption, output_format="PNG")
 
 
 def logged_download(kind: str, make: Callable[[], bytes], fmt: str = "xlsx") -> Callable[[], bytes]:

@@ -22,6 +22,12 @@ if st.button(ui.t("audit.backup"), key="audit.backup"):
     else:
         st.success(ui.t("audit.backup_done").format(file=path.name))
         st.info(ui.t("backup.key_reminder").format(path=keyring(ui.cursor()).path))
+# Below the backup button: a backup just made is a row of the chain checked here.
+intact, said = ui.query(audit.chain_status, lang)  # checked again whenever a row is appended
+if intact:
+    st.success(ui.plain(said), icon=":material/verified:")
+else:
+    st.error(ui.plain(said), icon=":material/gpp_bad:")
 choices = ui.query(audit.audit_choices)
 a, b, c = st.columns([2, 1, 1])
 actions = ui.any_of(

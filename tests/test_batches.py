@@ -17,12 +17,11 @@ from delegation.errors import DelegationError
 from delegation.filters import Filters
 from tests.conftest import opened_backup
 from tests.fixtures import load_fixture
+from tests.sample_scans import JPEG, PDF
 
 AS_OF = dt.date(2023, 3, 20)
 ARRIVED = dt.datetime(2023, 3, 18, 9, 30)  # the scans came two days before the as-of day
 FROZEN = dt.datetime(2023, 3, 20, 16, 0)  # the batch is frozen on the as-of day
-PDF = b"%PDF-1.7\n% fictitious scan\n"
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 
 
 @pytest.fixture

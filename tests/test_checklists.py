@@ -16,10 +16,10 @@ from delegation.filters import Filters
 from delegation.i18n import TEXT, text
 from delegation.keys import load_keyring
 from tests.fixtures import load_fixture
+from tests.sample_scans import PDF
 from tests.test_app import app, frame
 
 AS_OF = dt.date(2023, 3, 20)
-PDF = b"%PDF-1.7\n% fictitious scan\n"
 
 
 @pytest.fixture

@@ -15,12 +15,10 @@ from delegation.ingest import import_file
 from delegation.summary import summary
 from tests.conftest import run_cli, write_xlsx
 from tests.fixtures import fixture_form, load_fixture
+from tests.sample_scans import JPEG, PDF, PNG
 
 AS_OF = dt.date(2023, 3, 20)
 ARRIVED = dt.datetime(2023, 3, 18, 10, 0)  # the scans came before the as-of day
-PDF = b"%PDF-1.7\n% fictitious scan\n"
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 @pytest.fixture

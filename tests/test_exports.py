@@ -17,6 +17,7 @@ from delegation import ROOT, exports
 from delegation.filters import Filters
 from tests.conftest import run_cli as cli
 from tests.fixtures import fixture_form, load_fixture
+from tests.sample_scans import PDF
 
 AS_OF = dt.date(2023, 3, 20)
 CORPUS = [
@@ -242,7 +243,7 @@ def test_workbooks_made_cell_by_cell_are_safe_too(loaded, config, tmp_path):
     unit, jia4 = loaded.execute(
         "select unit_id, participant_id from participants where name = ?", [CORPUS[2]]
     ).fetchall()[0]
-    pdf = b"%PDF-1.7 fictitious"
+    pdf = PDF
     for pid, kind in ((None, "registration_confirmation"), (jia4, "passport_scan")):
         attach(
             loaded,
