@@ -615,6 +615,7 @@ def unrendered(markdown: str) -> bool:
 
 def test_names_are_not_markdown_in_expanders_and_messages(monkeypatch, config, tmp_path):
     from delegation.ingest import import_file
+    from delegation.text import safe_name
     from tests.conftest import write_xlsx
 
     assert not unrendered(MARKDOWN_NAME) and unrendered(ui.plain(MARKDOWN_NAME))
@@ -637,7 +638,9 @@ def test_names_are_not_markdown_in_expanders_and_messages(monkeypatch, config, t
     staff.run()
     staff.button(key="import.start").click().run()
     assert len(staff.error) == 1 and unrendered(staff.error[0].value)
-    assert staff.error[0].value.startswith(ui.plain(name))
+    shown = safe_name(name)  # the upload's name made safe (":" and "*" are not in a Windows file name)
+    assert shown == "__粗体__ [点我](www.evil.example) $x^2$ _red[红] `c`.xlsx" and not unrendered(shown)
+    assert staff.error[0].value.startswith(ui.plain(shown))
 
 
 def test_every_page_file_is_navigable_and_tested():
