@@ -277,10 +277,7 @@ def restore(snapshot_file: Path, db: Path, folder: Path, *, key_file: Path | Non
         _check_database(plain, snapshot_file.name)
         local = _local_keyring(db, given)  # the key file the desk uses from now on
         safety = _safety_copy(db, folder, local)
-        db.with_name(db.name + ".wal").unlink(missing_ok=True)
-        plain.chmod(FILE_MODE)  # private whatever the umask of the process
-        plain.replace(db)
-        sync_folder(db.parent)
+        _put_in_place(plain, db)
     con = duckdb.connect(str(db))
     try:
         resync_sequences(con)
@@ -289,6 +286,15 @@ def restore(snapshot_file: Path, db: Path, folder: Path, *, key_file: Path | Non
     finally:
         con.close()
     return Restored(safety, local[1])
+
+
+def _put_in_place(plain: Path, db: Path) -> None:
+    """Make a closed database file the desk's: private, in one rename, the folder synced. Its WAL
+    goes first: the new file was closed cleanly, and the old one's log must not replay into it."""
+    db.with_name(db.name + ".wal").unlink(missing_ok=True)
+    plain.chmod(FILE_MODE)  # private whatever the umask of the process
+    plain.replace(db)
+    sync_folder(db.parent)
 
 
 def _local_keyring(db: Path, given: Keyring | None) -> tuple[Keyring | None, Path | None]:
@@ -432,10 +438,7 @@ def compact(db: Path) -> None:
             _copy_database(con, fresh)
         finally:
             con.close()
-        db.with_name(db.name + ".wal").unlink(missing_ok=True)  # closed cleanly: nothing left in it
-        fresh.chmod(FILE_MODE)  # private whatever the umask of the process
-        fresh.replace(db)
-        sync_folder(db.parent)
+        _put_in_place(fresh, db)
     con = duckdb.connect(str(db))
     try:
         resync_sequences(con)
