@@ -79,6 +79,7 @@ def main() -> int:
         except MemoryError:
             _answer(out, "memory", "")
             return 1
+        del result  # the last file's rows are not kept while the worker waits for the next
 
 
 if __name__ == "__main__":
