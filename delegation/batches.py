@@ -26,6 +26,7 @@ from delegation.filters import Filters
 from delegation.i18n import text
 from delegation.keys import keyring
 from delegation.search import pinyin_for
+from delegation.text import safe_name
 
 BATCH_STATES = ("draft", "submitted", "letters_received", "sent_to_units")
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
@@ -205,7 +206,11 @@ def roster_xlsx(con: duckdb.DuckDBPyConnection, batch_id: int, lang: str) -> byt
 
 
 def _safe(part: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", part).strip("_") or "x"
+    """One part of a roster ZIP member's name: a unit's name as sent may hold slashes, controls or
+    a right-to-left override, so it is made safe as every outside name is (`text.safe_name`), its
+    slashes and spaces joined by "_"."""
+    cleaned = safe_name(re.sub(r"[\\/]", "_", part)) if part.strip() else ""
+    return re.sub(r"[\s_]+", "_", cleaned).strip("_") or "x"
 
 
 def scans_zip(con: duckdb.DuckDBPyConnection, batch_id: int, documents_dir: Path) -> bytes:

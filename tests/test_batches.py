@@ -256,3 +256,9 @@ def test_a_freeze_takes_everyone_ready_whatever_the_filters(ready_jia, config):
         "select p.name from batch_members join participants p using (participant_id) order by 1"
     ).fetchall()
     assert members == [("甲一",), ("甲四",)]
+
+
+def test_a_roster_zip_member_name_is_made_safe_like_every_outside_name():
+    # A unit's name as sent went into the ZIP with its right-to-left override and controls.
+    assert batches._safe("苏州\u202e甲 机械\x00/西安") == "苏州甲_机械_西安"
+    assert batches._safe('a:b*c"d') == "a_b_c_d" and batches._safe("  ") == "x"
