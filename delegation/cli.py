@@ -719,12 +719,12 @@ def _import(args: argparse.Namespace, config, lang: str) -> int:
     from pathlib import Path
 
     from delegation import sandbox
-    from delegation.search import warm_up
 
-    # The reader's worker process starts (and imports the readers) while DuckDB and the importer
-    # are imported and the database opens; pypinyin's dictionaries load meanwhile too.
-    sandbox.warm(sandbox.Limits.of(config))
-    warm_up()
+    # Worker processes start (and import the readers) and read the first file while DuckDB and the
+    # importer are imported and the database opens.
+    files = [(Path(name), Path(name).name) for name in args.files]
+    today = dt.date.today()
+    first = sandbox.begin_read_form(config, files[0][0], today=today, file_name=files[0][1])
     from delegation.config import database_path
     from delegation.db import connect
     from delegation.ingest import applied_order, import_files
@@ -735,6 +735,7 @@ def _import(args: argparse.Namespace, config, lang: str) -> int:
     try:
         con = connect(config, args.db, verify=True)  # a damaged file is refused before anything writes to it
     except BaseException:
+        first.cancel()
         if made:
             _unmake(made)
         raise
@@ -744,10 +745,12 @@ def _import(args: argparse.Namespace, config, lang: str) -> int:
         results = import_files(
             con,
             config,
-            [(Path(name), Path(name).name) for name in args.files],
+            files,
             dry_run=args.dry_run,
             strict=args.strict,
             force=args.force,
+            today=today,
+            begun=first,
         )
         applied = [name for name, result in results if not isinstance(result, DelegationError)]
         if len(applied) > 1 and applied != [Path(n).name for n in args.files if Path(n).name in applied]:

@@ -84,6 +84,17 @@ def precompute(text: str) -> None:
     _pinyin_forms(match_key(text))
 
 
+def precompute_until(texts: list, answered) -> None:
+    """`precompute` each of a form's texts (strings, as a worker told them) until `answered()`:
+    the desk's idle time while a worker reads the form goes to its search text."""
+    for start in range(0, len(texts), 256):
+        if answered():
+            return
+        for text in texts[start : start + 256]:
+            if isinstance(text, str):
+                precompute(text)
+
+
 def _initial(syllable: str) -> str:
     return syllable[0] if syllable.isascii() else syllable  # a character with no pinyin stays itself
 

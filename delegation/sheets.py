@@ -7,19 +7,22 @@ hands plain rows back to the desk.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import csv
+import functools
 import html
 import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import python_calamine
 
+from delegation import worker
 from delegation.errors import DelegationError
 from delegation.text import megabytes
 
@@ -52,13 +55,50 @@ def refuse(name: str, en: str, zh: str) -> DelegationError:
 FORM_SUFFIXES = (".xlsx", ".xls", ".csv", ".txt", ".tsv")  # in the order the upload box names them
 
 
-def read_sheets(path: Path, config: EventConfig) -> list[Sheet]:
+def read_sheets(
+    path: Path, config: EventConfig, *, formulas: Callable[[], dict[str, set[int]]] | None = None
+) -> list[Sheet]:
     """The sheets of an xlsx, xls or csv file, told apart by content rather than by name.
 
-    Runs in the reader worker (`delegation.sandbox`). Cheap checks come first — size, the zip's
-    directory, each sheet's far corner, the text its cells take from the shared strings — so that a
-    file that would make the reader allocate gigabytes is refused with a sentence naming why.
+    Runs in a reader worker (`delegation.sandbox`). Cheap checks come first — size, then for a
+    workbook `check_workbook`'s — so that a file that would make the reader allocate gigabytes is
+    refused with a sentence naming why. `formulas`: another worker runs `check_workbook` on the
+    file meanwhile, and this gives the formula rows it found (its verdict is awaited before these
+    sheets are used: see `sandbox.begin_read_form`).
     """
+    name = path.name
+    data = _form_bytes(path, config)
+    if data.startswith(ZIP_MAGIC):
+        found = _check_workbook(name, data, config) if formulas is None else None
+        sheets = _read_excel(name, data)
+        found = formulas() if formulas is not None else found
+        for sheet in sheets:
+            sheet.formula_rows = frozenset(found.get(sheet.name, ()))
+        return _told(sheets)
+    if data.startswith(OLE_MAGIC):
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in data:
+            raise refuse(
+                name,
+                "the workbook is password-protected; save it again without a password.",
+                "工作簿设有密码保护；请取消密码后重新保存。",
+            )
+        return _told(_read_excel(name, data))
+    return _told([Sheet("csv", _read_csv(name, data, config))])
+
+
+def check_workbook(path: Path, config: EventConfig) -> dict[str, set[int]]:
+    """Refuse a form that is not safe to read (the worker's job beside `read_sheets`), or the
+    1-based rows holding formulas, by sheet name (calamine gives their saved values and never
+    evaluates). Only a workbook has anything to check here, the rest is checked as it is read (a
+    missing file or a folder too: the reader says so)."""
+    if not path.is_file():
+        return {}
+    data = _form_bytes(path, config)
+    return _check_workbook(path.name, data, config) if data.startswith(ZIP_MAGIC) else {}
+
+
+def _form_bytes(path: Path, config: EventConfig) -> bytes:
+    """A form file's bytes, once its name and size are acceptable."""
     name = path.name
     if path.suffix.lower() not in FORM_SUFFIXES:
         raise refuse(
@@ -76,30 +116,46 @@ def read_sheets(path: Path, config: EventConfig) -> list[Sheet]:
             f"the file is {megabytes(size)} MB, more than the limit of {megabytes(max_bytes)} MB.",
             f"文件大小 {megabytes(size)} MB，超过 {megabytes(max_bytes)} MB 的上限。",
         )
-    data = path.read_bytes()
-    if data.startswith(ZIP_MAGIC):
-        try:
-            archive = _check_workbook_zip(name, data)
-            formulas = _check_sheets(name, archive, config)
-        except DAMAGED_ZIP:
-            raise refuse(
-                name,
-                "the file is damaged and cannot be opened as a workbook.",
-                "文件已损坏，无法作为工作簿打开。",
-            ) from None
-        sheets = _read_excel(name, data)
-        for sheet in sheets:
-            sheet.formula_rows = frozenset(formulas.get(sheet.name, ()))
-        return sheets
-    if data.startswith(OLE_MAGIC):
-        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in data:
-            raise refuse(
-                name,
-                "the workbook is password-protected; save it again without a password.",
-                "工作簿设有密码保护；请取消密码后重新保存。",
-            )
-        return _read_excel(name, data)
-    return [Sheet("csv", _read_csv(name, data, config))]
+    return path.read_bytes()
+
+
+def _check_workbook(name: str, data: bytes, config: EventConfig) -> dict[str, set[int]]:
+    """The zip's directory, each sheet's far corner and the text its cells take from the shared
+    strings, before any reader allocates for them; then the sheets' formula rows."""
+    formulas = {}
+    with _damaged_refused(name):
+        archive = _check_workbook_zip(name, data)
+        lengths = _shared_lengths(name, _shared_strings(archive), config)
+        for sheet, xml in _sheet_parts(archive):
+            _check_sheet(name, sheet, xml, lengths, config)
+            if _FORMULA.search(xml):
+                formulas[sheet] = _formula_rows(xml)
+    return formulas
+
+
+@contextlib.contextmanager
+def _damaged_refused(name: str) -> Iterator[None]:
+    try:
+        yield
+    except DAMAGED_ZIP:
+        raise refuse(
+            name,
+            "the file is damaged and cannot be opened as a workbook.",
+            "文件已损坏，无法作为工作簿打开。",
+        ) from None
+
+
+def _told(sheets: list[Sheet]) -> list[Sheet]:
+    """`sheets`, once their distinct texts past ASCII (what search text is made of, pinyin and
+    all) are told to the desk (`worker.tell`), which works on them while the rows are checked."""
+    texts = dict.fromkeys(
+        v for sheet in sheets for row in sheet.rows for v in row if type(v) is str and not v.isascii()
+    )
+    worker.tell("texts", list(texts)[:TEXTS_TOLD])
+    return sheets
+
+
+TEXTS_TOLD = 50_000  # within the search text's caches (`search._pinyin_forms` keeps 65 536)
 
 
 # What Python's zipfile raises on a damaged archive: bad headers, offsets pointing outside the
@@ -161,9 +217,9 @@ _ROW_NUMBER = re.compile(rb' r="(\d{1,7})"')  # a row's number (a cell's referen
 _CELL_COLUMN = re.compile(rb' r="([A-Z]{1,3})\d')
 _SHARED_CELL = re.compile(rb't="s"[^<>]*>\s*<v>(\d{1,10})</v>')  # `t` is a cell's attribute
 _DIMENSION = re.compile(rb'<dimension\b[^<>]*?ref="[A-Z]{1,3}\d{1,7}:([A-Z]{1,3})(\d{1,7})"')
-# In document order: rows, cells and formulas (for the formula rows, and for cells without a
-# reference, which take the place after the one before).
-_SHEET_TOKEN = re.compile(rb"<row\b([^<>]*)>|<c\b([^<>]*)>|<f[\s/>]")
+# In document order: rows and cells (for cells without a reference, which take the place after
+# the one before).
+_SHEET_TOKEN = re.compile(rb"<row\b([^<>]*)>|<c\b([^<>]*)>")
 _ROW = re.compile(rb"<row\b([^<>]*)>")
 _FORMULA = re.compile(rb"<f[\s/>]")  # a cell's formula (not a data validation's <formula1>)
 _REFERENCE = re.compile(rb'(?<![\w:])r="([A-Z]{0,3})(\d{0,7})"')
@@ -178,50 +234,80 @@ def column_number(letters: bytes) -> int:
     return number
 
 
-def _check_sheets(name: str, archive: zipfile.ZipFile, config: EventConfig) -> dict[str, set[int]]:
-    """Refuse a workbook whose sheets reach past the rows × columns a form may have, or whose
-    cells would together hold more shared-string text than allowed; returns the 1-based rows
-    holding formulas, by sheet name (calamine gives the saved values and never evaluates)."""
-    lengths = _shared_lengths(name, archive, config)
-    formulas: dict[str, set[int]] = {}
-    for sheet, xml in _sheet_parts(archive):
-        if corner := _DIMENSION.search(xml):
-            _check_size(name, sheet, int(corner[2]), column_number(corner[1]), config)
+def _check_sheet(name: str, sheet: str, xml: bytes, lengths: list[int], config: EventConfig) -> None:
+    """Refuse a sheet that reaches past the rows × columns a form may have, or whose cells would
+    together hold more shared-string text than allowed."""
+    if corner := _DIMENSION.search(xml):
+        _check_size(name, sheet, int(corner[2]), column_number(corner[1]), config)
+    rows = max(map(int, _ROW_NUMBER.findall(xml)), default=0)
+    # One scan settles a sheet whose every cell starts with its reference, within the rows and
+    # columns allowed (what Excel, WPS and openpyxl write); any other is measured cell by cell.
+    if rows > config.max_rows or _outlying_cell(config.max_rows, config.max_columns).search(xml):
         references = _CELL_COLUMN.findall(xml)
-        rows = max(map(int, _ROW_NUMBER.findall(xml)), default=0)
         columns = max(map(column_number, set(references)), default=0)
         _check_size(name, sheet, rows, columns, config)
-        cells = sum(xml.count(tag) for tag in (b"<c ", b"<c>", b"<c/>"))
-        if cells != len(references):  # cells placed by their order, not by a reference
-            found, corner = _walk(xml)
+        if len(_CELL.findall(xml)) != len(references):  # cells placed by their order, not by a reference
+            corner = _walk(xml)
             _check_size(name, sheet, *corner, config)
-        elif _FORMULA.search(xml):
-            found = _formula_rows(xml)
-        else:
-            found = set()
-        text = 0
-        if lengths and b't="s"' in xml:
-            indexes = map(int, _SHARED_CELL.findall(xml))
-            text = sum(lengths[i] for i in indexes if i < len(lengths))
-        if text > config.max_shared_string_chars:
-            raise _too_much_text(name, text, config)
-        if found:
-            formulas[sheet] = found
-    return formulas
+    text = 0
+    if lengths and b't="s"' in xml:
+        indexes = map(int, _SHARED_CELL.findall(xml))
+        text = sum(lengths[i] for i in indexes if i < len(lengths))
+    if text > config.max_shared_string_chars:
+        raise _too_much_text(name, text, config)
 
 
-def _walk(xml: bytes) -> tuple[set[int], tuple[int, int]]:
-    """The rows holding formulas, and the far corner counting cells without a reference, from one
-    walk through the sheet's rows and cells in order (slower: only for sheets that need it)."""
+_CELL = re.compile(rb"<c[\s>/]")
+
+
+@functools.cache
+def _outlying_cell(max_rows: int, max_columns: int) -> re.Pattern[bytes]:
+    """A cell that does not start with a reference (`<c r="B12"`) within row `max_rows` and column
+    `max_columns`."""
+    column = _at_most(column_name(max_columns), "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    row = _at_most(str(max_rows), "0123456789")
+    return re.compile(rb'<c(?:[>/\t\n\r]| (?!r="(?:' + column + rb")(?:" + row + rb')"))')
+
+
+def _at_most(limit: str, digits: str) -> bytes:
+    """A regular expression for the numerals from the first to `limit`, written with `digits` in
+    order, lowest first ('0' first: decimals, without leading zeros; else letters counting from
+    'A' as Excel's columns do): a shorter one, or one as long and lower at its first difference."""
+
+    def one_of(chars: str) -> str:
+        return f"[{chars[0]}-{chars[-1]}]" if len(chars) > 1 else chars
+
+    first = digits[1:] if digits[0] == "0" else digits  # what a numeral may start with
+    options = [limit]
+    if len(limit) > 1:
+        options.append(f"{one_of(first)}{one_of(digits)}{{0,{len(limit) - 2}}}")
+    for i, char in enumerate(limit):
+        lower = (first if i == 0 else digits)[: max(0, (first if i == 0 else digits).index(char))]
+        if lower:
+            options.append(limit[:i] + one_of(lower) + f"{one_of(digits)}{{{len(limit) - i - 1}}}")
+    return "|".join(options).encode()
+
+
+def column_name(number: int) -> str:
+    """'A' for 1, 'AA' for 27, 'XFD' for 16 384."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _walk(xml: bytes) -> tuple[int, int]:
+    """The far corner counting cells without a reference, from one walk through the sheet's rows
+    and cells in order (slower: only for sheets that need it)."""
     rows = columns = row = column = 0
-    found: set[int] = set()
     for token in _SHEET_TOKEN.finditer(xml):
         row_attrs, cell_attrs = token.groups()
         if row_attrs is not None:
             ref = _REFERENCE.search(row_attrs)
             row = int(ref[2]) if ref and ref[2] else row + 1
             rows, column = max(rows, row), 0
-        elif cell_attrs is not None:
+        else:
             ref = _REFERENCE.search(cell_attrs)
             if ref and ref[1]:
                 column = column_number(ref[1])
@@ -230,9 +316,7 @@ def _walk(xml: bytes) -> tuple[set[int], tuple[int, int]]:
             else:
                 column += 1
             columns = max(columns, column)
-        else:
-            found.add(row)
-    return found, (rows, columns)
+    return rows, columns
 
 
 def _formula_rows(xml: bytes) -> set[int]:
@@ -253,12 +337,16 @@ def _formula_rows(xml: bytes) -> set[int]:
     return found
 
 
-def _shared_lengths(name: str, archive: zipfile.ZipFile, config: EventConfig) -> list[int]:
-    """The length in characters of each shared string (a table past the cap is refused)."""
+def _shared_strings(archive: zipfile.ZipFile) -> bytes:
+    """The workbook's shared-strings part (b"" without one)."""
     try:
-        xml = archive.read("xl/sharedStrings.xml")
+        return archive.read("xl/sharedStrings.xml")
     except KeyError:
-        return []
+        return b""
+
+
+def _shared_lengths(name: str, xml: bytes, config: EventConfig) -> list[int]:
+    """The length in characters of each shared string (a table past the cap is refused)."""
     lengths: list[int] = []
     for token in _SHARED_TOKEN.finditer(xml):
         if token[1] is None:

@@ -17,6 +17,27 @@ import struct
 import sys
 
 _HEADER = struct.Struct("!Q")
+_out = _inp = None  # the answers' and the jobs' streams, in the worker process only
+_word_due = False  # the job under way is to get a word from the desk (`receive`)
+
+
+def tell(kind: str, value: object) -> None:
+    """A job's word to the desk before its answer (e.g. "texts": a form's texts, for the desk to
+    work their search text out while the sheets are read). Nothing outside the worker process."""
+    if _out is not None:
+        _answer(_out, kind, value)
+
+
+def receive() -> object:
+    """The desk's word for the job under way, waited for (`sandbox.Job.tell`: e.g. the formula
+    rows another worker found while checking the file). Each such job gets exactly one: one the
+    job did not wait for is read before the next job."""
+    global _word_due
+    if not _word_due:
+        raise RuntimeError("no word from the desk follows this job")
+    _word_due = False
+    size = _HEADER.unpack(_read_exactly(_inp, _HEADER.size))[0]
+    return pickle.loads(_read_exactly(_inp, size))
 
 
 def _limit_memory(memory_bytes: int) -> None:
@@ -40,9 +61,24 @@ def _read_exactly(stream, size: int) -> bytes:
     return data
 
 
+class _Chunks:
+    """A writer that sends what it is given as a chunk after its length (see `_answer`)."""
+
+    def __init__(self, out) -> None:
+        self.out = out
+
+    def write(self, data) -> int:
+        self.out.write(_HEADER.pack(len(data)))
+        self.out.write(data)
+        return len(data)
+
+
 def _answer(out, kind: str, value: object) -> None:
-    payload = pickle.dumps((kind, value), protocol=5)
-    out.write(_HEADER.pack(len(payload)) + payload)
+    """A message to the desk: the pickle of (kind, value) in chunks, each after its length, then
+    an empty chunk. The pickler hands over each 64 KB frame as it is made, so the desk unpickles
+    a large answer while the rest is pickled."""
+    pickle.Pickler(_Chunks(out), protocol=5).dump((kind, value))
+    out.write(_HEADER.pack(0))
     out.flush()
 
 
@@ -52,15 +88,22 @@ def main() -> int:
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     inp = sys.stdin.buffer
-    from delegation import ingest  # noqa: F401  (warm: the readers are imported once)
+    from delegation import (
+        ingest,  # noqa: F401  (warm: the readers are imported once)
+        worker,  # this file as the readers import it (here it runs as __main__)
+    )
+
+    worker._out, worker._inp = out, inp
     from delegation.errors import DelegationError
 
     while True:
         try:
+            if worker._word_due:  # the last job ended before it waited for the desk's word
+                worker.receive()
             size = _HEADER.unpack(_read_exactly(inp, _HEADER.size))[0]
         except EOFError:
             return 0
-        target, args, kwargs, cpu_seconds = pickle.loads(_read_exactly(inp, size))
+        target, args, kwargs, cpu_seconds, worker._word_due = pickle.loads(_read_exactly(inp, size))
         module, function = target.split(":")
         _limit_cpu(cpu_seconds)
         try:
@@ -76,8 +119,8 @@ def main() -> int:
             return 1
         try:
             _answer(out, "ok", result)
-        except MemoryError:
-            _answer(out, "memory", "")
+        except MemoryError:  # part of the answer is sent: the desk sees the worker end mid-answer
+            print("MemoryError while answering", file=sys.stderr)
             return 1
         del result  # the last file's rows are not kept while the worker waits for the next
 

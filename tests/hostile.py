@@ -91,6 +91,18 @@ def far_cell(folder: Path) -> Path:
     return _with_sheet(folder, "far-cell.xlsx", lambda xml: _before_end(xml, FAR_CELL))
 
 
+def far_column_after_a_line_break(folder: Path) -> Path:
+    """A cell in column XFD of row 100 written `<c\nr="XFD100"`, which a scan for ` r="` misses."""
+    cell = b'<row r="100"><c\nr="XFD100" t="inlineStr"><is><t>x</t></is></c></row>'
+    return _with_sheet(folder, "far-column-line-break.xlsx", lambda xml: _before_end(xml, cell))
+
+
+def far_column_after_its_style(folder: Path) -> Path:
+    """A cell in column XFD of row 100 with its style before its reference (`<c s="0" r=…`)."""
+    cell = b'<row r="100"><c s="0" r="XFD100" t="inlineStr"><is><t>x</t></is></c></row>'
+    return _with_sheet(folder, "far-column-style-first.xlsx", lambda xml: _before_end(xml, cell))
+
+
 def duplicate_sheet(folder: Path) -> Path:
     """The far cell in a second zip entry named like the form's sheet."""
     parts = _parts(valid_xlsx(folder, ".base-duplicate"))
@@ -230,6 +242,8 @@ def nul_csv(folder: Path) -> Path:
 
 FORMS: dict[str, Callable[[Path], Path]] = {
     "far cell": far_cell,
+    "far column after a line break": far_column_after_a_line_break,
+    "far column after its style": far_column_after_its_style,
     "duplicate sheet entry": duplicate_sheet,
     "only the far cell": only_far_cell,
     "huge dimension": huge_dimension,

@@ -102,11 +102,20 @@ def test_past_the_cheap_checks_the_worker_takes_the_crash(label, reason, corpus,
     assert _snapshot(loaded_db) == before
 
 
-def test_the_caps_refuse_a_far_cell_before_it_is_parsed(corpus, loaded_db, tmp_path):
-    done, _, _ = _import(corpus["far cell"], loaded_db, tmp_path)
+@pytest.mark.parametrize(
+    ("label", "name", "row"),
+    [
+        ("far cell", "far-cell", "1,048,576"),
+        ("far column after a line break", "far-column-line-break", "100"),
+        ("far column after its style", "far-column-style-first", "100"),
+    ],
+)
+def test_the_caps_refuse_a_far_cell_before_it_is_parsed(label, name, row, corpus, loaded_db, tmp_path):
+    # The checking worker's sentence, whatever the reading worker beside it did with the file.
+    done, _, _ = _import(corpus[label], loaded_db, tmp_path)
     assert done.returncode == 1
     assert done.stderr == (
-        "far-cell.xlsx: sheet '报名信息采集表' reaches row 1,048,576 and column 16,384; "
+        f"{name}.xlsx: sheet '报名信息采集表' reaches row {row} and column 16,384; "
         "a form may have at most 200,000 rows and 300 columns.\n"
     )
 
@@ -119,3 +128,32 @@ def test_a_zip_with_two_parts_of_one_name_is_refused_whatever_the_caps(corpus, l
     assert done.stderr == (
         "duplicate-sheet.xlsx: the workbook holds two parts of the same name (a tampered file?); it was not opened.\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("limit", "digits"), [("200000", "0123456789"), ("9", "0123456789"), ("10", "0123456789")]
+)
+def test_the_quick_scan_knows_which_rows_are_within_the_cap(limit, digits):
+    import re
+
+    from delegation.sheets import _at_most
+
+    within = re.compile(b"(?:" + _at_most(limit, digits) + b")")
+    wrong = [
+        n
+        for n in range(0, int(limit) * 3 + 20)
+        if bool(within.fullmatch(str(n).encode())) != (1 <= n <= int(limit))
+    ]
+    assert wrong == [] and not within.fullmatch(b"01")  # a leading zero is measured exactly
+
+
+@pytest.mark.parametrize("limit", ["A", "Z", "KN", "XFD"])
+def test_the_quick_scan_knows_which_columns_are_within_the_cap(limit):
+    import re
+
+    from delegation.sheets import _at_most, column_name, column_number
+
+    within = re.compile(b"(?:" + _at_most(limit, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") + b")")
+    cap = column_number(limit.encode())
+    wrong = [n for n in range(1, 16_385) if bool(within.fullmatch(column_name(n).encode())) != (n <= cap)]
+    assert wrong == []

@@ -854,13 +854,13 @@ def test_an_import_pauses_cycle_collection_and_restores_it(con, config, xlsx, mo
     from delegation import sandbox
 
     states = []  # whether the collector runs while the worker's rows are unpickled here
-    original = sandbox.run
+    original = sandbox.begin_read_form
 
     def spy(*args, **kwargs):
         states.append(gc.isenabled())
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(sandbox, "run", spy)
+    monkeypatch.setattr(sandbox, "begin_read_form", spy)
     try:
         assert gc.isenabled()
         run(con, config, xlsx([["单位", "姓名"], ["某公司", "张伟"]]))

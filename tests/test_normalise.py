@@ -312,3 +312,14 @@ def test_pinyin_warm_up_starts_once_per_process():
     assert warm_up() is first
     first.join(timeout=30)
     assert not first.is_alive() and _char_reading("中") == "zhong"
+
+
+def test_a_forms_texts_get_their_pinyin_until_its_rows_are_there():
+    from delegation import search
+
+    search._pinyin_forms.cache_clear()
+    search.precompute_until(["张伟", "北京", 42], lambda: True)  # the rows came first: nothing done
+    assert search._pinyin_forms.cache_info().currsize == 0
+    search.precompute_until(["张伟", "北京", 42], lambda: False)  # 42 (not a text) is passed over
+    assert search._pinyin_forms.cache_info().currsize == 2
+    assert search._pinyin_forms("张伟") == ("zhangwei", "zw")

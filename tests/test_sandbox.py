@@ -27,6 +27,11 @@ def _jobs(monkeypatch):
         "sleep",
         "gadget",
         "slow_pid",
+        "big",
+        "dies_mid_answer",
+        "tells_texts",
+        "waits_for_word",
+        "ignores_word",
     ):
         monkeypatch.setitem(sandbox.JOBS, name, f"tests.worker_jobs:{name}")
     yield
@@ -116,3 +121,35 @@ def test_two_threads_read_at_once_in_two_workers():
     for thread in threads:
         thread.join()
     assert len(set(seen)) == 2  # one worker each: neither waited for the other's file
+
+
+def test_a_large_answer_arrives_whole():
+    answer = sandbox.run("big", 300_000, limits=SMALL, name="a")
+    assert len(answer) == 300_000 and answer[0] == "行0" and answer[-1] == "行299999"
+
+
+def test_a_worker_that_ends_mid_answer_refuses_the_file():
+    error = _refusal("dies_mid_answer")
+    assert error.en == "bad.xlsx: the file could not be read safely: the reader stopped (exit status 3)."
+
+
+def test_texts_told_before_the_answer_reach_the_desk():
+    told = []
+    answer = sandbox.run(
+        "tells_texts", limits=SMALL, name="a", on_texts=lambda texts, answered: told.append(texts)
+    )
+    assert answer == "answer" and told == [["张伟", "北京"]]
+
+
+def test_a_job_gets_the_word_the_desk_tells_it():
+    job = sandbox.start("waits_for_word", limits=SMALL, name="a", word_follows=True)
+    job.tell({"报名信息采集表": {3, 7}})
+    assert job.result() == {"报名信息采集表": {3, 7}}
+
+
+def test_a_word_the_job_did_not_wait_for_is_not_taken_for_the_next_job():
+    job = sandbox.start("ignores_word", limits=SMALL, name="a", word_follows=True)
+    job.tell({"a word": "for a job that ended first"})
+    pid = job.result()
+    assert sandbox.run("pid", limits=SMALL, name="b") == pid  # the same worker, its next job intact
+    assert sandbox.run("big", 3, limits=SMALL, name="c") == ["行0", "行1", "行2"]

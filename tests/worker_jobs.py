@@ -64,3 +64,34 @@ def slow_pid() -> int:
 
     time.sleep(0.5)
     return os.getpid()
+
+
+def big(count: int) -> list[str]:
+    return [f"行{i}" for i in range(count)]  # an answer of many 64 KB frames
+
+
+class _EndsHere:
+    def __reduce__(self):
+        os._exit(3)  # while its answer is being sent: part of it is on the way already
+
+
+def dies_mid_answer() -> list:
+    return [b"x" * (1 << 20), _EndsHere()]
+
+
+def tells_texts() -> str:
+    from delegation import worker
+
+    worker.tell("texts", ["张伟", "北京"])
+    worker.tell("texts", "not a list")  # a told value the desk does not take as texts
+    return "answer"
+
+
+def waits_for_word() -> object:
+    from delegation import worker
+
+    return worker.receive()
+
+
+def ignores_word() -> int:
+    return os.getpid()  # ends without waiting for the word its job was promised

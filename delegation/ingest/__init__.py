@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from delegation import sandbox
+from delegation import sandbox, worker
 from delegation.backups import BULK_ROWS, snapshot_beside
 from delegation.config import EventConfig
 from delegation.db import append_audit, append_audits, fetch_one, transaction
@@ -46,7 +46,6 @@ from delegation.search import (
     PARTICIPANT_SEARCH_COLUMNS,
     UNIT_SEARCH_COLUMNS,
     search_texts,
-    warm_up,
 )
 from delegation.sheets import Sheet, read_sheets, refuse
 from delegation.text import clean, safe_name
@@ -226,25 +225,34 @@ class Form:
 SetBy = dict[tuple[str, int, str], tuple[str, dt.date | None, object]]
 
 
-def read_form(config: EventConfig, path: str | Path, *, today: dt.date, file_name: str | None = None) -> Form:
+def read_form(
+    config: EventConfig,
+    path: str | Path,
+    *,
+    today: dt.date,
+    file_name: str | None = None,
+    begun: sandbox.CheckedRead | None = None,
+) -> Form:
     """Read one form file into clean rows, in a worker process (`delegation.sandbox`): a form that
-    crashes its reader or passes a limit is refused like any bad file, with DelegationError."""
+    crashes its reader or passes a limit is refused like any bad file, with DelegationError.
+    `begun`: this file's reading started earlier by `sandbox.begin_read_form`."""
     path = Path(path)
     name = file_name or path.name
+    if begun is not None:
+        return begun.result()
     _check_path(path, name)
-    warm_up()  # search text needs pypinyin; its dictionaries load here while the worker reads
-    return sandbox.run(
-        "read_form", config, path, today=today, file_name=name, limits=sandbox.Limits.of(config), name=name
-    )
+    return sandbox.begin_read_form(config, path, today=today, file_name=name).result()
 
 
-def read_form_here(config: EventConfig, path: Path, *, today: dt.date, file_name: str) -> Form:
+def read_form_here(
+    config: EventConfig, path: Path, *, today: dt.date, file_name: str, checked: bool = False
+) -> Form:
     """`read_form` in this process: what the worker runs. Never call it on a file from outside
-    anywhere else."""
+    anywhere else. `checked`: another worker checks the file meanwhile (`sandbox.begin_read_form`)."""
     with _cycle_collection_paused():
         _check_path(path, file_name)
         data_hash = hashlib.sha256(path.read_bytes()).hexdigest()
-        rows, issues, rows_read = _parse(path, file_name, config, today)
+        rows, issues, rows_read = _parse(path, file_name, config, today, checked)
         days = [d for d in rows.participant["registered_on"] if isinstance(d, dt.date)]
         return Form(
             file_name, data_hash, path.stat().st_size, rows, issues, rows_read, max(days, default=None)
@@ -296,18 +304,21 @@ def import_files(
     force: bool = False,
     actor: str = "cli",
     today: dt.date | None = None,
+    begun: sandbox.CheckedRead | None = None,
 ) -> list[tuple[str, ImportReport | DelegationError]]:
     """Import several forms — one upload, or one command — each in its own transaction, in the order
     of their registration days (a form's own date, else as given: a form without one registers on
     the import day), so that a correction dated after its original is applied after it whatever
     the order the files came in. `files`: (path, name) pairs. Returns each file's name and its
-    report or its refusal, in the order applied (refused files first, as they were read)."""
+    report or its refusal, in the order applied (refused files first, as they were read).
+    `begun`: the first file's reading, started by `sandbox.begin_read_form` with the same `today`."""
     today = today or dt.date.today()
     refused: list[tuple[str, ImportReport | DelegationError]] = []
     forms: list[Form] = []
-    for path, name in files:
+    for i, (path, name) in enumerate(files):
         try:
-            forms.append(read_form(config, path, today=today, file_name=name))
+            job = begun if i == 0 else None
+            forms.append(read_form(config, path, today=today, file_name=name, begun=job))
         except DelegationError as exc:
             refused.append((name, exc))
         except Exception as exc:  # a fault of ours must not end the upload's run
@@ -456,9 +467,12 @@ def changes_frame(report: ImportReport, lang: str, config: EventConfig) -> pd.Da
     )
 
 
-def _parse(path: Path, name: str, config: EventConfig, today: dt.date) -> tuple[Rows, list[Issue], int]:
-    """The clean rows of every sheet with a header, the issues found, and how many rows were read."""
-    sheets = read_sheets(path, config)
+def _parse(
+    path: Path, name: str, config: EventConfig, today: dt.date, checked: bool
+) -> tuple[Rows, list[Issue], int]:
+    """The clean rows of every sheet with a header, the issues found, and how many rows were read
+    (`checked`: as `read_sheets` takes it)."""
+    sheets = read_sheets(path, config, formulas=worker.receive if checked else None)
     rows = Rows()
     issues: list[Issue] = []
     found_header = False
