@@ -16,7 +16,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,6 +45,8 @@ class Sheet:
     rows: list[list[object]]
     formula_rows: frozenset[int] = frozenset()  # 1-based rows with a formula (their saved values are used)
     hidden: bool = False  # hidden in the workbook (Excel's "Hide" or "very hidden")
+    lines_above: int = 0  # rows before the table's own (a Word form's labelled lines): not counted
+    notes: list[tuple[str, str]] = field(default_factory=list)  # what the reader could not read (en, zh)
 
 
 def refuse(name: str, en: str, zh: str) -> DelegationError:
@@ -52,7 +54,12 @@ def refuse(name: str, en: str, zh: str) -> DelegationError:
     return DelegationError(f"{name}: {en}", f"{name}：{zh}")
 
 
-FORM_SUFFIXES = (".xlsx", ".xls", ".csv", ".txt", ".tsv")  # in the order the upload box names them
+FORM_SUFFIXES = (".xlsx", ".xls", ".docx", ".csv", ".txt", ".tsv")  # in the order the upload box names them
+# Files people send for a form that cannot be read as one: each gets a sentence saying what to do
+# (the upload box takes them for that reason).
+REFUSED_SUFFIXES = (".doc", ".wps", ".et", ".pdf")
+_SAVE_AS = ("save it as .docx or .xlsx and send it again.", "请另存为 .docx 或 .xlsx 格式后重新发送。")
+_PICTURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")
 
 
 def read_sheets(
@@ -68,22 +75,83 @@ def read_sheets(
     """
     name = path.name
     data = _form_bytes(path, config)
-    if data.startswith(ZIP_MAGIC):
+    kind = form_kind(name, data)
+    if kind == "docx":
+        if formulas is None:
+            _check_document(name, data, config)
+        with _damaged_refused(name, "document"):
+            return _told(_read_docx(data))
+    if kind == "xlsx":
         found = _check_workbook(name, data, config) if formulas is None else None
         sheets = _read_excel(name, data)
         found = formulas() if formulas is not None else found
         for sheet in sheets:
             sheet.formula_rows = frozenset(found.get(sheet.name, ()))
         return _told(sheets)
-    if data.startswith(OLE_MAGIC):
-        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in data:
-            raise refuse(
-                name,
-                "the workbook is password-protected; save it again without a password.",
-                "工作簿设有密码保护；请取消密码后重新保存。",
-            )
+    if kind == "xls":
         return _told(_read_excel(name, data))
     return _told([Sheet("csv", _read_csv(name, data, config))])
+
+
+def form_kind(name: str, data: bytes) -> str:
+    """What a form file is by its content — "xlsx", "docx", "xls" or "csv" (text) — whatever its
+    name says; a kind that cannot be read as a form (a legacy .doc, WPS's own formats, a PDF, a
+    picture, a password-protected file, another zip) is refused saying what to do."""
+    suffix = Path(name).suffix.lower()
+    word = suffix in (".doc", ".docx", ".wps")
+    if data.startswith(ZIP_MAGIC):
+        with _damaged_refused(name, "document" if word else "workbook"):
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        raise refuse(
+            name,
+            "the file is a zip archive, not an Excel workbook or a Word document.",
+            "该文件是压缩包，不是 Excel 工作簿或 Word 文档。",
+        )
+    if data.startswith(OLE_MAGIC):
+        if _ole_stream("EncryptionInfo", data):
+            what = ("Word document", "Word 文档") if word else ("workbook", "工作簿")
+            raise refuse(
+                name,
+                f"the {what[0]} is password-protected; save it again without a password.",
+                f"{what[1]}设有密码保护；请取消密码后重新保存。",
+            )
+        if _ole_stream("WordDocument", data) or suffix in (".doc", ".wps"):
+            raise refuse(
+                name,
+                f"this is an old Word (.doc) or WPS file; {_SAVE_AS[0]}",
+                f"这是旧版 Word（.doc）或 WPS 文件；{_SAVE_AS[1]}",
+            )
+        if suffix == ".et":
+            raise refuse(
+                name,
+                f"this is a WPS spreadsheet (.et); {_SAVE_AS[0]}",
+                f"这是 WPS 表格文件（.et）；{_SAVE_AS[1]}",
+            )
+        return "xls"
+    if data.startswith(b"%PDF") or data.startswith(_PICTURES) or data[8:12] in (b"WEBP", b"ftyp"):
+        raise refuse(
+            name,
+            "a PDF or a picture cannot be read as a form (a printed or scanned form has to be "
+            f"typed in); {_SAVE_AS[0]}",
+            f"PDF 或图片无法作为报名表读取（打印或扫描的表格须重新录入）；{_SAVE_AS[1]}",
+        )
+    if suffix in REFUSED_SUFFIXES:
+        raise refuse(
+            name,
+            f"this file cannot be read as a form; {_SAVE_AS[0]}",
+            f"该文件无法作为报名表读取；{_SAVE_AS[1]}",
+        )
+    return "csv"
+
+
+def _ole_stream(stream: str, data: bytes) -> bool:
+    """Whether an OLE container (legacy Office) holds a stream of this name (its directory names
+    are UTF-16)."""
+    return stream.encode("utf-16-le") in data
 
 
 def check_workbook(path: Path, config: EventConfig) -> dict[str, set[int]]:
@@ -94,13 +162,16 @@ def check_workbook(path: Path, config: EventConfig) -> dict[str, set[int]]:
     if not path.is_file():
         return {}
     data = _form_bytes(path, config)
-    return _check_workbook(path.name, data, config) if data.startswith(ZIP_MAGIC) else {}
+    kind = form_kind(path.name, data)
+    if kind == "docx":
+        _check_document(path.name, data, config)
+    return _check_workbook(path.name, data, config) if kind == "xlsx" else {}
 
 
 def _form_bytes(path: Path, config: EventConfig) -> bytes:
     """A form file's bytes, once its name and size are acceptable."""
     name = path.name
-    if path.suffix.lower() not in FORM_SUFFIXES:
+    if path.suffix.lower() not in (*FORM_SUFFIXES, *REFUSED_SUFFIXES):
         raise refuse(
             name,
             f"only {', '.join(FORM_SUFFIXES[:-1])} and {FORM_SUFFIXES[-1]} forms can be imported.",
@@ -123,8 +194,8 @@ def _check_workbook(name: str, data: bytes, config: EventConfig) -> dict[str, se
     """The zip's directory, each sheet's far corner and the text its cells take from the shared
     strings, before any reader allocates for them; then the sheets' formula rows."""
     formulas = {}
-    with _damaged_refused(name):
-        archive = _check_workbook_zip(name, data)
+    with _damaged_refused(name, "workbook"):
+        archive = _check_zip(name, data, "workbook")
         lengths = _shared_lengths(name, _shared_strings(archive), config)
         for sheet, xml in _sheet_parts(archive):
             _check_sheet(name, sheet, xml, lengths, config)
@@ -133,15 +204,49 @@ def _check_workbook(name: str, data: bytes, config: EventConfig) -> dict[str, se
     return formulas
 
 
+_WORD_ROW = re.compile(rb"<w:tr[\s>/]")
+_WORD_SPAN = re.compile(rb'<w:(?:gridSpan|gridBefore|gridAfter)\b[^<>]*?w:val="(\d{1,9})"')
+_WORD_GRID = re.compile(rb"<w:tblGrid\b|<w:gridCol\b")  # a table's grid, then its columns
+
+
+def _check_document(name: str, data: bytes, config: EventConfig) -> None:
+    """A Word form's zip directory, then its tables' rows and the columns any row reaches (a cell
+    merged across a million columns), before python-docx builds them."""
+    with _damaged_refused(name, "document"):
+        archive = _check_zip(name, data, "document")
+        xml = archive.read("word/document.xml")
+    rows = len(_WORD_ROW.findall(xml))
+    columns = 0
+    count = 0
+    for tag in _WORD_GRID.findall(xml):  # one pass: each grid's columns counted as they come
+        count = 0 if tag == b"<w:tblGrid" else count + 1
+        columns = max(columns, count)
+    columns = max([columns, *map(int, _WORD_SPAN.findall(xml))])
+    if rows > config.max_rows or columns > config.max_columns:
+        raise refuse(
+            name,
+            f"its tables have {rows:,} rows and reach column {columns:,}; a form may have at most "
+            f"{config.max_rows:,} rows and {config.max_columns:,} columns.",
+            f"文档中的表格共 {rows:,} 行、延伸到第 {columns:,} 列；报名表最多 {config.max_rows:,} 行、"
+            f"{config.max_columns:,} 列。",
+        )
+
+
+def _read_docx(data: bytes) -> list[Sheet]:
+    from delegation.word import read_docx  # python-docx, only for a Word form
+
+    return read_docx(data)
+
+
 @contextlib.contextmanager
-def _damaged_refused(name: str) -> Iterator[None]:
+def _damaged_refused(name: str, noun: str) -> Iterator[None]:
+    """A damaged zip's error as one sentence ("workbook" or "document" says as what)."""
     try:
         yield
     except DAMAGED_ZIP:
+        en, zh = ("a workbook", "工作簿") if noun == "workbook" else ("a Word document", "Word 文档")
         raise refuse(
-            name,
-            "the file is damaged and cannot be opened as a workbook.",
-            "文件已损坏，无法作为工作簿打开。",
+            name, f"the file is damaged and cannot be opened as {en}.", f"文件已损坏，无法作为{zh}打开。"
         ) from None
 
 
@@ -163,37 +268,36 @@ TEXTS_TOLD = 50_000  # within the search text's caches (`search._pinyin_forms` k
 DAMAGED_ZIP = (zipfile.BadZipFile, zlib.error, ValueError, EOFError, NotImplementedError)
 
 
-def _check_workbook_zip(name: str, data: bytes) -> zipfile.ZipFile:
+def _check_zip(name: str, data: bytes, noun: str) -> zipfile.ZipFile:
+    """The zip's directory: parts, sizes, compression, names, macros, XML entities ("workbook" or
+    "document" names the file in the sentence)."""
+    en, zh = (noun, "工作簿") if noun == "workbook" else ("Word document", "Word 文档")
     archive = zipfile.ZipFile(io.BytesIO(data))
     entries = archive.infolist()
     if len(entries) > MAX_ZIP_ENTRIES:
         raise refuse(
-            name, "the workbook has too many parts to be a form.", "工作簿包含的部件过多，不像是报名表。"
+            name, f"the {en} has too many parts to be a form.", f"{zh}包含的部件过多，不像是报名表。"
         )
     unpacked = sum(e.file_size for e in entries)
     packed = max(1, sum(e.compress_size for e in entries))
     if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_COMPRESSION_RATIO:
         raise refuse(
             name,
-            "the workbook unpacks to far more data than a form holds (a zip bomb?); it was not opened.",
-            "工作簿解压后的数据量远超正常报名表（疑似压缩炸弹），未予打开。",
+            f"the {en} unpacks to far more data than a form holds (a zip bomb?); it was not opened.",
+            f"{zh}解压后的数据量远超正常报名表（疑似压缩炸弹），未予打开。",
         )
     names = [e.filename for e in entries]
     if len(set(names)) != len(names):  # readers disagree on which copy counts: one may be hidden
         raise refuse(
             name,
-            "the workbook holds two parts of the same name (a tampered file?); it was not opened.",
-            "工作簿中有两个同名部件（疑似被篡改的文件），未予打开。",
+            f"the {en} holds two parts of the same name (a tampered file?); it was not opened.",
+            f"{zh}中有两个同名部件（疑似被篡改的文件），未予打开。",
         )
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         raise refuse(
             name,
-            "the workbook contains macros; save it as a plain .xlsx workbook and send it again.",
-            "工作簿含有宏；请另存为普通 .xlsx 工作簿后重新发送。",
-        )
-    if "xl/workbook.xml" not in names:
-        raise refuse(
-            name, "the file is a zip archive, not an Excel workbook.", "该文件是压缩包，不是 Excel 工作簿。"
+            f"the {en} contains macros; {_SAVE_AS[0]}",
+            f"{zh}含有宏；{_SAVE_AS[1]}",
         )
     for entry in entries:
         if entry.filename.endswith((".xml", ".rels")):
@@ -202,8 +306,8 @@ def _check_workbook_zip(name: str, data: bytes) -> zipfile.ZipFile:
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                 raise refuse(
                     name,
-                    "the workbook declares XML entities (an XML bomb?) and was not opened.",
-                    "工作簿中含有 XML 实体声明（疑似 XML 炸弹），未予打开。",
+                    f"the {en} declares XML entities (an XML bomb?) and was not opened.",
+                    f"{zh}中含有 XML 实体声明（疑似 XML 炸弹），未予打开。",
                 )
     return archive
 

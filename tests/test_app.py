@@ -167,7 +167,7 @@ def test_every_page_on_a_demo_database(monkeypatch, demo_db, page, lang):
         # refusal is an English tooltip); the box names the kinds, Excel's Unicode Text too.
         assert list(uploader.proto.type) == [] and uploader.proto.max_upload_size_mb == 20
         styles = " ".join(h.proto.body for h in at.get("html"))
-        kinds = "XLSX、XLS、CSV、TXT、TSV" if lang == "zh" else "XLSX, XLS, CSV, TXT, TSV"
+        kinds = "XLSX、XLS、DOCX、CSV、TXT、TSV" if lang == "zh" else "XLSX, XLS, DOCX, CSV, TXT, TSV"
         assert ".st-key-upload-import-files" in styles and kinds in styles
     elif page.endswith("chase.py"):
         assert at.get("expander") and at.get("download_button")

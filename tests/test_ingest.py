@@ -756,8 +756,8 @@ def test_unreadable_files_are_refused_and_change_nothing(con, config, tmp_path, 
     elif kind == "header_only":
         path = xlsx([ZH_HEADER], name="header.xlsx")
     else:
-        path = tmp_path / "form.pdf"
-        path.write_bytes(b"%PDF-1.4")
+        path = tmp_path / "form.json"
+        path.write_bytes(b'{"name": "x"}')
     with pytest.raises(DelegationError) as err:
         run(con, config, path)
     assert needle in err.value.en

@@ -480,6 +480,8 @@ def _parse(
     unitless: list[str] = []
     forms = index = 0
     for sheet in sheets:
+        for en, zh in sheet.notes:  # what the reader saw and could not read (a Word form's text box)
+            issues.append(_sheet_warning(sheet.name, None, "not_read", en, zh))
         layout = find_layout(sheet, config)
         if layout is None:
             continue

@@ -258,7 +258,7 @@ def records(sheet: Sheet, layout: SheetLayout, config: EventConfig) -> RawTable:
         ):  # a header repeated on a printed page
             continue
         kept.append(row)
-        numbers.append(r + 1)
+        numbers.append(r + 1 - sheet.lines_above)  # a Word table's rows count from its own first
     width = max(layout.columns, default=-1) + 1
     cells = list(itertools.zip_longest(*kept, [None] * width)) if kept else [()] * width  # transposed
     values: dict[str, list[object]] = {}
