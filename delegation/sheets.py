@@ -139,6 +139,13 @@ def form_kind(name: str, data: bytes) -> str:
             f"typed in); {_SAVE_AS[0]}",
             f"PDF 或图片无法作为报名表读取（打印或扫描的表格须重新录入）；{_SAVE_AS[1]}",
         )
+    if suffix in (".xlsx", ".docx"):  # neither a zip nor text that could be a form
+        what = ("a Word document", "Word 文档") if suffix == ".docx" else ("a workbook", "工作簿")
+        raise refuse(
+            name,
+            f"the file is damaged and cannot be opened as {what[0]}.",
+            f"文件已损坏，无法作为{what[1]}打开。",
+        )
     if suffix in REFUSED_SUFFIXES:
         raise refuse(
             name,

@@ -25,25 +25,22 @@ _LABEL_COLON = ("：", ":")
 
 def read_docx(data: bytes) -> list[Sheet]:
     """The document's tables as sheets, in order; a table continuing the one before (as many
-    columns, nothing but blank lines between them) is added to it, its repeated header rows left
+    columns, no labelled line between them) is added to it, its repeated header rows left
     out. The lines with a label and a colon above a table ("单位名称：…  联系人：…") come first in
     its sheet, where the importer reads labelled lines (`Sheet.lines_above` of them); those below
     the last table follow it. Nested tables and text boxes are noted, not read."""
     body = docx.Document(io.BytesIO(data)).element.body
     sheets: list[Sheet] = []
-    lines: list[list[object]] = []
-    between = False  # text since the last table
+    lines: list[list[object]] = []  # labelled lines since the last table
     for block in body.iterchildren():
         if block.tag == _PARAGRAPH:
             text = Paragraph(block, None).text.strip()
-            if text:
-                between = True
-                if any(colon in text for colon in _LABEL_COLON):
-                    lines.append([text])
+            if any(colon in text for colon in _LABEL_COLON):
+                lines.append([text])
         elif block.tag == _TABLE:
             rows, nested = _table_rows(block)
             last = sheets[-1] if sheets else None
-            if last is not None and _continues(last, rows, between):
+            if last is not None and not lines and _continues(last, rows):
                 last.rows.extend(rows[_repeated_header(last, rows) :])
             else:
                 sheets.append(Sheet(f"表格{len(sheets) + 1}", [*lines, *rows], lines_above=len(lines)))
@@ -55,7 +52,6 @@ def read_docx(data: bytes) -> list[Sheet]:
                         "的单元格内嵌有表格，未读取；请将其内容填入报名表本身的表格。",
                     )
                 )
-            between = False
     if lines and sheets:  # a contact or a date below the table: read with the lines above it
         last = sheets[-1]
         last.rows[last.lines_above : last.lines_above] = lines
@@ -108,13 +104,10 @@ def _table_rows_of(sheet: Sheet) -> list[list[object]]:
     return sheet.rows[sheet.lines_above :]
 
 
-def _continues(sheet: Sheet, rows: list[list[object]], between: bool) -> bool:
-    """Whether a table continues the sheet before it: as wide, and either nothing but blank lines
-    between them or its first row repeating the first table's first row (its header)."""
+def _continues(sheet: Sheet, rows: list[list[object]]) -> bool:
+    """Whether a table (with no labelled line before it) continues the sheet before it: as wide."""
     first = _table_rows_of(sheet)
-    if not rows or not first or _width(rows) != _width(first):
-        return False
-    return not between or rows[0] == first[0]
+    return bool(rows and first) and _width(rows) == _width(first)
 
 
 def _repeated_header(sheet: Sheet, rows: list[list[object]]) -> int:

@@ -90,6 +90,7 @@ def main() -> int:
     inp = sys.stdin.buffer
     from delegation import (
         ingest,  # noqa: F401  (warm: the readers are imported once)
+        word,  # noqa: F401  (python-docx too)
         worker,  # this file as the readers import it (here it runs as __main__)
     )
 

@@ -217,15 +217,23 @@ def _labelled_values(rows: list[list[object]], config: EventConfig) -> dict[str,
 
 def _may_be_data(row: list[object]) -> bool:
     """Whether a row is neither blank nor a footer, note or example row (told by its first filled
-    cell: a number or a date there is data)."""
-    for value in row:
+    cell: a number or a date there is data). A row holding only its number is an empty line of
+    the form (Word forms come with ten numbered rows)."""
+    filled = [v for v in row if v is not None and (type(v) is not str or clean(v))]
+    if len(filled) == 1 and _is_row_number(filled[0]):
+        return False
+    for value in filled:
         if type(value) is str:
             text = clean(value)
-            if text:
-                return not (_FOOTER.match(text) or _EXAMPLE.match(text))
-        elif value is not None:
-            return True
+            return not (_FOOTER.match(text) or _EXAMPLE.match(text))
+        return True
     return False
+
+
+def _is_row_number(value: object) -> bool:
+    if type(value) in (int, float):
+        return float(value).is_integer() and 0 < value < 10_000
+    return type(value) is str and clean(value).rstrip(".、").isdigit() and len(clean(value)) <= 5
 
 
 def _is_footer(row: list[object]) -> bool:

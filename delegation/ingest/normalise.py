@@ -148,12 +148,49 @@ _NO = {
 }
 
 
+# Boxes typed as characters in a Word or Excel form: ticked, and not ticked.
+TICKED_BOXES = "☑✓√■●▣☒✔"
+EMPTY_BOXES = "□☐○"
+_BOXES = re.compile(f"[{TICKED_BOXES}{EMPTY_BOXES}]")
+
+
+def ticked(value: object) -> list[str] | None:
+    """The options ticked in a cell of boxes, the box before or after each option ("☑是 □否",
+    "是☑ 否□", "☑绿色发展 □电子商务 ☑农产品贸易"); None for a cell that is not boxes and options
+    (a lone "√" still means yes)."""
+    if type(value) is not str or not _BOXES.search(value):
+        return None
+    text = value.strip()
+    parts = _BOXES.split(text)
+    boxes = _BOXES.findall(text)
+    options = [p.strip(" \t\u3000,，、;；") for p in parts]
+    if not any(options):
+        return None
+    if _BOXES.match(text):  # "☑是 □否": each box is followed by its option
+        pairs = zip(boxes, options[1:], strict=True)
+    else:  # "是☑ 否□": each option is followed by its box
+        pairs = zip(boxes, options[:-1], strict=True)
+    return [option for box, option in pairs if box in TICKED_BOXES and option]
+
+
+def _unboxed(value: object) -> object:
+    """A cell of boxes as the options ticked in it ("、" between), else the cell as it is."""
+    options = ticked(value)
+    return value if options is None else "、".join(options)
+
+
 def parse_yes_no(value: object) -> bool:
-    """True or False from 是/否, Y/N, yes/no, √/✓, 1/0; a blank cell is no."""
+    """True or False from 是/否, Y/N, yes/no, √/✓, 1/0 or boxes ticked ("☑是 □否"); a blank cell, or
+    boxes none of which is ticked, is no; both ticked cannot be read."""
     if value is None or value == "":
         return False
     if isinstance(value, bool):
         return value
+    options = ticked(value)
+    if options is not None:
+        if len(options) > 1:
+            raise BadValue("ticked twice")
+        value = options[0] if options else "否"
     text = clean(value).lower()
     if not text:
         return False
@@ -171,8 +208,8 @@ def parse_yes_no(value: object) -> bool:
 
 
 def parse_gender(value: object) -> str | None:
-    """'M' or 'F' from 男/女, M/F, male/female."""
-    text = clean(value).lower()
+    """'M' or 'F' from 男/女, M/F, male/female (or the one of them ticked: "☑男 □女")."""
+    text = clean(_unboxed(value)).lower()
     if not text:
         return None
     if text in {"男", "m", "male", "男性", "先生", "mr", "mr."}:
@@ -220,8 +257,9 @@ _ALL = {"全部", "所有", "以上全部", "以上都有", "都参加", "all", 
 
 
 def parse_choices(value: object, choices: tuple[Choice, ...]) -> tuple[list[str], list[str]]:
-    """Keys of the themes or cities a cell lists (one cell, any separator, zh or en), and the parts not understood."""
-    text = clean(value)
+    """Keys of the themes or cities a cell lists (one cell, any separator, zh or en; or the ones
+    ticked in it), and the parts not understood."""
+    text = clean(_unboxed(value))
     if not text:
         return [], []
     if match_key(text) in _ALL:
@@ -253,7 +291,7 @@ def parse_sector(value: object, sectors: tuple[Choice, ...]) -> tuple[str | None
     An exact spelling wins; otherwise the sector with the longest spelling inside the text.
     Unknown text maps to 'other' (reported by the caller).
     """
-    key = match_key(value)
+    key = match_key(_unboxed(value))
     if not key:
         return None, True
     best: tuple[int, str] | None = None
