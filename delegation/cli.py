@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2023, help="random seed (default 2023)")
     demo.add_argument("--replace", action="store_true", help="delete the existing registrations first")
 
-    imp = sub.add_parser("import", parents=[common], help="import registration forms (xlsx, xls, csv)")
+    imp = sub.add_parser("import", parents=[common], help="import registration forms (xlsx, xls, docx, csv)")
     imp.add_argument("files", nargs="+", metavar="FILE")
     imp.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
     imp.add_argument(
@@ -92,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="import a file even if the same content was imported before"
     )
     imp.add_argument("--quiet", action="store_true", help="print only the one-line summary per file")
+    imp.add_argument(
+        "--received-on",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the day the files came in: rows the form gives no registration day register on it (default: today)",
+    )
 
     documents = sub.add_parser("documents", help="documents owed by units and participants")
     documents_sub = documents.add_subparsers(dest="documents_command", required=True, metavar="ACTION")
@@ -126,8 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--show-full", action="store_true", help="unmasked passport numbers, phones, e-mails and birth dates"
     )
 
-    template = sub.add_parser("template", help="write the Annex 2 form template (xlsx)")
+    template = sub.add_parser("template", help="write the Annex 2 form template (xlsx, or docx for Word)")
     template.add_argument("--out", required=True, metavar="FILE")
+    template.add_argument("--format", choices=("xlsx", "docx"), default="xlsx", help="xlsx (default) or docx")
 
     sub.add_parser(
         "check", parents=[common], help="read every block of the database, so damage is found (read-only)"
@@ -379,9 +386,14 @@ def _run(args: argparse.Namespace, lang: str) -> int:
     if args.command == "template":
         from pathlib import Path
 
-        from delegation.workbooks import annex2_template
+        if args.format == "docx":
+            from delegation.word_template import annex2_docx
 
-        _write_file(Path(args.out), annex2_template(config))
+            _write_file(Path(args.out), annex2_docx(config))
+        else:
+            from delegation.workbooks import annex2_template
+
+            _write_file(Path(args.out), annex2_template(config))
         print(f"Wrote {args.out}")
         return 0
     if args.command == "documents":
@@ -751,6 +763,7 @@ def _import(args: argparse.Namespace, config, lang: str) -> int:
             force=args.force,
             today=today,
             begun=first,
+            received_on=args.received_on,
         )
         applied = [name for name, result in results if not isinstance(result, DelegationError)]
         if len(applied) > 1 and applied != [Path(n).name for n in args.files if Path(n).name in applied]:
@@ -763,6 +776,8 @@ def _import(args: argparse.Namespace, config, lang: str) -> int:
             report = result
             kept = kept or not args.dry_run
             print(report.summary(lang))
+            if not report.already_imported_at:
+                print(f"  {report.day_line(lang)}")
             if not args.quiet:
                 for change in report.changes:
                     print(f"  {'更改' if lang == 'zh' else 'changed'}: {change.line(lang, config)}")

@@ -35,6 +35,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "import.dry_run": ("试运行（不保存）", "Dry run (save nothing)"),
     "import.strict": ("严格模式（有错误行则整份拒绝）", "Strict (refuse a file with any bad row)"),
     "import.force": ("重新导入相同文件", "Import the same file again"),
+    "import.received_on": (
+        "收到文件的日期（报名表未写报名日期的行按此日期计）",
+        "Day the files were received (rows without a registration date count from it)",
+    ),
+    "export.template_docx": (
+        "下载报名信息采集表模板（附件2，Word 版）",
+        "Download the Annex 2 form template (Word)",
+    ),
     "import.start": ("导入", "Import"),
     "column.severity": ("类型", "Type"),
     # sidebar

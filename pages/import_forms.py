@@ -1,11 +1,14 @@
 """Import — upload registration forms; each file is imported in one transaction and reported."""
 
+import datetime as dt
+
 import streamlit as st
 
 from delegation import ui
 from delegation.errors import DelegationError
 from delegation.ingest import applied_order, changes_frame, import_uploads, issues_frame
 from delegation.sheets import FORM_SUFFIXES
+from delegation.word_template import annex2_docx
 from delegation.workbooks import annex2_template
 
 ui.require("import_forms")
@@ -14,12 +17,20 @@ lang = ui.language()
 
 st.title(ui.t("page.import"))
 st.caption(ui.t("import.help"))
-st.download_button(
+excel, word = st.columns(2)
+excel.download_button(
     ui.t("export.template"),
     lambda: annex2_template(config),
     file_name="annex2_registration_form.xlsx",
     on_click="ignore",
     key="import.template",
+)
+word.download_button(
+    ui.t("export.template_docx"),
+    lambda: annex2_docx(config),
+    file_name="annex2_registration_form.docx",
+    on_click="ignore",
+    key="import.template_docx",
 )
 files = ui.uploader(
     st,
@@ -29,6 +40,8 @@ files = ui.uploader(
     accept_multiple_files=True,
     key="import.files",
 )
+today = dt.date.today()
+received = st.date_input(ui.t("import.received_on"), value=today, max_value=today, key="import.received_on")
 left, middle, right = st.columns(3)
 dry_run = left.toggle(ui.t("import.dry_run"), key="import.dry_run")
 strict = middle.toggle(ui.t("import.strict"), key="import.strict")
@@ -45,6 +58,7 @@ if st.button(ui.t("import.start"), type="primary", disabled=not files, key="impo
             strict=strict,
             force=force,
             actor=ui.user()[0],
+            received_on=received if received != today else None,  # the default: the import day
         )
     except DelegationError as exc:
         ui.show_error(exc)
@@ -59,6 +73,8 @@ if st.button(ui.t("import.start"), type="primary", disabled=not files, key="impo
         (st.info if report.already_imported_at or report.dry_run else st.success)(
             ui.plain(report.summary(lang, app=True))
         )
+        if not report.already_imported_at:
+            st.caption(ui.plain(report.day_line(lang)))
         if report.changes:
             ui.table(changes_frame(report, lang, config))
         if report.issues:

@@ -1211,8 +1211,11 @@ def test_the_cli_applies_forms_in_the_order_of_their_dates_and_names_each_change
     assert lines[0] == (
         "Applied in the order of the forms' dates: 附件2报名表.xlsx (2023-03-20), 补充报名-王强.xlsx (2023-03-28)."
     )
-    assert lines[1].startswith("附件2报名表.xlsx: 2 rows read, 2 added")
-    assert lines[2].startswith("补充报名-王强.xlsx: 1 rows read, 0 added, 1 updated")
+    summaries = [line for line in lines[1:] if not line.startswith("  ")]
+    assert summaries[0].startswith("附件2报名表.xlsx: 2 rows read, 2 added")
+    assert summaries[1].startswith("补充报名-王强.xlsx: 1 rows read, 0 added, 1 updated")
+    days = "  Registration days: the form's own (its registration date or submission time)."
+    assert lines[2] == days and lines[lines.index(summaries[1]) + 1] == days
     assert "  changed: 王强 (苏州恒达机械设备有限公司): position 工程师 → 总工程师" in lines
     assert any(
         line.startswith("  warning: sheet 'S', row 2: 王强's position was set to '工程师'") for line in lines

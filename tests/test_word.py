@@ -258,3 +258,88 @@ def test_what_cannot_be_read_as_a_form_is_refused_in_one_sentence(con, config, t
     assert caught.value.en == f"{name}: {en}"
     assert caught.value.zh.startswith(f"{name}：") and "\n" not in caught.value.zh
     assert table_snapshot(con) == before
+
+
+def test_a_filled_word_template_imports_exactly(con, config, tmp_path):
+    from delegation.word_template import annex2_docx
+
+    unit = {
+        "unit_name": "杭州模板测试有限公司",
+        "unit_name_en": "Hangzhou Template Test Co., Ltd.",
+        "province": "浙江",
+        "sector": "新能源",
+        "contact_name": "周联系",
+        "contact_mobile": "+86 199 0000 0001",
+        "contact_email": "c@example.com",
+    }
+    people = [
+        {
+            "name": "吴一",
+            "pinyin_name": "WU Yi",
+            "gender": "女",
+            "date_of_birth": dt.date(1985, 6, 1),
+            "position": "总经理",
+            "position_en": "General Manager",
+            "mobile": "19900000011",
+            "email": "w1@example.com",
+            "passport_number": "E90000711",
+            "passport_expiry": dt.date(2031, 2, 3),
+            "applies_via_chamber": "是",
+            "holds_us_visa": "是",
+            "us_visa_expiry": dt.date(2027, 1, 1),
+            "themes": ["绿色发展", "双向投资"],
+            "cities": ["洛杉矶", "纽约"],
+            "wants_arrangements": "否",
+        },
+        {
+            "name": "吴二",
+            "gender": "男",
+            "position": "工程师",
+            "mobile": "01088886666",
+            "passport_number": "E90000712",
+            "passport_expiry": dt.date(2029, 12, 31),
+            "applies_via_chamber": "否",
+            "holds_us_visa": "否",
+            "themes": ["电子商务"],
+            "cities": ["洛杉矶"],
+            "wants_arrangements": "是",
+        },
+    ]
+    path = tmp_path / "filled.docx"
+    path.write_bytes(annex2_docx(config, unit, people))
+    report = import_file(con, config, path, today=dt.date(2023, 3, 1))
+    assert (report.rows_read, report.added, report.skipped) == (2, 2, 0)  # the eight empty rows are blank
+    assert [i.code for i in report.issues] == []
+    got = con.execute(
+        "select u.name, u.name_en, p.position_en, u.province, u.sector, u.contact_name, u.contact_mobile, "
+        "u.contact_email, p.name, p.pinyin_name, p.gender, p.date_of_birth, p.position, p.mobile, p.email, "
+        "p.passport_number, p.passport_expiry, p.applies_via_chamber, p.holds_us_visa, p.us_visa_expiry, "
+        "p.themes, p.cities, p.wants_arrangements from participants p join units u using (unit_id) order by p.name"
+    ).fetchall()
+    company = ("杭州模板测试有限公司", "Hangzhou Template Test Co., Ltd.")
+    contact = ("周联系", "+86 199 0000 0001", "c@example.com")
+    assert got == [
+        (
+            *company, "General Manager", "Zhejiang", "new_energy", *contact, "吴一", "WU Yi", "F",
+            dt.date(1985, 6, 1), "总经理", "19900000011", "w1@example.com", "E90000711", dt.date(2031, 2, 3),
+            True, True, dt.date(2027, 1, 1), ["green_development", "two_way_investment"],
+            ["los_angeles", "new_york"], False,
+        ),
+        (
+            *company, None, "Zhejiang", "new_energy", *contact, "吴二", None, "M", None, "工程师",
+            "01088886666", None, "E90000712", dt.date(2029, 12, 31), False, False, None, ["e_commerce"],
+            ["los_angeles"], True,
+        ),
+    ]  # fmt: skip
+
+
+def test_the_cli_writes_the_word_template(tmp_path):
+    from tests.conftest import run_cli
+
+    out = tmp_path / "annex2.docx"
+    done = run_cli("template", "--format", "docx", "--out", str(out))
+    assert done.returncode == 0 and done.stdout == f"Wrote {out}\n"
+    document = docx.Document(str(out))
+    header = [c.text for c in document.tables[0].rows[0].cells]
+    assert header[:3] == ["序号\nNo.", "姓名\nName", "护照姓名拼音\nName in passport"]
+    assert document.tables[0].rows[1].cells[3].text == "□男 □女"  # tick boxes for a choice

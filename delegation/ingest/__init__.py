@@ -146,6 +146,28 @@ class ImportReport:
     already_imported_at: dt.datetime | None = None
     form_day: dt.date | None = None  # the form's own date (its latest registration day), if it has one
     changes: list[Change] = field(default_factory=list)  # every person's and unit's field it changed
+    dated_rows: int = 0  # rows whose registration day the form gives (报名日期, a submission time)
+    fallback_day: dt.date | None = None  # the registration day of every other row …
+    fallback_source: str = "import"  # … and where it came from: "received" (given) or "import"
+
+    def day_line(self, lang: str = "en") -> str:
+        """Which registration day the rows got: the form's own, the day the file was received, or
+        the import day."""
+        day = self.fallback_day.isoformat() if self.fallback_day else ""
+        other = self.rows_read - self.skipped - self.dated_rows
+        if lang == "zh":
+            source = "收到文件的日期" if self.fallback_source == "received" else "导入当天"
+            if not other:
+                return "报名日期：取自报名表本身（报名日期或提交时间）。"
+            if not self.dated_rows:
+                return f"报名日期：{day}（{source}；报名表未写报名日期）。"
+            return f"报名日期：{self.dated_rows} 行取自报名表本身，其余 {other} 行为 {day}（{source}）。"
+        source = "the day the file was received" if self.fallback_source == "received" else "the import day"
+        if not other:
+            return "Registration days: the form's own (its registration date or submission time)."
+        if not self.dated_rows:
+            return f"Registration day: {day}, {source} (the form gives none)."
+        return f"Registration days: the form's own for {self.dated_rows} rows; {day}, {source}, for the other {other}."
 
     @property
     def warnings(self) -> int:
@@ -284,13 +306,33 @@ def import_file(
     actor: str = "cli",
     today: dt.date | None = None,
     file_name: str | None = None,
+    received_on: dt.date | None = None,
 ) -> ImportReport:
-    """Import one form file in one transaction; a refused file raises DelegationError and changes nothing."""
+    """Import one form file in one transaction; a refused file raises DelegationError and changes
+    nothing. `received_on`: as `store_form` takes it."""
     today = today or dt.date.today()
+    check_received_on(received_on, today)
     form = read_form(config, path, today=today, file_name=file_name)
     return store_form(
-        con, config, form, dry_run=dry_run, strict=strict, force=force, actor=actor, today=today
+        con,
+        config,
+        form,
+        dry_run=dry_run,
+        strict=strict,
+        force=force,
+        actor=actor,
+        today=today,
+        received_on=received_on,
     )
+
+
+def check_received_on(received_on: dt.date | None, today: dt.date) -> None:
+    """A day a file was received cannot be after today."""
+    if received_on is not None and received_on > today:
+        raise DelegationError(
+            f"The day the files were received, {received_on.isoformat()}, is after today; give a day up to {today.isoformat()}.",
+            f"收到文件的日期 {received_on.isoformat()} 晚于今天；请填写 {today.isoformat()} 或更早的日期。",
+        )
 
 
 @_cycle_collection_paused()
@@ -305,14 +347,17 @@ def import_files(
     actor: str = "cli",
     today: dt.date | None = None,
     begun: sandbox.CheckedRead | None = None,
+    received_on: dt.date | None = None,
 ) -> list[tuple[str, ImportReport | DelegationError]]:
     """Import several forms — one upload, or one command — each in its own transaction, in the order
     of their registration days (a form's own date, else as given: a form without one registers on
     the import day), so that a correction dated after its original is applied after it whatever
     the order the files came in. `files`: (path, name) pairs. Returns each file's name and its
     report or its refusal, in the order applied (refused files first, as they were read).
-    `begun`: the first file's reading, started by `sandbox.begin_read_form` with the same `today`."""
+    `begun`: the first file's reading, started by `sandbox.begin_read_form` with the same `today`.
+    `received_on`: the day the files came in (rows without a day of their own register on it)."""
     today = today or dt.date.today()
+    check_received_on(received_on, today)
     refused: list[tuple[str, ImportReport | DelegationError]] = []
     forms: list[Form] = []
     for i, (path, name) in enumerate(files):
@@ -323,7 +368,7 @@ def import_files(
             refused.append((name, exc))
         except Exception as exc:  # a fault of ours must not end the upload's run
             refused.append((name, unexpected(name, exc)))
-    forms.sort(key=lambda f: f.day or today)  # stable: undated forms keep the order given
+    forms.sort(key=lambda f: f.day or received_on or today)  # stable: undated ones keep the order given
     seen: SetBy = {}
     done: list[tuple[str, ImportReport | DelegationError]] = []
     for form in forms:
@@ -338,6 +383,7 @@ def import_files(
                 actor=actor,
                 today=today,
                 seen=seen,
+                received_on=received_on,
             )
         except DelegationError as exc:
             done.append((form.name, exc))
@@ -373,10 +419,16 @@ def store_form(
     actor: str = "cli",
     today: dt.date,
     seen: SetBy | None = None,
+    received_on: dt.date | None = None,
 ) -> ImportReport:
-    """Store a form read by `read_form` in one transaction (rolled back on a dry run)."""
+    """Store a form read by `read_form` in one transaction (rolled back on a dry run). A row the
+    form gives no registration day registers on `received_on` (the day the file came in, when
+    known), else on `today`."""
     name, rows, issues = form.name, form.rows, list(form.issues)
     report = ImportReport(name, form.sha256, form.size_bytes, dry_run=dry_run, form_day=form.day)
+    report.dated_rows = sum(isinstance(d, dt.date) for d in rows.participant["registered_on"])
+    report.fallback_day = received_on or today
+    report.fallback_source = "received" if received_on else "import"
     report.issues, report.rows_read = issues, form.rows_read
     report.skipped = report.rows_read - len(rows)
     if strict and report.skipped:
@@ -396,7 +448,7 @@ def store_form(
         snapshot_beside(con, "before-import")  # a bulk change: keep the state before it
     memory = dict(seen) if seen is not None else None  # what this file sets, kept once it is committed
     with transaction(con, commit=not dry_run):
-        _store(con, config, report, rows, actor=actor, today=today, seen=memory)
+        _store(con, config, report, rows, actor=actor, undated_day=received_on or today, seen=memory)
     if dry_run:
         report.import_id = None
     elif seen is not None and memory is not None:
@@ -579,13 +631,13 @@ def _store(
     rows: Rows,
     *,
     actor: str,
-    today: dt.date,
+    undated_day: dt.date,  # the registration day of a row the form gives none
     seen: SetBy | None = None,
 ) -> None:
     now = dt.datetime.now().replace(microsecond=0)
     import_id = fetch_one(con, "select nextval('import_id_seq')")[0]
     report.import_id = import_id
-    days = registration_days(rows, today)
+    days = registration_days(rows, undated_day)
     units, new_unit_ids, changed_units, unit_audit = _merge_units(con, rows, days)
     unit_ids = [units[key]["unit_id"] for key in rows.unit["name_key"]]
 

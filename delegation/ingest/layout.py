@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from delegation.config import EventConfig
 from delegation.ingest.fields import FIELDS_BY_KEY, flag_label, map_header
+from delegation.ingest.normalise import ticked
 from delegation.sheets import Sheet
 from delegation.text import clean, match_key
 
@@ -218,16 +219,17 @@ def _labelled_values(rows: list[list[object]], config: EventConfig) -> dict[str,
 def _may_be_data(row: list[object]) -> bool:
     """Whether a row is neither blank nor a footer, note or example row (told by its first filled
     cell: a number or a date there is data). A row holding only its number is an empty line of
-    the form (Word forms come with ten numbered rows)."""
-    filled = [v for v in row if v is not None and (type(v) is not str or clean(v))]
-    if len(filled) == 1 and _is_row_number(filled[0]):
+    the form (Word forms come with ten numbered rows, their tick boxes all empty)."""
+    filled = (v for v in row if v is not None and (type(v) is not str or clean(v)))
+    first = next(filled, None)
+    if first is None:
         return False
-    for value in filled:
-        if type(value) is str:
-            text = clean(value)
-            return not (_FOOTER.match(text) or _EXAMPLE.match(text))
-        return True
-    return False
+    if _is_row_number(first) and all(ticked(v) == [] for v in filled):  # stops at a filled cell
+        return False
+    if type(first) is str:
+        text = clean(first)
+        return not (_FOOTER.match(text) or _EXAMPLE.match(text))
+    return True
 
 
 def _is_row_number(value: object) -> bool:
