@@ -28,16 +28,28 @@ def half_width(text: str) -> str:
     return text.translate(_HALF_WIDTH)
 
 
+# What an online form's export writes for a question left blank or skipped (问卷星's "(空)",
+# "(跳过)"), and the marks people put in an empty cell.
+BLANK_MARKS = frozenset({"(空)", "(跳过)", "N/A", "n/a", "-"})
+# An option with its "other, please specify" text, as 问卷星 writes it: "其他〖跨境物流〗".
+_OTHER = re.compile(r"([^┋|;；、,，〖]*)〖([^〗]*)〗")
+
+
 def clean(value: object) -> str:
-    """A cell as trimmed half-width text without control characters ('' for empty)."""
+    """A cell as trimmed half-width text without control characters ('' for empty, and for an
+    online form's blank marks); an option written with its own text ("其他〖跨境物流〗") is that text."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = value if type(value) is str else str(value)
     if text.isascii() and text.isprintable():
-        return text.strip()  # the common case: nothing to translate
-    return text.translate(_CLEAN).strip()
+        text = text.strip()  # the common case: nothing to translate
+        return "" if text in BLANK_MARKS else text
+    text = text.translate(_CLEAN).strip()
+    if "〖" in text:
+        text = _OTHER.sub(lambda m: m[2].strip() or m[1].strip(), text)
+    return "" if text in BLANK_MARKS else text
 
 
 def match_key(value: object) -> str:

@@ -398,6 +398,15 @@ FIELDS: tuple[Field, ...] = (
             "Date Registered",
             "Sign-up Date",
             "Signup Date",
+            # an online form's submission time (问卷星, 腾讯问卷, 腾讯文档, 金数据, 飞书, WPS)
+            "提交答卷时间",
+            "提交时间",
+            "提交日期",
+            "填写时间",
+            "结束答题时间",
+            "Submission time",
+            "Submitted at",
+            "Submitted",
         ),
         r"报名.*(日期|时间)|registration.*date|dateofregistration|sign.*update",
     ),
@@ -471,11 +480,33 @@ def _labels_in(header_key: str, choices: tuple[Choice, ...]) -> list[str]:
     return [key for key, labels in _label_keys(choices) if any(label in header_key for label in labels)]
 
 
+# An online form's question as its export heads the column: numbered ("1、", "1.", "Q1.", "第1题"),
+# marked ("*", "（必填）", "(单选)", "（自动）") and ending in a colon or a question mark.
+_NUMBERING = re.compile(
+    r"^\s*(?:[Qq]?\d{1,3}(?:\.\d{1,3})?\s*[、.．:：)）]|第\s*\d{1,3}\s*题\s*[、.．:：]?)\s*"
+)
+_MARKS = re.compile(
+    r"[*＊]|[（(]\s*(?:必填|选填|必答|单选题?|多选题?|填空题?|可多选|多选[，,]?最多选\d+项|自动)\s*[)）]"
+)
+_END = re.compile(r"[\s:：?？]+$")
+
+
+def question(header: object) -> object:
+    """A header as the question it asks, without an online form's numbering and marks:
+    "12、关注的论坛主题（多选）：" → "关注的论坛主题"; any other value as it is."""
+    if type(header) is not str or not header:
+        return header
+    text = _MARKS.sub("", _NUMBERING.sub("", header, count=1))
+    return _END.sub("", text) or header
+
+
 def map_header(header: object, config: EventConfig) -> str | None:
     """What a header cell means: a field key, `theme:<key>` / `city:<key>` for a yes/no column, or None.
 
-    A bilingual header ("姓名\nName") is tried whole, then line by line.
+    A bilingual header ("姓名\nName") is tried whole, then line by line; an online form's
+    question is read without its numbering and marks (`question`).
     """
+    header = question(header)
     meaning = _map_header_key(match_key(header), config.themes, config.cities)
     if meaning is None and isinstance(header, str) and "\n" in header:
         for part in header.split("\n"):

@@ -58,6 +58,9 @@ _MONDY = re.compile(r"^([a-z]{3,9})\.?[\s.-]*(\d{1,2})(?:st|nd|rd|th)?,?\s*(\d{4
 _MDY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
+_TIME = re.compile(r"(?<=\d)(?:\s+|t)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?$")
+
+
 def _date(year: int, month: int, day: int) -> dt.date:
     if not 1900 <= year <= 2100:
         raise BadValue("year out of range")
@@ -83,7 +86,7 @@ def parse_date(value: object) -> dt.date | None:
         if 1 <= value < 80_000:
             return _EXCEL_EPOCH + dt.timedelta(days=int(value))
         raise BadValue("not a date")
-    text = clean(value).lower()
+    text = _TIME.sub("", clean(value).lower())  # an online form's submission time: its day
     if not text:
         return None
     for pattern in (_YMD, _COMPACT):
@@ -252,7 +255,7 @@ def parse_phone(value: object) -> str | None:
     return (text if text.isalnum() else _SPACES.sub(" ", text)) or None
 
 
-_SPLIT = re.compile(r"[、，,;；/|｜\n\r]+|\s+(?:and|&|和|及)\s+")
+_SPLIT = re.compile(r"[、，,;；/|｜┋\n\r]+|\s+(?:and|&|和|及)\s+")  # ┋: 问卷星's multiple choices
 _ALL = {"全部", "所有", "以上全部", "以上都有", "都参加", "all", "allofthem", "all4", "全选"}
 
 

@@ -10,7 +10,7 @@ from operator import itemgetter
 from delegation.config import EventConfig
 from delegation.errors import DelegationError
 from delegation.ingest import normalise as norm
-from delegation.ingest.fields import FIELDS_BY_KEY
+from delegation.ingest.fields import FIELDS_BY_KEY, choice_spellings
 from delegation.ingest.layout import RawTable
 from delegation.provinces import province_for
 from delegation.text import clean, match_key
@@ -459,7 +459,7 @@ def _participant_values(
     present = {"name", *fields}  # the same for every row of the sheet
     flags = list(raws.flags)
     present.update("themes" if f.startswith("theme:") else "cities" for f in flags)
-    ticks_by_row = _ticks(raws, flags, kept, warn) if flags else [()] * len(kept)
+    ticks_by_row = _ticks(raws, flags, kept, warn, config) if flags else [()] * len(kept)
 
     order = {
         "themes": {c.key: n for n, c in enumerate(config.themes)},
@@ -508,16 +508,25 @@ def _participant_values(
     return {key: columns_out[key] for key in PARTICIPANT_FIELDS}, frozenset(present)
 
 
-def _ticks(raws: RawTable, flags: list[str], kept: list[int], warn) -> list[tuple[bool, ...]]:
+def _ticks(
+    raws: RawTable, flags: list[str], kept: list[int], warn, config: EventConfig
+) -> list[tuple[bool, ...]]:
     """Each kept row's yes/no cells under the theme and city columns ('theme:<key>' …), in `flags`
-    order, a cell that is not yes or no read as no (and reported).
+    order, a cell that is not yes or no read as no (and reported). A cell holding the column's
+    own option is yes: an online form's export gives a multiple choice one column per option,
+    the option's text where it was chosen.
 
     A row's cells are read once per distinct combination: a form has a handful of them.
     """
     read = _reader("yes_no", ())
+    choices = {f"theme:{c.key}": c for c in config.themes} | {f"city:{c.key}": c for c in config.cities}
+    own = [frozenset(choice_spellings(choices[f])) if f in choices else frozenset() for f in flags]
 
     def read_row(cells: tuple) -> tuple:
-        return tuple(map(read, cells))
+        return tuple(
+            (True, ()) if type(cell) is str and match_key(cell) in spellings else read(cell)
+            for cell, spellings in zip(cells, own, strict=True)
+        )
 
     readings = _distinct_map(read_row, list(zip(*(raws.flags[f] for f in flags), strict=True)))
     # By the reading's identity (equal rows share one): the ticks, and the columns not yes or no.
