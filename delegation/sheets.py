@@ -139,7 +139,7 @@ def form_kind(name: str, data: bytes) -> str:
             f"typed in); {_SAVE_AS[0]}",
             f"PDF 或图片无法作为报名表读取（打印或扫描的表格须重新录入）；{_SAVE_AS[1]}",
         )
-    if suffix in (".xlsx", ".docx"):  # neither a zip nor text that could be a form
+    if suffix in (".xlsx", ".docx") and b"\x00" in data[:4096]:  # neither a zip nor text (a CSV named .xlsx)
         what = ("a Word document", "Word 文档") if suffix == ".docx" else ("a workbook", "工作簿")
         raise refuse(
             name,

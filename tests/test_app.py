@@ -598,7 +598,9 @@ def test_import_page_refuses_a_bad_file_in_one_sentence(monkeypatch, tmp_path):
     staff.button(key="import.start").click().run()
     assert not staff.exception
     errors = [e.value for e in staff.error]
-    assert errors == [ui.plain("broken.xlsx：文件已损坏，无法作为工作簿打开。")]  # not a zip: by its content
+    assert errors == [  # text named .xlsx is read as a CSV: it has no header
+        ui.plain("broken.xlsx：各工作表前 30 行中没有可识别的表头行（至少需要“姓名/Name”及另一个字段）。")
+    ]
     assert not staff.success
 
 

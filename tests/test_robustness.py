@@ -61,7 +61,8 @@ def corpus(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     """Files that must be refused, with a piece of the sentence that says why."""
     good = _xlsx_bytes([["单位", "姓名"], ["某公司", "张伟"]])
     files = {
-        "random.xlsx": (os.urandom(4096), "neither a workbook nor CSV"),
+        "random.xlsx": (os.urandom(4096), "damaged and cannot be opened as a workbook"),  # by its content
+        "random.csv": (b"\x00" + os.urandom(4095), "neither a workbook nor CSV"),
         "zero.xlsx": (b"", "empty"),
         "macro.xlsm": (good, "only .xlsx"),
         "macro_renamed.xlsx": (_rezip(good, add={"xl/vbaProject.bin": b"\x00" * 64}), "macros"),

@@ -30,6 +30,7 @@ from delegation.db import append_audit, append_audits, fetch_one, transaction
 from delegation.errors import DelegationError
 from delegation.i18n import text as label
 from delegation.i18n import value_words
+from delegation.ingest.fields import FIELDS_BY_KEY
 from delegation.ingest.layout import SheetLayout, column_letter, find_layout, records
 from delegation.ingest.rows import (
     BOOLEAN_FIELDS,
@@ -556,6 +557,13 @@ def _parse(
             continue
         forms += 1
         raws = records(sheet, layout, config)
+        if layout.platform == "wjx" and _option_numbers(raws):
+            raise refuse(
+                name,
+                "this is 问卷星's download by option numbers (按序号下载), where answers are numbers; "
+                "download the answers as text (按文本下载) and import that file.",
+                "这是问卷星“按序号下载”的文件，答案为选项序号；请改用“按文本下载”，再导入该文件。",
+            )
         issues.extend(_repeated_issues(sheet, layout, raws.row_numbers))
         sheet_rows, sheet_issues = normalise_records(raws, config, index, today)
         rows.extend(sheet_rows)
@@ -599,6 +607,19 @@ def _parse(
             "找到了表头，但表头下没有参团人员数据。",
         )
     return rows, issues, index
+
+
+def _option_numbers(raws) -> bool:
+    """Whether a 问卷星 export's choice answers are option numbers: a gender or yes/no column
+    holding nothing but whole numbers, one of them 2 or more (yes/no as 1/0 is still yes/no)."""
+    for key, cells in raws.values.items():
+        field = FIELDS_BY_KEY.get(key)
+        if field is None or field.kind not in ("gender", "yes_no"):
+            continue
+        filled = [clean(c) for c in cells if clean(c)]
+        if filled and all(v.isdigit() for v in filled) and any(int(v) >= 2 for v in filled):
+            return True
+    return False
 
 
 def _repeated_issues(sheet: Sheet, layout: SheetLayout, data_rows: list[int]) -> list[Issue]:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from delegation.config import EventConfig
-from delegation.ingest.fields import FIELDS_BY_KEY, flag_label, map_header
+from delegation.ingest.fields import FIELDS_BY_KEY, flag_label, map_header, question
 from delegation.ingest.normalise import ticked
 from delegation.sheets import Sheet
 from delegation.text import clean, match_key
@@ -68,13 +68,17 @@ class SheetLayout:
     columns: dict[int, str]
     defaults: dict[str, object]
     repeated: dict[int, int] = field(default_factory=dict)  # a column left out → the one read instead
+    # A sign-up naming several people in numbered groups of columns ("参团人员1姓名 … 参团人员2姓名"):
+    # group number → {column: field}; each filled group is a participant of the row's unit.
+    groups: dict[int, dict[int, str]] = field(default_factory=dict)
+    platform: str | None = None  # "wjx" for a 问卷星 export (its own columns in the header)
 
 
 def _row_mapping(row: list[object], config: EventConfig) -> dict[int, str]:
     mapping: dict[int, str] = {}
     seen: set[str] = set()
     for c, cell in enumerate(row):
-        meaning = map_header(cell, config)
+        meaning = map_header(cell, config) or _group_meaning(cell, config)[0]
         if meaning and meaning not in seen:
             mapping[c] = meaning
             seen.add(meaning)
@@ -127,9 +131,45 @@ def find_layout(sheet: Sheet, config: EventConfig) -> SheetLayout | None:
             data_start += 1
 
     defaults = _labelled_values(sheet.rows[:header_row], config)
-    return SheetLayout(
-        header_row, data_start, columns, defaults, _repeated(sheet, header_row, columns, config)
-    )
+    groups = _groups(sheet.rows[header_row], config)
+    for group in groups.values():
+        for c in group:
+            columns.pop(c, None)
+    repeated = _repeated(sheet, header_row, columns, config)
+    grouped = {c for group in groups.values() for c in group}
+    repeated = {c: read for c, read in repeated.items() if c not in grouped}
+    header = {clean(cell) for cell in sheet.rows[header_row]}
+    platform = "wjx" if {"提交答卷时间", "来自IP"} <= header else None
+    return SheetLayout(header_row, data_start, columns, defaults, repeated, groups, platform)
+
+
+_GROUP = re.compile(r"^(\D*?)(\d{1,2})(\D*)$")  # "参团人员1姓名", "姓名1", "护照号2"
+
+
+def _group_meaning(cell: object, config: EventConfig) -> tuple[str | None, int]:
+    """A participant field headed with a group number ("参团人员2姓名" → name, 2), or (None, 0)."""
+    m = _GROUP.match(clean(question(cell)))
+    if not m:
+        return None, 0
+    # "参团人员1职务": the words around the number, else those after it, else those before it
+    meaning = next((found for part in (m[1] + m[3], m[3], m[1]) if (found := map_header(part, config))), None)
+    if meaning and (meaning.startswith(("theme:", "city:")) or FIELDS_BY_KEY[meaning].level == "participant"):
+        return meaning, int(m[2])
+    return None, 0
+
+
+def _groups(header: list[object], config: EventConfig) -> dict[int, dict[int, str]]:
+    """The numbered groups of participant columns in a header, when there are two or more groups
+    with a name each (else none: "电话1" alone is a second phone, not a second person)."""
+    groups: dict[int, dict[int, str]] = {}
+    for c, cell in enumerate(header):
+        meaning, group = _group_meaning(cell, config)
+        if meaning:
+            groups.setdefault(group, {})
+            if meaning not in groups[group].values():
+                groups[group][c] = meaning
+    named = {g: cols for g, cols in groups.items() if "name" in cols.values()}
+    return dict(sorted(named.items())) if len(named) >= 2 else {}
 
 
 def _repeated(sheet: Sheet, header_row: int, columns: dict[int, str], config: EventConfig) -> dict[int, int]:
@@ -244,10 +284,33 @@ def _is_footer(row: list[object]) -> bool:
     return bool(first) and bool(_FOOTER.match(first))
 
 
+def _one_per_group(
+    rows: list[list[object]], numbers: list[int], layout: SheetLayout
+) -> tuple[list[list[object]], list[int], dict[int, str]]:
+    """A grouped sign-up's rows as one row per filled group (a group without a name is not a
+    person), each holding the row's own columns and its group's cells in columns of their own
+    after the sheet's (as `layout.columns` would map them)."""
+    meanings = list(dict.fromkeys(m for group in layout.groups.values() for m in group.values()))
+    start = max([*layout.columns, *(c for g in layout.groups.values() for c in g)], default=-1) + 1
+    columns = {**layout.columns, **{start + i: m for i, m in enumerate(meanings)}}
+    out_rows: list[list[object]] = []
+    out_numbers: list[int] = []
+    for row, number in zip(rows, numbers, strict=True):
+        for group in layout.groups.values():
+            by_meaning = {m: (row[c] if c < len(row) else None) for c, m in group.items()}
+            if not clean(by_meaning.get("name")):
+                continue
+            padded = [*row, *[None] * (start - len(row))][:start]
+            out_rows.append([*padded, *(by_meaning.get(m) for m in meanings)])
+            out_numbers.append(number)
+    return out_rows, out_numbers, columns
+
+
 def records(sheet: Sheet, layout: SheetLayout, config: EventConfig) -> RawTable:
     """Every row under the header that might be a participant (blank, footer and example rows left
     out), as columns."""
-    name_col = next(c for c, m in layout.columns.items() if m == "name")
+    first = next(iter(layout.groups.values()), layout.columns)  # a grouped sign-up: its first group
+    name_col = next(c for c, m in {**layout.columns, **first}.items() if m == "name")
     header_name = clean(sheet.rows[layout.header_row][name_col])
     kept: list[list[object]] = []
     numbers: list[int] = []
@@ -269,11 +332,14 @@ def records(sheet: Sheet, layout: SheetLayout, config: EventConfig) -> RawTable:
             continue
         kept.append(row)
         numbers.append(r + 1 - sheet.lines_above)  # a Word table's rows count from its own first
-    width = max(layout.columns, default=-1) + 1
+    columns = layout.columns
+    if layout.groups:
+        kept, numbers, columns = _one_per_group(kept, numbers, layout)
+    width = max(columns, default=-1) + 1
     cells = list(itertools.zip_longest(*kept, [None] * width)) if kept else [()] * width  # transposed
     values: dict[str, list[object]] = {}
     flags: dict[str, list[object]] = {}
-    for c, meaning in layout.columns.items():
+    for c, meaning in columns.items():
         column = list(cells[c][: len(kept)])
         if meaning.startswith(("theme:", "city:")):
             flags[meaning] = column

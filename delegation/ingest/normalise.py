@@ -176,10 +176,16 @@ def ticked(value: object) -> list[str] | None:
     return [option for box, option in pairs if box in TICKED_BOXES and option]
 
 
+_OPTION_LETTER = re.compile(r"^[A-Z][.．、]\s*(?=\S)")  # 腾讯问卷 writes a choice as "A.男"
+
+
 def _unboxed(value: object) -> object:
-    """A cell of boxes as the options ticked in it ("、" between), else the cell as it is."""
+    """A cell of boxes as the options ticked in it ("、" between), a choice without the letter an
+    online form puts before it ("A.男" → "男"), else the cell as it is."""
     options = ticked(value)
-    return value if options is None else "、".join(options)
+    if options is not None:
+        return "、".join(options)
+    return _OPTION_LETTER.sub("", value) if type(value) is str and value[1:2] in (".", "．", "、") else value
 
 
 def parse_yes_no(value: object) -> bool:
@@ -194,7 +200,7 @@ def parse_yes_no(value: object) -> bool:
         if len(options) > 1:
             raise BadValue("ticked twice")
         value = options[0] if options else "否"
-    text = clean(value).lower()
+    text = clean(_unboxed(value)).lower()
     if not text:
         return False
     if text in _YES:
