@@ -127,6 +127,7 @@ class EventConfig:
     idle_minutes: int = 30  # a staff or admin session ends after this long without a click
     refresh_seconds: int = 30
     top_provinces: int = 10
+    online_form_address: str = ""  # the event's online form (问卷星), for each unit's own link
     source: Path = field(default=DEFAULT_CONFIG)
 
     def name(self, lang: str) -> str:
@@ -237,6 +238,21 @@ class _Reader:
                 )
             )
         return tuple(out)
+
+
+def _online_form_address(r, event: dict) -> str:
+    """`[event.online_form] address`: an https address, or "" when the event has no online form."""
+    form = event.get("online_form", {})
+    if not isinstance(form, dict):
+        raise r.fail("event.online_form", "is not a table", "不是表")
+    address = form.get("address", "")
+    if not isinstance(address, str) or (address and not address.startswith("https://")):
+        raise r.fail(
+            "event.online_form.address",
+            "must be the form's https:// address, or empty",
+            "必须是以 https:// 开头的表单地址，或留空",
+        )
+    return address.strip()
 
 
 def load_config(path: Path | str | None = None) -> EventConfig:
@@ -375,6 +391,7 @@ def load_config(path: Path | str | None = None) -> EventConfig:
         subject_zh=email["subject_zh"],
         subject_en=email["subject_en"],
         secretariat_email=address,
+        online_form_address=_online_form_address(r, event),
         themes=r.choices(tree, "themes"),
         cities=cities,
         sectors=sectors,

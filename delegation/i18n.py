@@ -35,6 +35,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "import.dry_run": ("试运行（不保存）", "Dry run (save nothing)"),
     "import.strict": ("严格模式（有错误行则整份拒绝）", "Strict (refuse a file with any bad row)"),
     "import.force": ("重新导入相同文件", "Import the same file again"),
+    "registrations.unit_link": (
+        "该单位专用的在线报名链接（复制后发给该单位；经此链接提交的报名自动归入该单位）：",
+        "This unit's own link to the online form (copy it to the unit; what is sent through it is filed under the unit):",
+    ),
     "import.received_on": (
         "收到文件的日期（报名表未写报名日期的行按此日期计）",
         "Day the files were received (rows without a registration date count from it)",

@@ -4,6 +4,7 @@ import streamlit as st
 
 from delegation import access, dashboard, ui
 from delegation.errors import DelegationError
+from delegation.links import link_of_unit
 from delegation.registrations import CONTACT, save_edit, save_unit_contact, set_withdrawn, unit_contact
 from delegation.registrations import editable as edit_fields
 
@@ -75,6 +76,9 @@ with units_tab:
         if len(detail):
             st.subheader(ui.t("registrations.unit_detail"))
             ui.table(detail, key="registrations.unit.detail")
+            if link := link_of_unit(ui.cursor(), config, unit_id):  # its own online-form link
+                st.caption(ui.t("registrations.unit_link"))
+                st.code(link, language=None)
             members = ui.query(
                 dashboard.participants_page,
                 config,

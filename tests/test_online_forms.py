@@ -136,3 +136,40 @@ def test_an_export_of_unknown_layout_imports_when_its_headers_match(con, config,
     import_file(con, config, path, today=TODAY)
     assert _people(con) == [("戊公司", "吴六", None, "E72345678", None, [], False, dt.date(2023, 3, 12), 2)]
     assert "10.1.2.3" not in _everything_stored(con)
+
+
+def test_a_units_own_link_files_its_submission_under_the_unit(con, config, tmp_path):
+    import dataclasses
+
+    from delegation.links import unit_code, unit_link
+
+    first = write_xlsx(tmp_path / "名单.xlsx", {"S": [["单位名称", "姓名"], ["甲机械有限公司", "张伟"]]})
+    import_file(con, config, first, today=TODAY)
+    key = con.execute("select name_key from units").fetchone()[0]
+    online = dataclasses.replace(config, online_form_address="https://www.wjx.cn/vm/abcd.aspx")
+    code = unit_code(online, key)
+    assert unit_link(online, key) == f"https://www.wjx.cn/vm/abcd.aspx?sojumpparm={code}"
+    assert unit_link(config, key) is None  # no online form in the event's config
+    header = [*WJX_FIXED, "1、单位名称", "2、姓名"]
+    rows = [[1, "2023/3/18 10:00:00", "50秒", "微信", code, IP, "甲公司", "李娜"]]  # typed short
+    path = write_xlsx(tmp_path / "310000002_按文本_报名_1_1.xlsx", {"Sheet1": [header, *rows]})
+    import_file(con, online, path, today=TODAY)
+    assert con.execute("select name from units").fetchall() == [("甲机械有限公司",)]  # no second unit
+    assert [(u, p) for u, p, *_ in _people(con)] == [("甲机械有限公司", "张伟"), ("甲机械有限公司", "李娜")]
+
+
+def test_the_online_form_address_must_be_https(tmp_path):
+    from delegation.config import DEFAULT_CONFIG, load_config
+
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace(
+        "[event.online_form]\n# The event", "[event.online_form]\n# The event", 1
+    )
+    bad = tmp_path / "event.toml"
+    bad.write_text(
+        text.replace('address = ""', 'address = "http://www.wjx.cn/vm/abcd.aspx"', 1), encoding="utf-8"
+    )
+    with pytest.raises(DelegationError) as caught:
+        load_config(bad)
+    assert caught.value.en == (
+        "event.toml: key 'event.online_form.address' must be the form's https:// address, or empty."
+    )

@@ -609,6 +609,22 @@ def _parse(
     return rows, issues, index
 
 
+def _units_by_code(con: duckdb.DuckDBPyConnection, config: EventConfig, rows: Rows) -> None:
+    """Rows whose per-unit link named a known unit (`links.unit_code`) are filed under that unit,
+    whatever name was typed in the form."""
+    if not any(rows.unit_code):
+        return
+    from delegation.links import unit_code
+
+    known = {
+        unit_code(config, key): (name, key)
+        for name, key in con.execute("select name, name_key from units").fetchall()
+    }
+    for i, code in enumerate(rows.unit_code):
+        if code in known:
+            rows.unit["name"][i], rows.unit["name_key"][i] = known[code]
+
+
 def _option_numbers(raws) -> bool:
     """Whether a 问卷星 export's choice answers are option numbers: a gender or yes/no column
     holding nothing but whole numbers, one of them 2 or more (yes/no as 1/0 is still yes/no)."""
@@ -659,6 +675,7 @@ def _store(
     import_id = fetch_one(con, "select nextval('import_id_seq')")[0]
     report.import_id = import_id
     days = registration_days(rows, undated_day)
+    _units_by_code(con, config, rows)
     units, new_unit_ids, changed_units, unit_audit = _merge_units(con, rows, days)
     unit_ids = [units[key]["unit_id"] for key in rows.unit["name_key"]]
 

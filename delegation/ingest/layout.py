@@ -138,8 +138,10 @@ def find_layout(sheet: Sheet, config: EventConfig) -> SheetLayout | None:
     repeated = _repeated(sheet, header_row, columns, config)
     grouped = {c for group in groups.values() for c in group}
     repeated = {c: read for c, read in repeated.items() if c not in grouped}
-    header = {clean(cell) for cell in sheet.rows[header_row]}
-    platform = "wjx" if {"提交答卷时间", "来自IP"} <= header else None
+    header = [clean(cell) for cell in sheet.rows[header_row]]
+    platform = "wjx" if {"提交答卷时间", "来自IP"} <= set(header) else None
+    if platform == "wjx" and "来源详情" in header:  # where a per-unit link's sojumpparm lands
+        columns[header.index("来源详情")] = "unit_code"
     return SheetLayout(header_row, data_start, columns, defaults, repeated, groups, platform)
 
 

@@ -108,6 +108,8 @@ class Rows:
     unit: dict[str, list] = field(default_factory=lambda: {k: [] for k in UNIT_FIELDS})
     participant: dict[str, list] = field(default_factory=lambda: {k: [] for k in PARTICIPANT_FIELDS})
     present: list[frozenset[str]] = field(default_factory=list)
+    # The unit's code an online form's per-unit link carried (问卷星's 来源详情), or None.
+    unit_code: list[str | None] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.row_number)
@@ -120,6 +122,7 @@ class Rows:
             for key, values in theirs.items():
                 mine[key].extend(values)
         self.present.extend(other.present)
+        self.unit_code.extend(other.unit_code)
 
 
 _BAD_MARK = "cannot be read"
@@ -308,7 +311,9 @@ def normalise_records(
         _check_births(participants["date_of_birth"], kept, today or dt.date.today(), warn)
     numbers = raws.row_numbers
     m = len(kept)
-    rows = Rows([raws.sheet] * m, [numbers[i] for i in kept], units, participants, [present] * m)
+    codes = column.get("unit_code")
+    unit_code = [clean(codes[i]) or None for i in kept] if codes else [None] * m
+    rows = Rows([raws.sheet] * m, [numbers[i] for i in kept], units, participants, [present] * m, unit_code)
     found.sort(key=lambda item: (item[0], item[1]))  # a skipped row only says why it was skipped
     return rows, [issue for _, _, issue in found]
 
