@@ -161,9 +161,7 @@ def test_a_units_own_link_files_its_submission_under_the_unit(con, config, tmp_p
 def test_the_online_form_address_must_be_https(tmp_path):
     from delegation.config import DEFAULT_CONFIG, load_config
 
-    text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace(
-        "[event.online_form]\n# The event", "[event.online_form]\n# The event", 1
-    )
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8")  # its first `address` is the online form's
     bad = tmp_path / "event.toml"
     bad.write_text(
         text.replace('address = ""', 'address = "http://www.wjx.cn/vm/abcd.aspx"', 1), encoding="utf-8"
