@@ -99,6 +99,66 @@ def annex2_workbook(path: str, rows: int, new_mobiles: bool = False) -> None:
     Path(path).write_bytes(annex2_template(config, filled))
 
 
+READ_DOCX = (
+    "import sys, docx; d = docx.Document(sys.argv[1]); "
+    "[[c.text for c in r.cells] for t in d.tables for r in t.rows]"
+)
+
+
+def annex2_word(path: str, rows: int) -> None:
+    """The Word template filled in by one unit with `rows` people of the demo generator, ticks
+    for the choices, dates as written."""
+    from delegation.config import load_config
+    from delegation.demo import generate, province_zh
+    from delegation.word_template import annex2_docx
+
+    config = load_config()
+    units, people = generate(config, rows, seed=2023)
+    unit = units.to_pylist()[0]
+    themes = {t.key: t.zh for t in config.themes}
+    cities = {c.key: c.zh for c in config.cities}
+    yes_no = {True: "是", False: "否"}
+    filled = [
+        {
+            "name": p["name"],
+            "pinyin_name": p["pinyin_name"],
+            "gender": {"M": "男", "F": "女"}[p["gender"]],
+            "position": p["position"],
+            "mobile": p["mobile"],
+            "email": p["email"],
+            "date_of_birth": p["date_of_birth"],
+            "passport_number": p["passport_number"],
+            "passport_expiry": p["passport_expiry"],
+            "applies_via_chamber": yes_no[p["applies_via_chamber"]],
+            "holds_us_visa": yes_no[p["holds_us_visa"]],
+            "us_visa_expiry": p["us_visa_expiry"],
+            "themes": [themes[k] for k in p["themes"]],
+            "cities": [cities[k] for k in p["cities"]],
+            "wants_arrangements": yes_no[p["wants_arrangements"]],
+        }
+        for p in people.to_pylist()
+    ]
+    details = {
+        "unit_name": unit["name"],
+        "province": province_zh(unit["province"]),
+        "contact_name": unit["contact_name"],
+    }
+    Path(path).write_bytes(annex2_docx(config, details, filled))
+
+
+def bench_word(folder: str, rows: int, runs: int) -> dict:
+    """Our CLI import of a Word form (into a new database each run) against python-docx's bare
+    read of every cell of the same file."""
+    form = os.path.join(folder, f"annex2_{rows}.docx")
+    annex2_word(form, rows)
+    ours, theirs = [], []
+    for i in range(runs):
+        db = os.path.join(folder, f"word{rows}_{i}.duckdb")
+        ours.append(timed([sys.executable, "-m", "delegation", "import", form, "--db", db, "--quiet"]))
+        theirs.append(timed([sys.executable, "-c", READ_DOCX, form]))
+    return {"ours": ours, "theirs": theirs}
+
+
 _INLINE_CELL = re.compile(
     r'<c ([^>]*?)t="inlineStr"([^>]*)><is><t(?: xml:space="preserve")?>(.*?)</t></is></c>', re.S
 )
@@ -259,6 +319,13 @@ def main() -> None:
                 f"| import {rows}-row Annex 2 {form} (whole process: read, normalise, store) | {cell(r['ours'])} "
                 f"| pandas.read_excel(openpyxl): {cell(r['theirs'])} | **{t / o:.2f}×** faster{target} |"
             )
+        word_rows = 300 if args.small else 1_000
+        r = bench_word(folder, word_rows, runs)
+        lines.append(
+            f"| import a {word_rows}-row Annex 2 Word table (whole process: read, normalise, store) "
+            f"| {cell(r['ours'])} | python-docx, every cell read bare: {cell(r['theirs'])} "
+            f"| **{statistics.median(r['theirs']) / statistics.median(r['ours']):.2f}×** (no target) |"
+        )
         r = bench_reimport(folder, workbooks[-1], runs)
         lines.append(
             f"| import the same {workbooks[-1]} people again, each with a new mobile, into the database holding them "
