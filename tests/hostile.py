@@ -240,6 +240,52 @@ def nul_csv(folder: Path) -> Path:
     return path
 
 
+def _word_form(folder: Path, name: str) -> Path:
+    """A valid Word form: the unit's line and a table of two people (python-docx)."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("单位名称（盖章）：测试机械有限公司")
+    table = document.add_table(rows=3, cols=3)
+    for r, row in enumerate([["序号", "姓名", "职务"], ["1", "张伟", "经理"], ["2", "李娜", "工程师"]]):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    path = folder / name
+    document.save(path)
+    return path
+
+
+def _with_document(folder: Path, name: str, change: Callable[[bytes], bytes]) -> Path:
+    parts = _parts(_word_form(folder, f".base-{name}"))
+    return _zip(folder / name, [(n, change(d) if n == "word/document.xml" else d) for n, d in parts])
+
+
+def word_wide_merge(folder: Path) -> Path:
+    """A Word table whose first cell is merged across a million grid columns."""
+    return _with_document(
+        folder,
+        "wide-merge.docx",
+        lambda xml: xml.replace(b"<w:tc>", b'<w:tc><w:tcPr><w:gridSpan w:val="1000000"/></w:tcPr>', 1),
+    )
+
+
+def word_many_rows(folder: Path) -> Path:
+    """A Word table of 300 000 empty rows (7 MB of XML packed small)."""
+    rows = b"<w:tr><w:tc><w:p/></w:tc></w:tr>" * 300_000
+    return _with_document(
+        folder, "many-rows.docx", lambda xml: xml.replace(b"</w:tbl>", rows + b"</w:tbl>", 1)
+    )
+
+
+def word_entities(folder: Path) -> Path:
+    """A Word document declaring an XML entity (a billion laughs in waiting)."""
+    return _with_document(
+        folder,
+        "entities.docx",
+        lambda xml: b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]>' + xml.split(b"?>", 1)[1],
+    )
+
+
 FORMS: dict[str, Callable[[Path], Path]] = {
     "far cell": far_cell,
     "far column after a line break": far_column_after_a_line_break,
@@ -260,6 +306,9 @@ FORMS: dict[str, Callable[[Path], Path]] = {
     "UTF-16 CSV": utf16_csv,
     "single-line CSV": single_line_csv,
     "NUL bytes in a CSV": nul_csv,
+    "Word: a cell merged across a million columns": word_wide_merge,
+    "Word: 300 000 table rows": word_many_rows,
+    "Word: XML entities": word_entities,
 }
 
 

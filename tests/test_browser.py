@@ -564,7 +564,10 @@ def test_the_upload_box_speaks_the_page_language_and_leaves_refusals_to_the_app(
     said = "e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]"
     assert box.locator("button p").evaluate(said) == ["0px", '"选择文件"']
     instructions = box.locator('[data-testid="stFileUploaderDropzoneInstructions"] span')
-    assert instructions.evaluate(said) == ["0px", f'"每个文件不超过 {limit} MB：XLSX、XLS、CSV、TXT、TSV"']
+    assert instructions.evaluate(said) == [
+        "0px",
+        f'"每个文件不超过 {limit} MB：XLSX、XLS、DOCX、CSV、TXT、TSV"',
+    ]
     form = tmp_path / "名单.pdf"
     form.write_bytes(b"%PDF-1.4 not a form")
     big = tmp_path / "big.csv"
@@ -578,7 +581,9 @@ def test_the_upload_box_speaks_the_page_language_and_leaves_refusals_to_the_app(
     shot(page, "upload_zh")
     page.get_by_role("button", name="导入", exact=True).click()
     expect(
-        page.get_by_text("名单.pdf：只能导入 .xlsx、.xls、.csv、.txt 或 .tsv 格式的报名表。")
+        page.get_by_text(
+            "名单.pdf：PDF 或图片无法作为报名表读取（打印或扫描的表格须重新录入）；请另存为 .docx 或 .xlsx 格式后重新发送。"
+        )
     ).to_be_visible()
     page.close()
 

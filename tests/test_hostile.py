@@ -157,3 +157,31 @@ def test_the_quick_scan_knows_which_columns_are_within_the_cap(limit):
     cap = column_number(limit.encode())
     wrong = [n for n in range(1, 16_385) if bool(within.fullmatch(column_name(n).encode())) != (n <= cap)]
     assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("label", "sentence"),
+    [
+        (
+            "Word: a cell merged across a million columns",
+            "wide-merge.docx: its tables have 3 rows and reach column 1,000,000; "
+            "a form may have at most 200,000 rows and 300 columns.",
+        ),
+        (
+            "Word: 300 000 table rows",
+            "many-rows.docx: its tables have 300,003 rows and reach column 3; "
+            "a form may have at most 200,000 rows and 300 columns.",
+        ),
+        (
+            "Word: XML entities",
+            "entities.docx: the Word document declares XML entities (an XML bomb?) and was not opened.",
+        ),
+    ],
+)
+def test_a_hostile_word_form_is_refused_before_python_docx_reads_it(
+    label, sentence, corpus, loaded_db, tmp_path
+):
+    before = _snapshot(loaded_db)
+    done, _, _ = _import(corpus[label], loaded_db, tmp_path)
+    assert (done.returncode, done.stderr) == (1, sentence + "\n")
+    assert _snapshot(loaded_db) == before
