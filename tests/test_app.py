@@ -848,3 +848,34 @@ def test_the_import_page_takes_the_day_the_files_were_received(monkeypatch, tmp_
         ("王八", dt.date(2023, 3, 10))
     ]
     con.close()
+
+
+def test_a_units_details_show_its_own_online_form_link(monkeypatch, config, fixture_db, tmp_path):
+    from delegation.config import DEFAULT_CONFIG
+    from delegation.links import unit_code
+
+    online = tmp_path / "event.toml"
+    online.write_text(
+        DEFAULT_CONFIG.read_text(encoding="utf-8").replace(
+            'address = ""', 'address = "https://www.wjx.cn/vm/abcd.aspx"', 1
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DELEGATION_CONFIG", str(online))
+    ui.event_config.clear()
+    try:
+        at = first_unit(monkeypatch, fixture_db)
+        assert not at.exception
+        con = connect(config, fixture_db)
+        unit_id = dashboard.units_page(con, Filters(AS_OF), "en").rows["unit_id"].tolist()[0]
+        key = con.execute("select name_key from units where unit_id = ?", [unit_id]).fetchone()[0]
+        con.close()
+        assert [c.value for c in at.code] == [
+            f"https://www.wjx.cn/vm/abcd.aspx?sojumpparm={unit_code(config, key)}"
+        ]
+        monkeypatch.delenv("DELEGATION_CONFIG")
+        ui.event_config.clear()
+        plain = first_unit(monkeypatch, fixture_db)  # the shipped config: no online form, no link
+        assert not plain.exception and [c.value for c in plain.code] == []
+    finally:
+        ui.event_config.clear()

@@ -171,3 +171,40 @@ def test_the_online_form_address_must_be_https(tmp_path):
     assert caught.value.en == (
         "event.toml: key 'event.online_form.address' must be the form's https:// address, or empty."
     )
+
+
+def test_groups_numbered_after_the_field(con, config, tmp_path):
+    header = [
+        "提交时间",
+        "单位名称",
+        "姓名1",
+        "职务1",
+        "护照号1",
+        "姓名2",
+        "职务2",
+        "护照号2",
+        "姓名3",
+        "职务3",
+        "护照号3",
+    ]
+    rows = [
+        [
+            "2023-03-11 09:00:00",
+            "己公司",
+            "王八",
+            "经理",
+            "E82345678",
+            "冯九",
+            "助理",
+            "E92345678",
+            "",
+            "",
+            "",
+        ]
+    ]
+    path = write_xlsx(tmp_path / "团组.xlsx", {"S": [header, *rows]})
+    import_file(con, config, path, today=TODAY)
+    assert [(u, n, pos, pp) for u, n, pos, pp, *_ in _people(con)] == [
+        ("己公司", "王八", "经理", "E82345678"),
+        ("己公司", "冯九", "助理", "E92345678"),
+    ]  # the third group is empty: nobody
