@@ -41,7 +41,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "import.received_on": (
         "收到文件的日期（报名表未写报名日期的行按此日期计）",
-        "Day the files were received (rows without a registration date count from it)",
+        "Day the files were received (for rows without a registration date)",
     ),
     "export.template_docx": (
         "下载报名信息采集表模板（附件2，Word 版）",

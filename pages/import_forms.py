@@ -17,15 +17,15 @@ lang = ui.language()
 
 st.title(ui.t("page.import"))
 st.caption(ui.t("import.help"))
-excel, word = st.columns(2)
-excel.download_button(
+templates = st.container(horizontal=True)  # the Excel and the Word form side by side
+templates.download_button(
     ui.t("export.template"),
     lambda: annex2_template(config),
     file_name="annex2_registration_form.xlsx",
     on_click="ignore",
     key="import.template",
 )
-word.download_button(
+templates.download_button(
     ui.t("export.template_docx"),
     lambda: annex2_docx(config),
     file_name="annex2_registration_form.docx",
@@ -41,7 +41,9 @@ files = ui.uploader(
     key="import.files",
 )
 today = dt.date.today()
-received = st.date_input(ui.t("import.received_on"), value=today, max_value=today, key="import.received_on")
+received = st.date_input(
+    ui.t("import.received_on"), value=today, max_value=today, width=420, key="import.received_on"
+)
 left, middle, right = st.columns(3)
 dry_run = left.toggle(ui.t("import.dry_run"), key="import.dry_run")
 strict = middle.toggle(ui.t("import.strict"), key="import.strict")
