@@ -383,7 +383,7 @@ def begin_read_form(config, path, *, today, file_name: str) -> CheckedRead:
 
     from delegation.search import precompute_until
 
-    path, limits = Path(path), Limits.of(config)
+    path, limits = Path(path).absolute(), Limits.of(config)  # the workers run in the package's folder
     read = start(
         "read_form",
         config,

@@ -45,8 +45,10 @@ def run_cli(
     stdin: str | None = None,
     python: tuple[str, ...] = (),
     timeout: float = 120,
+    cwd: Path | None = None,
 ) -> subprocess.CompletedProcess:
-    """`python [PYTHON] -m delegation ARGS` as its own process from the repository root, in a bare
+    """`python [PYTHON] -m delegation ARGS` as its own process from the repository root (or `cwd`,
+    the package found through PYTHONPATH), in a bare
     environment (no DELEGATION_* setting of the shell running the tests reaches the CLI), with
     English messages and this test's accounts and key files unless `env` says otherwise."""
     no_users = Path(tempfile.gettempdir()) / "delegation-tests-no-users.toml"  # outside a test
@@ -62,8 +64,8 @@ def run_cli(
         input=stdin,
         capture_output=True,
         text=True,
-        cwd=ROOT,
-        env={**base, **(env or {})},
+        cwd=cwd or ROOT,
+        env={**base, **({"PYTHONPATH": str(ROOT)} if cwd else {}), **(env or {})},
         timeout=timeout,
     )
 

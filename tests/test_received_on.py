@@ -89,3 +89,12 @@ def test_a_day_received_in_the_future_is_refused_and_writes_nothing(tmp_path):
         f"give a day up to {dt.date.today().isoformat()}.\n"
     )
     assert not db.exists() and not db.parent.exists()  # no new, empty database left behind
+
+
+def test_a_form_named_relative_to_the_users_folder_is_found(tmp_path):
+    # The reader workers run in the package's folder: a path typed relative to the user's folder
+    # reached them as it was typed, and the form "did not exist".
+    _form(tmp_path, "己.xlsx", [["己公司", "冯九", "E92345678", "2023-03-03"]])
+    done = run_cli("import", "己.xlsx", "--db", "d.duckdb", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert _days(tmp_path / "d.duckdb") == [("冯九", dt.date(2023, 3, 3))]
