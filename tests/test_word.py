@@ -343,3 +343,27 @@ def test_the_cli_writes_the_word_template(tmp_path):
     header = [c.text for c in document.tables[0].rows[0].cells]
     assert header[:3] == ["序号\nNo.", "姓名\nName", "护照姓名拼音\nName in passport"]
     assert document.tables[0].rows[1].cells[3].text == "□男 □女"  # tick boxes for a choice
+
+
+def test_a_word_form_in_english(con, config, tmp_path):
+    path = word_form(
+        tmp_path / "hengda.docx",
+        [[["No.", "Name", "Position", "Passport No."], ["1", "CHEN Gang", "General Manager", "E11112222"]]],
+        above=[
+            "Company: Hengda Machinery Co., Ltd.  Province: Jiangsu  Contact: Chen Xiao  Tel: 0512-66668888"
+        ],
+    )
+    import_file(con, config, path, today=TODAY)
+    assert con.execute(
+        "select u.name, u.province, u.contact_name, u.contact_mobile, p.name, p.position "
+        "from participants p join units u using (unit_id)"
+    ).fetchall() == [
+        (
+            "Hengda Machinery Co., Ltd.",
+            "Jiangsu",
+            "Chen Xiao",
+            "0512-66668888",
+            "CHEN Gang",
+            "General Manager",
+        )
+    ]
