@@ -194,6 +194,14 @@ def parse_message(raw: bytes) -> Message:
     )
 
 
+def read_message(raw: bytes, config, name: str) -> Message:
+    """`parse_message` in a reader worker: a message that makes the parser hang or grow past the
+    limits is refused in one sentence naming it (`name`: the file or the mailbox's message)."""
+    from delegation import sandbox
+
+    return sandbox.run("parse_message", raw, limits=sandbox.Limits.of(config), name=name)
+
+
 def split_mbox(raw: bytes) -> list[bytes]:
     """The messages of an mbox file (each after its "From " line; ">From " unquoted), or the one
     message of an .eml."""

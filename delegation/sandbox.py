@@ -33,6 +33,7 @@ from delegation.errors import DelegationError
 JOBS = {
     "read_form": "delegation.ingest:read_form_here",
     "check_form": "delegation.sheets:check_workbook",
+    "parse_message": "delegation.mail:parse_message",
     "check_scan": "delegation.scans:check_scan",
     "scan_pictures": "delegation.documents:scan_pictures_here",
 }
@@ -242,6 +243,10 @@ _ALLOWED = {
     ("delegation.ingest.rows", "Rows"),
     ("delegation.ingest.rows", "Issue"),
     ("delegation.documents", "Scan"),
+    ("delegation.mail", "Message"),
+    ("delegation.mail", "Attachment"),
+    ("datetime", "timezone"),  # a message's Date keeps its offset
+    ("datetime", "timedelta"),
 }
 
 

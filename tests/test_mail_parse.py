@@ -163,3 +163,20 @@ def test_an_mbox_holds_many_messages():
     messages = split_mbox(mbox)
     assert [parse_message(m).subject for m in messages] == ["赴美访问-甲机械有限公司", "赴美访问-乙公司"]
     assert b"\nFrom the desk\n" in messages[0]  # its quoted From line, unquoted
+
+
+def test_a_message_is_parsed_in_a_reader_worker(config):
+    from delegation import sandbox
+    from delegation.mail import read_message
+
+    message = _message("Re: 赴美访问-甲机械有限公司")
+    message.add_attachment(
+        b"%PDF-1.4 confirmation", maintype="application", subtype="pdf", filename="确认函.pdf"
+    )
+    try:
+        parsed = read_message(message.as_bytes(), config, "m1.eml")
+    finally:
+        sandbox.stop_all()
+    assert parsed.date.utcoffset() == dt.timedelta(hours=8)  # through the allow-list: plain data
+    assert unit_from_subject(parsed.subject, PATTERNS) == "甲机械有限公司"
+    assert [(a.name, a.data) for a in parsed.attachments] == [("确认函.pdf", b"%PDF-1.4 confirmation")]
