@@ -548,39 +548,11 @@ def _reason(exc: DelegationError, name: str) -> tuple[str, str]:
 def _scan_file(
     con, config, path, shown, info, unit_id, people, keywords, levels, report, actor, documents_dir
 ) -> None:
-    key = match_key(path.stem)
-    kinds = [k for k, words in keywords.items() if any(w and w in key for w in words)]
-    if not kinds:
-        report.unmatched.append(
-            (shown, "the file name names no known document", "文件名中没有可识别的材料类型")
-        )
+    try:
+        kind, participant_id = match_document(path.name, people, keywords, levels)
+    except _Skipped as skipped:
+        report.unmatched.append((shown, skipped.en, skipped.zh))
         return
-    # A unit's own document wins when its keyword is there; otherwise a participant's.
-    unit_kinds = [k for k in kinds if levels[k] == "unit"]
-    kind = unit_kinds[0] if unit_kinds else kinds[0]
-    participant_id = None
-    if levels[kind] == "participant":
-        matches = []
-        for pid, name, pinyin_name, passport in people:
-            found = [k for k in _person_keys(name, pinyin_name, passport) if k in key]
-            if found:
-                matches.append((max(len(k) for k in found), pid))
-        if not matches:
-            report.unmatched.append(
-                (
-                    shown,
-                    "no participant of the unit is named in the file name",
-                    "文件名中没有该单位任何参团人员的姓名或护照号",
-                )
-            )
-            return
-        matches.sort(reverse=True)
-        if len(matches) > 1 and matches[0][0] == matches[1][0]:
-            report.unmatched.append(
-                (shown, "the file name fits more than one participant", "文件名可对应多名参团人员")
-            )
-            return
-        participant_id = matches[0][1]
     try:
         if info.st_size > config.max_document_mb * 1024 * 1024:  # known from the listing: never read
             raise _too_large_reason(info.st_size, config.max_document_mb)
@@ -588,8 +560,71 @@ def _scan_file(
     except _Skipped as skipped:
         report.unmatched.append((shown, skipped.en, skipped.zh))
         return
+    file_scan(
+        con,
+        config,
+        data,
+        path.name,
+        shown,
+        unit_id=unit_id,
+        participant_id=participant_id,
+        kind=kind,
+        report=report,
+        actor=actor,
+        source=f"folder scan: {shown}",
+        documents_dir=documents_dir,
+    )
+
+
+def match_document(
+    name: str, people: list[tuple], keywords: dict[str, list[str]], levels: dict[str, str]
+) -> tuple[str, int | None]:
+    """What a scan's file name says it is: (kind, participant id or None for a unit's document);
+    `_Skipped` says why it cannot be placed. `people`: the unit's (id, name, pinyin name, passport)."""
+    key = match_key(Path(name).stem)
+    kinds = [k for k, words in keywords.items() if any(w and w in key for w in words)]
+    if not kinds:
+        raise _Skipped("the file name names no known document", "文件名中没有可识别的材料类型")
+    # A unit's own document wins when its keyword is there; otherwise a participant's.
+    unit_kinds = [k for k in kinds if levels[k] == "unit"]
+    kind = unit_kinds[0] if unit_kinds else kinds[0]
+    if levels[kind] != "participant":
+        return kind, None
+    matches = []
+    for pid, person, pinyin_name, passport in people:
+        found = [k for k in _person_keys(person, pinyin_name, passport) if k in key]
+        if found:
+            matches.append((max(len(k) for k in found), pid))
+    if not matches:
+        raise _Skipped(
+            "no participant of the unit is named in the file name",
+            "文件名中没有该单位任何参团人员的姓名或护照号",
+        )
+    matches.sort(reverse=True)
+    if len(matches) > 1 and matches[0][0] == matches[1][0]:
+        raise _Skipped("the file name fits more than one participant", "文件名可对应多名参团人员")
+    return kind, matches[0][1]
+
+
+def file_scan(
+    con,
+    config,
+    data: bytes,
+    name: str,
+    shown: str,
+    *,
+    unit_id: int,
+    participant_id: int | None,
+    kind: str,
+    report: ScanReport,
+    actor: str,
+    source: str,
+    documents_dir: Path,
+) -> None:
+    """Record a scan's bytes as a unit's or participant's document (`attach`), unless it is not a
+    PDF, JPEG or PNG, or the same file (or a verified one) is there already; `report` says which."""
     try:
-        sniff(data, path.name)
+        sniff(data, name)
     except DelegationError:
         report.unmatched.append((shown, "not a PDF, JPEG or PNG file", "不是 PDF、JPEG 或 PNG 文件"))
         return
@@ -605,12 +640,12 @@ def _scan_file(
             participant_id=participant_id,
             kind=kind,
             data=data,
-            original_name=path.name,
+            original_name=name,
             actor=actor,
-            source=f"folder scan: {shown}",
+            source=source,
             folder=documents_dir,
         )
     except DelegationError as exc:  # not what its first bytes say, a bomb, or a worker's refusal
-        report.unmatched.append((shown, *_reason(exc, safe_name(path.name))))
+        report.unmatched.append((shown, *_reason(exc, safe_name(name))))
         return
     report.recorded.append((shown, kind))
