@@ -501,7 +501,7 @@ def _why_not_read(info: os.stat_result | None) -> tuple[str, str]:
     return "not a regular file", "不是普通文件"
 
 
-class _Skipped(Exception):
+class Skipped(Exception):
     """A file of a scanned folder left out, with why (en, zh), as the report's reasons read."""
 
     def __init__(self, en: str, zh: str) -> None:
@@ -509,8 +509,8 @@ class _Skipped(Exception):
         self.en, self.zh = en, zh
 
 
-def _too_large_reason(size: int, max_mb: int) -> _Skipped:
-    return _Skipped(
+def _too_large_reason(size: int, max_mb: int) -> Skipped:
+    return Skipped(
         f"the file is {megabytes(size)} MB, more than the limit of {max_mb} MB",
         f"文件大小 {megabytes(size)} MB，超过 {max_mb} MB 的上限",
     )
@@ -524,11 +524,11 @@ def _read_scan_file(path: Path, max_mb: int) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:  # ELOOP: it became a link since the listing; EACCES: not ours to read
-        raise _Skipped("the file cannot be opened", "无法打开该文件") from None
+        raise Skipped("the file cannot be opened", "无法打开该文件") from None
     with os.fdopen(fd, "rb") as file:
         info = os.fstat(file.fileno())
         if not stat.S_ISREG(info.st_mode):
-            raise _Skipped(*_why_not_read(info))
+            raise Skipped(*_why_not_read(info))
         if info.st_size > limit:
             raise _too_large_reason(info.st_size, max_mb)
         data = file.read(limit + 1)
@@ -550,14 +550,14 @@ def _scan_file(
 ) -> None:
     try:
         kind, participant_id = match_document(path.name, people, keywords, levels)
-    except _Skipped as skipped:
+    except Skipped as skipped:
         report.unmatched.append((shown, skipped.en, skipped.zh))
         return
     try:
         if info.st_size > config.max_document_mb * 1024 * 1024:  # known from the listing: never read
             raise _too_large_reason(info.st_size, config.max_document_mb)
         data = _read_scan_file(path, config.max_document_mb)
-    except _Skipped as skipped:
+    except Skipped as skipped:
         report.unmatched.append((shown, skipped.en, skipped.zh))
         return
     file_scan(
@@ -580,11 +580,11 @@ def match_document(
     name: str, people: list[tuple], keywords: dict[str, list[str]], levels: dict[str, str]
 ) -> tuple[str, int | None]:
     """What a scan's file name says it is: (kind, participant id or None for a unit's document);
-    `_Skipped` says why it cannot be placed. `people`: the unit's (id, name, pinyin name, passport)."""
+    `Skipped` says why it cannot be placed. `people`: the unit's (id, name, pinyin name, passport)."""
     key = match_key(Path(name).stem)
     kinds = [k for k, words in keywords.items() if any(w and w in key for w in words)]
     if not kinds:
-        raise _Skipped("the file name names no known document", "文件名中没有可识别的材料类型")
+        raise Skipped("the file name names no known document", "文件名中没有可识别的材料类型")
     # A unit's own document wins when its keyword is there; otherwise a participant's.
     unit_kinds = [k for k in kinds if levels[k] == "unit"]
     kind = unit_kinds[0] if unit_kinds else kinds[0]
@@ -596,13 +596,13 @@ def match_document(
         if found:
             matches.append((max(len(k) for k in found), pid))
     if not matches:
-        raise _Skipped(
+        raise Skipped(
             "no participant of the unit is named in the file name",
             "文件名中没有该单位任何参团人员的姓名或护照号",
         )
     matches.sort(reverse=True)
     if len(matches) > 1 and matches[0][0] == matches[1][0]:
-        raise _Skipped("the file name fits more than one participant", "文件名可对应多名参团人员")
+        raise Skipped("the file name fits more than one participant", "文件名可对应多名参团人员")
     return kind, matches[0][1]
 
 

@@ -180,3 +180,75 @@ def test_a_message_is_parsed_in_a_reader_worker(config):
     assert parsed.date.utcoffset() == dt.timedelta(hours=8)  # through the allow-list: plain data
     assert unit_from_subject(parsed.subject, PATTERNS) == "甲机械有限公司"
     assert [(a.name, a.data) for a in parsed.attachments] == [("确认函.pdf", b"%PDF-1.4 confirmation")]
+
+
+def test_a_units_message_files_its_form_and_scans_once(con, config, tmp_path):
+    from delegation.mailbox import import_messages
+    from tests.conftest import write_xlsx
+    from tests.sample_scans import JPEG, png
+
+    form = write_xlsx(
+        tmp_path / "报名表.xlsx",
+        {"S": [["单位名称", "姓名", "护照号码"], ["甲机械有限公司", "张伟", "E12345678"]]},
+    )
+    message = _message("回复：赴美访问—甲机械有限公司")
+    message.add_attachment(
+        form.read_bytes(), maintype="application", subtype="octet-stream", filename="报名表.xlsx"
+    )
+    message.add_attachment(JPEG, maintype="image", subtype="jpeg", filename="张伟护照.jpg")
+    message.add_attachment(png(), maintype="image", subtype="png", filename="logo.png", disposition="inline")
+    message.add_attachment(b"Rar!\x1a\x07\x00x", maintype="application", subtype="x-rar", filename="签证.rar")
+    raw = message.as_bytes()
+    (report,) = import_messages(
+        con, config, [("m1.eml", raw)], actor="staff", documents_dir=tmp_path / "docs"
+    )
+    assert (report.matched_by, report.already) == ("form", False)  # a new unit: its form names it
+    assert [(name, en) for name, en, _ in report.outcomes] == [
+        ("报名表.xlsx", "form: 1 rows imported"),
+        ("张伟护照.jpg", "filed as passport_scan"),
+        ("签证.rar", "a RAR or 7z archive cannot be opened; ask the unit for a ZIP"),
+    ]  # the inline logo is no document and not listed
+    assert con.execute("select name, registered_on from participants").fetchall() == [
+        ("张伟", dt.date(2023, 3, 15))
+    ]
+    assert con.execute("select kind from documents").fetchall() == [("passport_scan",)]
+    stored = con.execute(
+        "select message_key, sender, unit_id is not null, body from mail_messages"
+    ).fetchall()
+    assert stored == [("<m1@jia.example.cn>", "wm@jia.example.cn", True, "附件为报名表和护照扫描件。\n王敏")]
+    (again,) = import_messages(
+        con, config, [("m1-copy.eml", raw)], actor="staff", documents_dir=tmp_path / "docs"
+    )
+    assert again.already and con.execute("select count(*) from mail_messages").fetchone() == (1,)
+
+
+def test_a_known_unit_is_found_by_the_subject_else_by_the_sender(con, config, tmp_path):
+    from delegation.mailbox import import_messages
+    from tests.conftest import write_xlsx
+
+    form = write_xlsx(tmp_path / "名单.xlsx", {"S": [["单位名称", "姓名"], ["乙贸易有限公司", "赵一"]]})
+    from delegation.ingest import import_file
+
+    import_file(con, config, form, today=dt.date(2023, 3, 1))
+    con.execute("update units set contact_email = 'wm@jia.example.cn'")
+    by_subject = _message("Fwd: 赴美访问 - 乙贸易有限公司")
+    by_sender = _message("材料补充")
+    by_sender.replace_header("Message-ID", "<m2@jia.example.cn>")
+    stranger = _message("材料补充", From="someone@else.example")
+    stranger.replace_header("Message-ID", "<m3@else.example>")
+    reports = import_messages(
+        con,
+        config,
+        [("a.eml", by_subject.as_bytes()), ("b.eml", by_sender.as_bytes()), ("c.eml", stranger.as_bytes())],
+        actor="staff",
+        documents_dir=tmp_path / "docs",
+    )
+    unit_id = con.execute("select unit_id from units").fetchone()[0]
+    assert [(r.matched_by, r.unit_id) for r in reports] == [
+        ("subject", unit_id),
+        ("sender", unit_id),
+        (None, None),
+    ]
+    assert con.execute("select count(*) from mail_messages where unit_id is null").fetchone() == (
+        1,
+    )  # unmatched
