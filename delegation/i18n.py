@@ -266,6 +266,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "documents.download_scan": ("下载扫描件", "Download the scan"),
     "documents.scan_page": ("第 {page} 页", "Page {page}"),
     "audit.action.document.view": ("查看扫描件", "Viewed a scan"),
+    "audit.action.mail.import": ("导入报名邮件", "Imported a registration e-mail"),
     "audit.action.document.download": ("下载扫描件", "Downloaded a scan"),
     "documents.unit_itself": ("（单位）", "(unit)"),
     "documents.passport_validity": ("护照有效期不足或未知", "Passports too short or expiry unknown"),
