@@ -56,6 +56,26 @@ def summary(values: list[float], digits: int = 2) -> tuple[float, str]:
     return statistics.median(values), f"{min(values):.{digits}f}–{max(values):.{digits}f}"
 
 
+def _person(p: dict) -> dict:
+    """A demo person's fields as a unit writes them in the form: 男/女, 是/否, dates as dates."""
+    yes_no = {True: "是", False: "否"}
+    return {
+        "name": p["name"],
+        "pinyin_name": p["pinyin_name"],
+        "gender": {"M": "男", "F": "女"}[p["gender"]],
+        "position": p["position"],
+        "mobile": p["mobile"],
+        "email": p["email"],
+        "date_of_birth": p["date_of_birth"],
+        "passport_number": p["passport_number"],
+        "passport_expiry": p["passport_expiry"],
+        "applies_via_chamber": yes_no[p["applies_via_chamber"]],
+        "holds_us_visa": yes_no[p["holds_us_visa"]],
+        "us_visa_expiry": p["us_visa_expiry"],
+        "wants_arrangements": yes_no[p["wants_arrangements"]],
+    }
+
+
 def annex2_workbook(path: str, rows: int, new_mobiles: bool = False) -> None:
     """An Annex 2 workbook the way units fill it in: the template holding `rows` people of the demo
     generator (its names, units, provinces, sectors, themes and cities), yes/no as 是/否, dates as dates.
@@ -68,7 +88,6 @@ def annex2_workbook(path: str, rows: int, new_mobiles: bool = False) -> None:
     units, people = generate(config, rows, seed=2023)
     units = {u["unit_id"]: u for u in units.to_pylist()}
     sectors = {s.key: s.zh for s in config.sectors}
-    yes_no = {True: "是", False: "否"}
     filled = []
     for p in people.to_pylist():
         unit = units[p["unit_id"]]
@@ -79,19 +98,8 @@ def annex2_workbook(path: str, rows: int, new_mobiles: bool = False) -> None:
                 "sector": sectors[unit["sector"]],
                 "contact_name": unit["contact_name"],
                 "contact_mobile": unit["contact_mobile"],
-                "name": p["name"],
-                "pinyin_name": p["pinyin_name"],
-                "gender": {"M": "男", "F": "女"}[p["gender"]],
-                "position": p["position"],
+                **_person(p),
                 "mobile": p["mobile"][:-4] + "7777" if new_mobiles and p["mobile"] else p["mobile"],
-                "email": p["email"],
-                "date_of_birth": p["date_of_birth"],
-                "passport_number": p["passport_number"],
-                "passport_expiry": p["passport_expiry"],
-                "applies_via_chamber": yes_no[p["applies_via_chamber"]],
-                "holds_us_visa": yes_no[p["holds_us_visa"]],
-                "us_visa_expiry": p["us_visa_expiry"],
-                "wants_arrangements": yes_no[p["wants_arrangements"]],
                 **{f"theme:{key}": "是" for key in p["themes"]},
                 **{f"city:{key}": "是" for key in p["cities"]},
             }
@@ -117,24 +125,11 @@ def annex2_word(path: str, rows: int) -> None:
     unit = units.to_pylist()[0]
     themes = {t.key: t.zh for t in config.themes}
     cities = {c.key: c.zh for c in config.cities}
-    yes_no = {True: "是", False: "否"}
     filled = [
         {
-            "name": p["name"],
-            "pinyin_name": p["pinyin_name"],
-            "gender": {"M": "男", "F": "女"}[p["gender"]],
-            "position": p["position"],
-            "mobile": p["mobile"],
-            "email": p["email"],
-            "date_of_birth": p["date_of_birth"],
-            "passport_number": p["passport_number"],
-            "passport_expiry": p["passport_expiry"],
-            "applies_via_chamber": yes_no[p["applies_via_chamber"]],
-            "holds_us_visa": yes_no[p["holds_us_visa"]],
-            "us_visa_expiry": p["us_visa_expiry"],
+            **_person(p),
             "themes": [themes[k] for k in p["themes"]],
             "cities": [cities[k] for k in p["cities"]],
-            "wants_arrangements": yes_no[p["wants_arrangements"]],
         }
         for p in people.to_pylist()
     ]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import re
 import secrets
 import stat
 from collections.abc import Callable, Iterator
@@ -378,24 +377,11 @@ class ScanReport:
         )
 
 
-def _subject_patterns(config: EventConfig) -> list[re.Pattern]:
-    patterns = []
-    for template in (config.subject_en, config.subject_zh):
-        before, after = template.split("{unit}", 1)
-        patterns.append(
-            re.compile(
-                rf"^\s*{re.escape(before.strip())}\s*(?P<unit>.+?)\s*{re.escape(after.strip())}\s*$", re.I
-            )
-        )
-    return patterns
-
-
 def unit_for_folder(name: str, units: dict[str, int], config: EventConfig) -> int | None:
     """The unit a folder belongs to: named after the unit, or after the e-mail subject convention."""
-    candidates = [name]
-    for pattern in _subject_patterns(config):
-        if m := pattern.match(name):
-            candidates.append(m["unit"])
+    from delegation.mail import unit_from_subject  # the mail intake reads subjects the same way
+
+    candidates = [name, unit_from_subject(name, [config.subject_en, config.subject_zh]) or ""]
     for candidate in candidates:
         unit_id = units.get(match_key(candidate))
         if unit_id is not None:
@@ -420,8 +406,7 @@ def scan_folder(
         raise DelegationError(f"{folder} is not a folder.", f"{folder} 不是文件夹。")
     report = ScanReport()
     units = {r[0]: r[1] for r in con.execute("select name_key, unit_id from units").fetchall()}
-    keywords = {d.kind: [match_key(k) for k in d.keywords] for d in config.documents}
-    levels = {d.kind: d.level for d in config.documents}
+    keywords, levels = document_words(config)
     for unit_dir, info in sorted(_entries(folder, descend=False), key=lambda e: e[0]):
         if info is not None and not stat.S_ISLNK(info.st_mode) and not stat.S_ISDIR(info.st_mode):
             continue  # a file beside the unit folders is no unit's
@@ -429,10 +414,7 @@ def scan_folder(
             report.unmatched.append((_shown(unit_dir, folder), *_why_not_read(info)))
             continue
         unit_id = unit_for_folder(unit_dir.name, units, config)
-        people = con.execute(
-            "select participant_id, name, pinyin_name, passport_number from participants where unit_id = ? and status <> 'withdrawn'",
-            [unit_id],
-        ).fetchall()
+        people = unit_people(con, unit_id)
         for path, info in sorted(_entries(unit_dir), key=lambda e: e[0]):
             shown = _shown(path, folder)
             if info is None or not stat.S_ISREG(info.st_mode):
@@ -574,6 +556,25 @@ def _scan_file(
         source=f"folder scan: {shown}",
         documents_dir=documents_dir,
     )
+
+
+def document_words(config: EventConfig) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """What a scan's file name is matched by: each document kind's keywords (match keys), and
+    whether it is a unit's or a participant's."""
+    keywords = {d.kind: [match_key(k) for k in d.keywords] for d in config.documents}
+    return keywords, {d.kind: d.level for d in config.documents}
+
+
+def unit_people(con: duckdb.DuckDBPyConnection, unit_id: int | None) -> list[tuple]:
+    """Who a unit's scan may belong to: its participants not withdrawn (id, name, pinyin name,
+    passport number); none for no unit."""
+    if unit_id is None:
+        return []
+    return con.execute(
+        "select participant_id, name, pinyin_name, passport_number from participants "
+        "where unit_id = ? and status <> 'withdrawn'",
+        [unit_id],
+    ).fetchall()
 
 
 def match_document(

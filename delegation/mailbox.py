@@ -146,16 +146,8 @@ def _file_scans(
 ) -> None:
     """Every attachment that is not a form: filed for the message's unit as the folder scan files
     a file, or listed with why not."""
-    keywords = {d.kind: [match_key(k) for k in d.keywords] for d in config.documents}
-    levels = {d.kind: d.level for d in config.documents}
-    people = (
-        con.execute(
-            "select participant_id, name, pinyin_name, passport_number from participants where unit_id = ? and status <> 'withdrawn'",
-            [report.unit_id],
-        ).fetchall()
-        if report.unit_id is not None
-        else []
-    )
+    keywords, levels = documents.document_words(config)
+    people = documents.unit_people(con, report.unit_id)
     for attachment in message.attachments:
         if attachment in forms:
             continue

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-import threading
 
 from delegation.text import match_key, match_keys
 
@@ -60,39 +59,16 @@ def _char_reading(char: str) -> str | None:
     return readings.pop() if len(readings) == 1 and _HAN.match(next(iter(readings))) is None else None
 
 
-_warming: threading.Thread | None = None
-_warming_lock = threading.Lock()  # sessions and the inbox watcher import at once
-
-
-def warm_up() -> threading.Thread:
-    """Load pypinyin's dictionaries in a background thread (half a second, in pure Python), e.g.
-    while a workbook is being parsed (calamine releases the GIL). Once per process: the CLI warms
-    up before its first form is read and the importer again for each form."""
-    global _warming
-    with _warming_lock:
-        if _warming is None:
-            _warming = threading.Thread(
-                target=_char_reading, args=("中",), name="pinyin-warm-up", daemon=True
-            )
-            _warming.start()
-        return _warming
-
-
-def precompute(text: str) -> None:
-    """Work out a text's pinyin ahead of time (kept in this process's cache for `search_texts`),
-    e.g. on a workbook's texts while calamine parses it."""
-    _pinyin_forms(match_key(text))
-
-
 def precompute_until(texts: list, answered) -> None:
-    """`precompute` each of a form's texts (strings, as a worker told them) until `answered()`:
-    the desk's idle time while a worker reads the form goes to its search text."""
+    """Work out the pinyin of each of a form's texts (strings, as a worker told them; kept in this
+    process's cache for `search_texts`) until `answered()`: the desk's idle time while a worker
+    reads the form goes to its search text (pypinyin's dictionaries load with the first)."""
     for start in range(0, len(texts), 256):
         if answered():
             return
         for text in texts[start : start + 256]:
             if isinstance(text, str):
-                precompute(text)
+                _pinyin_forms(match_key(text))
 
 
 def _initial(syllable: str) -> str:

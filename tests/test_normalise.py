@@ -303,17 +303,6 @@ def test_a_value_typed_by_hand_is_stored_as_the_importer_stores_its_cell():
             as_stored(field, typed)
 
 
-def test_pinyin_warm_up_starts_once_per_process():
-    # The CLI warms up before reading its first form and the importer again for each form: one
-    # thread loads the dictionaries, later calls get it back instead of starting another.
-    from delegation.search import _char_reading, warm_up
-
-    first = warm_up()
-    assert warm_up() is first
-    first.join(timeout=30)
-    assert not first.is_alive() and _char_reading("中") == "zhong"
-
-
 def test_a_forms_texts_get_their_pinyin_until_its_rows_are_there():
     from delegation import search
 
@@ -323,3 +312,32 @@ def test_a_forms_texts_get_their_pinyin_until_its_rows_are_there():
     search.precompute_until(["张伟", "北京", 42], lambda: False)  # 42 (not a text) is passed over
     assert search._pinyin_forms.cache_info().currsize == 2
     assert search._pinyin_forms("张伟") == ("zhangwei", "zw")
+
+
+@pytest.mark.parametrize("tick", list("☑✓√■●▣☒✔"))
+@pytest.mark.parametrize("box", list("□☐○"))
+def test_every_tick_and_every_empty_box(tick, box):
+    from delegation.ingest.normalise import parse_yes_no, ticked
+
+    assert ticked(f"{tick}是 {box}否") == ["是"] and ticked(f"是{box} 否{tick}") == ["否"]
+    assert ticked(f"{box}是 {box}否") == [] and parse_yes_no(f"{box}是 {box}否") is False
+
+
+@pytest.mark.parametrize(
+    ("header", "asked"),
+    [
+        ("1、您的姓名", "您的姓名"),
+        ("2. 性别", "性别"),
+        ("Q3. 职务*", "职务"),
+        ("第4题 护照号码（必填）", "护照号码"),
+        ("5、关注的论坛主题(多选)：", "关注的论坛主题"),
+        ("6.是否持有美国签证？", "是否持有美国签证"),
+        ("提交时间（自动）", "提交时间"),
+        ("12、关注的论坛主题:绿色发展", "关注的论坛主题:绿色发展"),  # one column per option keeps its option
+        ("2023年报名日期", "2023年报名日期"),  # a year is no question number
+    ],
+)
+def test_an_online_forms_question_is_read_without_its_numbering_and_marks(header, asked):
+    from delegation.ingest.fields import question
+
+    assert question(header) == asked

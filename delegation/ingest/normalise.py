@@ -179,7 +179,7 @@ def ticked(value: object) -> list[str] | None:
 _OPTION_LETTER = re.compile(r"^[A-Z][.．、]\s*(?=\S)")  # 腾讯问卷 writes a choice as "A.男"
 
 
-def _unboxed(value: object) -> object:
+def _choice_text(value: object) -> object:
     """A cell of boxes as the options ticked in it ("、" between), a choice without the letter an
     online form puts before it ("A.男" → "男"), else the cell as it is."""
     options = ticked(value)
@@ -200,7 +200,7 @@ def parse_yes_no(value: object) -> bool:
         if len(options) > 1:
             raise BadValue("ticked twice")
         value = options[0] if options else "否"
-    text = clean(_unboxed(value)).lower()
+    text = clean(_choice_text(value)).lower()
     if not text:
         return False
     if text in _YES:
@@ -218,7 +218,7 @@ def parse_yes_no(value: object) -> bool:
 
 def parse_gender(value: object) -> str | None:
     """'M' or 'F' from 男/女, M/F, male/female (or the one of them ticked: "☑男 □女")."""
-    text = clean(_unboxed(value)).lower()
+    text = clean(_choice_text(value)).lower()
     if not text:
         return None
     if text in {"男", "m", "male", "男性", "先生", "mr", "mr."}:
@@ -268,7 +268,7 @@ _ALL = {"全部", "所有", "以上全部", "以上都有", "都参加", "all", 
 def parse_choices(value: object, choices: tuple[Choice, ...]) -> tuple[list[str], list[str]]:
     """Keys of the themes or cities a cell lists (one cell, any separator, zh or en; or the ones
     ticked in it), and the parts not understood."""
-    text = clean(_unboxed(value))
+    text = clean(_choice_text(value))
     if not text:
         return [], []
     if match_key(text) in _ALL:
@@ -300,7 +300,7 @@ def parse_sector(value: object, sectors: tuple[Choice, ...]) -> tuple[str | None
     An exact spelling wins; otherwise the sector with the longest spelling inside the text.
     Unknown text maps to 'other' (reported by the caller).
     """
-    key = match_key(_unboxed(value))
+    key = match_key(_choice_text(value))
     if not key:
         return None, True
     best: tuple[int, str] | None = None
