@@ -106,6 +106,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scan.add_argument("folder", metavar="DIR")
 
+    mail = sub.add_parser("mail", help="registration e-mails: saved messages, or the mailbox itself")
+    mail_sub = mail.add_subparsers(dest="mail_command", required=True, metavar="ACTION")
+    mail_import = mail_sub.add_parser(
+        "import", parents=[common], help="import saved messages (.eml files, or mbox files holding many)"
+    )
+    mail_import.add_argument("files", nargs="+", metavar="FILE")
+    mail_fetch = mail_sub.add_parser(
+        "fetch", parents=[common], help="read the mailbox (IMAP, set in secrets) and import what is new"
+    )
+    mail_fetch.add_argument("--once", action="store_true", help="read it once, then stop")
+
     export = sub.add_parser(
         "export", parents=[common, filters], help="write a list or the leadership workbook"
     )
@@ -398,6 +409,8 @@ def _run(args: argparse.Namespace, lang: str) -> int:
         return 0
     if args.command == "documents":
         return _documents_scan(args, config, lang)
+    if args.command == "mail":
+        return _mail(args, config, lang)
     if args.command == "serve":
         from delegation import access
         from delegation.serve import check_at_start, serve
@@ -700,6 +713,66 @@ def _documents_scan(args: argparse.Namespace, config: EventConfig, lang: str) ->
         print(f"  {'记录' if lang == 'zh' else 'recorded'}: {name} → {config.document(kind).label(lang)}")
     for name, en, zh in report.unmatched:
         print(f"  {'未匹配' if lang == 'zh' else 'not matched'}: {name} — {zh if lang == 'zh' else en}")
+    return 0
+
+
+def _mail(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
+    from pathlib import Path
+
+    from delegation import mailbox
+    from delegation.db import connect
+    from delegation.documents import documents_folder
+
+    if args.mail_command == "fetch":
+        return _mail_fetch(args, config, lang)
+    files = []
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            raise DelegationError(f"{name} is not a file.", f"{name} 不是文件。")
+        files += mailbox.messages_in(path.name, path.read_bytes())
+    con = connect(config, args.db, create=False, verify=True)
+    refused = 0
+    try:
+        for result in mailbox.import_messages(
+            con, config, files, actor="cli", documents_dir=documents_folder(args.db)
+        ):
+            if isinstance(result, DelegationError):
+                refused += 1
+                print(result.message(lang), file=sys.stderr)
+                continue
+            print("\n".join(result.lines(lang, mailbox.unit_name(con, result.unit_id))))
+    finally:
+        con.close()
+    return 1 if refused else 0
+
+
+def _mail_fetch(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
+    from delegation import imap
+    from delegation.db import connect
+    from delegation.documents import documents_folder
+
+    account = imap.account()  # before the database: an unset account is one sentence
+    con = connect(config, args.db, create=False, verify=True)
+    try:
+        if args.once:
+            fetched = imap.fetch(con, config, account, documents_dir=documents_folder(args.db))
+            for line in fetched.lines(lang):
+                print(line)
+            return 1 if fetched.failure else 0
+        print(f"Reading {account.user} at {account.host} every {config.mail_poll_seconds} s (Ctrl+C to stop)")
+        try:
+            imap.watch(
+                con,
+                config,
+                account,
+                documents_dir=documents_folder(args.db),
+                report=lambda fetched: print("\n".join(fetched.lines(lang)), flush=True),
+            )
+        except KeyboardInterrupt:
+            return 0
+    finally:
+        con.close()
     return 0
 
 

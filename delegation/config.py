@@ -128,6 +128,10 @@ class EventConfig:
     refresh_seconds: int = 30
     top_provinces: int = 10
     online_form_address: str = ""  # the event's online form (问卷星), for each unit's own link
+    # [mail]: the registration mailbox (its account and password are in secrets, never here).
+    mail_poll_seconds: int = 120  # how often the app reads the mailbox
+    mail_max_per_minute: int = 20  # messages the desk sends at most in a minute
+    mail_mark_seen: bool = False  # mark the messages read on the server once imported
     source: Path = field(default=DEFAULT_CONFIG)
 
     def name(self, lang: str) -> str:
@@ -200,6 +204,12 @@ class _Reader:
         value = tree.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise self.fail(path, "must be a positive whole number", "必须是正整数")
+        return value
+
+    def flag(self, tree: dict, key: str, path: str, default: bool) -> bool:
+        value = tree.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(path, "must be true or false", "必须是 true 或 false")
         return value
 
     def slug(self, tree: dict, key: str, path: str) -> str:
@@ -280,6 +290,9 @@ def load_config(path: Path | str | None = None) -> EventConfig:
     dashboard = tree.get("dashboard", {})
     if not isinstance(dashboard, dict):
         raise r.fail("dashboard", "must be a table", "必须是表")
+    mail = tree.get("mail", {})
+    if not isinstance(mail, dict):
+        raise r.fail("mail", "must be a table", "必须是表")
 
     cities = r.choices(tree, "cities")
     forum_city = r.slug(forum, "city", "event.forum.city")
@@ -407,6 +420,9 @@ def load_config(path: Path | str | None = None) -> EventConfig:
         },
         refresh_seconds=r.positive_int(dashboard, "refresh_seconds", "dashboard.refresh_seconds", 30),
         top_provinces=r.positive_int(dashboard, "top_provinces", "dashboard.top_provinces", 10),
+        mail_poll_seconds=r.positive_int(mail, "poll_seconds", "mail.poll_seconds", 120),
+        mail_max_per_minute=r.positive_int(mail, "max_per_minute", "mail.max_per_minute", 20),
+        mail_mark_seen=r.flag(mail, "mark_seen", "mail.mark_seen", False),
         source=source,
     )
     if config.travel_end < config.travel_start:

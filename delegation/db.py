@@ -201,7 +201,8 @@ def transaction(
     con: duckdb.DuckDBPyConnection, *, commit: bool = True
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Run the block in one transaction: all of it is committed, or none of it (`commit=False`: a
-    rehearsal, always rolled back).
+    rehearsal, always rolled back). Inside another on the same connection it is part of that one
+    (a part that fails spoils the whole, which is then rolled back).
 
     Two sessions changing the same row at once: DuckDB refuses the second, which then gets one
     sentence asking to reload instead of a database error.
@@ -209,12 +210,25 @@ def transaction(
     A transaction that appends to the audit log holds the chain's lock from its first append until
     it ends (`append_audits`), so no other session chains a row to a head this one is replacing.
     """
+    outer = next((f for f in _open_transactions() if f.con is con), None)
+    if outer is not None:  # inside a larger change (a message's forms and scans): part of it
+        try:
+            yield con
+        except BaseException:
+            outer.spoiled = True  # what this part half-wrote must not be committed with the rest
+            raise
+        return
     frame = _Open(con)
     _open_transactions().append(frame)
     try:
         con.execute("begin transaction")
         try:
             yield con
+            if frame.spoiled:
+                raise DelegationError(
+                    "Part of this change could not be stored, so none of it was saved; try again.",
+                    "本次更改有一部分无法保存，因此全部未保存；请重试。",
+                )
             con.execute("commit" if commit else "rollback")
         except BaseException as exc:
             with contextlib.suppress(duckdb.Error):  # a refused commit has ended the transaction already
@@ -350,6 +364,12 @@ class _Open:
 
     con: duckdb.DuckDBPyConnection
     holds_chain: bool = False
+    spoiled: bool = False  # a part run inside it failed: it is rolled back, never committed
+
+
+def in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether this thread has a `transaction` open on the connection."""
+    return any(f.con is con for f in _open_transactions())
 
 
 def _open_transactions() -> list[_Open]:

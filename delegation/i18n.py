@@ -267,6 +267,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "documents.scan_page": ("第 {page} 页", "Page {page}"),
     "audit.action.document.view": ("查看扫描件", "Viewed a scan"),
     "audit.action.mail.import": ("导入报名邮件", "Imported a registration e-mail"),
+    "audit.action.mail.assign": ("为报名邮件指定单位", "Assigned a registration e-mail to a unit"),
+    "audit.action.mail.sent": ("发送邮件", "Sent an e-mail"),
     "audit.action.document.download": ("下载扫描件", "Downloaded a scan"),
     "documents.unit_itself": ("（单位）", "(unit)"),
     "documents.passport_validity": ("护照有效期不足或未知", "Passports too short or expiry unknown"),
@@ -341,6 +343,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "chase.send_to": (
         "请将材料发送至秘书处邮箱 {address}，邮件主题请注明“{subject}”。请尽快补齐，以免影响统一办理。感谢您的配合！",
         'Please send them to the secretariat at {address} with the e-mail subject "{subject}", as soon as you can, so that the joint application is not delayed. Thank you for your help.',
+    ),
+    # The acknowledgement of a registration e-mail (outbox.acknowledgement).
+    "mail.ack.received": (
+        "我们已收到贵单位 {day} 发来的邮件（主题：{subject}），附件处理如下：",
+        'We have received your e-mail of {day} ("{subject}"). Its attachments:',
+    ),
+    "mail.ack.nothing": ("- （邮件中没有附件）", "- (the message had no attachments)"),
+    "mail.ack.complete": (
+        "经核对，贵单位的报名材料目前已齐全，感谢配合！",
+        "We have checked your registration: nothing is missing at present. Thank you.",
+    ),
+    "mail.ack.missing": (
+        "经核对，以下材料或信息尚未收齐或需要更正：",
+        "We have checked your registration; the items below are still missing or need correcting:",
     ),
     "chase.signature": ("{organiser} 秘书处", "Secretariat, {organiser}"),
     # When a unit was last chased (checklists.last_chased) and marking a message as sent.

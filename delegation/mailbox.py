@@ -7,17 +7,21 @@ build on `import_messages`).
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from delegation import documents
+from delegation import crypto, documents
+from delegation.backups import snapshot_beside
 from delegation.config import EventConfig
-from delegation.db import append_audit, fetch_one
+from delegation.db import append_audit, fetch_one, transaction
 from delegation.errors import DelegationError
 from delegation.ingest import import_uploads
-from delegation.mail import Message, read_message, unit_from_subject
+from delegation.keys import keyring
+from delegation.mail import Attachment, Message, read_message, split_mbox, unit_from_subject
+from delegation.private import private_folder, write_private
 from delegation.sheets import FORM_SUFFIXES
 from delegation.text import match_key
 
@@ -33,6 +37,40 @@ class MailReport:
     matched_by: str | None = None  # subject | form | sender; None: unmatched
     already: bool = False  # imported before: nothing changed
     outcomes: list[tuple[str, str, str]] = field(default_factory=list)  # (attachment, en, zh)
+
+    def lines(self, lang: str, unit_name: str | None) -> list[str]:
+        """What the message became, for the CLI: a line for it, then one per attachment."""
+        zh = lang == "zh"
+        if self.already:
+            return [
+                f"{self.name}：已导入过，未做更改。"
+                if zh
+                else f"{self.name}: imported before; nothing changed."
+            ]
+        if self.unit_id is None:
+            unit = "未匹配单位，待工作人员指定" if zh else "unmatched, for staff to assign"
+        else:
+            by = MATCHED_BY[self.matched_by or "staff"][zh]
+            unit = f"{unit_name}（{by}）" if zh else f"{unit_name} ({by})"
+        out = [f"{self.name}：{unit}" if zh else f"{self.name}: {unit}"]
+        out += [f"  {name} — {zh_text if zh else en}" for name, en, zh_text in self.outcomes]
+        return out
+
+
+MATCHED_BY = {  # how the unit was found: (en, zh)
+    "subject": ("by the subject", "按邮件主题"),
+    "form": ("by the attached form", "按所附报名表"),
+    "sender": ("by the sender's address", "按发件人邮箱"),
+    "staff": ("assigned by staff", "由工作人员指定"),
+}
+
+
+def messages_in(name: str, data: bytes) -> list[tuple[str, bytes]]:
+    """The messages a saved file holds: one .eml, or each of an mbox's (named "file #2")."""
+    if data.startswith(b"From "):
+        found = split_mbox(data)
+        return [(f"{name} #{n}", raw) for n, raw in enumerate(found, start=1)]
+    return [(name, data)]
 
 
 def message_key(message: Message) -> str:
@@ -55,7 +93,7 @@ def import_messages(
         except DelegationError as exc:
             reports.append(exc)
             continue
-        reports.append(_import_one(con, config, name, message, actor=actor, documents_dir=documents_dir))
+        reports.append(_import_one(con, config, name, raw, message, actor=actor, documents_dir=documents_dir))
     return reports
 
 
@@ -63,6 +101,7 @@ def _import_one(
     con: duckdb.DuckDBPyConnection,
     config: EventConfig,
     name: str,
+    raw: bytes,
     message: Message,
     *,
     actor: str,
@@ -73,14 +112,34 @@ def _import_one(
     if fetch_one(con, "select count(*) from mail_messages where message_key = ?", [key])[0]:
         report.already = True
         return report
+    if any(_is_form(a) for a in message.attachments):
+        snapshot_beside(con, "before-mail-import")  # its forms may change many people at once
+    with transaction(con):  # all of the message or none of it, even if the desk is killed midway
+        _store_message(con, config, raw, message, report, actor=actor, documents_dir=documents_dir)
+    return report
+
+
+def _is_form(attachment: Attachment) -> bool:
+    return attachment.problem is None and Path(attachment.name).suffix.lower() in FORM_SUFFIXES
+
+
+def _store_message(
+    con: duckdb.DuckDBPyConnection,
+    config: EventConfig,
+    raw: bytes,
+    message: Message,
+    report: MailReport,
+    *,
+    actor: str,
+    documents_dir: Path,
+) -> None:
+    key = report.message_key
     units = dict(con.execute("select name_key, unit_id from units").fetchall())
     named = unit_from_subject(message.subject, [config.subject_zh, config.subject_en])
     if named and (unit_id := units.get(match_key(named))) is not None:
         report.unit_id, report.matched_by = unit_id, "subject"
     received = message.date.date() if message.date else None
-    forms = [
-        a for a in message.attachments if a.problem is None and Path(a.name).suffix.lower() in FORM_SUFFIXES
-    ]
+    forms = [a for a in message.attachments if _is_form(a)]
     for attachment in forms:
         (result,) = [
             r
@@ -94,7 +153,7 @@ def _import_one(
         report.outcomes.append(
             (
                 attachment.name,
-                f"form: {result.added + result.updated} rows imported",
+                f"form: {result.added + result.updated} row{'' if result.added + result.updated == 1 else 's'} imported",
                 f"报名表：导入 {result.added + result.updated} 行",
             )
         )
@@ -112,9 +171,10 @@ def _import_one(
             report.unit_id, report.matched_by = found[0][0], "sender"
     _file_scans(con, config, message, forms, report, actor=actor, documents_dir=documents_dir)
     sent_at = message.date.astimezone(dt.UTC).replace(tzinfo=None) if message.date else None
+    stored = _keep_raw(con, raw, documents_dir)
     con.execute(
-        "insert into mail_messages (message_key, sha256, sender, subject, sent_at, unit_id, matched_by, body, imported_by) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into mail_messages (message_key, sha256, sender, subject, sent_at, unit_id, matched_by, "
+        "body, imported_by, stored_name) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             key,
             message.sha256,
@@ -125,6 +185,7 @@ def _import_one(
             report.matched_by,
             message.body,
             actor,
+            stored,
         ],
     )
     for position, (attachment, en, zh) in enumerate(report.outcomes):
@@ -138,7 +199,6 @@ def _import_one(
         f"mail:{key}",
         {"unit_id": report.unit_id, "matched_by": report.matched_by, "attachments": len(report.outcomes)},
     )
-    return report
 
 
 def _file_scans(
@@ -182,9 +242,87 @@ def _file_scans(
             documents_dir=documents_dir,
         )
         if filed.recorded:
-            report.outcomes.append((attachment.name, f"filed as {kind}", f"已归档：{kind}"))
+            rule = config.document(kind)
+            whose = next((p[1] for p in people if p[0] == participant_id), None)
+            report.outcomes.append(
+                (
+                    attachment.name,
+                    f"{rule.en} of {whose}" if whose else rule.en,
+                    f"{whose}的{rule.zh}" if whose else rule.zh,
+                )
+            )
         elif filed.already:
             report.outcomes.append((attachment.name, "already on file", "已有相同文件"))
         else:
             _, en, zh = filed.unmatched[0]
             report.outcomes.append((attachment.name, en, zh))
+
+
+MAIL_FOLDER = "mail"  # under documents/: each message's raw bytes, encrypted, for a later assignment
+
+
+def _keep_raw(con: duckdb.DuckDBPyConnection, raw: bytes, documents_dir: Path) -> str:
+    """The raw message written encrypted under a random name in documents/mail/ (as a scan is)."""
+    keys = keyring(con, create=True)
+    folder = private_folder(documents_dir / MAIL_FOLDER)
+    stored = f"{secrets.token_hex(16)}.enc"
+    write_private(folder / stored, crypto.encrypt_bytes(raw, keys.current_id, keys.current_key))
+    return f"{MAIL_FOLDER}/{stored}"
+
+
+def assign(
+    con: duckdb.DuckDBPyConnection,
+    config: EventConfig,
+    message_key: str,
+    unit_id: int,
+    *,
+    actor: str,
+    documents_dir: Path,
+) -> MailReport:
+    """Staff say which unit a message is from: it is filed under that unit and its scans are
+    filed again for it (its forms name their own units and stay as they were imported)."""
+    row = fetch_one(
+        con, "select stored_name, subject, unit_id from mail_messages where message_key = ?", [message_key]
+    )
+    if row is None:
+        raise DelegationError("That message is not in the desk.", "系统中没有这封邮件。")
+    stored, subject, before = row
+    unit = fetch_one(con, "select name from units where unit_id = ?", [unit_id])
+    if unit is None:
+        raise DelegationError("That unit is not in the desk.", "系统中没有这个单位。")
+    if not stored:
+        raise DelegationError(
+            "This message's attachments are no longer kept (purged), so they cannot be filed again.",
+            "这封邮件的附件已按规定清除，无法重新归档。",
+        )
+    raw = documents.read_stored(documents_dir, stored, keyring(con), subject or message_key)
+    message = read_message(raw, config, subject or message_key)
+    forms = [a for a in message.attachments if _is_form(a)]
+    report = MailReport(message_key, message_key, message.subject, unit_id, "staff")
+    with transaction(con):
+        _file_scans(con, config, message, forms, report, actor=actor, documents_dir=documents_dir)
+        con.execute(
+            "update mail_messages set unit_id = ?, matched_by = 'staff' where message_key = ?",
+            [unit_id, message_key],
+        )
+        con.execute(
+            "delete from mail_attachments where message_key = ? and position >= ?", [message_key, len(forms)]
+        )  # the scans' lines, replaced by what they became now; the forms' lines stay
+        for position, (attachment, en, zh) in enumerate(report.outcomes, start=len(forms)):
+            con.execute(
+                "insert into mail_attachments values (?, ?, ?, ?, ?)",
+                [message_key, position, attachment, en, zh],
+            )
+        append_audit(
+            con,
+            actor,
+            "mail.assign",
+            f"mail:{message_key}",
+            {"unit_id": unit_id, "before": before, "attachments": len(report.outcomes)},
+        )
+    return report
+
+
+def unit_name(con: duckdb.DuckDBPyConnection, unit_id: int | None) -> str | None:
+    found = fetch_one(con, "select name from units where unit_id = ?", [unit_id]) if unit_id else None
+    return found[0] if found else None

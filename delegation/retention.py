@@ -85,8 +85,11 @@ def purge(
     people = fetch_one(con, f"select count(*) from participants where {holding}")[0]
     files = [
         r[0]
-        for r in con.execute("select stored_name from documents where stored_name is not null").fetchall()
-    ]
+        for r in con.execute(
+            "select stored_name from documents where stored_name is not null "
+            "union all select stored_name from mail_messages where stored_name is not null"
+        ).fetchall()
+    ]  # the scans, and the registration e-mails kept whole (documents/mail/)
     db = database_file(con)
     older = known_backups(con, db) if db else []
     report = PurgeReport(due, int(people), len(files), apply, found=len(older))
@@ -135,3 +138,8 @@ def clear_personal_data(con: duckdb.DuckDBPyConnection) -> None:
         ],
     )
     con.execute("update documents set stored_name = null, sha256 = null where stored_name is not null")
+    mail = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+    if "mail_messages" in mail:  # a backup from before the mailbox has none
+        con.execute("update mail_messages set body = null, sender = null, stored_name = null")
+    if "mail_sent" in mail:
+        con.execute("update mail_sent set body = null, recipient = null")

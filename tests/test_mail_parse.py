@@ -204,8 +204,8 @@ def test_a_units_message_files_its_form_and_scans_once(con, config, tmp_path):
     )
     assert (report.matched_by, report.already) == ("form", False)  # a new unit: its form names it
     assert [(name, en) for name, en, _ in report.outcomes] == [
-        ("报名表.xlsx", "form: 1 rows imported"),
-        ("张伟护照.jpg", "filed as passport_scan"),
+        ("报名表.xlsx", "form: 1 row imported"),
+        ("张伟护照.jpg", "Passport cover page (scan) of 张伟"),
         ("签证.rar", "a RAR or 7z archive cannot be opened; ask the unit for a ZIP"),
     ]  # the inline logo is no document and not listed
     assert con.execute("select name, registered_on from participants").fetchall() == [

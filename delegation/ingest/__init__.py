@@ -26,7 +26,7 @@ import duckdb
 from delegation import sandbox, worker
 from delegation.backups import BULK_ROWS, snapshot_beside
 from delegation.config import EventConfig
-from delegation.db import append_audit, append_audits, fetch_one, transaction
+from delegation.db import append_audit, append_audits, fetch_one, in_transaction, transaction
 from delegation.errors import DelegationError
 from delegation.i18n import text as label
 from delegation.i18n import value_words
@@ -445,8 +445,9 @@ def store_form(
             report.issues = []
             return report
 
-    if not dry_run and len(rows) >= BULK_ROWS:
-        snapshot_beside(con, "before-import")  # a bulk change: keep the state before it
+    if not dry_run and len(rows) >= BULK_ROWS and not in_transaction(con):
+        snapshot_beside(con, "before-import")  # a bulk change: keep the state before it (a mail
+        # import takes its snapshot before the message it is part of)
     memory = dict(seen) if seen is not None else None  # what this file sets, kept once it is committed
     with transaction(con, commit=not dry_run):
         _store(con, config, report, rows, actor=actor, undated_day=received_on or today, seen=memory)
