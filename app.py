@@ -18,6 +18,7 @@ except DelegationError as exc:
     st.stop()
 
 ui.inbox_watcher(str(database_path()))  # forms dropped into the inbox are imported by this process
+ui.mail_watcher(str(database_path()))  # and the registration mailbox is read, when one is set
 ui.load_url_once()  # the language of the login form and banner comes from the link too
 if not ui.authenticate():
     st.stop()
@@ -28,6 +29,7 @@ PAGES = (
     ("pages/overview.py", "page.overview", ":material/dashboard:", "overview"),
     ("pages/registrations.py", "page.registrations", ":material/groups:", "registrations"),
     ("pages/documents.py", "page.documents", ":material/folder_open:", "documents"),
+    ("pages/mail.py", "page.mail", ":material/inbox:", "mail"),
     ("pages/chase.py", "page.chase", ":material/mail:", "chase"),
     ("pages/batch.py", "page.batch", ":material/approval:", "batch"),
     ("pages/data_quality.py", "page.data_quality", ":material/fact_check:", "data-quality"),

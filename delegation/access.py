@@ -31,6 +31,7 @@ PAGE_ROLES = {
     "documents": "viewer",
     "registrations": "staff",
     "chase": "staff",
+    "mail": "staff",
     "data_quality": "staff",
     "batch": "admin",
     "import_forms": "admin",

@@ -197,7 +197,13 @@ _last: dict[str, Fetched] = {}  # the latest round in this process, for the Mail
 
 
 def last_round() -> Fetched | None:
+    """The latest round of reading the mailbox in this process (None before the first)."""
     return _last.get("round")
+
+
+def set_last_failure(exc: DelegationError) -> None:
+    """An account set wrongly is said as a round that failed."""
+    _last["round"] = Fetched(dt.datetime.now().replace(microsecond=0), failure=exc)
 
 
 def _connect(account: Account) -> imaplib.IMAP4:

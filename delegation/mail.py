@@ -20,6 +20,7 @@ import zipfile
 from dataclasses import dataclass, field
 from email.message import Message as EmailMessage
 
+from delegation.errors import DelegationError
 from delegation.text import safe_name
 
 # What Chinese mail clients label their text with, read by the codec that reads all of it:
@@ -199,7 +200,13 @@ def read_message(raw: bytes, config, name: str) -> Message:
     limits is refused in one sentence naming it (`name`: the file or the mailbox's message)."""
     from delegation import sandbox
 
-    return sandbox.run("parse_message", raw, limits=sandbox.Limits.of(config), name=name)
+    message = sandbox.run("parse_message", raw, limits=sandbox.Limits.of(config), name=name)
+    if not message.sender and message.date is None:  # no From, no Date: a form or a scan, not a message
+        raise DelegationError(
+            f"{name}: this is not a saved e-mail (it has no From or Date); save the message as .eml from the mail client.",
+            f"{name}：这不是保存的邮件（没有发件人和日期）；请在邮件客户端中将邮件另存为 .eml。",
+        )
+    return message
 
 
 def split_mbox(raw: bytes) -> list[bytes]:

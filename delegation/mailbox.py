@@ -10,13 +10,14 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from delegation import crypto, documents
 from delegation.backups import snapshot_beside
 from delegation.config import EventConfig
-from delegation.db import append_audit, fetch_one, transaction
+from delegation.db import append_audit, fetch_one, query_rows, transaction
 from delegation.errors import DelegationError
 from delegation.ingest import import_uploads
 from delegation.keys import keyring
@@ -24,6 +25,9 @@ from delegation.mail import Attachment, Message, read_message, split_mbox, unit_
 from delegation.private import private_folder, write_private
 from delegation.sheets import FORM_SUFFIXES
 from delegation.text import match_key
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -214,17 +218,19 @@ def _file_scans(
         if attachment.problem is not None:
             report.outcomes.append((attachment.name, *attachment.problem))
             continue
-        try:
-            kind, participant_id = documents.match_document(attachment.name, people, keywords, levels)
-        except documents.Skipped as skipped:
-            if attachment.inline:  # a signature's logo: not a document, not worth a line
-                continue
-            report.outcomes.append((attachment.name, f"not matched: {skipped.en}", f"未匹配：{skipped.zh}"))
+        key = match_key(Path(attachment.name).stem)
+        names_document = any(w and w in key for words in keywords.values() for w in words)
+        if attachment.inline and not names_document:  # a signature's logo: not worth a line
             continue
-        if report.unit_id is None:
+        if report.unit_id is None and names_document:  # whose it is waits for staff to assign it
             report.outcomes.append(
                 (attachment.name, "not filed: the message names no unit", "未归档：邮件未对应任何单位")
             )
+            continue
+        try:
+            kind, participant_id = documents.match_document(attachment.name, people, keywords, levels)
+        except documents.Skipped as skipped:
+            report.outcomes.append((attachment.name, f"not matched: {skipped.en}", f"未匹配：{skipped.zh}"))
             continue
         filed = documents.ScanReport()
         documents.file_scan(
@@ -326,3 +332,53 @@ def assign(
 def unit_name(con: duckdb.DuckDBPyConnection, unit_id: int | None) -> str | None:
     found = fetch_one(con, "select name from units where unit_id = ?", [unit_id]) if unit_id else None
     return found[0] if found else None
+
+
+# ---- for the Mail page ---------------------------------------------------------------------------
+
+LISTED = 500  # messages the Mail page lists (newest first)
+
+
+def messages_frame(con: duckdb.DuckDBPyConnection, lang: str, *, unmatched: bool = False) -> pd.DataFrame:
+    """The messages, newest first: received, from (masked), subject, the unit or "unmatched"."""
+    import pandas as pd
+
+    from delegation.privacy import mask_email
+
+    rows = query_rows(con, "mail_messages", unmatched=unmatched, limit=LISTED)
+    nobody = "未匹配" if lang == "zh" else "unmatched"
+    return pd.DataFrame(
+        {
+            "message_key": [r[0] for r in rows],
+            "received_at": [r[1] or r[2] for r in rows],
+            "sender": [mask_email(r[3]) for r in rows],
+            "subject": [r[4] for r in rows],
+            "unit_id": pd.array([r[5] for r in rows], dtype="Int64"),
+            "unit_name": [r[6] or nobody for r in rows],
+            "attachments": [r[8] for r in rows],
+        }
+    )
+
+
+def attachments_frame(con: duckdb.DuckDBPyConnection, message_key: str, lang: str) -> pd.DataFrame:
+    """Each attachment of a message with what it became."""
+    import pandas as pd
+
+    rows = con.execute(
+        "select name, outcome_en, outcome_zh from mail_attachments where message_key = ? order by position",
+        [message_key],
+    ).fetchall()
+    return pd.DataFrame(
+        {"attachment": [r[0] for r in rows], "outcome": [r[2] if lang == "zh" else r[1] for r in rows]}
+    )
+
+
+def body(con: duckdb.DuckDBPyConnection, message_key: str) -> str:
+    """A message's body as plain text ("" once purged)."""
+    found = fetch_one(con, "select body from mail_messages where message_key = ?", [message_key])
+    return (found[0] if found else None) or ""
+
+
+def unit_choices(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
+    """Every unit a message can be assigned to, by name."""
+    return query_rows(con, "unit_options", chosen=[], search="%", limit=100_000)

@@ -21,6 +21,13 @@ def countdowns(config: EventConfig, as_of: dt.date) -> list[dict]:
     ]
 
 
+def mail_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Registration e-mails imported, those matched to no unit yet, and the messages the desk sent."""
+    return dict(
+        zip(("messages", "unmatched", "sent"), map(int, query_rows(con, "mail_counts")[0]), strict=True)
+    )
+
+
 def summary(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filters | dt.date) -> dict:
     """Units, participants and their breakdowns as of a day and for the filters; withdrawn left out."""
     if isinstance(filters, dt.date):
@@ -47,4 +54,7 @@ def summary(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filter
         "missing_documents": {
             row[0]: int(row[4]) for row in query_rows(con, "missing_documents_by_kind", **params)
         },
+        "mail": dict(
+            zip(("messages", "unmatched", "sent"), map(int, query_rows(con, "mail_counts")[0]), strict=True)
+        ),
     }

@@ -73,6 +73,39 @@ def inbox_watcher(path: str) -> threading.Thread:
     return thread
 
 
+@st.cache_resource
+def mail_watcher(path: str) -> threading.Thread | None:
+    """One background thread per server process reading the registration mailbox, when an IMAP
+    account is set (`[mail.imap]` in secrets); None without one."""
+    from delegation import imap
+    from delegation.documents import documents_folder
+
+    try:
+        account = imap.account("imap") if imap.configured("imap") else None
+    except DelegationError as exc:  # set, but wrongly: said on the Mail page and in the log
+        logging.getLogger("delegation.mail").warning("mail: %s", exc.en)
+        imap.set_last_failure(exc)
+        return None
+    if account is None:
+        return None
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=imap.watch,
+        args=(_connection(path).cursor(), event_config(), account),
+        kwargs={"documents_dir": documents_folder(path), "stop": stop},
+        name="delegation-mail",
+        daemon=True,
+    )
+    thread.start()
+
+    def finish() -> None:
+        stop.set()
+        thread.join(timeout=5)
+
+    atexit.register(finish)
+    return thread
+
+
 def cursor() -> duckdb.DuckDBPyConnection:
     """A cursor on the app's one database connection (its own per call: safe across sessions)."""
     return _connection(str(database_path())).cursor()

@@ -5,7 +5,8 @@ import datetime as dt
 
 import streamlit as st
 
-from delegation import access, checklists, documents, ui
+from delegation import access, checklists, documents, imap, outbox, ui
+from delegation.errors import DelegationError
 
 ui.require("chase")
 config = ui.event_config()
@@ -17,6 +18,28 @@ st.title(ui.t("page.chase"))
 st.caption(ui.t("chase.help"))
 if flash := st.session_state.pop("chase.flash", None):
     st.success(ui.plain(flash))
+for line, ok in st.session_state.pop("chase.sent", []):
+    (st.success if ok else st.warning)(ui.plain(line))
+# Admins send through the mailbox's SMTP account when one is set; without it the text is copied.
+sending = access.at_least(ui.role(), "admin") and imap.configured("smtp")
+
+
+def send(chosen: list[dict], send_lang: str) -> None:
+    """Send the chase messages of the chosen units (after the preview above), then show what happened."""
+    cursor = ui.cursor()
+    drafts = [
+        outbox.chase_draft(config, e, send_lang, filters.as_of, outbox.unit_passports(cursor, e["unit_id"]))
+        for e in chosen
+    ]
+    try:
+        sent = outbox.send(cursor, config, imap.account("smtp"), drafts, actor=ui.user()[0])
+    except DelegationError as exc:
+        ui.show_error(exc)
+        st.stop()
+    st.session_state["chase.sent"] = [(s.message(lang), s.sent) for s in sent]
+    st.rerun()
+
+
 left, right = st.columns(2, vertical_alignment="bottom")
 owner = ui.selectbox(
     left,
@@ -42,6 +65,22 @@ if len(entries) > checklists.CHASE_PAGE_UNITS:  # a page of units at a time; the
     entries, shown = checklists.chase_page(entries, page)
     ui.follow_page("chase.page", page, shown["page"])
     right.caption(ui.t("chase.showing").format(**shown))
+if sending and entries:
+    with st.expander(ui.t("chase.send_set")):
+        names = {e["unit_id"]: e["unit_name"] for e in entries}
+        picked = st.multiselect(
+            ui.t("chase.send_units"), list(names), format_func=names.get, key="chase.send_units"
+        )
+        set_lang = st.radio(
+            ui.t("mail.send_language"),
+            ["zh", "en"],
+            format_func=lambda code: "中文" if code == "zh" else "English",
+            horizontal=True,
+            key="chase.send_lang",
+        )
+        label = ui.t("chase.send_set.button").format(count=len(picked))
+        if st.button(label, type="primary", disabled=not picked, key="chase.send_set.go"):
+            send([e for e in entries if e["unit_id"] in picked], set_lang)
 for entry in entries:
     count = ui.t("chase.items").format(count=len(entry["items"]))
     with st.expander(f"{ui.plain(entry['unit_name'])} · {count}"):  # a name is shown as typed
@@ -59,6 +98,14 @@ for entry in entries:
         zh.code(checklists.chase_message(config, entry, "zh", filters.as_of), language=None, wrap_lines=True)
         en.caption(ui.t("chase.message_en"))
         en.code(checklists.chase_message(config, entry, "en", filters.as_of), language=None, wrap_lines=True)
+        if sending:
+            for column, send_lang in ((zh, "zh"), (en, "en")):
+                if column.button(
+                    ui.t("chase.send_one"),
+                    key=f"chase.mail.{send_lang}.{entry['unit_id']}",
+                    disabled=not entry["contact_email"],
+                ):
+                    send([entry], send_lang)
         if st.button(ui.t("chase.mark_sent"), key=f"chase.sent.{entry['unit_id']}", icon=":material/send:"):
             checklists.mark_chased(ui.cursor(), entry["unit_id"], len(entry["items"]), ui.user()[0])
             st.session_state["chase.flash"] = ui.t("chase.marked").format(unit=entry["unit_name"])

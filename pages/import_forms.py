@@ -4,7 +4,8 @@ import datetime as dt
 
 import streamlit as st
 
-from delegation import ui
+from delegation import mailbox, ui
+from delegation.documents import documents_folder
 from delegation.errors import DelegationError
 from delegation.ingest import applied_order, changes_frame, import_uploads, issues_frame
 from delegation.sheets import FORM_SUFFIXES
@@ -81,3 +82,28 @@ if st.button(ui.t("import.start"), type="primary", disabled=not files, key="impo
             ui.table(changes_frame(report, lang, config))
         if report.issues:
             ui.table(issues_frame(report, lang))
+
+st.divider()
+st.subheader(ui.t("import.mail"))
+st.caption(ui.t("import.mail.help"))
+mails = ui.uploader(
+    st,
+    ui.t("import.mail.files"),
+    kinds=(".eml", ".mbox"),
+    limit_mb=config.max_mail_file_mb,
+    accept_multiple_files=True,
+    key="import.mail.files",
+)
+if st.button(ui.t("import.mail.start"), disabled=not mails, key="import.mail.start"):
+    messages = [m for upload in mails for m in mailbox.messages_in(upload.name, upload.getvalue())]
+    cursor = ui.cursor()
+    for result in mailbox.import_messages(
+        cursor, config, messages, actor=ui.user()[0], documents_dir=documents_folder()
+    ):
+        if isinstance(result, DelegationError):
+            ui.show_error(result)
+            continue
+        head, *attachments = result.lines(lang, mailbox.unit_name(cursor, result.unit_id))
+        (st.info if result.already or result.unit_id is None else st.success)(ui.plain(head))
+        if attachments:
+            st.text("\n".join(attachments))

@@ -177,6 +177,7 @@ EXPECTED_SUMMARY = {
     ],
     # Nothing has arrived: 3 units owe Annex 1, 7 applicants a passport scan, 甲一 and 乙一 a visa scan.
     "missing_documents": {"registration_confirmation": 3, "passport_scan": 7, "us_visa_scan": 2},
+    "mail": {"messages": 0, "unmatched": 0, "sent": 0},  # the form came by hand, not by e-mail
 }
 
 

@@ -32,6 +32,7 @@ SAMPLE_PARAMS = {
     "actor": "",
     "since": dt.date(2000, 1, 1),
     "until": dt.date(2100, 1, 1),
+    "unmatched": False,
 }
 
 
