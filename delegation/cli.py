@@ -741,7 +741,7 @@ def _mail(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
                 refused += 1
                 print(result.message(lang), file=sys.stderr)
                 continue
-            print("\n".join(result.lines(lang, mailbox.unit_name(con, result.unit_id))))
+            print("\n".join(result.lines(lang)))
     finally:
         con.close()
     return 1 if refused else 0

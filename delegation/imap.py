@@ -189,7 +189,7 @@ class Fetched:
             if isinstance(report, DelegationError):
                 out.append(report.message(lang))
             else:
-                out += report.lines(lang, None)
+                out += report.lines(lang)
         return out
 
 

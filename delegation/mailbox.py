@@ -38,11 +38,12 @@ class MailReport:
     message_key: str
     subject: str
     unit_id: int | None = None
-    matched_by: str | None = None  # subject | form | sender; None: unmatched
+    matched_by: str | None = None  # subject | form | sender | staff; None: unmatched
+    unit_name: str | None = None
     already: bool = False  # imported before: nothing changed
     outcomes: list[tuple[str, str, str]] = field(default_factory=list)  # (attachment, en, zh)
 
-    def lines(self, lang: str, unit_name: str | None) -> list[str]:
+    def lines(self, lang: str) -> list[str]:
         """What the message became, for the CLI: a line for it, then one per attachment."""
         zh = lang == "zh"
         if self.already:
@@ -55,7 +56,7 @@ class MailReport:
             unit = "未匹配单位，待工作人员指定" if zh else "unmatched, for staff to assign"
         else:
             by = MATCHED_BY[self.matched_by or "staff"][zh]
-            unit = f"{unit_name}（{by}）" if zh else f"{unit_name} ({by})"
+            unit = f"{self.unit_name}（{by}）" if zh else f"{self.unit_name} ({by})"
         out = [f"{self.name}：{unit}" if zh else f"{self.name}: {unit}"]
         out += [f"  {name} — {zh_text if zh else en}" for name, en, zh_text in self.outcomes]
         return out
@@ -120,6 +121,7 @@ def _import_one(
         snapshot_beside(con, "before-mail-import")  # its forms may change many people at once
     with transaction(con):  # all of the message or none of it, even if the desk is killed midway
         _store_message(con, config, raw, message, report, actor=actor, documents_dir=documents_dir)
+    report.unit_name = unit_name(con, report.unit_id)
     return report
 
 
@@ -290,11 +292,11 @@ def assign(
     row = fetch_one(
         con, "select stored_name, subject, unit_id from mail_messages where message_key = ?", [message_key]
     )
-    if row is None:
+    if not row:
         raise DelegationError("That message is not in the desk.", "系统中没有这封邮件。")
     stored, subject, before = row
     unit = fetch_one(con, "select name from units where unit_id = ?", [unit_id])
-    if unit is None:
+    if not unit:
         raise DelegationError("That unit is not in the desk.", "系统中没有这个单位。")
     if not stored:
         raise DelegationError(
@@ -304,7 +306,7 @@ def assign(
     raw = documents.read_stored(documents_dir, stored, keyring(con), subject or message_key)
     message = read_message(raw, config, subject or message_key)
     forms = [a for a in message.attachments if _is_form(a)]
-    report = MailReport(message_key, message_key, message.subject, unit_id, "staff")
+    report = MailReport(message_key, message_key, message.subject, unit_id, "staff", unit[0])
     with transaction(con):
         _file_scans(con, config, message, forms, report, actor=actor, documents_dir=documents_dir)
         con.execute(

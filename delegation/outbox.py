@@ -10,6 +10,7 @@ the rest of a set waits for the next. Passport numbers are masked in every text 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -81,7 +82,7 @@ def acknowledgement(
     row = fetch_one(
         con, "select unit_id, subject, sent_at from mail_messages where message_key = ?", [message_key]
     )
-    if row is None:
+    if not row:
         raise DelegationError("That message is not in the desk.", "系统中没有这封邮件。")
     unit_id, subject, sent_at = row
     if unit_id is None:
@@ -175,7 +176,7 @@ class Sent:
 def _claim(con, draft: Draft, key: str, actor: str) -> Sent | None:
     """Take the draft's row before sending; a Sent saying why not when it was sent (or is being sent)."""
     found = fetch_one(con, "select sent_at, failure from mail_sent where send_key = ?", [key])
-    if found is not None and found[1] is None:
+    if found and found[1] is None:
         when = found[0].strftime("%H:%M") if found[0] else "—"
         return Sent(
             draft,
@@ -271,6 +272,10 @@ def send(
                     )
                 )
                 continue
+            # Masked again as it leaves, whatever the text went through since it was drafted.
+            draft = dataclasses.replace(
+                draft, body=masked_text(draft.body, unit_passports(con, draft.unit_id))
+            )
             key = draft.key(now.date())
             refused = _claim(con, draft, key, actor)
             if refused is not None:

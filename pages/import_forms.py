@@ -103,7 +103,7 @@ if st.button(ui.t("import.mail.start"), disabled=not mails, key="import.mail.sta
         if isinstance(result, DelegationError):
             ui.show_error(result)
             continue
-        head, *attachments = result.lines(lang, mailbox.unit_name(cursor, result.unit_id))
+        head, *attachments = result.lines(lang)
         (st.info if result.already or result.unit_id is None else st.success)(ui.plain(head))
         if attachments:
             st.text("\n".join(attachments))

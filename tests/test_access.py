@@ -59,7 +59,7 @@ def as_role(monkeypatch, db: Path, role: str, page: str = "pages/overview.py", *
 def test_pages_per_role():
     offered = {r: [p for p in access.PAGE_ROLES if access.may_open(r, p)] for r in access.ROLES}
     assert offered["viewer"] == ["overview", "documents"]
-    assert offered["staff"] == ["overview", "documents", "registrations", "chase", "data_quality"]
+    assert offered["staff"] == ["overview", "documents", "registrations", "chase", "mail", "data_quality"]
     assert offered["admin"] == list(access.PAGE_ROLES)
     assert not access.may_open("", "overview") and not access.may_open("intruder", "overview")
 
@@ -89,7 +89,7 @@ def offered_pages(monkeypatch, db: Path, role: str, **state) -> list[str]:
     ("role", "pages"),
     [
         ("viewer", ["overview", "documents"]),
-        ("staff", ["overview", "registrations", "documents", "chase", "data_quality"]),
+        ("staff", ["overview", "registrations", "documents", "mail", "chase", "data_quality"]),
         ("admin", [Path(p).stem for p in PAGES]),
     ],
 )
@@ -103,7 +103,9 @@ def test_presenting_offers_the_overview_only(monkeypatch, db):
     assert offered_pages(monkeypatch, db, "staff", ui__present=True) == ["overview"]
 
 
-@pytest.mark.parametrize("page", ["registrations", "chase", "data_quality", "batch", "import_forms", "audit"])
+@pytest.mark.parametrize(
+    "page", ["registrations", "chase", "mail", "data_quality", "batch", "import_forms", "audit"]
+)
 def test_a_viewer_opening_a_page_directly_gets_only_a_refusal(monkeypatch, db, page):
     at = as_role(monkeypatch, db, "viewer", f"pages/{page}.py")
     assert not at.exception

@@ -23,6 +23,7 @@ PAGES = [
     "pages/overview.py",
     "pages/registrations.py",
     "pages/documents.py",
+    "pages/mail.py",
     "pages/chase.py",
     "pages/batch.py",
     "pages/data_quality.py",

@@ -1,0 +1,85 @@
+"""The Mail page in Streamlit's AppTest (issue 25): staff read the messages and what each became,
+admins assign an unmatched one and see the acknowledgement drafts; all values synthetic."""
+
+from __future__ import annotations
+
+import pytest
+
+from delegation.db import connect
+from delegation.mailbox import import_messages
+from tests.sample_scans import JPEG
+from tests.test_access import as_role
+from tests.test_mailbox import form_bytes, message, with_form
+
+
+@pytest.fixture
+def mail_db(config, tmp_path, monkeypatch):
+    db = tmp_path / "mail.duckdb"
+    con = connect(config, db)
+    known = with_form("赴美访问-甲机械有限公司", form_bytes(tmp_path, "甲机械有限公司", ["张伟", "李娜"]))
+    known.add_attachment(JPEG, maintype="image", subtype="jpeg", filename="张伟护照.jpg")
+    stranger = message("补充材料", sender="helper@other.example", mid="<m2@other.example>")
+    stranger.replace_header("Date", "Thu, 16 Mar 2023 09:00:00 +0800")
+    stranger.set_content("<b>这是正文</b> **不是粗体**")
+    stranger.add_attachment(JPEG, maintype="image", subtype="jpeg", filename="李娜护照.jpg")
+    import_messages(
+        con,
+        config,
+        [("a.eml", known.as_bytes()), ("b.eml", stranger.as_bytes())],
+        actor="t",
+        documents_dir=tmp_path / "documents",
+    )
+    con.execute("update units set contact_email = 'wm@jia.example.cn', contact_name = '王敏'")
+    con.close()
+    monkeypatch.delenv("DELEGATION_SMTP_HOST", raising=False)
+    monkeypatch.setenv("DELEGATION_SECRETS", str(tmp_path / "no-secrets.toml"))
+    return db
+
+
+def texts(at) -> str:
+    return "\n".join(
+        [e.value for e in at.text]
+        + [e.value for e in at.caption]
+        + [e.value for e in at.code]
+        + [e.value for e in at.info]
+    )
+
+
+def test_staff_read_the_messages_newest_first_and_cannot_act(monkeypatch, mail_db):
+    at = as_role(monkeypatch, mail_db, "staff", "pages/mail.py")
+    assert not at.exception
+    listing = at.dataframe[0].value
+    assert list(listing["subject"]) == ["补充材料", "赴美访问-甲机械有限公司"]  # newest first
+    assert list(listing["unit_name"]) == ["unmatched", "甲机械有限公司"]
+    assert "helper@other.example" not in listing.to_string()  # the sender masked
+    assert [m.value for m in at.metric] == ["2", "1", "0"]
+    assert "No registration mailbox is set" in texts(at)
+    attachments = at.dataframe[1].value
+    assert attachments.values.tolist() == [["李娜护照.jpg", "not filed: the message names no unit"]]
+    assert "<b>这是正文</b> **不是粗体**" in [
+        e.value for e in at.text
+    ]  # shown as typed: no HTML, no Markdown
+    assert not [s for s in at.selectbox if s.label.startswith("Assign")] and not at.code
+
+
+def test_an_admin_assigns_an_unmatched_message_and_sees_the_acknowledgement(monkeypatch, mail_db, config):
+    at = as_role(monkeypatch, mail_db, "admin", "pages/mail.py")
+    assert not at.exception
+    (assign,) = [s for s in at.selectbox if s.label.startswith("Assign")]
+    assign.set_value(1).run()  # the one unit's id
+    at.button(key="mail.assign.go").click().run()
+    assert not at.exception
+    assert [s.value.replace("\\", "") for s in at.success] == [
+        "Assigned to 甲机械有限公司; 1 attachments filed again."
+    ]
+    assert list(at.dataframe[0].value["unit_name"]) == ["甲机械有限公司", "甲机械有限公司"]
+    zh, en = (c.value for c in at.code)
+    assert en.splitlines()[0] == "Re: 补充材料"
+    assert "- 李娜护照.jpg: Passport cover page (scan) of 李娜" in en
+    assert zh.splitlines()[0] == "回复：补充材料" and "王敏您好：" in zh
+    assert "No sending server is set" in texts(at)
+    con = connect(config, mail_db)
+    try:
+        assert con.execute("select count(*) from documents where kind = 'passport_scan'").fetchone() == (2,)
+    finally:
+        con.close()
