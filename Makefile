@@ -6,7 +6,7 @@ DB ?= data/delegation.duckdb
 PORT ?= 8501
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint format demo samples clean browser-deps bench
+.PHONY: run test lint format demo samples clean browser-deps mail-deps bench
 
 $(VENV)/.run-installed: requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,15 @@ browser-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
 
-test: $(VENV)/.dev-installed browser-deps
+# The mail tests start their own Debian dovecot (own config, ports and folders on 127.0.0.1; never the
+# system service). Installed once, when missing (needs root, as on CI).
+mail-deps:
+	@if [ ! -x /usr/sbin/dovecot ]; then \
+		echo "Installing Debian's dovecot IMAP server for the mail tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; \
+	fi
+
+test: $(VENV)/.dev-installed browser-deps mail-deps
 	$(PY) -m pytest
 
 lint: $(VENV)/.dev-installed

@@ -43,12 +43,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _serve(folder: Path, fill) -> Iterator[str]:
+def _serve(folder: Path, fill, env: dict[str, str] | None = None) -> Iterator[str]:
     """`streamlit run app.py` on a free port, on a database `fill(con, config, folder)` makes,
-    refreshing every 3 seconds."""
+    refreshing every 3 seconds and reading the mailbox (if `env` sets one) every 2."""
     config_path = folder / "event.toml"
     config_path.write_text(
-        DEFAULT_CONFIG.read_text(encoding="utf-8").replace("refresh_seconds = 30", "refresh_seconds = 3"),
+        DEFAULT_CONFIG.read_text(encoding="utf-8")
+        .replace("refresh_seconds = 30", "refresh_seconds = 3")
+        .replace("poll_seconds = 120", "poll_seconds = 2"),
         encoding="utf-8",
     )
     config = load_config(config_path)
@@ -62,6 +64,8 @@ def _serve(folder: Path, fill) -> Iterator[str]:
         "DELEGATION_DB": str(db),
         "DELEGATION_CONFIG": str(config_path),
         "DELEGATION_USERS": str(folder / "no-users.toml"),
+        "DELEGATION_SECRETS": str(folder / "no-secrets.toml"),
+        **(env or {}),
     }
     log = (folder / "streamlit.log").open("w")
     process = subprocess.Popen(
