@@ -39,6 +39,15 @@ def key_file(tmp_path, monkeypatch) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def no_mail_account(tmp_path, monkeypatch) -> None:
+    """Every test starts without a mail account (a developer's secrets or DELEGATION_IMAP_* never leak in)."""
+    monkeypatch.setenv("DELEGATION_SECRETS", str(tmp_path / "no-secrets.toml"))
+    for name in list(os.environ):
+        if name.startswith(("DELEGATION_IMAP_", "DELEGATION_SMTP_")):
+            monkeypatch.delenv(name)
+
+
 def run_cli(
     *args: str,
     env: dict[str, str] | None = None,
@@ -58,6 +67,9 @@ def run_cli(
         "DELEGATION_LANG": "en",
         "DELEGATION_USERS": os.environ.get("DELEGATION_USERS", str(no_users)),
         "DELEGATION_KEY_FILE": os.environ.get("DELEGATION_KEY_FILE", str(no_key)),
+        "DELEGATION_SECRETS": os.environ.get(
+            "DELEGATION_SECRETS", str(no_users.with_name("no-secrets.toml"))
+        ),
     }
     return subprocess.run(
         [sys.executable, *python, "-m", "delegation", *args],

@@ -13,7 +13,7 @@ from tests.test_mailbox import form_bytes, message, with_form
 
 
 @pytest.fixture
-def mail_db(config, tmp_path, monkeypatch):
+def mail_db(config, tmp_path):
     db = tmp_path / "mail.duckdb"
     con = connect(config, db)
     known = with_form("赴美访问-甲机械有限公司", form_bytes(tmp_path, "甲机械有限公司", ["张伟", "李娜"]))
@@ -31,8 +31,6 @@ def mail_db(config, tmp_path, monkeypatch):
     )
     con.execute("update units set contact_email = 'wm@jia.example.cn', contact_name = '王敏'")
     con.close()
-    monkeypatch.delenv("DELEGATION_SMTP_HOST", raising=False)
-    monkeypatch.setenv("DELEGATION_SECRETS", str(tmp_path / "no-secrets.toml"))
     return db
 
 

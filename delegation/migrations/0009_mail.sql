@@ -5,7 +5,7 @@ create table mail_messages (
     sha256 varchar not null,
     sender varchar,
     subject varchar,
-    sent_at timestamp,  -- the message's Date, as the sender's clock gave it (UTC)
+    sent_at timestamp,  -- the message's Date, in the desk's own time zone
     unit_id integer,  -- the unit matched, or null: unmatched, for staff to assign
     matched_by varchar,  -- subject | form | sender
     body varchar,  -- plain text only (an HTML body reduced to text)
