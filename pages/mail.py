@@ -102,7 +102,7 @@ if pd.notna(picked["unit_id"]):
             horizontal=True,
             key="mail.send_lang",
         )
-        st.caption(ui.t("mail.send_to").format(to=to or ui.MISSING))
+        st.caption(ui.t("mail.send_to").format(to=ui.plain(to or ui.MISSING)))
         if st.button(ui.t("mail.send"), type="primary", disabled=not to, key=f"mail.send.{chosen}"):
             try:
                 sent = outbox.send(

@@ -3,10 +3,15 @@ admins assign an unmatched one and see the acknowledgement drafts; all values sy
 
 from __future__ import annotations
 
+import datetime as dt
+import email
+import email.policy
+
 import pytest
 
 from delegation.db import connect
 from delegation.mailbox import import_messages
+from tests.mailservers import smtp_server  # noqa: F401  (a fixture)
 from tests.sample_scans import JPEG
 from tests.test_access import as_role
 from tests.test_mailbox import form_bytes, message, with_form
@@ -81,3 +86,64 @@ def test_an_admin_assigns_an_unmatched_message_and_sees_the_acknowledgement(monk
         assert con.execute("select count(*) from documents where kind = 'passport_scan'").fetchone() == (2,)
     finally:
         con.close()
+
+
+def test_a_mailbox_that_cannot_be_read_is_one_sentence_on_the_page(monkeypatch, mail_db, config, tmp_path):
+    from delegation import imap
+    from tests.mailservers import free_ports
+
+    (port,) = free_ports(1)  # nothing listens there
+    monkeypatch.setenv("DELEGATION_IMAP_HOST", "127.0.0.1")
+    monkeypatch.setenv("DELEGATION_IMAP_PORT", str(port))
+    monkeypatch.setenv("DELEGATION_IMAP_USER", "desk@example.test")
+    monkeypatch.setenv("DELEGATION_IMAP_PASSWORD", "synthetic")
+    con = connect(config, mail_db)
+    try:
+        imap.fetch(con, config, imap.account(), documents_dir=tmp_path / "d")
+    finally:
+        con.close()
+    at = as_role(monkeypatch, mail_db, "staff", "pages/mail.py")
+    assert [w.value.replace("\\", "") for w in at.warning] == [
+        f"The mailbox could not be read: 127.0.0.1:{port} cannot be reached; it is tried again later."
+    ]
+
+
+def test_the_chase_list_sends_through_smtp_only_for_admins_and_only_when_it_is_set(
+    monkeypatch,
+    mail_db,
+    smtp_server,  # noqa: F811
+):
+    staff = as_role(monkeypatch, mail_db, "staff", "pages/chase.py", filters__as_of=dt.date(2023, 3, 20))
+    admin_without = as_role(
+        monkeypatch, mail_db, "admin", "pages/chase.py", filters__as_of=dt.date(2023, 3, 20)
+    )
+    for at in (staff, admin_without):  # the text to copy, as before
+        assert not [b for b in at.button if b.label == "Send by e-mail"] and at.code
+    for name, value in {
+        "HOST": smtp_server.host,
+        "PORT": str(smtp_server.port),
+        "SECURITY": "starttls",
+        "USER": smtp_server.user,
+        "PASSWORD": smtp_server.password,
+        "CA_FILE": str(smtp_server.ca_file),
+        "SENDER": "desk@example.org",
+    }.items():
+        monkeypatch.setenv(f"DELEGATION_SMTP_{name}", value)
+    staff = as_role(monkeypatch, mail_db, "staff", "pages/chase.py", filters__as_of=dt.date(2023, 3, 20))
+    assert not [b for b in staff.button if b.label == "Send by e-mail"]  # staff copy and mark; admins send
+    at = as_role(monkeypatch, mail_db, "admin", "pages/chase.py", filters__as_of=dt.date(2023, 3, 20))
+    at.button(key="chase.mail.en.1").click().run()
+    assert not at.exception
+    assert [s.value.replace("\\", "") for s in at.success] == [
+        "甲机械有限公司: sent to wm\u2060@jia.example.cn."
+    ]
+    (got,) = smtp_server.messages
+    parsed = email.message_from_bytes(got.content, policy=email.policy.default)
+    assert (got.rcpt_tos, parsed["Subject"]) == (
+        ("wm@jia.example.cn",),
+        "Visiting the United States-甲机械有限公司",
+    )
+    assert parsed.get_content().startswith("Dear 王敏 (WANG Min),")
+    at.button(key="chase.mail.en.1").click().run()  # a second click the same day
+    assert len(smtp_server.messages) == 1
+    assert "sent already today" in at.warning[0].value

@@ -252,3 +252,32 @@ def test_a_known_unit_is_found_by_the_subject_else_by_the_sender(con, config, tm
     assert con.execute("select count(*) from mail_messages where unit_id is null").fetchone() == (
         1,
     )  # unmatched
+
+
+def test_bombs_passwords_deep_nesting_and_7z_are_listed_not_opened():
+    from delegation.mail import Attachment
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("报名表.xlsx", b"\0" * (20 * 1024 * 1024))  # 20 MB of zeros in ≈ 20 KB
+    bomb = buffer.getvalue()
+    locked = bytearray(_zip({"passport.pdf": b"ciphertext"}))
+    for header, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # the encrypted flag, as an
+        at = locked.index(header) + flags_at  # encrypting compressor sets it (zipfile cannot)
+        locked[at] |= 0x1
+    deepest = _zip({"第三层.zip": _zip({"确认函.pdf": b"pdf"})})
+    got = [
+        unpacked(Attachment(name, data, "application/zip"))
+        for name, data in [
+            ("bomb.zip", bomb),
+            ("locked.zip", bytes(locked)),
+            ("outer.zip", _zip({"inner.zip": deepest})),
+            ("材料.7z", b"7z\xbc\xaf\x27\x1c rest"),
+        ]
+    ]
+    assert [[(a.name, a.problem and a.problem[0]) for a in found] for found in got] == [
+        [("bomb.zip", "the ZIP unpacks to far more than a unit's materials (a zip bomb?)")],
+        [("locked.zip", "the ZIP is password-protected; ask the unit for one without a password")],
+        [("第三层.zip", "a ZIP inside a ZIP inside a ZIP is not opened")],  # one level deep only
+        [("材料.7z", "a RAR or 7z archive cannot be opened; ask the unit for a ZIP")],
+    ]
