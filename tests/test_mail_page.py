@@ -65,6 +65,12 @@ def test_staff_read_the_messages_newest_first_and_cannot_act(monkeypatch, mail_d
     assert not [s for s in at.selectbox if s.label.startswith("Assign")] and not at.code
 
 
+def test_the_unmatched_filter_lists_only_the_messages_to_assign(monkeypatch, mail_db):
+    at = as_role(monkeypatch, mail_db, "staff", "pages/mail.py")
+    at.toggle(key="mail.unmatched_only").set_value(True).run()
+    assert list(at.dataframe[0].value["subject"]) == ["补充材料"]
+
+
 def test_an_admin_assigns_an_unmatched_message_and_sees_the_acknowledgement(monkeypatch, mail_db, config):
     at = as_role(monkeypatch, mail_db, "admin", "pages/mail.py")
     assert not at.exception
@@ -147,3 +153,34 @@ def test_the_chase_list_sends_through_smtp_only_for_admins_and_only_when_it_is_s
     at.button(key="chase.mail.en.1").click().run()  # a second click the same day
     assert len(smtp_server.messages) == 1
     assert "sent already today" in at.warning[0].value
+
+
+def test_a_chosen_set_of_units_is_sent_with_one_confirmation(
+    monkeypatch,
+    mail_db,
+    config,
+    smtp_server,  # noqa: F811
+    tmp_path,
+):
+    con = connect(config, mail_db)
+    other = with_form("赴美访问-乙公司", form_bytes(tmp_path, "乙公司", ["赵一"]), mid="<m3@yi.example.cn>")
+    import_messages(
+        con, config, [("c.eml", other.as_bytes())], actor="t", documents_dir=tmp_path / "documents"
+    )
+    con.execute("update units set contact_email = 'b@yi.example.cn' where name = '乙公司'")
+    con.close()
+    for name, value in {
+        "HOST": smtp_server.host,
+        "PORT": str(smtp_server.port),
+        "SECURITY": "starttls",
+        "USER": smtp_server.user,
+        "PASSWORD": smtp_server.password,
+        "CA_FILE": str(smtp_server.ca_file),
+    }.items():
+        monkeypatch.setenv(f"DELEGATION_SMTP_{name}", value)
+    at = as_role(monkeypatch, mail_db, "admin", "pages/chase.py", filters__as_of=dt.date(2023, 3, 20))
+    assert len(at.multiselect(key="chase.send_units").options) == 2  # both units owe something
+    at.multiselect(key="chase.send_units").set_value([1]).run()
+    assert at.button(key="chase.send_set.go").label == "Send to 1 units"
+    at.button(key="chase.send_set.go").click().run()
+    assert [m.rcpt_tos for m in smtp_server.messages] == [("wm@jia.example.cn",)]  # the chosen unit only

@@ -105,6 +105,11 @@ def test_starttls_reads_and_leaves_the_messages_unread(dovecot, con, config, tmp
     client.login(dovecot.user, dovecot.password)
     client.select("INBOX", readonly=True)
     assert client.search(None, "UNSEEN")[1] == [b"1"]  # not marked read, nothing deleted
+    dovecot.deliver(unit_message(tmp_path, 1))
+    marking = dataclasses.replace(config, mail_mark_seen=True)  # mail.mark_seen = true
+    imap.fetch(con, marking, imap_account(dovecot), documents_dir=tmp_path / "d")
+    client.select("INBOX", readonly=True)
+    assert (client.search(None, "UNSEEN")[1], client.search(None, "ALL")[1]) == ([b"1"], [b"1 2"])
     client.logout()
 
 
