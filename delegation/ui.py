@@ -513,6 +513,17 @@ def uploader(
     return box.file_uploader(label, key=key, max_upload_size=limit_mb, **kwargs)
 
 
+def send_language(where: Any, key: str) -> str:
+    """The language a message is sent in: 中文 (default) or English."""
+    return where.radio(
+        t("mail.send_language"),
+        ["zh", "en"],
+        format_func=lambda code: "中文" if code == "zh" else "English",
+        horizontal=True,
+        key=key,
+    )
+
+
 def page_number(container: Any, key: str) -> int:
     """A page number box. A page past the end (the list shrank since it was chosen: a search,
     filter or owner) is shown as the last page by the list, and put in the box by `follow_page`."""

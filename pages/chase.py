@@ -71,13 +71,7 @@ if sending and entries:
         picked = st.multiselect(
             ui.t("chase.send_units"), list(names), format_func=names.get, key="chase.send_units"
         )
-        set_lang = st.radio(
-            ui.t("mail.send_language"),
-            ["zh", "en"],
-            format_func=lambda code: "中文" if code == "zh" else "English",
-            horizontal=True,
-            key="chase.send_lang",
-        )
+        set_lang = ui.send_language(st, "chase.send_lang")
         label = ui.t("chase.send_set.button").format(count=len(picked))
         if st.button(label, type="primary", disabled=not picked, key="chase.send_set.go"):
             send([e for e in entries if e["unit_id"] in picked], set_lang)

@@ -95,13 +95,7 @@ if pd.notna(picked["unit_id"]):
         column.code(f"{draft.subject}\n\n{draft.body}", language=None, wrap_lines=True)
     if imap.configured("smtp"):
         to = drafts["zh"].to
-        which = st.radio(
-            ui.t("mail.send_language"),
-            ["zh", "en"],
-            format_func=lambda code: "中文" if code == "zh" else "English",
-            horizontal=True,
-            key="mail.send_lang",
-        )
+        which = ui.send_language(st, "mail.send_lang")
         st.caption(ui.t("mail.send_to").format(to=ui.plain(to or ui.MISSING)))
         if st.button(ui.t("mail.send"), type="primary", disabled=not to, key=f"mail.send.{chosen}"):
             try:

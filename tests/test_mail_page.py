@@ -39,6 +39,20 @@ def mail_db(config, tmp_path):
     return db
 
 
+def sending_through(monkeypatch, server) -> None:
+    """The desk's SMTP account set to `server` (as DELEGATION_SMTP_* would on a desk)."""
+    for name, value in {
+        "HOST": server.host,
+        "PORT": str(server.port),
+        "SECURITY": "starttls",
+        "USER": server.user,
+        "PASSWORD": server.password,
+        "CA_FILE": str(server.ca_file),
+        "SENDER": "desk@example.org",
+    }.items():
+        monkeypatch.setenv(f"DELEGATION_SMTP_{name}", value)
+
+
 def texts(at) -> str:
     return "\n".join(
         [e.value for e in at.text]
@@ -125,16 +139,7 @@ def test_the_chase_list_sends_through_smtp_only_for_admins_and_only_when_it_is_s
     )
     for at in (staff, admin_without):  # the text to copy, as before
         assert not [b for b in at.button if b.label == "Send by e-mail"] and at.code
-    for name, value in {
-        "HOST": smtp_server.host,
-        "PORT": str(smtp_server.port),
-        "SECURITY": "starttls",
-        "USER": smtp_server.user,
-        "PASSWORD": smtp_server.password,
-        "CA_FILE": str(smtp_server.ca_file),
-        "SENDER": "desk@example.org",
-    }.items():
-        monkeypatch.setenv(f"DELEGATION_SMTP_{name}", value)
+    sending_through(monkeypatch, smtp_server)
     staff = as_role(monkeypatch, mail_db, "staff", "pages/chase.py", filters__as_of=dt.date(2023, 3, 20))
     assert not [b for b in staff.button if b.label == "Send by e-mail"]  # staff copy and mark; admins send
     at = as_role(monkeypatch, mail_db, "admin", "pages/chase.py", filters__as_of=dt.date(2023, 3, 20))
@@ -169,15 +174,7 @@ def test_a_chosen_set_of_units_is_sent_with_one_confirmation(
     )
     con.execute("update units set contact_email = 'b@yi.example.cn' where name = '乙公司'")
     con.close()
-    for name, value in {
-        "HOST": smtp_server.host,
-        "PORT": str(smtp_server.port),
-        "SECURITY": "starttls",
-        "USER": smtp_server.user,
-        "PASSWORD": smtp_server.password,
-        "CA_FILE": str(smtp_server.ca_file),
-    }.items():
-        monkeypatch.setenv(f"DELEGATION_SMTP_{name}", value)
+    sending_through(monkeypatch, smtp_server)
     at = as_role(monkeypatch, mail_db, "admin", "pages/chase.py", filters__as_of=dt.date(2023, 3, 20))
     assert len(at.multiselect(key="chase.send_units").options) == 2  # both units owe something
     at.multiselect(key="chase.send_units").set_value([1]).run()
