@@ -721,7 +721,7 @@ def _mail(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
 
     from delegation import mailbox
     from delegation.db import connect
-    from delegation.documents import documents_folder
+    from delegation.documents import documents_folder, too_large
 
     if args.mail_command == "fetch":
         return _mail_fetch(args, config, lang)
@@ -730,7 +730,9 @@ def _mail(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
         path = Path(name)
         if not path.is_file():
             raise DelegationError(f"{name} is not a file.", f"{name} 不是文件。")
-        files += mailbox.messages_in(path.name, path.read_bytes())
+        if (size := path.stat().st_size) > config.max_mail_file_mb * 1024 * 1024:  # before it is read
+            raise too_large(path.name, size, config.max_mail_file_mb)
+        files += mailbox.saved_messages(path.name, path.read_bytes(), config)
     con = connect(config, args.db, create=False, verify=True)
     refused = 0
     try:

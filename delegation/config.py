@@ -115,7 +115,7 @@ class EventConfig:
     documents_due: tuple[str, ...] = ("registration", "invitation_batch")
     roster_due: tuple[str, ...] = ("registration", "departure")
     max_import_file_mb: int = 20
-    max_mail_file_mb: int = 50  # a saved message (or mbox) uploaded on the Import page
+    max_mail_file_mb: int = 20  # a saved message (or mbox) uploaded on the Import page
     max_document_mb: int = 10
     header_search_rows: int = 30
     # [security]: limits on reading files from outside, and sessions (see docs/hardening.md).
@@ -414,7 +414,7 @@ def load_config(path: Path | str | None = None) -> EventConfig:
         **due,
         max_document_mb=r.positive_int(limits, "max_document_mb", "limits.max_document_mb", 10),
         max_import_file_mb=r.positive_int(limits, "max_import_file_mb", "limits.max_import_file_mb", 20),
-        max_mail_file_mb=r.positive_int(limits, "max_mail_file_mb", "limits.max_mail_file_mb", 50),
+        max_mail_file_mb=r.positive_int(limits, "max_mail_file_mb", "limits.max_mail_file_mb", 20),
         header_search_rows=r.positive_int(limits, "header_search_rows", "limits.header_search_rows", 30),
         **{
             key: r.positive_int(security, key, f"security.{key}", default)

@@ -22,8 +22,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "page.data_quality": ("数据质量", "Data quality"),
     "page.import": ("导入报名表", "Import forms"),
     "import.help": (
-        "上传单位发来的报名信息采集表（可用的文件类型和大小见下方上传框）。每个文件单独导入，要么全部成功，要么不作任何更改；重复上传同一文件不会重复计数。",
-        "Upload the forms units send (the upload box below says which kinds and sizes it takes). Each file is imported whole or not at all; the same file twice is counted once.",
+        "上传单位发来的报名信息采集表（可用的文件类型和大小见下方上传框）。每个文件单独导入，要么全部成功，要么不作任何更改；重复上传同一文件不会重复计数。从邮件客户端保存的邮件（.eml，或含多封邮件的 mbox）也可放入同一上传框：按单位匹配，其报名表和扫描件照邮箱收到的邮件一样处理（见“报名邮件”页）。",
+        "Upload the forms units send (the upload box below says which kinds and sizes it takes). Each file is imported whole or not at all; the same file twice is counted once. Messages saved from a mail client (.eml, or an mbox holding many) go in the same box: each is matched to its unit and its forms and scans filed, as the mailbox's are (the Mail page lists them).",
     ),
     "import.files": ("报名表文件", "Form files"),
     "table.empty": ("（没有记录）", "(nothing to list)"),
@@ -48,13 +48,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "Download the Annex 2 form template (Word)",
     ),
     "import.start": ("导入", "Import"),
-    "import.mail": ("报名邮件", "Registration e-mails"),
-    "import.mail.help": (
-        "上传从邮件客户端保存的邮件（.eml，或含多封邮件的 mbox）：按主题、所附报名表或发件人找到单位，导入报名表、归档扫描件，每封只处理一次。结果见“报名邮件”页。",
-        "Upload messages saved from a mail client (.eml, or an mbox holding many): each is matched to its unit by the subject, an attached form or the sender, its forms imported and its scans filed, once. The Mail page lists what each became.",
-    ),
-    "import.mail.files": ("邮件文件", "Message files"),
-    "import.mail.start": ("导入邮件", "Import the messages"),
     "column.severity": ("类型", "Type"),
     # sidebar
     "sidebar.present": ("演示模式（投屏）", "Presentation mode"),

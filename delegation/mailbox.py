@@ -23,7 +23,7 @@ from delegation.keys import keyring
 from delegation.mail import Attachment, Message, read_message, split_mbox, unit_from_subject
 from delegation.private import private_folder, write_private
 from delegation.sheets import FORM_SUFFIXES
-from delegation.text import match_key
+from delegation.text import match_key, safe_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -69,8 +69,18 @@ MATCHED_BY = {  # how the unit was found: (en, zh)
 }
 
 
-def messages_in(name: str, data: bytes) -> list[tuple[str, bytes]]:
-    """The messages a saved file holds: one .eml, or each of an mbox's (named "file #2")."""
+MAIL_SUFFIXES = (".eml", ".mbox")  # saved messages, as mail clients save them
+
+
+def is_saved_mail(name: str) -> bool:
+    return Path(name).suffix.lower() in MAIL_SUFFIXES
+
+
+def saved_messages(name: str, data: bytes, config: EventConfig) -> list[tuple[str, bytes]]:
+    """The messages a saved file holds: one .eml, or each of an mbox's (named "file #2"); a file
+    over `limits.max_mail_file_mb` is refused in one sentence."""
+    if len(data) > config.max_mail_file_mb * 1024 * 1024:
+        raise documents.too_large(safe_name(name), len(data), config.max_mail_file_mb)
     if data.startswith(b"From "):
         found = split_mbox(data)
         return [(f"{name} #{n}", raw) for n, raw in enumerate(found, start=1)]

@@ -36,8 +36,8 @@ templates.download_button(
 files = ui.uploader(
     st,
     ui.t("import.files"),
-    kinds=FORM_SUFFIXES,
-    limit_mb=config.max_import_file_mb,
+    kinds=FORM_SUFFIXES + mailbox.MAIL_SUFFIXES,
+    limit_mb=max(config.max_import_file_mb, config.max_mail_file_mb),
     accept_multiple_files=True,
     key="import.files",
 )
@@ -51,12 +51,15 @@ strict = middle.toggle(ui.t("import.strict"), key="import.strict")
 force = right.toggle(ui.t("import.force"), key="import.force")
 
 if st.button(ui.t("import.start"), type="primary", disabled=not files, key="import.start"):
+    # Saved e-mails in the upload are imported as the mailbox's messages are (after the forms).
+    mails = [f for f in files if mailbox.is_saved_mail(f.name)]
+    forms = [f for f in files if f not in mails]
     # One upload is one set: applied in the order of the forms' dates, not the browser's.
     try:
         results = import_uploads(
             ui.cursor(),
             config,
-            [(upload.name, upload.getvalue()) for upload in files],
+            [(upload.name, upload.getvalue()) for upload in forms],
             dry_run=dry_run,
             strict=strict,
             force=force,
@@ -82,28 +85,20 @@ if st.button(ui.t("import.start"), type="primary", disabled=not files, key="impo
             ui.table(changes_frame(report, lang, config))
         if report.issues:
             ui.table(issues_frame(report, lang))
-
-st.divider()
-st.subheader(ui.t("import.mail"))
-st.caption(ui.t("import.mail.help"))
-mails = ui.uploader(
-    st,
-    ui.t("import.mail.files"),
-    kinds=(".eml", ".mbox"),
-    limit_mb=config.max_mail_file_mb,
-    accept_multiple_files=True,
-    key="import.mail.files",
-)
-if st.button(ui.t("import.mail.start"), disabled=not mails, key="import.mail.start"):
-    messages = [m for upload in mails for m in mailbox.messages_in(upload.name, upload.getvalue())]
-    cursor = ui.cursor()
-    for result in mailbox.import_messages(
-        cursor, config, messages, actor=ui.user()[0], documents_dir=documents_folder()
-    ):
-        if isinstance(result, DelegationError):
-            ui.show_error(result)
+    for upload in mails:
+        try:
+            messages = mailbox.saved_messages(upload.name, upload.getvalue(), config)
+        except DelegationError as exc:
+            ui.show_error(exc)
             continue
-        head, *attachments = result.lines(lang)
-        (st.info if result.already or result.unit_id is None else st.success)(ui.plain(head))
-        if attachments:
-            st.text("\n".join(attachments))
+        cursor = ui.cursor()
+        for result in mailbox.import_messages(
+            cursor, config, messages, actor=ui.user()[0], documents_dir=documents_folder()
+        ):
+            if isinstance(result, DelegationError):
+                ui.show_error(result)
+                continue
+            head, *attachments = result.lines(lang)
+            (st.info if result.already or result.unit_id is None else st.success)(ui.plain(head))
+            if attachments:
+                st.text("\n".join(attachments))

@@ -1,5 +1,6 @@
 -- The mailbox in figures (summary --json and the Mail page): messages imported, those no unit is
 -- matched to yet, and the messages the desk has sent.
+-- params: none.
 -- columns: messages, unmatched, sent
 select
     (select count(*) from mail_messages) as messages,

@@ -166,9 +166,14 @@ def test_every_page_on_a_demo_database(monkeypatch, demo_db, page, lang):
         assert uploader.accept_multiple_files
         # Any kind of file reaches the app, which refuses a wrong one in a sentence (the browser's
         # refusal is an English tooltip); the box names the kinds, Excel's Unicode Text too.
+        # Forms and saved e-mails alike (20 MB each, the server's own cap).
         assert list(uploader.proto.type) == [] and uploader.proto.max_upload_size_mb == 20
         styles = " ".join(h.proto.body for h in at.get("html"))
-        kinds = "XLSX、XLS、DOCX、CSV、TXT、TSV" if lang == "zh" else "XLSX, XLS, DOCX, CSV, TXT, TSV"
+        kinds = (
+            "XLSX、XLS、DOCX、CSV、TXT、TSV、EML、MBOX"
+            if lang == "zh"
+            else "XLSX, XLS, DOCX, CSV, TXT, TSV, EML, MBOX"
+        )
         assert ".st-key-upload-import-files" in styles and kinds in styles
     elif page.endswith("chase.py"):
         assert at.get("expander") and at.get("download_button")

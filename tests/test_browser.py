@@ -570,7 +570,7 @@ def test_the_upload_box_speaks_the_page_language_and_leaves_refusals_to_the_app(
     instructions = box.locator('[data-testid="stFileUploaderDropzoneInstructions"] span')
     assert instructions.evaluate(said) == [
         "0px",
-        f'"每个文件不超过 {limit} MB：XLSX、XLS、DOCX、CSV、TXT、TSV"',
+        f'"每个文件不超过 {limit} MB：XLSX、XLS、DOCX、CSV、TXT、TSV、EML、MBOX"',
     ]
     form = tmp_path / "名单.pdf"
     form.write_bytes(b"%PDF-1.4 not a form")

@@ -181,3 +181,15 @@ def test_a_chosen_set_of_units_is_sent_with_one_confirmation(
     assert at.button(key="chase.send_set.go").label == "Send to 1 units"
     at.button(key="chase.send_set.go").click().run()
     assert [m.rcpt_tos for m in smtp_server.messages] == [("wm@jia.example.cn",)]  # the chosen unit only
+
+
+def test_a_saved_email_in_the_import_pages_box_is_imported_as_the_mailboxs_are(
+    monkeypatch, mail_db, tmp_path
+):
+    built = with_form("赴美访问-丙公司", form_bytes(tmp_path, "丙公司", ["钱七"]), mid="<m4@bing.example.cn>")
+    at = as_role(monkeypatch, mail_db, "admin", "pages/import_forms.py")
+    at.get("file_uploader")[0].set_value(("丙公司.eml", built.as_bytes(), "message/rfc822")).run()
+    at.button(key="import.start").click().run()
+    assert not at.exception
+    assert [s.value.replace("\\", "") for s in at.success] == ["丙公司.eml: 丙公司 (by the attached form)"]
+    assert [t.value.strip() for t in at.text] == ["报名表.xlsx — form: 1 row imported"]
