@@ -107,16 +107,18 @@ def account(kind: str = "imap") -> Account:
     """The account of this kind, checked; one sentence saying what is missing."""
     settings = _settings(kind)
     where = f"[mail.{kind}] in .streamlit/secrets.toml (or DELEGATION_{kind.upper()}_*)"
+    where_zh = f".streamlit/secrets.toml 的 [mail.{kind}]（或 DELEGATION_{kind.upper()}_*）"
     missing = [n for n in ("host", "user", "password") if not str(settings.get(n, "")).strip()]
     if missing:
         raise DelegationError(
             f"The {kind.upper()} account is not set: {', '.join(missing)} missing in {where}.",
-            f"未设置 {kind.upper()} 账户：{where} 中缺少 {'、'.join(missing)}。",
+            f"未设置 {kind.upper()} 账户：{where_zh} 中缺少 {'、'.join(missing)}。",
         )
     security = str(settings.get("security", "ssl")).lower()
     if security not in SECURITIES:
         raise DelegationError(
-            f"security in {where} must be ssl or starttls.", f"{where} 中的 security 必须是 ssl 或 starttls。"
+            f"security in {where} must be ssl or starttls.",
+            f"{where_zh} 中的 security 必须是 ssl 或 starttls。",
         )
     default_port = {
         ("imap", "ssl"): 993,
