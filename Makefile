@@ -6,7 +6,7 @@ DB ?= data/delegation.duckdb
 PORT ?= 8501
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint format demo samples clean browser-deps mail-deps bench
+.PHONY: run test test-fast lint format demo samples clean browser-deps mail-deps bench
 
 $(VENV)/.run-installed: requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +43,14 @@ mail-deps:
 test: $(VENV)/.dev-installed browser-deps mail-deps
 	$(PY) -m pytest
 
+# The quick loop while working: everything but the browser, the mail servers and the bench.
+test-fast: $(VENV)/.dev-installed
+	$(PY) -m pytest -m "not browser and not server and not bench"
+
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.dev-installed
 	$(PY) -m ruff check --fix .

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import tomli_w
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from delegation import ROOT
 from delegation.db import append_audit, fetch_one
 from delegation.errors import DelegationError
+from delegation.private import write_private
 
 ROLES = ("viewer", "staff", "admin")
 LOCAL_ADMIN = "local-admin"
@@ -96,22 +98,18 @@ def _read(path: Path) -> dict:
 
 
 def _save(accounts: dict[str, Account], path: Path, sso: dict[str, str] | None = None) -> None:
-    lines = ["# Delegation Desk accounts. Written by `python -m delegation users …`; keep out of git.", ""]
-    for account in sorted(accounts.values(), key=lambda a: a.name):
-        lines += [
-            f'[users."{account.name}"]',
-            f'role = "{account.role}"',
-            f'password_hash = "{account.password_hash}"',
-            "",
-        ]
+    """The accounts file written whole (mode 600 from its first byte) by a TOML writer, so any name
+    or e-mail is quoted as TOML needs."""
+    tree: dict = {
+        "users": {
+            a.name: {"role": a.role, "password_hash": a.password_hash}
+            for a in sorted(accounts.values(), key=lambda a: a.name)
+        }
+    }
     if sso:
-        lines.append("[sso]")
-        lines += [f'"{email}" = "{role}"' for email, role in sorted(sso.items())]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    os.chmod(partial, 0o600)
-    partial.replace(path)
+        tree["sso"] = dict(sorted(sso.items()))
+    header = "# Delegation Desk accounts. Written by `python -m delegation users …`; keep out of git.\n\n"
+    write_private(path, (header + tomli_w.dumps(tree)).encode("utf-8"))
 
 
 def _check_name(name: str) -> None:

@@ -118,10 +118,9 @@ def write_xlsx(
         for i, w in enumerate(widths):
             ws.column_dimensions[openpyxl.utils.get_column_letter(i + 1)].width = w + 2
         ws.append([_header_cell(ws, h) for h in headers])
-        _fast_rows(ws, len(headers))
         count = 0
         for row in _chain(head, rows):
-            ws.append(row)
+            ws.append(_cells(ws, row))
             count += 1
         ws.auto_filter.ref = f"A1:{openpyxl.utils.get_column_letter(max(1, len(headers)))}{count + 1}"
         counts.append(count)
@@ -164,63 +163,20 @@ def _header_cell(ws: Any, value: str) -> WriteOnlyCell:
     return cell
 
 
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_XML_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters an xlsx cannot hold
 
 
-def _fast_rows(ws: Any, width: int) -> None:
-    """Write this sheet's data rows straight to XML elements, the way openpyxl would, minus its per-cell objects.
-
-    openpyxl's write-only sheet turns every value into a Cell and writes it through a context manager;
-    for 100 000 rows that is most of an export's time. Rows here are built as one lxml element each,
-    with the same cell forms openpyxl writes (inline strings, numbers, dates as serials with openpyxl's
-    own date styles, booleans) and formula-like text as a quoted text cell; every export test reads the
-    result back with openpyxl and calamine.
-    """
-    from lxml.etree import fromstring
-
-    date_style = str(WriteOnlyCell(ws, value=dt.date(2000, 1, 1)).style_id)
-    datetime_style = str(WriteOnlyCell(ws, value=dt.datetime(2000, 1, 1, 1, 1)).style_id)
-    quoted = WriteOnlyCell(ws, value="x")
-    quoted.quotePrefix = True
-    quoted_style = str(quoted.style_id)
-    letters = [openpyxl.utils.get_column_letter(i + 1) for i in range(width)]
-
-    def text_cell(ref: str, value: str) -> str:
-        style = f' s="{quoted_style}"' if value.startswith(DANGEROUS_START) else ""
-        space = ' xml:space="preserve"' if value != value.strip() else ""
-        body = _ILLEGAL_XML.sub("", value).translate(_XML_ESCAPE)
-        return f'<c r="{ref}" t="inlineStr"{style}><is><t{space}>{body}</t></is></c>'
-
-    def write_row(xf: Any, values: tuple, row_idx: int) -> None:
-        r = str(row_idx)
-        cells = []
-        for letter, value in zip(letters, values, strict=False):
-            if value is None or value == "":
-                continue
-            ref = letter + r
-            if isinstance(value, str):
-                cells.append(text_cell(ref, value))
-            elif isinstance(value, bool):
-                cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, dt.datetime):
-                delta = value - dt.datetime.combine(_EXCEL_EPOCH, dt.time())
-                cells.append(
-                    f'<c r="{ref}" s="{datetime_style}"><v>{delta.days + delta.seconds / 86400!r}</v></c>'
-                )
-            elif isinstance(value, dt.date):
-                cells.append(f'<c r="{ref}" s="{date_style}"><v>{(value - _EXCEL_EPOCH).days}</v></c>')
-            elif isinstance(value, int | float):
-                cells.append(f'<c r="{ref}"><v>{value!r}</v></c>')
-            else:
-                cells.append(text_cell(ref, str(value)))
-        xf.write(fromstring(f'<row r="{r}">{"".join(cells)}</row>'))
-
-    ws._get_writer()
-    ws._values_to_row = lambda values, row_idx: values  # rows go to write_row as they are
-    ws._writer.write_row = write_row
+def _cells(ws: Any, row: tuple) -> list:
+    """A data row as the write-only sheet takes it: text that would start a formula as a quoted
+    text cell, control characters (which no xlsx may hold) left out, empty text as no cell."""
+    out = []
+    for value in row:
+        if isinstance(value, str):
+            value = _ILLEGAL_XML.sub("", value) or None
+            if value is not None and is_dangerous(value):
+                value = _text_cell(ws, value)
+        out.append(value)
+    return out
 
 
 # ---- the lists -----------------------------------------------------------------------------------

@@ -74,7 +74,7 @@ def read_sheets(
     sheets are used: see `sandbox.begin_read_form`).
     """
     name = path.name
-    data = _form_bytes(path, config)
+    data = form_bytes(path, config)
     kind = form_kind(name, data)
     if kind == "docx":
         if formulas is None:
@@ -168,14 +168,14 @@ def check_workbook(path: Path, config: EventConfig) -> dict[str, set[int]]:
     missing file or a folder too: the reader says so)."""
     if not path.is_file():
         return {}
-    data = _form_bytes(path, config)
+    data = form_bytes(path, config)
     kind = form_kind(path.name, data)
     if kind == "docx":
         _check_document(path.name, data, config)
     return _check_workbook(path.name, data, config) if kind == "xlsx" else {}
 
 
-def _form_bytes(path: Path, config: EventConfig) -> bytes:
+def form_bytes(path: Path, config: EventConfig) -> bytes:
     """A form file's bytes, once its name and size are acceptable."""
     name = path.name
     if path.suffix.lower() not in (*FORM_SUFFIXES, *REFUSED_SUFFIXES):

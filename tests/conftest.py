@@ -23,6 +23,23 @@ from delegation.db import connect
 AS_OF = dt.date(2023, 3, 20)
 
 
+BROWSER_MODULES = {"test_browser", "test_browser_mail", "test_chart_render", "test_hostile_server"}
+SERVER_FIXTURES = {"dovecot", "smtp_server", "smtps_server"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow kinds marked, for `make test-fast` (`-m "not browser and not server and not bench"`):
+    a test in Chromium, one with a real mail server, the benchmark's small run."""
+    for item in items:
+        module = item.module.__name__.rpartition(".")[2]
+        if module in BROWSER_MODULES:
+            item.add_marker(pytest.mark.browser)
+        if module in ("test_mailservers", "test_browser_mail") or SERVER_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.server)
+        if module == "test_bench":
+            item.add_marker(pytest.mark.bench)
+
+
 @pytest.fixture(autouse=True)
 def no_accounts(tmp_path, monkeypatch) -> Path:
     """Every test starts without local accounts (a developer's data/users.toml never leaks in)."""

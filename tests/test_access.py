@@ -623,3 +623,16 @@ def test_the_audit_log_says_each_entry_in_words(monkeypatch, config, tmp_path):
     shown = at.dataframe[0].value
     assert not any(str(v).startswith("{") or str(v).startswith("list:") for v in shown.to_numpy().ravel())
     assert "名单：数据质量" in set(shown["target"])
+
+
+def test_the_accounts_file_is_written_by_a_toml_writer_and_private_from_the_start(no_accounts):
+    import stat
+    import tomllib
+
+    no_accounts.write_text('[sso]\n"odd\\"name@example.org" = "staff"\n', encoding="utf-8")
+    access.add_user("lee", "staff", PASSWORD)
+    tree = tomllib.loads(no_accounts.read_text(encoding="utf-8"))
+    assert tree["sso"] == {'odd"name@example.org': "staff"}  # quoted as TOML needs, kept as it was
+    assert tree["users"]["lee"]["role"] == "staff"
+    assert stat.S_IMODE(no_accounts.stat().st_mode) == 0o600
+    assert not list(no_accounts.parent.glob("*.partial"))

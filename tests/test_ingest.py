@@ -848,36 +848,34 @@ def test_a_refusal_from_the_worker_is_the_readers_sentence_and_leaves_no_cycles(
     assert message == "broken.xlsx: the file is damaged and cannot be opened as a workbook." and left == 0
 
 
-def test_an_import_pauses_cycle_collection_and_restores_it(con, config, xlsx, monkeypatch):
+def test_an_import_leaves_the_cyclic_collector_alone(con, config, xlsx, monkeypatch):
+    """No process-wide switch: the collector runs through an import (the Streamlit server shares
+    it with every session) and through the reader's parse."""
     import gc
 
-    from delegation import sandbox
+    from delegation import ingest, sandbox
 
-    states = []  # whether the collector runs while the worker's rows are unpickled here
-    original = sandbox.begin_read_form
+    seen = []
+    for module, name in ((sandbox, "begin_read_form"), (ingest, "_parse")):
+        original = getattr(module, name)
 
-    def spy(*args, **kwargs):
-        states.append(gc.isenabled())
-        return original(*args, **kwargs)
+        def spy(*args, _original=original, **kwargs):
+            seen.append(gc.isenabled())
+            return _original(*args, **kwargs)
 
-    monkeypatch.setattr(sandbox, "begin_read_form", spy)
-    try:
-        assert gc.isenabled()
-        run(con, config, xlsx([["单位", "姓名"], ["某公司", "张伟"]]))
-        assert states == [False] and gc.isenabled()
-        with pytest.raises(DelegationError):  # a refused file restores it too
-            run(con, config, xlsx([["单位", "姓名"]], name="empty.xlsx"))
-        assert gc.isenabled()
-        gc.disable()  # whoever switched it off keeps it off
-        run(con, config, xlsx([["单位", "姓名"], ["某公司", "李娜"]], name="second.xlsx"))
-        assert not gc.isenabled() and states == [False, False, False]
-    finally:
-        gc.enable()
+        monkeypatch.setattr(module, name, spy)
+    run(con, config, xlsx([["单位", "姓名"], ["某公司", "张伟"]]))
+    form = ingest.read_form_here(
+        config,
+        xlsx([["单位", "姓名"], ["某公司", "李娜"]], name="b.xlsx"),
+        today=dt.date(2023, 3, 20),
+        file_name="b.xlsx",
+    )
+    assert seen == [True, True] and gc.isenabled() and len(form.rows) == 1
 
 
 def test_an_import_leaves_no_cycles_for_the_collector(con, config, xlsx):
-    """`python -m delegation import` runs with the cyclic collector off (delegation/__main__.py):
-    safe only while an import, however big, leaves next to nothing that only it could free."""
+    """An import, however big, leaves next to nothing that only the cyclic collector could free."""
     import gc
 
     rows = [ZH_HEADER] + [
@@ -1259,3 +1257,20 @@ def test_an_uploaded_files_name_is_made_safe_before_it_is_written_or_shown(con, 
     assert names == ["_CON.csv", "报名表.csv"]  # the refused file first, as read
     assert results[0][1].en.startswith("_CON.csv: ")
     assert con.execute("select file_name from imports").fetchall() == [("报名表.csv",)]
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(config, tmp_path, monkeypatch):
+    import dataclasses
+    from pathlib import Path
+
+    from delegation import ingest
+
+    big = tmp_path / "big.xlsx"
+    big.write_bytes(b"PK\x03\x04" + b"\0" * (2 * 1024 * 1024))
+    small = dataclasses.replace(config, max_import_file_mb=1)
+    reads = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self.name) or original(self))
+    with pytest.raises(DelegationError) as refused:
+        ingest.read_form_here(small, big, today=dt.date(2023, 3, 20), file_name="big.xlsx")
+    assert refused.value.en == "big.xlsx: the file is 2.1 MB, more than the limit of 1 MB." and reads == []

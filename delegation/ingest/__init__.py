@@ -8,15 +8,11 @@ store with `store_form`.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import hashlib
 import logging
 import tempfile
-import threading
 import traceback
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,7 +44,7 @@ from delegation.search import (
     UNIT_SEARCH_COLUMNS,
     search_texts,
 )
-from delegation.sheets import Sheet, read_sheets, refuse
+from delegation.sheets import Sheet, form_bytes, read_sheets, refuse
 from delegation.text import clean, safe_name
 
 if TYPE_CHECKING:
@@ -201,35 +197,6 @@ class ImportReport:
         )
 
 
-_collection_lock = threading.Lock()
-_collection_paused = 0  # imports running with the cyclic garbage collector paused
-_collection_was_enabled = True
-
-
-@contextlib.contextmanager
-def _cycle_collection_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a form is imported.
-
-    A big workbook becomes millions of short-lived objects without reference cycles, and the
-    collector would walk all that are alive again and again (≈ 0.6 s of a 50 000-row import's 5 s).
-    Reference counting still frees everything at once; the collector resumes after the last
-    concurrent import (the app's upload and the inbox thread may overlap).
-    """
-    global _collection_paused, _collection_was_enabled
-    with _collection_lock:
-        if not _collection_paused:
-            _collection_was_enabled = gc.isenabled()
-        _collection_paused += 1
-        gc.disable()
-    try:
-        yield
-    finally:
-        with _collection_lock:
-            _collection_paused -= 1
-            if not _collection_paused and _collection_was_enabled:
-                gc.enable()
-
-
 @dataclass
 class Form:
     """A form file read and checked, not yet stored: its clean rows and what the reading found."""
@@ -272,14 +239,11 @@ def read_form_here(
 ) -> Form:
     """`read_form` in this process: what the worker runs. Never call it on a file from outside
     anywhere else. `checked`: another worker checks the file meanwhile (`sandbox.begin_read_form`)."""
-    with _cycle_collection_paused():
-        _check_path(path, file_name)
-        data_hash = hashlib.sha256(path.read_bytes()).hexdigest()
-        rows, issues, rows_read = _parse(path, file_name, config, today, checked)
-        days = [d for d in rows.participant["registered_on"] if isinstance(d, dt.date)]
-        return Form(
-            file_name, data_hash, path.stat().st_size, rows, issues, rows_read, max(days, default=None)
-        )
+    _check_path(path, file_name)
+    data_hash = hashlib.sha256(form_bytes(path, config)).hexdigest()  # its name and size checked first
+    rows, issues, rows_read = _parse(path, file_name, config, today, checked)
+    days = [d for d in rows.participant["registered_on"] if isinstance(d, dt.date)]
+    return Form(file_name, data_hash, path.stat().st_size, rows, issues, rows_read, max(days, default=None))
 
 
 def _check_path(path: Path, name: str) -> None:
@@ -295,7 +259,6 @@ def _check_path(path: Path, name: str) -> None:
         raise DelegationError(f"{name}: there is no such file.", f"{name}：文件不存在。")
 
 
-@_cycle_collection_paused()
 def import_file(
     con: duckdb.DuckDBPyConnection,
     config: EventConfig,
@@ -336,7 +299,6 @@ def check_received_on(received_on: dt.date | None, today: dt.date) -> None:
         )
 
 
-@_cycle_collection_paused()
 def import_files(
     con: duckdb.DuckDBPyConnection,
     config: EventConfig,
