@@ -472,7 +472,7 @@ def _filters(args: argparse.Namespace, config: EventConfig) -> Filters:
 
 def _warn_exposed(args: argparse.Namespace, lang: str) -> None:
     """One sentence on stderr when other users of this computer can read a private file (at start)."""
-    from delegation.private import exposure_warning
+    from delegation.exposure import exposure_warning
 
     warning = exposure_warning(database_path(getattr(args, "db", None)))
     if warning:

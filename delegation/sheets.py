@@ -16,7 +16,6 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +23,7 @@ import python_calamine
 
 from delegation import worker
 from delegation.errors import DelegationError
+from delegation.grid import Sheet, refuse
 from delegation.text import megabytes
 
 if TYPE_CHECKING:
@@ -35,23 +35,6 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_ZIP_ENTRIES = 10_000
 MAX_UNPACKED_BYTES = 500 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
-
-
-@dataclass
-class Sheet:
-    """One sheet's cells as a rectangle of raw values; (0, 0) is the sheet's A1."""
-
-    name: str
-    rows: list[list[object]]
-    formula_rows: frozenset[int] = frozenset()  # 1-based rows with a formula (their saved values are used)
-    hidden: bool = False  # hidden in the workbook (Excel's "Hide" or "very hidden")
-    lines_above: int = 0  # rows before the table's own (a Word form's labelled lines): not counted
-    notes: list[tuple[str, str]] = field(default_factory=list)  # what the reader could not read (en, zh)
-
-
-def refuse(name: str, en: str, zh: str) -> DelegationError:
-    """A file-level refusal naming the file."""
-    return DelegationError(f"{name}: {en}", f"{name}：{zh}")
 
 
 FORM_SUFFIXES = (".xlsx", ".xls", ".docx", ".csv", ".txt", ".tsv")  # in the order the upload box names them

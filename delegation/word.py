@@ -15,7 +15,7 @@ import docx
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from delegation.sheets import Sheet
+from delegation.grid import Sheet
 
 _PARAGRAPH, _TABLE = qn("w:p"), qn("w:tbl")
 _ROW, _CELL = qn("w:tr"), qn("w:tc")
