@@ -21,8 +21,8 @@ from delegation.dashboard import as_date
 from delegation.db import append_audit, fetch_one, query_df, transaction
 from delegation.documents import read_stored
 from delegation.errors import DelegationError
-from delegation.exports import neutralise_row
 from delegation.filters import Filters
+from delegation.formulas import neutralise_row
 from delegation.i18n import text
 from delegation.keys import keyring
 from delegation.search import pinyin_for

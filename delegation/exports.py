@@ -25,26 +25,12 @@ from delegation.config import EventConfig
 from delegation.dashboard import PARTICIPANT_TABLE_COLUMNS, participant_formatter
 from delegation.db import query_text
 from delegation.filters import Filters
+from delegation.formulas import is_dangerous
 from delegation.i18n import TEXT, text
 from delegation.privacy import mask_email, mask_mobile
 from delegation.search import search_pattern
 
-# OWASP "CSV injection" (CWE-1236): text starting with these runs as a formula in a spreadsheet.
-DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 BATCH = 5000  # rows fetched from DuckDB at a time
-
-
-def is_dangerous(value: object) -> bool:
-    """Whether a text cell could be taken for a formula."""
-    return isinstance(value, str) and value.startswith(DANGEROUS_START)
-
-
-def neutralise_row(cells: Iterable[Any]) -> None:
-    """For workbooks written cell by cell: formula-like text becomes a quoted text cell."""
-    for cell in cells:
-        if is_dangerous(cell.value):
-            cell.data_type = "s"
-            cell.quotePrefix = True
 
 
 def header(key: str, lang: str) -> str:

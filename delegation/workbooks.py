@@ -13,8 +13,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from delegation import dashboard
 from delegation.config import EventConfig
-from delegation.exports import neutralise_row
 from delegation.filters import Filters
+from delegation.formulas import neutralise_row
 from delegation.i18n import text
 from delegation.provinces import PROVINCES
 from delegation.summary import countdowns
