@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import demo, timed  # noqa: E402
+from bench.common import demo, timed  # noqa: E402
 
 PANDAS = """
 import sys, datetime as dt

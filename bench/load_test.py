@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.app_bench import free_port, start_server  # noqa: E402
-from bench.run import demo  # noqa: E402
+from bench.common import demo  # noqa: E402
 
 ARGS = [
     "--no-sandbox",

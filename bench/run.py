@@ -27,29 +27,14 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import demo, timed  # noqa: E402
+
 READ_EXCEL = "import sys, pandas as pd; pd.read_excel(sys.argv[1], sheet_name='报名信息采集表 Annex 2', header=1, engine='openpyxl')"
-
-
-def demo(folder: str, participants: int) -> str:
-    db = os.path.join(folder, f"demo{participants}.duckdb")
-    subprocess.run(
-        [sys.executable, "-m", "delegation", "demo", "--participants", str(participants), "--db", db],
-        check=True,
-        cwd=ROOT,
-        capture_output=True,
-    )
-    return db
 
 
 def verdict(target: str, met: bool) -> str:
     """A target and whether this run met it: a ratio shown rounded (4.97 as 5.0) cannot pass for met."""
     return f"target {target}: {'met' if met else '**not met**'}"
-
-
-def timed(command: list[str], env: dict | None = None) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=True, cwd=ROOT, capture_output=True, env=env)
-    return time.perf_counter() - start
 
 
 def summary(values: list[float], digits: int = 2) -> tuple[float, str]:
