@@ -40,12 +40,14 @@ mail-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; \
 	fi
 
+# On both cores (pytest-xdist), a test file to a worker: its module fixtures (a demo database, an
+# app server, the browser) are made once.
 test: $(VENV)/.dev-installed browser-deps mail-deps
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 # The quick loop while working: everything but the browser, the mail servers and the bench.
 test-fast: $(VENV)/.dev-installed
-	$(PY) -m pytest -m "not browser and not server and not bench"
+	$(PY) -m pytest -n 2 --dist loadfile -m "not browser and not server and not bench"
 
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .

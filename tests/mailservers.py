@@ -23,10 +23,12 @@ import os
 import pwd
 import re
 import secrets
+import shutil
 import signal
 import socket
 import ssl
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -211,6 +213,9 @@ class Dovecot:
         self.cert = cert or write_self_signed_cert(self.directory / "tls")
         self.imaps_port, self.imap_port = free_ports(2)
         self.config_file = self.directory / "dovecot.conf"
+        # Its sockets live in a short folder of their own: a Unix socket's path has at most 107
+        # bytes, which pytest's temporary folders (more so under xdist) can pass.
+        self.run_dir = Path(tempfile.mkdtemp(prefix="dovecot-", dir="/tmp"))
         self.log_file = self.directory / "dovecot.log"
         self._output_file = self.directory / "dovecot.out"
         self._logs = (self.log_file, self._output_file)
@@ -267,7 +272,7 @@ class Dovecot:
 protocols = imap
 listen = {HOST}
 instance_name = desk-test-{self.imaps_port}
-base_dir = {d}/run
+base_dir = {self.run_dir}
 state_dir = {d}/state
 log_path = {self.log_file}
 {users}
@@ -467,6 +472,7 @@ service imap-login {{
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+        shutil.rmtree(self.run_dir, ignore_errors=True)
 
     def __repr__(self) -> str:
         return f"Dovecot(imaps={self.host}:{self.imaps_port}, imap+starttls={self.host}:{self.imap_port})"

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -115,16 +114,17 @@ def test_every_bad_file_is_refused_in_one_sentence_and_changes_nothing(existing,
         assert table_snapshot(existing) == before, name
 
 
-def test_the_zip_bomb_is_refused_fast_and_small(config, tmp_path, con):
+def test_the_zip_bomb_is_refused_from_its_directory_and_small(config, tmp_path, con):
+    """Refused by the check on the zip directory (sizes and ratio), before anything is unpacked: the
+    sentence is that check's, and the desk's own memory stays small. (No time is asserted: speed is
+    the bench's, and a loaded machine would make a timing flaky.)"""
     path, _ = corpus(tmp_path)["zipbomb.xlsx"]
     tracemalloc.start()
-    started = time.perf_counter()
-    with pytest.raises(DelegationError):
+    with pytest.raises(DelegationError) as refused:
         import_file(con, config, path)
-    elapsed = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert elapsed < 1.0 and peak < 20 * 1024 * 1024  # never unpacked
+    assert "zip bomb" in refused.value.en and peak < 20 * 1024 * 1024
 
 
 def test_cli_says_one_sentence_for_each_bad_file(tmp_path):
