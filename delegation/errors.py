@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import os
 
+from delegation.i18n import text
+
 
 class DelegationError(Exception):
-    """A problem with the user's input, shown as one sentence in the user's language."""
+    """A problem with the user's input, shown as one sentence in the user's language.
 
-    def __init__(self, en: str, zh: str) -> None:
+    `DelegationError("error.key", name=value)` names a sentence of `i18n.TEXT` and its parameters;
+    the older form `DelegationError(en, zh)` gives both sentences directly.
+    """
+
+    def __init__(self, key: str, zh: str | None = None, /, **params: object) -> None:
+        if zh is None:
+            self.key, self.params = key, params
+            en, zh = text(key, "en", **params), text(key, "zh", **params)
+        else:
+            self.key, self.params, en = None, {}, key
         super().__init__(en)
         self.en = en
         self.zh = zh

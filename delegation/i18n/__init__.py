@@ -1,0 +1,59 @@
+"""Every label the app shows, in Chinese and English, from one table merged from the modules here.
+
+A test fails when a key lacks a language or when code uses a key that is not here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from delegation.i18n import cli, errors, lists, pages, records, work
+from delegation.provinces import PROVINCES
+
+if TYPE_CHECKING:
+    from delegation.config import EventConfig
+
+LANGUAGES = {"zh": "中文", "en": "English"}
+
+
+def _merged(*tables: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """One table from several; a key defined twice is a mistake caught at import."""
+    out: dict[str, tuple[str, str]] = {}
+    for table in tables:
+        twice = out.keys() & table.keys()
+        if twice:
+            raise ValueError(f"labels defined twice: {sorted(twice)}")
+        out |= table
+    return out
+
+
+TEXT: dict[str, tuple[str, str]] = _merged(
+    pages.TEXT, work.TEXT, records.TEXT, lists.TEXT, cli.TEXT, errors.TEXT
+)  # key: (zh, en)
+
+
+def text(key: str, lang: str, **params: object) -> str:
+    """The label for `key` in `lang` ("zh" or "en"), its `{named}` parameters filled from `params`."""
+    zh, en = TEXT[key]
+    said = zh if lang == "zh" else en
+    return said.format(**params) if params else said
+
+
+def value_words(value: object, lang: str, field: str = "", config: EventConfig | None = None) -> str:
+    """A stored value as a reader says it: （空）/ (empty), 是/否, 男/女, a theme's, city's, sector's
+    or province's name (a list of them joined), else as it is. `field`: the field it is of."""
+    if value is None or value == "" or value == [] or value == ():
+        return text("value.empty", lang)
+    if isinstance(value, bool):
+        return text("value.yes" if value else "value.no", lang)
+    if field == "gender" and value in ("M", "F"):
+        return text(f"gender.{value}", lang)
+    names: dict[str, str] = {}
+    if config is not None and field in ("themes", "cities", "sector"):
+        choices = {"themes": config.themes, "cities": config.cities, "sector": config.sectors}[field]
+        names = {c.key: c.label(lang) for c in choices}
+    elif field == "province":
+        names = {p.key: p.short_zh if lang == "zh" else p.key for p in PROVINCES}
+    if isinstance(value, list | tuple):
+        return ("、" if lang == "zh" else ", ").join(names.get(v, str(v)) for v in value)
+    return names.get(value, str(value)) if isinstance(value, str) else str(value)

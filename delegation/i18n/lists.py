@@ -1,0 +1,3 @@
+"""Labels for the lists (delegation.lists): their titles and columns: key -> (zh, en)."""
+
+TEXT: dict[str, tuple[str, str]] = {}
