@@ -92,16 +92,9 @@ def _ready_for(
     ready = candidates(con, config, Filters(as_of=now.date()))
     ready = ready[ready["ready"]]
     if ready.empty:
-        raise DelegationError(
-            "Nobody is ready for a batch: every applicant is blocked or already in one.",
-            "没有可申请的人员：所有申请人都有待补材料或已在批次中。",
-        )
+        raise DelegationError("error.batch.nobody_ready")
     if expected is not None and len(ready) != expected:
-        raise DelegationError(
-            f"{len(ready)} applicants are ready now, not the {expected} you confirmed; nothing was "
-            "frozen. Check the lists and confirm again.",
-            f"当前可申请 {len(ready)} 人，与您确认的 {expected} 人不符，未冻结；请核对名单后重新确认。",
-        )
+        raise DelegationError("error.batch.count_changed", ready=len(ready), expected=expected)
     return ready
 
 
@@ -117,13 +110,10 @@ def set_status(con: duckdb.DuckDBPyConnection, batch_id: int, status: str, actor
     with transaction(con):
         row = fetch_one(con, "select status from batches where batch_id = ?", [batch_id])
         if not row:
-            raise DelegationError(f"There is no batch {batch_id}.", f"没有第 {batch_id} 批。")
+            raise DelegationError("error.batch.none", batch_id=batch_id)
         current = row[0]
         if BATCH_STATES.index(status) != BATCH_STATES.index(current) + 1:
-            raise DelegationError(
-                f"Batch {batch_id} is '{current}'; it can only move to the next step.",
-                f"第 {batch_id} 批当前为“{current}”，只能进入下一步。",
-            )
+            raise DelegationError("error.batch.next_only", batch_id=batch_id, current=current)
         con.execute(
             "update batches set status = ?, status_changed_at = ? where batch_id = ?", [status, now, batch_id]
         )

@@ -10,7 +10,7 @@ from delegation.i18n import text
 class DelegationError(Exception):
     """A problem with the user's input, shown as one sentence in the user's language.
 
-    `DelegationError("error.key", name=value)` names a sentence of `i18n.TEXT` and its parameters;
+    `DelegationError(key, name=value)` names a sentence of `i18n.TEXT` and its parameters;
     the older form `DelegationError(en, zh)` gives both sentences directly.
     """
 

@@ -32,8 +32,4 @@ def exposure_warning(db: Path) -> DelegationError | None:
     if not found:
         return None
     shown = " ".join(shlex.quote(str(p)) for p in found)
-    return DelegationError(
-        f"Private files can be read by other users of this computer ({', '.join(map(str, found))}); "
-        f"run: chmod -R go= {shown}",
-        f"其他用户可以读取以下私密文件（{'、'.join(map(str, found))}）；请运行：chmod -R go= {shown}",
-    )
+    return DelegationError("error.private_files_open", files=[str(f) for f in found], shown=shown)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from delegation.errors import DelegationError
+from delegation.i18n import Words
 
 
 @dataclass
@@ -20,6 +21,9 @@ class Sheet:
     notes: list[tuple[str, str]] = field(default_factory=list)  # what the reader could not read (en, zh)
 
 
-def refuse(name: str, en: str, zh: str) -> DelegationError:
-    """A file-level refusal naming the file."""
-    return DelegationError(f"{name}: {en}", f"{name}：{zh}")
+def refuse(name: str, key: str, zh: str | None = None, /, **params: object) -> DelegationError:
+    """A file-level refusal naming the file: the sentence `key` of i18n with its parameters (or,
+    the older form, the sentence in English and Chinese)."""
+    if zh is None:
+        return DelegationError("error.file_named", name=name, said=Words(key, params))
+    return DelegationError(f"{name}: {key}", f"{name}：{zh}")

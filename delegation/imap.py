@@ -28,6 +28,7 @@ import duckdb
 from delegation.config import EventConfig
 from delegation.db import fetch_one
 from delegation.errors import DelegationError
+from delegation.i18n import Words
 
 LOG = logging.getLogger("delegation.mail")
 SECURITIES = ("ssl", "starttls")  # implicit TLS (IMAPS 993, SMTPS 465), or STARTTLS (143, 587)
@@ -59,8 +60,7 @@ class Account:
             )
         except (OSError, ssl.SSLError) as exc:
             raise DelegationError(
-                f"The CA file {self.ca_file} for the {self.kind.upper()} server cannot be read ({exc}).",
-                f"{self.kind.upper()} 服务器的 CA 文件 {self.ca_file} 无法读取（{exc}）。",
+                "error.mail.ca_file", path=self.ca_file, kind=self.kind.upper(), reason=exc
             ) from None
 
 
@@ -89,10 +89,7 @@ def _settings(kind: str) -> dict:
         except FileNotFoundError:
             continue
         except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise DelegationError(
-                f"{path} cannot be read as TOML ({type(exc).__name__}).",
-                f"{path} 无法按 TOML 读取（{type(exc).__name__}）。",
-            ) from None
+            raise DelegationError("error.mail.secrets_toml", path=path, reason=type(exc).__name__) from None
         found = tree.get("mail", {}).get(kind, {})
         if isinstance(found, dict) and found:
             settings = dict(found)
@@ -106,20 +103,13 @@ def _settings(kind: str) -> dict:
 def account(kind: str = "imap") -> Account:
     """The account of this kind, checked; one sentence saying what is missing."""
     settings = _settings(kind)
-    where = f"[mail.{kind}] in .streamlit/secrets.toml (or DELEGATION_{kind.upper()}_*)"
-    where_zh = f".streamlit/secrets.toml 的 [mail.{kind}]（或 DELEGATION_{kind.upper()}_*）"
+    where = Words("error.mail.where", {"kind": kind, "kind_upper": kind.upper()})
     missing = [n for n in ("host", "user", "password") if not str(settings.get(n, "")).strip()]
     if missing:
-        raise DelegationError(
-            f"The {kind.upper()} account is not set: {', '.join(missing)} missing in {where}.",
-            f"未设置 {kind.upper()} 账户：{where_zh} 中缺少 {'、'.join(missing)}。",
-        )
+        raise DelegationError("error.mail.not_set", kind=kind.upper(), missing=missing, where=where)
     security = str(settings.get("security", "ssl")).lower()
     if security not in SECURITIES:
-        raise DelegationError(
-            f"security in {where} must be ssl or starttls.",
-            f"{where_zh} 中的 security 必须是 ssl 或 starttls。",
-        )
+        raise DelegationError("error.mail.security", where=where)
     default_port = {
         ("imap", "ssl"): 993,
         ("imap", "starttls"): 143,
@@ -129,9 +119,7 @@ def account(kind: str = "imap") -> Account:
     try:
         port = int(settings.get("port") or default_port[kind, security])
     except ValueError:
-        raise DelegationError(
-            f"port in {where} must be a number.", f"{where} 中的 port 必须是数字。"
-        ) from None
+        raise DelegationError("error.mail.port", where=where) from None
     return Account(
         kind,
         str(settings["host"]).strip(),
@@ -152,21 +140,16 @@ def failure(account: Account, exc: BaseException) -> DelegationError:
     if isinstance(exc, DelegationError):
         return exc
     if isinstance(exc, ssl.SSLCertVerificationError):
-        en = f"the certificate of {server} could not be verified (for an internal server, set ca_file)"
-        zh = f"{server} 的证书无法验证（内部服务器请设置 ca_file）"
+        why = "certificate"
     elif isinstance(exc, TimeoutError | socket.timeout):
-        en, zh = f"{server} did not answer in time", f"{server} 未及时响应"
+        why = "timeout"
     elif isinstance(exc, imaplib.IMAP4.error | _LoginRefused):
-        en = f"{server} refused the user name or password (QQ Mail and 163 need an app password)"
-        zh = f"{server} 拒绝了用户名或密码（QQ 邮箱和 163 需使用授权码）"
+        why = "login"
     elif isinstance(exc, ssl.SSLError):
-        en, zh = f"the secure connection to {server} failed", f"与 {server} 的加密连接失败"
+        why = "tls"
     else:
-        en, zh = f"{server} cannot be reached", f"无法连接 {server}"
-    return DelegationError(
-        f"The mailbox could not be read: {en}; it is tried again later.",
-        f"邮箱读取失败：{zh}；稍后将自动重试。",
-    )
+        why = "unreachable"
+    return DelegationError("error.mail.unread", why=Words(f"error.mail.why.{why}", {"server": server}))
 
 
 class _LoginRefused(Exception):
@@ -246,10 +229,7 @@ def fetch(
                 raise _LoginRefused from None
             status, _ = client.select(_quoted(account.folder), readonly=not config.mail_mark_seen)
             if status != "OK":
-                raise DelegationError(
-                    f"The mailbox has no folder {account.folder}; set folder in [mail.imap].",
-                    f"邮箱中没有文件夹 {account.folder}；请在 [mail.imap] 中设置 folder。",
-                )
+                raise DelegationError("error.mail.no_folder", folder=account.folder)
             validity = int(client.response("UIDVALIDITY")[1][0])
             last = fetch_one(
                 con,

@@ -202,10 +202,7 @@ def read_message(raw: bytes, config, name: str) -> Message:
 
     message = sandbox.run("parse_message", raw, limits=sandbox.Limits.of(config), name=name)
     if not message.sender and message.date is None:  # no From, no Date: a form or a scan, not a message
-        raise DelegationError(
-            f"{name}: this is not a saved e-mail (it has no From or Date); save the message as .eml from the mail client.",
-            f"{name}：这不是保存的邮件（没有发件人和日期）；请在邮件客户端中将邮件另存为 .eml。",
-        )
+        raise DelegationError("error.mail.not_a_message", name=name)
     return message
 
 

@@ -303,16 +303,13 @@ def assign(
         con, "select stored_name, subject, unit_id from mail_messages where message_key = ?", [message_key]
     )
     if not row:
-        raise DelegationError("That message is not in the desk.", "系统中没有这封邮件。")
+        raise DelegationError("error.mail.no_message")
     stored, subject, before = row
     unit = fetch_one(con, "select name from units where unit_id = ?", [unit_id])
     if not unit:
-        raise DelegationError("That unit is not in the desk.", "系统中没有这个单位。")
+        raise DelegationError("error.mail.no_unit")
     if not stored:
-        raise DelegationError(
-            "This message's attachments are no longer kept (purged), so they cannot be filed again.",
-            "这封邮件的附件已按规定清除，无法重新归档。",
-        )
+        raise DelegationError("error.mail.purged")
     raw = documents.read_stored(documents_dir, stored, keyring(con), subject or message_key)
     message = read_message(raw, config, subject or message_key)
     forms = [a for a in message.attachments if _is_form(a)]

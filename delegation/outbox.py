@@ -83,13 +83,10 @@ def acknowledgement(
         con, "select unit_id, subject, sent_at from mail_messages where message_key = ?", [message_key]
     )
     if not row:
-        raise DelegationError("That message is not in the desk.", "系统中没有这封邮件。")
+        raise DelegationError("error.mail.no_message")
     unit_id, subject, sent_at = row
     if unit_id is None:
-        raise DelegationError(
-            "Assign the message to a unit first; an acknowledgement goes to the unit's contact.",
-            "请先为这封邮件指定单位；回执将发给该单位的联系人。",
-        )
+        raise DelegationError("error.mail.assign_first")
     unit_name, contact, email, passports = _unit(con, unit_id)
     column = "outcome_zh" if lang == "zh" else "outcome_en"
     received = con.execute(

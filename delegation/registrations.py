@@ -67,8 +67,8 @@ class _Editable:
     fields: tuple[str, ...]
     search_columns: tuple[str, ...]
     action: str
-    gone: tuple[str, str]  # en, zh: the record was deleted meanwhile
-    changed: tuple[str, str]  # en, zh: someone else changed it since it was read
+    gone: str  # the sentence's key: the record was deleted meanwhile
+    changed: str  # the sentence's key: someone else changed it since it was read
 
 
 _PARTICIPANT = _Editable(
@@ -77,11 +77,8 @@ _PARTICIPANT = _Editable(
     EDITABLE,
     PARTICIPANT_SEARCH_COLUMNS,
     "participant.edit",
-    ("This participant no longer exists.", "该参团人员已不存在。"),
-    (
-        "Someone changed this participant after you opened it; reload to see their change, then edit again.",
-        "在您打开之后，他人修改了该参团人员的信息；请刷新查看后再修改。",
-    ),
+    "error.edit.participant_gone",
+    "error.edit.participant_changed",
 )
 _UNIT_CONTACT = _Editable(
     "units",
@@ -89,11 +86,8 @@ _UNIT_CONTACT = _Editable(
     CONTACT,
     UNIT_SEARCH_COLUMNS,
     "unit.edit",
-    ("This unit no longer exists.", "该单位已不存在。"),
-    (
-        "Someone changed this unit's contact after you opened it; reload to see their change, then edit again.",
-        "在您打开之后，他人修改了该单位的联系人；请刷新查看后再修改。",
-    ),
+    "error.edit.unit_gone",
+    "error.edit.unit_changed",
 )
 
 
@@ -103,7 +97,7 @@ def _read(con: duckdb.DuckDBPyConnection, kind: _Editable, key: int) -> tuple[di
         con, f"select {', '.join(kind.fields)} from {kind.table} where {kind.id_column} = ?", [key]
     )  # table and column names are constants of this module
     if not row:
-        raise DelegationError(*kind.gone)
+        raise DelegationError(kind.gone)
     values = dict(zip(kind.fields, row, strict=True))
     return values, _token(values)
 
@@ -140,7 +134,7 @@ def _save(
     with transaction(con):
         current, now_token = _read(con, kind, key)
         if now_token != token:
-            raise DelegationError(*kind.changed)
+            raise DelegationError(kind.changed)
         changed = _typed_over(changes, current)
         if not changed:
             return False

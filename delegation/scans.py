@@ -30,17 +30,14 @@ def sniff(data: bytes, name: str) -> tuple[str, str]:
     for magic, content_type, kind in MAGIC:
         if data.startswith(magic):
             return content_type, kind
-    raise DelegationError(
-        f"{name}: only PDF, JPEG or PNG scans are accepted, and this file is none of them.",
-        f"{name}：只接受 PDF、JPEG 或 PNG 格式的扫描件，该文件不是其中任何一种。",
-    )
+    raise DelegationError("error.scan.kind", name=name)
 
 
 def check_scan(data: bytes, name: str, max_pixels: int) -> tuple[str, str]:
     """A scan's (kind, content type) once it is known to open: an image within `max_pixels` that
     decodes whole, or a PDF with pages. Anything else is refused in one sentence."""
     if not data:
-        raise DelegationError(f"{name}: the file is empty.", f"{name}：文件是空的。")
+        raise DelegationError("error.scan.empty", name=name)
     content_type, kind = sniff(data, name)
     if content_type == "application/pdf":
         _check_pdf(data, name)
@@ -68,18 +65,11 @@ def open_image(data: bytes, content_type: str, name: str, max_pixels: int, *, ve
             image = Image.open(io.BytesIO(data), formats=[image_format])
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise DelegationError(
-                f"{name}: the image has more than {max_pixels / 1e6:g} million pixels, so it is refused "
-                "as a possible decompression bomb.",
-                f"{name}：图片超过 {max_pixels / 1e6:g} 百万像素的上限，作为可能的解压炸弹被拒收。",
-            ) from None
+            raise DelegationError("error.scan.pixels", name=name, millions=max_pixels / 1e6) from None
         except MemoryError:
             raise  # the worker answers this one itself: "more memory than allowed"
         except Exception:  # a decoder's complaint, whichever it is: the bytes are not that image
-            raise DelegationError(
-                f"{name}: the image is damaged or is not really a {image_format} file.",
-                f"{name}：图片已损坏，或并非真正的 {image_format} 文件。",
-            ) from None
+            raise DelegationError("error.scan.damaged_image", name=name, image_format=image_format) from None
     return image
 
 
@@ -92,7 +82,7 @@ def _check_pdf(data: bytes, name: str) -> None:
         raise _unopenable_pdf(name) from None
     try:
         if len(pdf) == 0:
-            raise DelegationError(f"{name}: the PDF has no pages.", f"{name}：该 PDF 没有页面。")
+            raise DelegationError("error.scan.no_pages", name=name)
         pdf[0].close()  # its first page loads: the page tree is sound
     except pypdfium2.PdfiumError:
         raise _unopenable_pdf(name) from None
@@ -101,7 +91,4 @@ def _check_pdf(data: bytes, name: str) -> None:
 
 
 def _unopenable_pdf(name: str) -> DelegationError:
-    return DelegationError(
-        f"{name}: the PDF cannot be opened (it is damaged or has a password).",
-        f"{name}：该 PDF 无法打开（文件已损坏或设有密码）。",
-    )
+    return DelegationError("error.scan.pdf", name=name)

@@ -5,6 +5,7 @@ A test fails when a key lacks a language or when code uses a key that is not her
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from delegation.i18n import cli, errors, lists, pages, records, work
@@ -32,11 +33,28 @@ TEXT: dict[str, tuple[str, str]] = _merged(
 )  # key: (zh, en)
 
 
+@dataclass(frozen=True)
+class Words:
+    """A sentence part that is itself a label, said in the language of the sentence around it."""
+
+    key: str
+    params: dict[str, object] = field(default_factory=dict)
+
+
 def text(key: str, lang: str, **params: object) -> str:
-    """The label for `key` in `lang` ("zh" or "en"), its `{named}` parameters filled from `params`."""
+    """The label for `key` in `lang` ("zh" or "en"), its `{named}` parameters filled from `params`:
+    a `Words` parameter is said in the same language, a list is joined as that language joins one."""
     zh, en = TEXT[key]
     said = zh if lang == "zh" else en
-    return said.format(**params) if params else said
+    return said.format(**{k: _in(v, lang) for k, v in params.items()}) if params else said
+
+
+def _in(value: object, lang: str) -> object:
+    if isinstance(value, Words):
+        return text(value.key, lang, **value.params)
+    if isinstance(value, list | tuple):
+        return ("、" if lang == "zh" else ", ").join(str(_in(v, lang)) for v in value)
+    return value
 
 
 def value_words(value: object, lang: str, field: str = "", config: EventConfig | None = None) -> str:

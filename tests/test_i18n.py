@@ -1,0 +1,75 @@
+"""The labels' table: sentences by key with named parameters, said the same way in both languages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from delegation.errors import DelegationError
+from delegation.grid import refuse
+from delegation.i18n import TEXT, Words, _merged, text
+from delegation.imap import Account, failure
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_a_sentence_by_key_fills_its_parameters_in_each_language():
+    error = DelegationError("error.batch.count_changed", ready=3, expected=5)
+    assert error.message("en") == (
+        "3 applicants are ready now, not the 5 you confirmed; nothing was frozen. Check the lists and confirm again."
+    )
+    assert error.message("zh") == "当前可申请 3 人，与您确认的 5 人不符，未冻结；请核对名单后重新确认。"
+    assert str(error) == error.en
+
+
+def test_a_list_is_joined_and_a_words_part_is_said_in_the_sentences_language():
+    where = Words("error.mail.where", {"kind": "smtp", "kind_upper": "SMTP"})
+    error = DelegationError("error.mail.not_set", kind="SMTP", missing=["host", "password"], where=where)
+    assert error.en == (
+        "The SMTP account is not set: host, password missing in [mail.smtp] in .streamlit/secrets.toml "
+        "(or DELEGATION_SMTP_*)."
+    )
+    assert (
+        error.zh
+        == "未设置 SMTP 账户：.streamlit/secrets.toml 的 [mail.smtp]（或 DELEGATION_SMTP_*） 中缺少 host、password。"
+    )
+
+
+def test_a_readers_refusal_names_the_file_in_both_languages():
+    error = refuse("表.xlsx", "error.scan.empty", name="x")
+    assert error.en == "表.xlsx: x: the file is empty."
+    assert error.zh == "表.xlsx：x：文件是空的。"
+
+
+def test_a_server_failure_is_one_sentence_naming_the_server_and_never_its_words():
+    account = Account("imap", "127.0.0.1", 993, "ssl", "u", "secret-pw", "INBOX", None, "u")
+    error = failure(account, TimeoutError("server said secret-pw"))
+    assert (
+        error.en
+        == "The mailbox could not be read: 127.0.0.1:993 did not answer in time; it is tried again later."
+    )
+    assert error.zh == "邮箱读取失败：127.0.0.1:993 未及时响应；稍后将自动重试。"
+
+
+def test_a_key_defined_twice_is_refused():
+    with pytest.raises(ValueError, match="defined twice"):
+        _merged({"a.b": ("甲", "a")}, {"a.b": ("乙", "b")})
+
+
+def test_text_without_parameters_leaves_braces_alone():
+    key = next(k for k, (zh, en) in TEXT.items() if "{" in en)
+    assert text(key, "en") == TEXT[key][1]
+
+
+def test_every_sentence_key_raised_in_code_exists():
+    pattern = re.compile(
+        r"""\b(?:DelegationError|Words)\(\s*f?["']([a-z_]+\.[\w.]+)["']|\brefuse\(\s*\w+,\s*["']([a-z_]+\.[\w.]+)["']"""
+    )
+    used = set()
+    for path in ROOT.joinpath("delegation").rglob("*.py"):
+        for found in pattern.findall(path.read_text(encoding="utf-8")):
+            used |= {k for k in found if k}
+    assert len(used) >= 20, "too few sentence keys found: the pattern is wrong"
+    assert sorted(k for k in used if k not in TEXT and not k.endswith(".")) == []
