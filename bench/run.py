@@ -225,7 +225,7 @@ def bench_reimport(folder: str, rows: int, runs: int) -> dict:
 
 
 def bench_queries(dbs: dict[int, str], runs: int) -> dict[int, dict[str, list[float]]]:
-    """Every query the overview runs: now one (dashboard.overview), and the six it replaced."""
+    """Every query the overview runs: now one (figures.overview), and the six it replaced."""
     from delegation import figures
     from delegation.config import load_config
     from delegation.db import connect

@@ -120,7 +120,7 @@ class Overview:
     headline: Headline
     breakdowns: dict[str, pd.DataFrame]  # province, sector, theme, city → as `breakdown` gives them
     signups: Signups
-    documents: pd.DataFrame  # kind, label, required, missing: as checklists.missing_by_kind gives them
+    documents: pd.DataFrame  # kind, label, required, missing: as document_grid.missing_by_kind gives them
 
     @property
     def missing_documents(self) -> int:
