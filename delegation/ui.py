@@ -791,7 +791,7 @@ def apply_presentation_style() -> None:
 
 
 def countdown_card(card: dict, lang: str, *, large: bool = False) -> str:
-    """HTML for one countdown card (`dashboard.countdown_cards`; every value escaped, labels come
+    """HTML for one countdown card (`figures.countdown_cards`; every value escaped, labels come
     from event.toml): its border in the urgency's colour, its days in a darker shade of it, so
     that text keeps a contrast of 4.5:1 or more; larger type on a shared screen."""
     from delegation.charts import URGENCY_COLOURS, URGENCY_TEXT
