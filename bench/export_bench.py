@@ -25,11 +25,11 @@ import sys, datetime as dt
 import pandas as pd
 from delegation.config import load_config
 from delegation.db import connect
-from delegation.exports import participants_table
 from delegation.filters import Filters
+from delegation.lists import REGISTRY
 config = load_config()
 con = connect(config, sys.argv[1])
-table = participants_table(con, config, Filters(dt.date(2099, 1, 1)), "zh", show_full=True)
+(table,) = REGISTRY["participants"].tables(con, config, Filters(dt.date(2099, 1, 1)), "zh", show_full=True)
 pd.DataFrame(list(table.rows), columns=table.headers("zh")).to_excel(sys.argv[2], engine="openpyxl", index=False)
 """
 

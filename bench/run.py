@@ -225,8 +225,8 @@ def bench_reimport(folder: str, rows: int, runs: int) -> dict:
 
 
 def bench_queries(dbs: dict[int, str], runs: int) -> dict[int, dict[str, list[float]]]:
-    """Every query the overview runs: now one (dashboard.overview), and the six it replaced."""
-    from delegation import dashboard
+    """Every query the overview runs: now one (figures.overview), and the six it replaced."""
+    from delegation import figures
     from delegation.config import load_config
     from delegation.db import connect
     from delegation.filters import Filters
@@ -235,13 +235,13 @@ def bench_queries(dbs: dict[int, str], runs: int) -> dict[int, dict[str, list[fl
     f = Filters(dt.date(2023, 3, 31))
 
     def one(con) -> None:
-        dashboard.overview(con, config, f, "zh")
+        figures.overview(con, config, f, "zh")
 
     def six(con) -> None:
-        dashboard.headline(con, config, f)
-        for kind in dashboard.BREAKDOWNS:
-            dashboard.breakdown(con, kind, f, "zh", config.top_provinces)
-        dashboard.signups(con, config, f)
+        figures.headline(con, config, f)
+        for kind in figures.BREAKDOWNS:
+            figures.breakdown(con, kind, f, "zh", config.top_provinces)
+        figures.signups(con, config, f)
 
     results = {}
     for size, db in dbs.items():

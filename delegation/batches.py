@@ -17,7 +17,6 @@ from openpyxl.styles import Font
 
 from delegation.backups import snapshot_beside
 from delegation.config import EventConfig
-from delegation.dashboard import as_date
 from delegation.db import append_audit, fetch_one, query_df, transaction
 from delegation.documents import read_stored
 from delegation.errors import DelegationError
@@ -25,6 +24,7 @@ from delegation.filters import Filters
 from delegation.formulas import neutralise_row
 from delegation.i18n import text
 from delegation.keys import keyring
+from delegation.paging import as_date
 from delegation.search import pinyin_for
 from delegation.text import safe_name
 

@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from delegation import __version__
+from delegation import __version__, lists
 from delegation.config import EventConfig, database_path, load_config
 from delegation.errors import DelegationError, cli_language
 from delegation.filters import STATUSES, Filters
@@ -120,9 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser(
         "export", parents=[common, filters], help="write a list or the leadership workbook"
     )
-    export.add_argument(
-        "list", choices=("participants", "units", "documents", "chase", "batch", "quality", "summary")
-    )
+    export.add_argument("list", choices=(*lists.REGISTRY, "summary"))
     export.add_argument(
         "--format", choices=FORMATS, help="default: from --out's ending (.csv or .xlsx), else xlsx"
     )
@@ -635,7 +633,7 @@ def _write_file(path, data: bytes) -> None:
 def _export(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
     import io
 
-    from delegation import exports
+    from delegation import lists
     from delegation.db import append_audit, connect
 
     args.format = _export_format(args.format, args.out, workbook_only=args.list == "summary")
@@ -649,7 +647,7 @@ def _export(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
             rows = None
         else:
             out = io.BytesIO()
-            rows = exports.export(
+            rows = lists.export(
                 out,
                 args.list,
                 args.format,

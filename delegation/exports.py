@@ -1,6 +1,7 @@
-"""Exports: every list to CSV and Excel, safely (no formulas, no hyperlinks, text stays text).
+"""The export writers: a list's sheets to CSV and Excel, safely (no formulas, no hyperlinks, text
+stays text). Which lists exist and what is in them is `delegation.lists`' job.
 
-A list is a `Table`: column keys (labels come from the label table), and rows streamed from DuckDB,
+A sheet is a `Table`: column keys (labels come from the label table), and rows streamed from DuckDB,
 so a 100 000-row export never holds more than one copy of the rows. Workbooks are written with
 openpyxl's write-only mode; every workbook ends with a sheet that says what is in it.
 """
@@ -17,20 +18,13 @@ from typing import IO, Any
 
 import duckdb
 import openpyxl
-import pandas as pd
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from delegation.config import EventConfig
-from delegation.dashboard import PARTICIPANT_TABLE_COLUMNS, participant_formatter
-from delegation.db import query_text
 from delegation.filters import Filters
 from delegation.formulas import is_dangerous
 from delegation.i18n import TEXT, text
-from delegation.privacy import mask_email, mask_mobile
-from delegation.search import search_pattern
-
-BATCH = 5000  # rows fetched from DuckDB at a time
 
 
 def header(key: str, lang: str) -> str:
@@ -165,65 +159,6 @@ def _cells(ws: Any, row: tuple) -> list:
     return out
 
 
-# ---- the lists -----------------------------------------------------------------------------------
-
-
-def _stream(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> Iterator[tuple]:
-    """Rows of a query, fetched in batches on a cursor of their own."""
-    cursor = con.cursor()
-    try:
-        cursor.execute(sql, params)
-        while batch := cursor.fetchmany(BATCH):
-            yield from batch
-    finally:
-        cursor.close()
-
-
-def participants_table(
-    con: duckdb.DuckDBPyConnection,
-    config: EventConfig,
-    filters: Filters,
-    lang: str,
-    *,
-    search: str = "",
-    show_full: bool = False,
-    sort: str = "name",
-    descending: bool = False,
-) -> Table:
-    """Every participant the registrations page lists for these filters and search, in its order and columns."""
-    label_lang = "en" if lang == "both" else lang
-    show = participant_formatter(config, label_lang, show_full)
-    params = {**filters.params(), "search": search_pattern(search), "sort": sort, "descending": descending}
-    params |= {"limit": 10**12, "offset": 0}
-    rows = (show(r) for r in _stream(con, query_text("participants_page"), params))
-    return Table(
-        text("registrations.participants", label_lang),
-        [f"column.{c}" for c in PARTICIPANT_TABLE_COLUMNS],
-        rows,
-    )
-
-
-def frame_table(name: str, frame: pd.DataFrame, hidden: tuple[str, ...] = ()) -> Table:
-    """A small data frame as a page shows it (its columns already in display order)."""
-    columns = [c for c in frame.columns if c not in hidden]
-    keys = [f"column.{c}" if f"column.{c}" in TEXT else str(c) for c in columns]
-    rows = (tuple(_plain(v) for v in row) for row in frame[columns].itertuples(index=False, name=None))
-    return Table(name, keys, rows)
-
-
-def _plain(value: object) -> object:
-    """A pandas/numpy value as a plain Python one (None for missing)."""
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
 def about_rows(
     config: EventConfig,
     filters: Filters,
@@ -269,141 +204,3 @@ def unit_names(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[int, st
 def file_name(kind: str, filters: Filters, ext: str) -> str:
     """What the file holds, in its name: participants_Jiangsu_green-development_2023-03-20.xlsx."""
     return f"{kind}_{filters.slug()}.{ext}"
-
-
-# ---- every list the app shows, by name (the buttons and the CLI share these) --------------------
-
-LISTS = ("participants", "units", "documents", "chase", "batch", "quality", "audit")
-
-
-def tables_for(
-    kind: str,
-    con: duckdb.DuckDBPyConnection,
-    config: EventConfig,
-    filters: Filters,
-    lang: str,
-    *,
-    search: str = "",
-    show_full: bool = False,
-    owner: str = "",
-    not_chased_days: int = 0,
-    sort: str = "name",
-    descending: bool = False,
-    actions: tuple[str, ...] = (),
-    actor: str = "",
-    since: dt.date = dt.date.min,
-    until: dt.date = dt.date.max,
-) -> list[Table]:
-    """The sheets of one export: the list as its page shows it, after filters and search."""
-    from delegation import audit, checklists, dashboard
-
-    lg = "en" if lang == "both" else lang
-    if kind == "participants":
-        sort = sort if sort in dashboard.PARTICIPANT_SORTS else "name"
-        return [
-            participants_table(
-                con,
-                config,
-                filters,
-                lang,
-                search=search,
-                show_full=show_full,
-                sort=sort,
-                descending=descending,
-            )
-        ]
-    if kind == "units":
-        sort = sort if sort in dashboard.UNIT_SORTS else "name"
-        page = dashboard.units_page(
-            con, filters, lg, search=search, sort=sort, descending=descending, page_size=10**9
-        )
-        return [frame_table(text("registrations.units", lg), page.rows, hidden=("unit_id",))]
-    if kind == "documents":
-        grid = checklists.missing_by_unit(con, config, filters, lg, owner=owner, only_missing=False)
-        validity = checklists.passport_validity(con, config, filters)
-        return [
-            frame_table(text("documents.by_unit", lg), grid, hidden=("unit_id",)),
-            frame_table(text("documents.passport_validity", lg), validity),
-        ]
-    if kind == "chase":
-        entries = checklists.chase_list(con, config, filters, owner=owner, not_chased_days=not_chased_days)
-        rows = [
-            (
-                e["unit_name"],
-                e["owner"],
-                e["contact_name"],
-                _mask(e["contact_mobile"], show_full, mask_mobile),
-                _mask(e["contact_email"], show_full, mask_email),
-                checklists.last_chased(e, lg),
-                item.person or text("documents.unit_itself", lg),
-                line,
-            )
-            for e in entries
-            for item, line in zip(e["items"], e["lines"][lg], strict=True)
-        ]
-        columns = [
-            "column.unit_name",
-            "column.owner",
-            "column.contact_name",
-            "column.contact_mobile",
-            "column.contact_email",
-            "column.last_chased",
-            "column.participant_name",
-            "column.item",
-        ]
-        return [Table(text("page.chase", lg), columns, rows)]
-    if kind == "batch":
-        view = checklists.batch_view(con, config, filters, lg)
-        return [
-            frame_table(text("export.sheet.ready", lg), view["ready"]),
-            frame_table(text("export.sheet.blocked", lg), view["blocked"]),
-            frame_table(text("batch.list", lg), view["batches"], hidden=("next_status",)),
-        ]
-    if kind == "audit":
-        entries = audit.audit_entries(con, config, actions, actor, since, until, lg)
-        return [frame_table(text("page.audit", lg), entries)]
-    if kind == "quality":
-        lists = dashboard.quality(con, config, filters, lg, show_full=show_full)
-        return [
-            frame_table(
-                text(f"quality.{name}", lg), lists[name], hidden=dashboard.QUALITY_HIDDEN.get(name, ())
-            )
-            for name in dashboard.QUALITY_LISTS
-        ]
-    raise ValueError(kind)
-
-
-def _mask(value: object, show_full: bool, mask: Callable[[Any], Any]) -> object:
-    return value if show_full else mask(value)
-
-
-def export(
-    out: IO[bytes],
-    kind: str,
-    fmt: str,
-    con: duckdb.DuckDBPyConnection,
-    config: EventConfig,
-    filters: Filters,
-    lang: str,
-    *,
-    user: str,
-    **options: Any,
-) -> int:
-    """Write one list as CSV (its first sheet) or xlsx (every sheet plus the about sheet); returns rows."""
-    tables = tables_for(kind, con, config, filters, lang, **options)
-    if fmt == "csv":
-        return write_csv(out, tables[0], lang)
-    names = unit_names(con, filters)
-    counts = write_xlsx(
-        out, tables, lang, lambda n: about_rows(config, filters, lang, user, kind, sum(n), names)
-    )
-    return sum(counts)
-
-
-def export_bytes(
-    kind: str, fmt: str, con, config: EventConfig, filters: Filters, lang: str, **options: Any
-) -> bytes:
-    """The same, as bytes for a download button."""
-    out = io.BytesIO()
-    export(out, kind, fmt, con, config, filters, lang, **options)
-    return out.getvalue()

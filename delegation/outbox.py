@@ -22,7 +22,7 @@ from email.utils import format_datetime, make_msgid
 
 import duckdb
 
-from delegation.checklists import chase_list, chase_message, named
+from delegation.chase import chase_list, chase_message, named
 from delegation.config import EventConfig
 from delegation.db import append_audit, fetch_one, transaction
 from delegation.errors import DelegationError
@@ -109,7 +109,7 @@ def acknowledgement(
         lines.append(text("mail.ack.complete", lang))
     else:
         lines.append(text("mail.ack.missing", lang))
-        from delegation.checklists import person_named
+        from delegation.chase import person_named
 
         lines += [
             f"- {person_named(item, lang)}{colon}{line}"

@@ -1,8 +1,17 @@
-"""Masking personal data for screens and exports that must not show it in full."""
+"""Masking personal data for screens and exports that must not show it in full.
+
+The one home for it: which columns are personal (`MASKS`) and how each is masked. The lists
+(`delegation.lists`), the pages' tables, the logs and the reports all mask through here.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def mask_passport(number: str | None) -> str | None:
@@ -52,6 +61,42 @@ def masked(column: str, value: object) -> object:
     """A value of `column` as a log or a report may show it: masked when the column is personal."""
     mask = MASKS.get(column)
     return mask(value) if mask and value is not None else value
+
+
+def is_personal(column: str) -> bool:
+    """Whether `column` holds personal data, which shows masked unless "show full" is on."""
+    return column in MASKS
+
+
+def shown(column: str, value: object, show_full: bool) -> object:
+    """A value of `column` as a screen or an export shows it: in full with "show full" on, else masked."""
+    return value if show_full else masked(column, value)
+
+
+def row_masker(columns: Sequence[str], show_full: bool) -> Callable[[tuple], tuple]:
+    """A function masking the personal values of a row whose values are in `columns` order (the
+    row unchanged with "show full" on, or when no column is personal)."""
+    personal = [(i, MASKS[c]) for i, c in enumerate(columns) if c in MASKS]
+    if show_full or not personal:
+        return lambda row: row
+
+    def mask(row: tuple) -> tuple:
+        out = list(row)
+        for i, hide in personal:
+            if out[i] is not None:
+                out[i] = hide(out[i])
+        return tuple(out)
+
+    return mask
+
+
+def mask_frame(frame: pd.DataFrame, show_full: bool) -> pd.DataFrame:
+    """A data frame with its personal columns masked unless show_full (changed in place, returned)."""
+    if not show_full:
+        for column in frame.columns:
+            if column in MASKS:
+                frame[column] = [masked(column, v) for v in frame[column]]
+    return frame
 
 
 def masked_changes(changed: dict[str, tuple[object, object]]) -> dict[str, dict[str, object]]:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import streamlit as st
 
-from delegation import access, dashboard
+from delegation import access, figures, paging
 from delegation.config import EventConfig, database_path, load_config
 from delegation.db import append_audit, connect
 from delegation.errors import DelegationError
@@ -119,7 +119,7 @@ def _cached(module: str, name: str, db: str, version: int, args: tuple, kwargs: 
 
 def query(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Call a `delegation` function taking a connection first, through the cache; any write invalidates it."""
-    version = dashboard.data_version(cursor())
+    version = figures.data_version(cursor())
     key = tuple(sorted(kwargs.items()))
     return _cached(function.__module__, function.__name__, str(database_path()), version, args, key)
 
@@ -132,14 +132,14 @@ def rerun_when_data_changes(seconds: int) -> None:
 
     @st.fragment(run_every=seconds)
     def watch() -> None:
-        version = dashboard.data_version(cursor())
+        version = figures.data_version(cursor())
         seen = st.session_state.setdefault("ui.data_version", version)
         if version != seen:
             st.session_state["ui.data_version"] = version
             st.session_state["auth.unattended"] = True  # not a click: the idle time runs on
             st.rerun(scope="app")
 
-    st.session_state["ui.data_version"] = dashboard.data_version(cursor())
+    st.session_state["ui.data_version"] = figures.data_version(cursor())
     watch()
 
 
@@ -360,7 +360,7 @@ def sidebar(page: str = "overview") -> Filters:
             placeholder=text("filter.unit_search_hint", lang),
         )
     units = query(
-        dashboard.unit_options,
+        paging.unit_options,
         unit_search,
         tuple(int(u) for u in st.session_state.get("filters.unit_ids", [])),
     )
@@ -656,13 +656,11 @@ def exported(kind: str, fmt: str, filters: Filters, header_lang: str, *, actor: 
     """Make an export and record it in the audit log (kind, filters, rows, format, who: `actor`)."""
     import io
 
-    from delegation import exports
+    from delegation import lists
 
     out = io.BytesIO()
     name = actor
-    rows = exports.export(
-        out, kind, fmt, cursor(), event_config(), filters, header_lang, user=name, **options
-    )
+    rows = lists.export(out, kind, fmt, cursor(), event_config(), filters, header_lang, user=name, **options)
     append_audit(
         cursor(),
         name,
@@ -793,7 +791,7 @@ def apply_presentation_style() -> None:
 
 
 def countdown_card(card: dict, lang: str, *, large: bool = False) -> str:
-    """HTML for one countdown card (`dashboard.countdown_cards`; every value escaped, labels come
+    """HTML for one countdown card (`figures.countdown_cards`; every value escaped, labels come
     from event.toml): its border in the urgency's colour, its days in a darker shade of it, so
     that text keeps a contrast of 4.5:1 or more; larger type on a shared screen."""
     from delegation.charts import URGENCY_COLOURS, URGENCY_TEXT

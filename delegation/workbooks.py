@@ -11,11 +11,12 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from delegation import dashboard
 from delegation.config import EventConfig
+from delegation.figures import breakdown, headline
 from delegation.filters import Filters
 from delegation.formulas import neutralise_row
 from delegation.i18n import text
+from delegation.lists.units import units_page
 from delegation.provinces import PROVINCES
 from delegation.summary import countdowns
 
@@ -37,7 +38,7 @@ def leadership_workbook(
     ws["A1"] = config.name(lg)
     ws["A1"].font = TITLE
     ws["A2"] = f"{text('export.as_of', lg)}: {filters.as_of.isoformat()}"
-    head = dashboard.headline(con, config, filters)
+    head = headline(con, config, filters)
     figures = [
         (text("overview.units", lg), head.units),
         (text("overview.participants", lg), head.participants),
@@ -69,7 +70,7 @@ def leadership_workbook(
         ("theme", "overview.by_theme"),
         ("city", "overview.by_city"),
     ):
-        df = dashboard.breakdown(con, kind, filters, lg, config.top_provinces)
+        df = breakdown(con, kind, filters, lg, config.top_provinces)
         data.cell(1, column, text(title_key, lg)).font = BOLD
         data.cell(1, column + 1, text("column.participants", lg)).font = BOLD
         for i, (label, count) in enumerate(zip(df["label"], df["participants"], strict=True), start=2):
@@ -88,7 +89,7 @@ def leadership_workbook(
         column += 3
 
     units = wb.create_sheet(text("registrations.units", lg))
-    page = dashboard.units_page(con, filters, lg, page_size=10**9)
+    page = units_page(con, filters, lg, page_size=10**9)
     columns = (
         "unit_name",
         "province",

@@ -4,7 +4,8 @@ import datetime as dt
 
 import streamlit as st
 
-from delegation import batches, checklists, documents, ui
+from delegation import batches, documents, ui
+from delegation.batch_view import batch_view
 from delegation.errors import DelegationError
 from delegation.filters import Filters
 
@@ -17,7 +18,7 @@ st.title(ui.t("page.batch"))
 st.caption(ui.t("batch.help"))
 if flash := st.session_state.pop("batch.flash", None):
     st.success(flash)
-view = ui.query(checklists.batch_view, config, filters, lang)
+view = ui.query(batch_view, config, filters, lang)
 today = dt.date.today()
 # The letters are applied for in one batch: a freeze takes everyone ready today, whatever the
 # sidebar shows; the lists below follow the filters and the as-of day like every page.

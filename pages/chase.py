@@ -5,7 +5,7 @@ import datetime as dt
 
 import streamlit as st
 
-from delegation import access, checklists, documents, imap, outbox, ui
+from delegation import access, chase, document_grid, documents, imap, outbox, ui
 from delegation.errors import DelegationError
 
 ui.require("chase")
@@ -44,7 +44,7 @@ left, right = st.columns(2, vertical_alignment="bottom")
 owner = ui.selectbox(
     left,
     ui.t("documents.owner"),
-    ["", *ui.query(checklists.owners)],
+    ["", *ui.query(document_grid.owners)],
     format_func=lambda o: o or ALL_OWNERS,
     key="chase.owner",
 )
@@ -52,17 +52,17 @@ quiet_days = int(
     right.number_input(ui.t("chase.not_chased_days"), min_value=0, step=1, key="chase.not_chased_days")
 )
 entries = ui.query(
-    checklists.chase_list, config, filters, owner=owner, not_chased_days=quiet_days, today=dt.date.today()
+    chase.chase_list, config, filters, owner=owner, not_chased_days=quiet_days, today=dt.date.today()
 )
 st.subheader(ui.t("chase.units").format(count=len(entries)))
 if not entries:
     st.success(ui.t("chase.none"))
 else:
     ui.export_buttons("chase", filters, owner=owner, not_chased_days=quiet_days, show_full=True)
-if len(entries) > checklists.CHASE_PAGE_UNITS:  # a page of units at a time; the export holds them all
+if len(entries) > chase.CHASE_PAGE_UNITS:  # a page of units at a time; the export holds them all
     left, right = st.columns([1, 3], vertical_alignment="bottom")
     page = ui.page_number(left, "chase.page")
-    entries, shown = checklists.chase_page(entries, page)
+    entries, shown = chase.chase_page(entries, page)
     ui.follow_page("chase.page", page, shown["page"])
     right.caption(ui.t("chase.showing").format(**shown))
 if sending and entries:
@@ -85,13 +85,13 @@ for entry in entries:
                 email=entry["contact_email"] or ui.MISSING,
             )
         )
-        st.text(checklists.last_chased(entry, lang))
-        ui.table(checklists.chase_table(entry, lang), wrap=("item",))
+        st.text(chase.last_chased(entry, lang))
+        ui.table(chase.chase_table(entry, lang), wrap=("item",))
         zh, en = st.columns(2)
         zh.caption(ui.t("chase.message_zh"))
-        zh.code(checklists.chase_message(config, entry, "zh", filters.as_of), language=None, wrap_lines=True)
+        zh.code(chase.chase_message(config, entry, "zh", filters.as_of), language=None, wrap_lines=True)
         en.caption(ui.t("chase.message_en"))
-        en.code(checklists.chase_message(config, entry, "en", filters.as_of), language=None, wrap_lines=True)
+        en.code(chase.chase_message(config, entry, "en", filters.as_of), language=None, wrap_lines=True)
         if sending:
             for column, send_lang in ((zh, "zh"), (en, "en")):
                 if column.button(
@@ -101,7 +101,7 @@ for entry in entries:
                 ):
                     send([entry], send_lang)
         if st.button(ui.t("chase.mark_sent"), key=f"chase.sent.{entry['unit_id']}", icon=":material/send:"):
-            checklists.mark_chased(ui.cursor(), entry["unit_id"], len(entry["items"]), ui.user()[0])
+            chase.mark_chased(ui.cursor(), entry["unit_id"], len(entry["items"]), ui.user()[0])
             st.session_state["chase.flash"] = ui.t("chase.marked").format(unit=entry["unit_name"])
             st.rerun()
         if not access.at_least(ui.role(), "admin"):

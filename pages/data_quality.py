@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from delegation import dashboard, ui
+from delegation import quality, ui
 
 ui.require("data_quality")
 config = ui.event_config()
@@ -15,17 +15,17 @@ show_full = st.toggle(
     on_change=ui.log_show_full,
     args=("data_quality",),
 )
-lists = ui.query(dashboard.quality, config, filters, ui.language(), show_full=show_full)
+lists = ui.query(quality.quality, config, filters, ui.language(), show_full=show_full)
 ui.export_buttons("quality", filters, show_full=show_full)
 
-for name in dashboard.QUALITY_LISTS:
+for name in quality.QUALITY_LISTS:
     rows = lists[name]
     st.subheader(f"{ui.t(f'quality.{name}')} · {len(rows)}")
     st.caption(ui.t(f"quality.{name}.help").format(date=config.passport_valid_through.isoformat()))
     if not len(rows):
         st.success(ui.t("quality.none"))
         continue
-    hidden = dashboard.QUALITY_HIDDEN.get(name, ())
+    hidden = quality.QUALITY_HIDDEN.get(name, ())
     if name != "conflicts":
         ui.table(rows, hidden=hidden, key=f"data_quality.{name}")
         continue
@@ -36,5 +36,5 @@ for name in dashboard.QUALITY_LISTS:
     picked = list(chosen.selection.rows) if chosen else []
     if st.button(ui.t("quality.settle"), disabled=not picked, key="data_quality.settle"):
         for position in picked:
-            dashboard.settle_issue(ui.cursor(), rows.iloc[position].to_dict(), ui.user()[0])
+            quality.settle_issue(ui.cursor(), rows.iloc[position].to_dict(), ui.user()[0])
         st.rerun()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from delegation import access, charts, checklists, dashboard, documents, ui
+from delegation import access, charts, document_grid, documents, paging, ui
 from delegation.errors import DelegationError
 
 ui.require("documents")
@@ -14,7 +14,7 @@ ALL_OWNERS = ui.t("documents.all_owners")
 st.title(ui.t("page.documents"))
 if flash := st.session_state.pop("documents.flash", None):
     st.success(flash)
-by_kind = ui.query(checklists.missing_by_kind, filters, lang)
+by_kind = ui.query(document_grid.missing_by_kind, filters, lang)
 for column, row in zip(
     ui.wrapping("documents-figures", "figures").columns(len(by_kind), vertical_alignment="bottom"),
     by_kind.itertuples(),
@@ -28,7 +28,7 @@ for column, row in zip(
 
 left, right = ui.wrapping("documents-charts", "charts").columns(2)
 # A sentence where a chart would have nothing to draw: empty axes ran from -1 to 4.
-by_province = ui.query(checklists.missing_by_province, filters, lang)
+by_province = ui.query(document_grid.missing_by_province, filters, lang)
 if by_province.empty and by_kind["required"].sum() == 0:
     left.info(ui.t("documents.none_required"))  # no one registered, or no one matches the filters
 elif by_province.empty:
@@ -38,7 +38,7 @@ else:
         charts.bar_chart(by_province, ui.t("documents.by_province"), ui.t("column.missing")),
         key="documents.province",
     )
-done = ui.query(checklists.completion, filters)
+done = ui.query(document_grid.completion, filters)
 if done.empty:
     right.info(ui.t("documents.none_received"))
 else:
@@ -63,7 +63,7 @@ if not access.at_least(ui.role(), "staff"):
 
 st.subheader(ui.t("documents.by_unit"))
 a, b = st.columns([1, 2])
-owner_options = ["", *ui.query(checklists.owners)]
+owner_options = ["", *ui.query(document_grid.owners)]
 owner = ui.selectbox(
     a,
     ui.t("documents.owner"),
@@ -72,11 +72,11 @@ owner = ui.selectbox(
     key="documents.owner",
 )
 only_missing = b.toggle(ui.t("documents.only_missing"), value=True, key="documents.only_missing")
-grid = ui.query(checklists.missing_by_unit, config, filters, lang, owner=owner, only_missing=only_missing)
+grid = ui.query(document_grid.missing_by_unit, config, filters, lang, owner=owner, only_missing=only_missing)
 ui.export_buttons("documents", filters, owner=owner)
 ui.table(grid, hidden=("unit_id",), key="documents.grid")
 
-validity = ui.query(checklists.passport_validity, config, filters)
+validity = ui.query(document_grid.passport_validity, config, filters)
 st.subheader(f"{ui.t('documents.passport_validity')} · {len(validity)}")
 ui.table(validity, key="documents.validity")
 
@@ -85,7 +85,7 @@ find = st.text_input(
     ui.t("filter.unit_search"), key="documents.unit_search", placeholder=ui.t("filter.unit_search_hint")
 )
 chosen = st.session_state.get("documents.unit")
-units = ui.query(dashboard.unit_options, find, (chosen,) if chosen is not None else ())
+units = ui.query(paging.unit_options, find, (chosen,) if chosen is not None else ())
 unit_id = st.selectbox(
     ui.t("documents.pick_unit"),
     list(units),
@@ -95,7 +95,7 @@ unit_id = st.selectbox(
     placeholder=ui.t("documents.pick_unit_hint"),  # Streamlit's own is English: "Choose an option"
 )
 if unit_id is not None:
-    checklist = ui.query(checklists.unit_checklist, config, unit_id, filters.as_of, lang)
+    checklist = ui.query(document_grid.unit_checklist, config, unit_id, filters.as_of, lang)
     st.caption(ui.t("documents.pick_scan"))
     picked = ui.table(
         checklist,
@@ -106,7 +106,7 @@ if unit_id is not None:
     )
     rows = ui.selected_rows("documents.checklist", picked, (unit_id, filters.as_of))
     if rows:  # a document's scan, seen before it is marked verified (each view logged)
-        document_id = checklists.checklist_scan(checklist, rows[0])
+        document_id = document_grid.checklist_scan(checklist, rows[0])
         if document_id is None:
             st.info(ui.t("documents.no_scan"))
         else:
@@ -129,7 +129,7 @@ if unit_id is not None:
             )
             reason = st.text_input(ui.t("documents.reason"))
             if st.form_submit_button(ui.t("documents.save"), type="primary"):
-                target = checklists.checklist_target(checklist, unit_id, choice)
+                target = document_grid.checklist_target(checklist, unit_id, choice)
                 try:
                     if upload is not None:
                         documents.attach(

@@ -3,7 +3,7 @@ forum themes they chose, sign-ups over time, the other breakdowns."""
 
 import streamlit as st
 
-from delegation import access, charts, dashboard, ui
+from delegation import access, charts, figures, ui
 from delegation.workbooks import leadership_workbook
 
 ui.require("overview")
@@ -16,8 +16,8 @@ def overview() -> None:
     lang = ui.language()
     large = ui.presenting()
     filters = ui.current_filters()
-    figures = ui.query(dashboard.overview, config, filters, lang)  # one query for the whole page
-    head = figures.headline
+    shown = ui.query(figures.overview, config, filters, lang)  # one query for the whole page
+    head = shown.headline
     if ui.user()[0] == access.LOCAL_ADMIN and not large:  # not on a shared screen
         st.warning(ui.t("access.local_admin"))
 
@@ -41,17 +41,17 @@ def overview() -> None:
     cols[0].metric(ui.t("overview.units"), head.units)
     cols[1].metric(ui.t("overview.participants"), head.participants)
     cols[2].metric(ui.t("overview.applicants"), head.invitation_applicants)
-    owed = figures.documents
+    owed = shown.documents
     cols[3].metric(
         ui.t("overview.missing_documents"),
-        figures.missing_documents,
+        shown.missing_documents,
         help=" · ".join(
             ui.t("overview.missing_of").format(what=r.label, missing=r.missing, required=r.required)
             for r in owed.itertuples()
         ),
     )
 
-    cards = dashboard.countdown_cards(config, filters.as_of, lang)
+    cards = figures.countdown_cards(config, filters.as_of, lang)
     for column, card in zip(ui.wrapping("overview-cards", "figures").columns(len(cards)), cards, strict=True):
         column.html(ui.countdown_card(card, lang, large=large))
 
@@ -63,7 +63,7 @@ def overview() -> None:
 
     # Where people come from and which forum themes they chose: the first row, on screen at 1280×720.
     people = ui.t("chart.participants_axis")
-    provinces, themes = figures.breakdowns["province"], figures.breakdowns["theme"]
+    provinces, themes = shown.breakdowns["province"], shown.breakdowns["theme"]
     rows = max(len(provinces), len(themes))  # the charts keep their own least height
     height = PRESENTED_CHART_PX if large else None
     box = ui.wrapping("overview-breakdowns", "charts")
@@ -79,7 +79,7 @@ def overview() -> None:
         key="overview.theme",
     )
 
-    sign = figures.signups
+    sign = shown.signups
     st.plotly_chart(
         charts.signups_chart(
             sign.actual,
@@ -101,8 +101,8 @@ def overview() -> None:
     )
 
     # A city everyone visits (the forum's) is said in words: as a bar it was one long 100% bar.
-    sectors = figures.breakdowns["sector"]
-    everyone, cities = dashboard.everyone_chose(figures.breakdowns["city"])
+    sectors = shown.breakdowns["sector"]
+    everyone, cities = figures.everyone_chose(shown.breakdowns["city"])
     rows = max(len(sectors), len(cities))
     left, right = box.columns(2)
     left.plotly_chart(

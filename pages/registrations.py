@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from delegation import access, dashboard, ui
+from delegation import access, paging, ui
 from delegation.errors import DelegationError
 from delegation.links import link_of_unit
+from delegation.lists.participants import PARTICIPANT_SORTS, participants_page
+from delegation.lists.units import UNIT_SORTS, units_page
 from delegation.registrations import CONTACT, save_edit, save_unit_contact, set_withdrawn, unit_contact
 from delegation.registrations import editable as edit_fields
 
@@ -42,11 +44,9 @@ def list_controls(prefix: str, sorts: tuple[str, ...], **label_keys: str) -> tup
 
 
 with units_tab:
-    sort, descending, size, page = list_controls(
-        "registrations.units", dashboard.UNIT_SORTS, name="sort.unit"
-    )
+    sort, descending, size, page = list_controls("registrations.units", UNIT_SORTS, name="sort.unit")
     units = ui.query(
-        dashboard.units_page,
+        units_page,
         filters,
         lang,
         search=search,
@@ -72,7 +72,7 @@ with units_tab:
     selected = ui.selected_rows("registrations.units.table", chosen, listing)
     if selected:
         unit_id = int(units.rows.iloc[selected[0]]["unit_id"])
-        detail = ui.query(dashboard.unit_detail, unit_id, filters.as_of, lang, show_full)
+        detail = ui.query(paging.unit_detail, unit_id, filters.as_of, lang, show_full)
         if len(detail):
             st.subheader(ui.t("registrations.unit_detail"))
             ui.table(detail, key="registrations.unit.detail")
@@ -80,7 +80,7 @@ with units_tab:
                 st.caption(ui.t("registrations.unit_link"))
                 st.code(link, language=None)
             members = ui.query(
-                dashboard.participants_page,
+                participants_page,
                 config,
                 filters.for_unit(unit_id),
                 lang,
@@ -185,9 +185,9 @@ with units_tab:
                                 st.rerun()
 
 with people_tab:
-    sort, descending, size, page = list_controls("registrations.people", dashboard.PARTICIPANT_SORTS)
+    sort, descending, size, page = list_controls("registrations.people", PARTICIPANT_SORTS)
     people = ui.query(
-        dashboard.participants_page,
+        participants_page,
         config,
         filters,
         lang,

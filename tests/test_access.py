@@ -508,7 +508,7 @@ def test_every_action_the_code_logs_has_a_name_in_both_languages():
 def test_the_audit_page_and_its_export_name_actions_in_the_page_language(
     monkeypatch, config, db, lang, named
 ):
-    from delegation import exports
+    from delegation import lists
     from delegation.filters import Filters
 
     at = as_role(monkeypatch, db, "admin", "pages/audit.py", ui__lang=lang)
@@ -518,7 +518,7 @@ def test_the_audit_page_and_its_export_name_actions_in_the_page_language(
     assert "backup" not in set(shown["action"]) and "import" not in set(shown["action"])
     assert named in at.multiselect(key="audit.actions").options
     con = connect(config, db)
-    (table,) = exports.tables_for("audit", con, config, Filters(as_of=AS_OF), lang)
+    (table,) = lists.REGISTRY["audit"].tables(con, config, Filters(as_of=AS_OF), lang)
     assert table.columns[2] == "column.action" and named in [row[2] for row in table.rows]
     con.close()
 
@@ -578,7 +578,7 @@ TEXT_EN_UNREADABLE = "What was typed for {en} cannot be read; type it again, or 
 
 
 def test_the_audit_log_says_each_entry_in_words(monkeypatch, config, tmp_path):
-    from delegation import audit, checklists
+    from delegation import audit, chase
     from delegation.documents import set_state
     from delegation.filters import Filters
 
@@ -592,7 +592,7 @@ def test_the_audit_log_says_each_entry_in_words(monkeypatch, config, tmp_path):
         con, unit_id=unit, participant_id=jia1, kind="passport_scan", status="rejected",
         reason="扫描件模糊", actor="staff1", source="by hand",
     )  # fmt: skip
-    checklists.mark_chased(con, unit, 5, "staff1")
+    chase.mark_chased(con, unit, 5, "staff1")
     con.close()
     monkeypatch.setenv("DELEGATION_DB", str(db))  # where the app's cursor writes
     data = ui.exported("quality", "xlsx", Filters(AS_OF, provinces=("Jiangsu",)), "zh", actor="staff1")

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from delegation import ROOT, dashboard, documents, ui
+from delegation import ROOT, documents, ui
 from delegation.db import connect
 from delegation.filters import Filters
 from delegation.i18n import TEXT
+from delegation.lists.units import units_page
 from delegation.registrations import EDITABLE
 from delegation.summary import summary
 from delegation.ui import MISSING
@@ -421,7 +422,7 @@ def edit_form(monkeypatch, config, db: Path, name: str) -> tuple[AppTest, dict, 
     pid, unit_id = con.execute(
         "select participant_id, unit_id from participants where name = ?", [name]
     ).fetchone()
-    row = dashboard.units_page(con, Filters(AS_OF), "en").rows["unit_id"].tolist().index(unit_id)
+    row = units_page(con, Filters(AS_OF), "en").rows["unit_id"].tolist().index(unit_id)
     con.close()
     at = first_unit(monkeypatch, db, row)
     at.selectbox(key="registrations.edit.who").set_value(pid).run()
@@ -731,10 +732,10 @@ def test_a_conflict_between_forms_is_listed_until_staff_settle_it(monkeypatch, c
     listed = frame(at, "reason")
     assert "报名表之间不一致的内容 · 1" in [s.value for s in at.subheader]
     assert listed["reason"].iloc[0].startswith("工作表“S”第 2 行：王强的职务在“附件2报名表.xlsx”")
-    from delegation import exports
+    from delegation import lists
 
     con = connect(config, db)
-    sheet = exports.export_bytes("quality", "csv", con, config, Filters(dt.date.today()), "en", user="t")
+    sheet = lists.export_bytes("quality", "csv", con, config, Filters(dt.date.today()), "en", user="t")
     con.close()
     # What "settled" needs to find the row is neither shown nor exported.
     assert sheet.decode("utf-8-sig").splitlines()[0] == "Imported at,File,Sheet,Row,Reason"
@@ -876,7 +877,7 @@ def test_a_units_details_show_its_own_online_form_link(monkeypatch, config, fixt
         at = first_unit(monkeypatch, fixture_db)
         assert not at.exception
         con = connect(config, fixture_db)
-        unit_id = dashboard.units_page(con, Filters(AS_OF), "en").rows["unit_id"].tolist()[0]
+        unit_id = units_page(con, Filters(AS_OF), "en").rows["unit_id"].tolist()[0]
         key = con.execute("select name_key from units where unit_id = ?", [unit_id]).fetchone()[0]
         con.close()
         assert [c.value for c in at.code] == [

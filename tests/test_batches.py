@@ -10,8 +10,9 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from delegation import batches, checklists
+from delegation import batches
 from delegation.backups import backups_folder
+from delegation.batch_view import batch_view
 from delegation.documents import attach
 from delegation.errors import DelegationError
 from delegation.filters import Filters
@@ -216,7 +217,7 @@ def test_the_batch_page_view_words_each_applicants_own_reasons(ready_jia, config
     con, _ = ready_jia
 
     def view_and_expected() -> tuple[dict, dict]:
-        view = checklists.batch_view(con, config, Filters(AS_OF), lang)
+        view = batch_view(con, config, Filters(AS_OF), lang)
         rows = batches.candidates(con, config, Filters(AS_OF))
         expected = {
             row["name"]: batches.blocked_reasons(row, config, lang)
@@ -247,7 +248,7 @@ def test_the_batch_page_view_words_each_applicants_own_reasons(ready_jia, config
 def test_a_freeze_takes_everyone_ready_whatever_the_filters(ready_jia, config):
     # A province filter left on froze Jiangsu's people only: a batch is one batch.
     con, _ = ready_jia
-    shown = checklists.batch_view(con, config, Filters(AS_OF, provinces=("Shanxi",)), "en")
+    shown = batch_view(con, config, Filters(AS_OF, provinces=("Shanxi",)), "en")
     assert shown["ready"].empty  # the filtered list shows nobody ready: Shanxi's people only
     assert set(shown["blocked"]["unit_name"]) == {"太原乙环保有限公司"}
     assert batches.ready_now(con, config, FROZEN.date()) == 2

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from delegation import checklists, documents, ui
+from delegation import chase, document_grid, documents, ui
 from delegation.db import connect
 from delegation.documents import attach, set_owner
 from delegation.errors import DelegationError
@@ -32,15 +32,15 @@ def loaded(con, config, tmp_path):
 
 def test_missing_by_kind_province_and_unit(loaded, config):
     f = Filters(AS_OF)
-    by_kind = checklists.missing_by_kind(loaded, f, "en")
+    by_kind = document_grid.missing_by_kind(loaded, f, "en")
     assert by_kind[["kind", "required", "missing"]].values.tolist() == [
         ["registration_confirmation", 3, 3],
         ["passport_scan", 7, 7],
         ["us_visa_scan", 2, 2],
     ]
-    by_province = checklists.missing_by_province(loaded, f, "zh")
+    by_province = document_grid.missing_by_province(loaded, f, "zh")
     assert by_province[["label", "participants"]].values.tolist() == [["江苏", 5], ["山西", 5], ["陕西", 2]]
-    grid = checklists.missing_by_unit(loaded, config, f, "en")
+    grid = document_grid.missing_by_unit(loaded, config, f, "en")
     # Equal counts in pinyin order (Suzhou, Taiyuan, Xi'an); by character code 太 came before 苏.
     assert grid["unit_name"].tolist() == ["苏州甲机械有限公司", "太原乙环保有限公司", "西安丙新能源有限公司"]
     assert grid["Passport cover page (scan)"].tolist() == [3, 3, 1]
@@ -59,8 +59,8 @@ def test_unit_checklist_rows_name_their_document(loaded, config):
             "select name, participant_id from participants where unit_id = ?", [unit_id]
         ).fetchall()
     )
-    checklist = checklists.unit_checklist(loaded, config, unit_id, AS_OF, "en")
-    targets = [checklists.checklist_target(checklist, unit_id, i) for i in range(len(checklist))]
+    checklist = document_grid.unit_checklist(loaded, config, unit_id, AS_OF, "en")
+    targets = [document_grid.checklist_target(checklist, unit_id, i) for i in range(len(checklist))]
     # The unit's own Annex 1 first (no participant), then each person's documents.
     assert targets[0] == {"unit_id": unit_id, "participant_id": None, "kind": "registration_confirmation"}
     assert checklist["participant_name"].iloc[0] == text("documents.unit_itself", "en")
@@ -120,7 +120,7 @@ def test_chase_messages(loaded, config):
     )
     loaded.execute("update participants set pinyin_name = 'YI Yi' where name = '乙一'")  # the form's own
     set_owner(loaded, unit, "小李", "admin")
-    entries = checklists.chase_list(loaded, config, Filters(AS_OF), owner="小李")
+    entries = chase.chase_list(loaded, config, Filters(AS_OF), owner="小李")
     assert [e["unit_name"] for e in entries] == ["太原乙环保有限公司"]
     entry = entries[0]
     # 乙二's passport expires too early: a renewed passport is asked for, not a scan of the old one.
@@ -138,10 +138,10 @@ def test_chase_messages(loaded, config):
     # of Annex 2 by departure; the secretariat's address and the subject convention; pinyin beside
     # the Chinese names in English; full-width colons in Chinese, never two in a row.
     april = dt.date(2023, 4, 1)
-    assert checklists.chase_message(config, entry, "zh", april) == CHASE_ZH_1_APRIL
-    assert checklists.chase_message(config, entry, "en", april) == CHASE_EN_1_APRIL
+    assert chase.chase_message(config, entry, "zh", april) == CHASE_ZH_1_APRIL
+    assert chase.chase_message(config, entry, "en", april) == CHASE_EN_1_APRIL
     # Before the deadline both have the same next milestone: one list.
-    march = checklists.chase_message(config, entry, "zh", AS_OF)
+    march = chase.chase_message(config, entry, "zh", AS_OF)
     assert "请于 2023-03-31（报名截止）前补交以下材料和信息：\n- 贵单位：缺少报名确认回执" in march
     assert "2023-04-07" not in march and "2023-05-21" not in march
     # Once every milestone has passed: as soon as possible, and no date at all.
@@ -150,7 +150,7 @@ def test_chase_messages(loaded, config):
         ("zh", "请尽快补交以下材料和信息："),
         ("en", "Please send the following as soon as possible:"),
     ):
-        late = checklists.chase_message(config, entry, lang, june)
+        late = chase.chase_message(config, entry, lang, june)
         assert asap in late and not re.search(r"20\d\d-\d\d-\d\d（|by 20\d\d-", late)
         assert "2023-03-31" not in late and "2023-04-07" not in late
     for message in (CHASE_ZH_1_APRIL, march):
@@ -159,9 +159,9 @@ def test_chase_messages(loaded, config):
             said = re.sub(r"（[^）]*）", "", line.split("：", 1)[1])  # after "贵单位：", outside brackets
             assert "：" not in said, line  # no "贵单位：缺：…"
         assert "缺：" not in message
-    from delegation import exports
+    from delegation import lists
 
-    table = checklists.chase_table(entry, "zh")
+    table = chase.chase_table(entry, "zh")
     assert table["participant_name"].tolist() == [
         text("documents.unit_itself", "zh"),
         "乙二",
@@ -171,7 +171,7 @@ def test_chase_messages(loaded, config):
         "乙一",
     ]
     assert table["item"].tolist() == entry["lines"]["zh"]
-    data = exports.export_bytes("chase", "csv", loaded, config, Filters(AS_OF), "en", user="t", owner="小李")
+    data = lists.export_bytes("chase", "csv", loaded, config, Filters(AS_OF), "en", user="t", owner="小李")
     csv = data.decode("utf-8-sig").splitlines()
     assert csv[0] == "Unit,Owner,Contact,Contact mobile,Contact e-mail,Last chased,Participant,Item"
     assert len(csv) == 1 + 6 and csv[1].split(",")[5] == "Not chased yet"
@@ -180,19 +180,17 @@ def test_chase_messages(loaded, config):
 def test_chased_on_is_recorded_shown_and_filtered(loaded, config):
     yi = loaded.execute("select unit_id from units where name = '太原乙环保有限公司'").fetchall()[0][0]
     today = dt.date(2023, 3, 20)
-    checklists.mark_chased(loaded, yi, 6, "小李", now=dt.datetime(2023, 3, 17, 15, 0))
-    entries = {e["unit_name"]: e for e in checklists.chase_list(loaded, config, Filters(AS_OF))}
-    assert (
-        checklists.last_chased(entries["太原乙环保有限公司"], "en", today) == "Last chased 3 days ago by 小李"
-    )
-    assert checklists.last_chased(entries["太原乙环保有限公司"], "zh", today) == "上次催交：3 天前（小李）"
-    assert checklists.last_chased(entries["苏州甲机械有限公司"], "zh", today) == "尚未催交"
+    chase.mark_chased(loaded, yi, 6, "小李", now=dt.datetime(2023, 3, 17, 15, 0))
+    entries = {e["unit_name"]: e for e in chase.chase_list(loaded, config, Filters(AS_OF))}
+    assert chase.last_chased(entries["太原乙环保有限公司"], "en", today) == "Last chased 3 days ago by 小李"
+    assert chase.last_chased(entries["太原乙环保有限公司"], "zh", today) == "上次催交：3 天前（小李）"
+    assert chase.last_chased(entries["苏州甲机械有限公司"], "zh", today) == "尚未催交"
     # Units not chased in N days: 太原乙 was last chased 3 days ago, so it is listed for N up to 3
     # and not for 4 (it was chased within those 4 days).
     not_in = {
         days: [
             e["unit_name"]
-            for e in checklists.chase_list(loaded, config, Filters(AS_OF), not_chased_days=days, today=today)
+            for e in chase.chase_list(loaded, config, Filters(AS_OF), not_chased_days=days, today=today)
         ]
         for days in (0, 3, 4)
     }
@@ -325,22 +323,22 @@ def test_batch_page_freezes(monkeypatch, config, tmp_path):
 
 def test_chase_pages_of_fifty_units():
     entries = [{"unit_id": i} for i in range(120)]
-    first, shown = checklists.chase_page(entries, 1)
+    first, shown = chase.chase_page(entries, 1)
     assert [e["unit_id"] for e in first] == list(range(50))
     assert shown == {"first": 1, "last": 50, "page": 1, "pages": 3}
-    last, shown = checklists.chase_page(entries, 3)
+    last, shown = chase.chase_page(entries, 3)
     assert [e["unit_id"] for e in last] == list(range(100, 120))
     assert shown == {"first": 101, "last": 120, "page": 3, "pages": 3}
-    assert checklists.chase_page(entries, 9) == (last, shown)  # past the end (the list shrank): the last page
-    assert checklists.chase_page(entries, 0)[1]["page"] == 1
-    assert checklists.chase_page([], 1) == ([], {"first": 1, "last": 0, "page": 1, "pages": 1})
+    assert chase.chase_page(entries, 9) == (last, shown)  # past the end (the list shrank): the last page
+    assert chase.chase_page(entries, 0)[1]["page"] == 1
+    assert chase.chase_page([], 1) == ([], {"first": 1, "last": 0, "page": 1, "pages": 1})
 
 
 def test_the_chase_page_shows_fifty_units_at_a_time(monkeypatch, config, demo_db):
     con = connect(config, demo_db)
-    everyone = [e["unit_name"] for e in checklists.chase_list(con, config, Filters(AS_OF))]
+    everyone = [e["unit_name"] for e in chase.chase_list(con, config, Filters(AS_OF))]
     con.close()
-    assert checklists.CHASE_PAGE_UNITS < len(everyone) < 100  # two pages
+    assert chase.CHASE_PAGE_UNITS < len(everyone) < 100  # two pages
     at = app(monkeypatch, demo_db, page="pages/chase.py", filters__as_of=AS_OF)
     assert not at.exception
 

@@ -7,8 +7,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from delegation import dashboard
+from delegation import figures, paging, quality
 from delegation.filters import Filters
+from delegation.lists.participants import participants_page
+from delegation.lists.units import units_page
 from tests.fixtures import load_fixture
 
 AS_OF = dt.date(2023, 3, 20)
@@ -21,15 +23,13 @@ def loaded(con, config, tmp_path):
 
 
 def test_headline_with_filters(loaded, config):
-    assert dashboard.headline(loaded, config, Filters(AS_OF)) == dashboard.Headline(3, 10, 7, 2)
+    assert figures.headline(loaded, config, Filters(AS_OF)) == figures.Headline(3, 10, 7, 2)
     jiangsu_green = Filters(AS_OF, provinces=("Jiangsu",), themes=("green_development",))
-    assert dashboard.headline(loaded, config, jiangsu_green) == dashboard.Headline(1, 3, 3, 1)
+    assert figures.headline(loaded, config, jiangsu_green) == figures.Headline(1, 3, 3, 1)
     several = Filters(AS_OF, themes=("agricultural_trade", "two_way_investment"))
-    assert (
-        dashboard.headline(loaded, config, several).participants == 3
-    )  # any of the themes: 甲四, 乙二, 丙三
+    assert figures.headline(loaded, config, several).participants == 3  # any of the themes: 甲四, 乙二, 丙三
     withdrawn = Filters(AS_OF, statuses=("withdrawn",))
-    assert dashboard.headline(loaded, config, withdrawn).participants == 0  # out of every count
+    assert figures.headline(loaded, config, withdrawn).participants == 0  # out of every count
 
 
 OVERVIEW_FILTERS = [
@@ -44,20 +44,20 @@ OVERVIEW_FILTERS = [
 @pytest.mark.parametrize("filters", OVERVIEW_FILTERS)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_overview_in_one_query_equals_each_query(loaded, config, filters, lang):
-    figures = dashboard.overview(loaded, config, filters, lang)
-    assert figures.headline == dashboard.headline(loaded, config, filters)
-    for kind in dashboard.BREAKDOWNS:
-        alone = dashboard.breakdown(loaded, kind, filters, lang, config.top_provinces)
-        pd.testing.assert_frame_equal(figures.breakdowns[kind], alone)
-    alone = dashboard.signups(loaded, config, filters)
-    pd.testing.assert_frame_equal(figures.signups.actual, alone.actual, check_dtype=False)
-    pd.testing.assert_frame_equal(figures.signups.projection, alone.projection, check_dtype=False)
-    assert figures.signups.pace_per_day == alone.pace_per_day
-    from delegation import checklists
+    shown = figures.overview(loaded, config, filters, lang)
+    assert shown.headline == figures.headline(loaded, config, filters)
+    for kind in figures.BREAKDOWNS:
+        alone = figures.breakdown(loaded, kind, filters, lang, config.top_provinces)
+        pd.testing.assert_frame_equal(shown.breakdowns[kind], alone)
+    alone = figures.signups(loaded, config, filters)
+    pd.testing.assert_frame_equal(shown.signups.actual, alone.actual, check_dtype=False)
+    pd.testing.assert_frame_equal(shown.signups.projection, alone.projection, check_dtype=False)
+    assert shown.signups.pace_per_day == alone.pace_per_day
+    from delegation import document_grid
 
-    owed = checklists.missing_by_kind(loaded, filters, lang)
-    pd.testing.assert_frame_equal(figures.documents, owed, check_dtype=False)
-    assert figures.missing_documents == int(owed["missing"].sum())
+    owed = document_grid.missing_by_kind(loaded, filters, lang)
+    pd.testing.assert_frame_equal(shown.documents, owed, check_dtype=False)
+    assert shown.missing_documents == int(owed["missing"].sum())
 
 
 def test_overview_on_demo_data_equals_each_query(con, config):
@@ -65,16 +65,16 @@ def test_overview_on_demo_data_equals_each_query(con, config):
 
     load_demo(con, config, 3_000, seed=5)
     filters = Filters(dt.date(2023, 3, 31))
-    figures = dashboard.overview(con, config, filters, "en")
-    assert figures.headline.participants == 3_000
-    assert figures.headline == dashboard.headline(con, config, filters)
-    provinces = dashboard.breakdown(con, "province", filters, "en", config.top_provinces)
+    shown = figures.overview(con, config, filters, "en")
+    assert shown.headline.participants == 3_000
+    assert shown.headline == figures.headline(con, config, filters)
+    provinces = figures.breakdown(con, "province", filters, "en", config.top_provinces)
     assert provinces["key"].iloc[-1] == "others"  # more provinces than the top: the rest folded
-    for kind in dashboard.BREAKDOWNS:
-        alone = dashboard.breakdown(con, kind, filters, "en", config.top_provinces)
-        pd.testing.assert_frame_equal(figures.breakdowns[kind], alone)
+    for kind in figures.BREAKDOWNS:
+        alone = figures.breakdown(con, kind, filters, "en", config.top_provinces)
+        pd.testing.assert_frame_equal(shown.breakdowns[kind], alone)
     pd.testing.assert_frame_equal(
-        figures.signups.actual, dashboard.signups(con, config, filters).actual, check_dtype=False
+        shown.signups.actual, figures.signups(con, config, filters).actual, check_dtype=False
     )
 
 
@@ -94,10 +94,10 @@ def test_overview_counts_themes_and_cities_in_any_order_and_repeated(con, config
     distinct_lists, distinct_sorted = orders.fetchone()
     assert distinct_lists > distinct_sorted  # some lists hold the same themes in another order
     filters = Filters(dt.date(2023, 3, 31))
-    figures = dashboard.overview(con, config, filters, "en")
+    shown = figures.overview(con, config, filters, "en")
     for kind in ("theme", "city"):
-        alone = dashboard.breakdown(con, kind, filters, "en", config.top_provinces)
-        pd.testing.assert_frame_equal(figures.breakdowns[kind], alone)
+        alone = figures.breakdown(con, kind, filters, "en", config.top_provinces)
+        pd.testing.assert_frame_equal(shown.breakdowns[kind], alone)
 
 
 def test_list_hashes_tell_apart_every_list_of_the_events_themes_and_cities(con, config):
@@ -114,7 +114,7 @@ def test_list_hashes_tell_apart_every_list_of_the_events_themes_and_cities(con, 
 
 
 def test_countdowns_and_urgency(config):
-    cards = dashboard.countdown_cards(config, dt.date(2023, 3, 28), "en")
+    cards = figures.countdown_cards(config, dt.date(2023, 3, 28), "en")
     assert [(c["key"], c["days_left"], c["urgency"]) for c in cards] == [
         ("registration", 3, "week"),
         ("invitation_batch", 10, "month"),
@@ -123,30 +123,26 @@ def test_countdowns_and_urgency(config):
         ("return", 62, "later"),
     ]
     assert cards[0]["label"] == "Registration deadline"
-    assert (
-        dashboard.urgency(-1) == "passed"
-        and dashboard.urgency(0) == "week"
-        and dashboard.urgency(30) == "month"
-    )
+    assert figures.urgency(-1) == "passed" and figures.urgency(0) == "week" and figures.urgency(30) == "month"
 
 
 def test_province_breakdown_folds_the_rest(loaded):
-    df = dashboard.breakdown(loaded, "province", Filters(AS_OF), "zh", top=1)
+    df = figures.breakdown(loaded, "province", Filters(AS_OF), "zh", top=1)
     assert df[["key", "label", "participants"]].values.tolist() == [
         ["Jiangsu", "江苏省", 4],
         ["others", "其他省份", 6],
     ]
-    df = dashboard.breakdown(loaded, "province", Filters(AS_OF), "en", top=10)
+    df = figures.breakdown(loaded, "province", Filters(AS_OF), "en", top=10)
     assert df["label"].tolist() == ["Jiangsu", "Shaanxi", "Shanxi"]
 
 
 def test_theme_breakdown_counts_and_shares(loaded):
-    df = dashboard.breakdown(loaded, "theme", Filters(AS_OF), "zh")
+    df = figures.breakdown(loaded, "theme", Filters(AS_OF), "zh")
     # Most chosen first, as every breakdown (it was in the configured order).
     assert df["label"].tolist() == ["绿色发展", "电子商务", "双向投资", "农产品贸易"]
     assert df["participants"].tolist() == [6, 3, 2, 1]
     assert df["share"].round(2).tolist() == [0.6, 0.3, 0.2, 0.1]
-    tie = dashboard.breakdown(loaded, "theme", Filters(dt.date(2023, 3, 1)), "en")
+    tie = figures.breakdown(loaded, "theme", Filters(dt.date(2023, 3, 1)), "en")
     assert tie["label"].tolist() == [  # nobody yet: the configured order
         "Green development",
         "E-commerce",
@@ -156,7 +152,7 @@ def test_theme_breakdown_counts_and_shares(loaded):
 
 
 def test_signups_and_projection(loaded, config):
-    s = dashboard.signups(loaded, config, Filters(AS_OF))
+    s = figures.signups(loaded, config, Filters(AS_OF))
     # 1 Mar 甲一, 2 Mar 甲二, 5 Mar 甲三 (丁一 withdrew), 10 Mar 乙一 乙二, 11 Mar 乙三, 15 丙一, 16 丙二, 18 丙三, 20 甲四
     assert s.actual["participants"].tolist() == [1, 2, 3, 5, 6, 7, 8, 9, 10]
     assert s.actual["units"].tolist() == [1, 1, 1, 2, 2, 3, 3, 3, 3]
@@ -164,12 +160,12 @@ def test_signups_and_projection(loaded, config):
     # Sign-ups after 6 March (the 14 days up to the 20th): 7, so 0.5 a day for the 11 days left.
     assert s.pace_per_day == pytest.approx(0.5)
     assert s.projection["participants"].tolist() == [10, 16]
-    after = dashboard.signups(loaded, config, Filters(dt.date(2023, 4, 2)))
+    after = figures.signups(loaded, config, Filters(dt.date(2023, 4, 2)))
     assert after.projection.empty
 
 
 def test_units_page_sort_search_and_paging(loaded, config):
-    page = dashboard.units_page(loaded, Filters(AS_OF), "en", sort="participants", descending=True)
+    page = units_page(loaded, Filters(AS_OF), "en", sort="participants", descending=True)
     assert page.total == 3
     assert page.rows["unit_name"].tolist() == [
         "苏州甲机械有限公司",
@@ -180,50 +176,46 @@ def test_units_page_sort_search_and_paging(loaded, config):
     assert page.rows["participants"].tolist() == [4, 3, 3]
     # By name in pinyin order (Suzhou, Taiyuan, Xi'an); by character code
     # 太 (U+592A) came before 苏 (U+82CF).
-    by_name = dashboard.units_page(loaded, Filters(AS_OF), "en", sort="name")
+    by_name = units_page(loaded, Filters(AS_OF), "en", sort="name")
     assert by_name.rows["unit_name"].tolist() == [
         "苏州甲机械有限公司",
         "太原乙环保有限公司",
         "西安丙新能源有限公司",
     ]
-    backwards = dashboard.units_page(loaded, Filters(AS_OF), "en", sort="name", descending=True)
+    backwards = units_page(loaded, Filters(AS_OF), "en", sort="name", descending=True)
     assert backwards.rows["unit_name"].tolist() == by_name.rows["unit_name"].tolist()[::-1]
-    by_unit = dashboard.participants_page(loaded, config, Filters(AS_OF), "en", sort="unit")
+    by_unit = participants_page(loaded, config, Filters(AS_OF), "en", sort="unit")
     assert list(dict.fromkeys(by_unit.rows["unit_name"])) == by_name.rows["unit_name"].tolist()
-    second = dashboard.units_page(loaded, Filters(AS_OF), "en", sort="name", page=2, page_size=2)
+    second = units_page(loaded, Filters(AS_OF), "en", sort="name", page=2, page_size=2)
     assert (second.total, second.pages, len(second.rows)) == (3, 2, 1)
     assert second.rows["unit_name"].tolist() == ["西安丙新能源有限公司"] and second.page == 2
     # A page past the end (a search shrank the list while page 5 was open) shows the last page and
     # the whole list's count, not an empty table counting 0.
-    past = dashboard.units_page(loaded, Filters(AS_OF), "en", sort="name", page=5, page_size=2)
+    past = units_page(loaded, Filters(AS_OF), "en", sort="name", page=5, page_size=2)
     assert (past.page, past.total, past.rows["unit_name"].tolist()) == (2, 3, ["西安丙新能源有限公司"])
-    found = dashboard.participants_page(loaded, config, Filters(AS_OF), "en", search="jiayi", page=5)
+    found = participants_page(loaded, config, Filters(AS_OF), "en", search="jiayi", page=5)
     assert (found.page, found.total, found.rows["name"].tolist()) == (1, 1, ["甲一"])
-    nothing = dashboard.units_page(loaded, Filters(AS_OF), "en", search="nowhere", page=3)
+    nothing = units_page(loaded, Filters(AS_OF), "en", search="nowhere", page=3)
     assert (nothing.page, nothing.total, len(nothing.rows)) == (1, 0, 0)
-    assert dashboard.units_page(loaded, Filters(AS_OF), "zh", search="xianbing").rows[
-        "unit_name"
-    ].tolist() == ["西安丙新能源有限公司"]
-    assert dashboard.units_page(loaded, Filters(AS_OF), "zh", search="tyy").rows["unit_name"].tolist() == [
+    assert units_page(loaded, Filters(AS_OF), "zh", search="xianbing").rows["unit_name"].tolist() == [
+        "西安丙新能源有限公司"
+    ]
+    assert units_page(loaded, Filters(AS_OF), "zh", search="tyy").rows["unit_name"].tolist() == [
         "太原乙环保有限公司"
     ]
-    assert (
-        dashboard.units_page(loaded, Filters(AS_OF), "zh", search="苏州%有限").total == 0
-    )  # % is no wildcard
-    assert dashboard.units_page(loaded, Filters(AS_OF), "zh", search="  ").total == 3  # blank search: all
+    assert units_page(loaded, Filters(AS_OF), "zh", search="苏州%有限").total == 0  # % is no wildcard
+    assert units_page(loaded, Filters(AS_OF), "zh", search="  ").total == 3  # blank search: all
 
 
 def test_participants_page_masks_unless_asked(loaded, config):
-    masked = dashboard.participants_page(loaded, config, Filters(AS_OF), "en", search="甲一")
+    masked = participants_page(loaded, config, Filters(AS_OF), "en", search="甲一")
     assert masked.rows["passport_number"].tolist() == ["E*****101"]
-    full = dashboard.participants_page(loaded, config, Filters(AS_OF), "en", search="jia yi", show_full=True)
+    full = participants_page(loaded, config, Filters(AS_OF), "en", search="jia yi", show_full=True)
     assert full.rows["passport_number"].tolist() == ["E90000101"]
     assert full.rows["themes"].tolist() == ["Green development, E-commerce"]  # the export's separators too
     assert full.rows["registered_on"].tolist() == [dt.date(2023, 3, 1)]  # a date, shown without a time
     assert full.rows["passport_expiry"].tolist() == [dt.date(2030, 1, 1)]
-    by_expiry = dashboard.participants_page(
-        loaded, config, Filters(AS_OF), "en", sort="passport_expiry", page_size=3
-    )
+    by_expiry = participants_page(loaded, config, Filters(AS_OF), "en", sort="passport_expiry", page_size=3)
     assert by_expiry.rows["name"].tolist() == [
         "丙二",
         "甲三",
@@ -235,40 +227,40 @@ def test_participants_page_masks_unless_asked(loaded, config):
 def test_chinese_names_in_pinyin_order_then_latin_ones_ignoring_case(loaded):
     loaded.execute("update units set name = 'acme Trading' where name = '西安丙新能源有限公司'")
     loaded.execute("update units set name = 'Zeta Ltd' where name = '太原乙环保有限公司'")
-    page = dashboard.units_page(loaded, Filters(AS_OF), "en", sort="name")
+    page = units_page(loaded, Filters(AS_OF), "en", sort="name")
     # By character code 'Z' (0x5A) comes before 'a' (0x61), and both before any Chinese character.
     assert page.rows["unit_name"].tolist() == ["苏州甲机械有限公司", "acme Trading", "Zeta Ltd"]
 
 
 def test_unit_detail_and_members(loaded, config):
-    unit_id = dashboard.units_page(loaded, Filters(AS_OF), "zh", search="hangzhou").rows
+    unit_id = units_page(loaded, Filters(AS_OF), "zh", search="hangzhou").rows
     assert unit_id.empty  # 杭州丁 withdrew its only participant: not listed
-    jia = int(dashboard.units_page(loaded, Filters(AS_OF), "zh", search="suzhou").rows["unit_id"].iloc[0])
-    detail = dashboard.unit_detail(loaded, jia, AS_OF, "zh")
+    jia = int(units_page(loaded, Filters(AS_OF), "zh", search="suzhou").rows["unit_id"].iloc[0])
+    detail = paging.unit_detail(loaded, jia, AS_OF, "zh")
     assert dict(zip(detail["field"], detail["value"], strict=True))["省份"] == "江苏"
     # Looking back, the details count the people the list counts that day (they counted all four).
     early = dt.date(2023, 3, 4)
-    listed = dashboard.units_page(loaded, Filters(early), "zh", search="suzhou").rows
-    detail = dashboard.unit_detail(loaded, jia, early, "zh")
+    listed = units_page(loaded, Filters(early), "zh", search="suzhou").rows
+    detail = paging.unit_detail(loaded, jia, early, "zh")
     counted = dict(zip(detail["field"], detail["value"], strict=True))["人数"]
     assert counted == str(listed["participants"].iloc[0]) == "2"  # 甲一 and 甲二
-    members = dashboard.participants_page(loaded, config, Filters(AS_OF).for_unit(jia), "zh")
+    members = participants_page(loaded, config, Filters(AS_OF).for_unit(jia), "zh")
     # In pinyin order (jia er, san, si, yi); by character code 一 came first.
     assert members.rows["name"].tolist() == ["甲二", "甲三", "甲四", "甲一"]
 
 
 def test_quality_lists(loaded, config):
-    lists = dashboard.quality(loaded, config, Filters(AS_OF), "en")
+    lists = quality.quality(loaded, config, Filters(AS_OF), "en")
     assert lists["passport_expiring"]["name"].tolist() == ["丙二", "甲二", "乙二"]
     assert (
         lists["skipped_rows"].empty and lists["duplicate_passports"].empty and lists["passport_format"].empty
     )
     loaded.execute("update participants set passport_number = 'E90000101' where name = '乙一'")
     loaded.execute("update participants set passport_number = 'X-1' where name = '丙一'")
-    lists = dashboard.quality(loaded, config, Filters(AS_OF), "en")
+    lists = quality.quality(loaded, config, Filters(AS_OF), "en")
     assert lists["duplicate_passports"][["passport_number", "units"]].values.tolist() == [["E*****101", 2]]
     assert lists["passport_format"]["name"].tolist() == ["丙一"]
-    full = dashboard.quality(loaded, config, Filters(AS_OF), "en", show_full=True)
+    full = quality.quality(loaded, config, Filters(AS_OF), "en", show_full=True)
     assert full["duplicate_passports"]["passport_number"].tolist() == ["E90000101"]
 
 
@@ -276,33 +268,33 @@ def test_data_version_moves_with_every_write(loaded, config, tmp_path):
     from delegation.ingest import import_file
     from tests.conftest import write_xlsx
 
-    before = dashboard.data_version(loaded)
+    before = figures.data_version(loaded)
     import_file(
         loaded, config, write_xlsx(tmp_path / "more.xlsx", {"S": [["单位", "姓名"], ["新单位", "新人"]]})
     )
-    assert dashboard.data_version(loaded) > before
+    assert figures.data_version(loaded) > before
 
 
 def test_a_search_of_only_ignored_marks_finds_nothing(loaded, config):
     # The search drops %, _, quotes and emoji; an entry of only those listed every unit.
     for query in ("%_'\";--", "🙂", "、。"):
-        assert dashboard.units_page(loaded, Filters(AS_OF), "en", search=query).total == 0, query
-        assert dashboard.participants_page(loaded, config, Filters(AS_OF), "en", search=query).total == 0
-        assert dashboard.unit_options(loaded, query) == {}
-    assert dashboard.units_page(loaded, Filters(AS_OF), "en", search="  ").total == 3  # blank: all
-    assert dashboard.units_page(loaded, Filters(AS_OF), "en", search="su zhou").total == 1
+        assert units_page(loaded, Filters(AS_OF), "en", search=query).total == 0, query
+        assert participants_page(loaded, config, Filters(AS_OF), "en", search=query).total == 0
+        assert paging.unit_options(loaded, query) == {}
+    assert units_page(loaded, Filters(AS_OF), "en", search="  ").total == 3  # blank: all
+    assert units_page(loaded, Filters(AS_OF), "en", search="su zhou").total == 1
 
 
 def test_unit_options_are_searched_not_listed_whole(loaded):
-    every = dashboard.unit_options(loaded)
+    every = paging.unit_options(loaded)
     assert sorted(every.values()) == sorted(r[0] for r in loaded.execute("select name from units").fetchall())
-    assert set(dashboard.unit_options(loaded, "xianbing").values()) == {"西安丙新能源有限公司"}  # pinyin
-    assert set(dashboard.unit_options(loaded, "tyy").values()) == {"太原乙环保有限公司"}  # initials
-    assert len(dashboard.unit_options(loaded, "youxian")) == 4  # 有限公司, in every name
+    assert set(paging.unit_options(loaded, "xianbing").values()) == {"西安丙新能源有限公司"}  # pinyin
+    assert set(paging.unit_options(loaded, "tyy").values()) == {"太原乙环保有限公司"}  # initials
+    assert len(paging.unit_options(loaded, "youxian")) == 4  # 有限公司, in every name
     jia = next(k for k, v in every.items() if v.startswith("苏州"))
-    limited = dashboard.unit_options(loaded, "tyy", chosen=(jia,), limit=1)
+    limited = paging.unit_options(loaded, "tyy", chosen=(jia,), limit=1)
     assert list(limited.values()) == [
         "苏州甲机械有限公司",
         "太原乙环保有限公司",
     ]  # the chosen first, then matches
-    assert len(dashboard.unit_options(loaded, limit=2)) == 2
+    assert len(paging.unit_options(loaded, limit=2)) == 2

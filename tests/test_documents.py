@@ -113,11 +113,11 @@ def test_states_and_missing_counts(loaded, config, tmp_path):
     before = summary(loaded, config, dt.date(2023, 3, 17))["missing_documents"]
     assert before == {"registration_confirmation": 3, "passport_scan": 6, "us_visa_scan": 2}
     assert summary(loaded, config, dt.date(2023, 3, 17))["units"] == 3
-    from delegation import checklists
+    from delegation import document_grid
 
     # The progress line ends on the as-of day: nothing had arrived by the 17th.
-    assert checklists.completion(loaded, Filters(dt.date(2023, 3, 17))).empty
-    done = checklists.completion(loaded, Filters(AS_OF))
+    assert document_grid.completion(loaded, Filters(dt.date(2023, 3, 17))).empty
+    done = document_grid.completion(loaded, Filters(AS_OF))
     assert done["day"].tolist() == [dt.date(2023, 3, 18)] and done["received"].tolist() == [2]
     # The unit is now confirmed; its people count as confirmed.
     statuses = loaded.execute(

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from delegation import ROOT, exports
+from delegation import ROOT, exports, lists
 from delegation.filters import Filters
 from tests.conftest import run_cli as cli
 from tests.fixtures import fixture_form, load_fixture
@@ -51,9 +51,7 @@ def csv_rows(data: bytes) -> list[list[str]]:
 
 def test_participants_round_trip(loaded, config):
     f = Filters(AS_OF, provinces=("Jiangsu",))
-    data = exports.export_bytes(
-        "participants", "xlsx", loaded, config, f, "zh", user="tester", show_full=True
-    )
+    data = lists.export_bytes("participants", "xlsx", loaded, config, f, "zh", user="tester", show_full=True)
     rows = xlsx_rows(data)
     assert rows[0][:3] == ["单位", "姓名", "拼音"]
     # The registrations page's order: pinyin (jia er, san, si, yi).
@@ -72,7 +70,7 @@ def test_participants_round_trip(loaded, config):
     assert about["名单"] == "参团人员名单" and about["筛选条件"] == "省份：江苏"
     assert about["统计截至"] == "2023-03-20" and about["导出人"] == "tester" and about["行数"] == "4"
     as_csv = csv_rows(
-        exports.export_bytes("participants", "csv", loaded, config, f, "en", user="t", show_full=True)
+        lists.export_bytes("participants", "csv", loaded, config, f, "en", user="t", show_full=True)
     )
     assert as_csv[0][:2] == ["Unit", "Name"] and [r[1] for r in as_csv[1:]] == [
         "甲二",
@@ -84,14 +82,14 @@ def test_participants_round_trip(loaded, config):
 
 
 def test_masked_unless_show_full(loaded, config):
-    data = exports.export_bytes("participants", "csv", loaded, config, Filters(AS_OF), "en", user="t")
+    data = lists.export_bytes("participants", "csv", loaded, config, Filters(AS_OF), "en", user="t")
     text = data.decode("utf-8-sig")
     assert "E90000101" not in text and "E*****101" in text and "1980-04-05" not in text
 
 
 def test_search_and_both_languages(loaded, config):
     rows = csv_rows(
-        exports.export_bytes(
+        lists.export_bytes(
             "units", "csv", loaded, config, Filters(AS_OF), "both", user="t", search="xianbing"
         )
     )
@@ -102,21 +100,21 @@ def test_search_and_both_languages(loaded, config):
 
 def test_rows_in_the_pages_order(loaded, config):
     f = Filters(AS_OF, provinces=("Jiangsu",))
-    data = exports.export_bytes(
+    data = lists.export_bytes(
         "participants", "csv", loaded, config, f, "en", user="t", sort="passport_expiry", descending=True
     )
     assert [r[1] for r in csv_rows(data)[1:]] == ["甲四", "甲一", "甲二", "甲三"]  # 2031, 2030, 2023, unknown
 
 
 def test_numbers_stay_numbers(loaded, config):
-    rows = xlsx_rows(exports.export_bytes("units", "xlsx", loaded, config, Filters(AS_OF), "en", user="t"))
+    rows = xlsx_rows(lists.export_bytes("units", "xlsx", loaded, config, Filters(AS_OF), "en", user="t"))
     assert {r[0]: r[3] for r in rows[1:]}["苏州甲机械有限公司"] == 4.0  # a number cell, not text
 
 
-@pytest.mark.parametrize("kind", exports.LISTS)
+@pytest.mark.parametrize("kind", lists.REGISTRY)
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_every_list_exports(loaded, config, kind, fmt):
-    data = exports.export_bytes(kind, fmt, loaded, config, Filters(AS_OF), "zh", user="t")
+    data = lists.export_bytes(kind, fmt, loaded, config, Filters(AS_OF), "zh", user="t")
     rows = csv_rows(data) if fmt == "csv" else xlsx_rows(data)
     assert rows[0] and all(isinstance(h, str) and h for h in rows[0])
 
@@ -128,8 +126,8 @@ def test_injection_corpus_yields_no_formula_and_no_hyperlink(loaded, config):
         )
     loaded.execute("update units set name = ? where unit_id = 1", [CORPUS[0]])
     loaded.execute("update units set contact_name = ? where unit_id = 2", [CORPUS[1]])
-    for kind in exports.LISTS:
-        data = exports.export_bytes(
+    for kind in lists.REGISTRY:
+        data = lists.export_bytes(
             kind, "xlsx", loaded, config, Filters(AS_OF), "en", user="t", show_full=True
         )
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -147,7 +145,7 @@ def test_injection_corpus_yields_no_formula_and_no_hyperlink(loaded, config):
                     if isinstance(cell.value, str) and cell.value.startswith(tuple("=+-@\t\r\n")):
                         assert cell.quotePrefix, (kind, cell.coordinate, cell.value)
     people = csv_rows(
-        exports.export_bytes("participants", "csv", loaded, config, Filters(AS_OF), "en", user="t")
+        lists.export_bytes("participants", "csv", loaded, config, Filters(AS_OF), "en", user="t")
     )
     names = [r[1] for r in people[1:]]
     for evil in CORPUS:

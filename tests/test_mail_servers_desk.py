@@ -13,7 +13,7 @@ import email.policy
 import pytest
 
 from delegation import imap, outbox
-from delegation.checklists import chase_list
+from delegation.chase import chase_list
 from delegation.db import connect
 from delegation.filters import Filters
 from delegation.mailbox import import_messages

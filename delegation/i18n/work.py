@@ -126,7 +126,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Send again: {what} (rejected: {reason})",
     ),
     "chase.your_unit": ("贵单位", "Your unit"),
-    # The chase message, part by part (checklists.chase_message).
+    # The chase message, part by part (chase.chase_message).
     "chase.subject": ("主题：{subject}", "Subject: {subject}"),
     "chase.greeting_named": ("{name}您好：", "Dear {name},"),
     "chase.greeting": ("您好：", "Dear colleague,"),
@@ -174,7 +174,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "We have checked your registration; the items below are still missing or need correcting:",
     ),
     "chase.signature": ("{organiser} 秘书处", "Secretariat, {organiser}"),
-    # When a unit was last chased (checklists.last_chased) and marking a message as sent.
+    # When a unit was last chased (chase.last_chased) and marking a message as sent.
     "chase.send_set": ("通过邮箱发送催交邮件", "Send chase messages by e-mail"),
     "chase.send_units": ("发送给这些单位（本页所列）", "To these units (of this page)"),
     "chase.send_set.button": ("确认发送给 {count} 个单位", "Send to {count} units"),

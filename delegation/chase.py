@@ -1,4 +1,5 @@
-"""What the documents, chase and batch pages show, as small frames and texts in the chosen language."""
+"""The chase list: per unit, everything missing or invalid, its lines in both languages, the
+ready-to-send message asking for it, and when the unit was last chased."""
 
 from __future__ import annotations
 
@@ -8,138 +9,12 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from delegation import batches
 from delegation.config import EventConfig
-from delegation.dashboard import as_date, page_count
-from delegation.db import append_audit, query_df, query_rows, transaction
+from delegation.db import append_audit, query_rows, transaction
 from delegation.filters import Filters
 from delegation.i18n import text
+from delegation.paging import page_count
 from delegation.search import pinyin_for
-
-
-def missing_by_kind(con: duckdb.DuckDBPyConnection, filters: Filters, lang: str) -> pd.DataFrame:
-    """Required and missing documents per kind: kind, label, required, missing."""
-    df = query_df(con, "missing_documents_by_kind", **filters.params())
-    return pd.DataFrame(
-        {
-            "kind": df["kind"],
-            "label": df["name_zh" if lang == "zh" else "name_en"],
-            "required": df["required"],
-            "missing": df["missing"],
-        }
-    )
-
-
-def missing_by_province(con: duckdb.DuckDBPyConnection, filters: Filters, lang: str) -> pd.DataFrame:
-    """Missing documents per province, in the bar chart's shape (key, label, participants = missing)."""
-    df = query_df(con, "missing_documents_by_province", **filters.params())
-    return pd.DataFrame(
-        {
-            "key": df["province"],
-            "label": df["name_zh" if lang == "zh" else "name_en"],
-            "participants": df["missing"],
-        }
-    )
-
-
-def missing_by_unit(
-    con: duckdb.DuckDBPyConnection,
-    config: EventConfig,
-    filters: Filters,
-    lang: str,
-    *,
-    owner: str = "",
-    only_missing: bool = True,
-) -> pd.DataFrame:
-    """A unit × kind grid of missing documents, units with most missing first."""
-    df = query_df(con, "missing_documents_by_unit", owner=owner, **filters.params())
-    kinds = [d.kind for d in config.documents]
-    # Pivoted by pandas, not row by row in Python (64 000 rows at 100 000 participants: 0.35 s);
-    # the units keep the query's order (most missing first, then by name in pinyin).
-    units = df.drop_duplicates("unit_id")[["unit_id", "unit_name", "owner", "unit_missing"]]
-    counts = df.pivot(index="unit_id", columns="kind", values="missing").reindex(columns=kinds)
-    grid = units.rename(columns={"unit_missing": "missing"}).join(counts, on="unit_id")
-    grid[kinds] = grid[kinds].fillna(0).astype("int64")
-    grid = grid.astype({"unit_id": "int64", "missing": "int64"})
-    if only_missing:
-        grid = grid[grid["missing"] > 0]
-    return grid.rename(columns={k: config.document(k).label(lang) for k in kinds}).reset_index(drop=True)
-
-
-def completion(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Documents received by day (cumulative) and the number required."""
-    df = query_df(con, "documents_received_by_day", **filters.params())
-    return pd.DataFrame(
-        {
-            "day": [as_date(d) for d in df["day"]],
-            "received": df["received_cumulative"],
-            "required": df["required"],
-        }
-    )
-
-
-def passport_validity(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filters) -> pd.DataFrame:
-    """Applicants whose passport expires before the required date, or whose expiry is unknown, with days short."""
-    df = query_df(
-        con,
-        "quality_passport_expiring",
-        passport_valid_through=config.passport_valid_through,
-        **filters.params(),
-    ).drop(columns="participant_id")
-    df["passport_expiry"] = [as_date(d) for d in df["passport_expiry"]]
-    return df
-
-
-def owners(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The secretariat members units are assigned to."""
-    return [
-        r[0]
-        for r in con.execute(
-            "select distinct owner from units where owner is not null order by owner collate zh"
-        ).fetchall()
-    ]
-
-
-def unit_checklist(
-    con: duckdb.DuckDBPyConnection, config: EventConfig, unit_id: int, as_of: dt.date, lang: str
-) -> pd.DataFrame:
-    """Every document a unit and its people owe, with state, reason, arrival and file name."""
-    df = query_df(con, "unit_checklist", as_of=as_of, unit_id=unit_id)
-    return pd.DataFrame(
-        {
-            "participant_id": df["participant_id"],
-            "kind": df["kind"],
-            "participant_name": [
-                text("documents.unit_itself", lang) if pd.isna(p) else n
-                for p, n in zip(df["participant_id"], df["participant_name"], strict=True)
-            ],
-            "item": [config.document(k).label(lang) for k in df["kind"]],
-            "status": [text(f"state.{s}", lang) for s in df["status"]],
-            "reason": df["reason"],
-            "received_at": df["received_at"],
-            "original_name": df["original_name"],
-            "document_id": df["document_id"].astype("Int64"),  # its scan, when one is stored
-        }
-    )
-
-
-def checklist_scan(checklist: pd.DataFrame, position: int) -> int | None:
-    """The document whose scan row `position` of `unit_checklist` opens, or None: nothing stored
-    (not received yet, or marked on paper)."""
-    row = checklist.iloc[position]
-    return None if pd.isna(row["document_id"]) or pd.isna(row["original_name"]) else int(row["document_id"])
-
-
-def checklist_target(checklist: pd.DataFrame, unit_id: int, position: int) -> dict[str, object]:
-    """The document that row `position` of `unit_checklist` stands for: unit, participant (None for the
-    unit's own documents) and kind — the keyword arguments of documents.set_state and attach."""
-    row = checklist.iloc[position]
-    person = row["participant_id"]
-    return {
-        "unit_id": int(unit_id),
-        "participant_id": None if pd.isna(person) else int(person),
-        "kind": str(row["kind"]),
-    }
 
 
 @dataclass(frozen=True)
@@ -357,45 +232,3 @@ def mark_chased(
         append_audit(
             con, actor, "unit.chased", f"unit:{unit_id}", {"channel": channel, "items": items}, at=now
         )
-
-
-REASON_COLUMNS = ("missing_kinds", "passport_problem")  # what batches.blocked_reasons reads
-
-
-def batch_view(
-    con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filters, lang: str
-) -> dict[str, pd.DataFrame]:
-    """Applicants as they stood on the as-of day, for the filters: ready, blocked (with the reasons)
-    and already in a batch (with its number); and the batches so far."""
-    df = batches.candidates(con, config, filters)
-    in_batch = df["batch_id"].notna().to_numpy()
-    ready_rows = df["ready"].to_numpy(dtype=bool)
-    blocked_rows = ~ready_rows & ~in_batch
-    view = pd.DataFrame(
-        {
-            "unit_name": df["unit_name"],
-            "name": df["name"],
-            "passport_expiry": [as_date(d) for d in df["passport_expiry"]],
-        }
-    )
-    ready = view[ready_rows].reset_index(drop=True)
-    blocked = view[blocked_rows].reset_index(drop=True)
-    batched = view[in_batch].reset_index(drop=True)
-    batched["batch_id"] = [text("batch.number", lang).format(batch=int(b)) for b in df["batch_id"][in_batch]]
-    # Worded once per combination of reasons (a handful), not per applicant: pandas' row by row
-    # took 2 s for the 72 000 applicants of the 100 000-participant demo.
-    said: dict[tuple, str] = {}
-    reasons = []
-    for kinds, problem in zip(*(df[c][blocked_rows] for c in REASON_COLUMNS), strict=True):
-        key = (tuple(kinds), problem if isinstance(problem, str) else None)
-        if key not in said:
-            said[key] = batches.blocked_reasons(dict(zip(REASON_COLUMNS, key, strict=True)), config, lang)
-        reasons.append(said[key])
-    blocked["reasons"] = reasons
-    listed = query_df(con, "batches_list")
-    listed["next_status"] = [
-        batches.BATCH_STATES[batches.BATCH_STATES.index(s) + 1] if s != batches.BATCH_STATES[-1] else None
-        for s in listed["status"]
-    ]
-    listed["status"] = [text(f"batch.status.{s}", lang) for s in listed["status"]]
-    return {"ready": ready, "blocked": blocked, "in_batch": batched, "batches": listed}
