@@ -27,16 +27,23 @@ def loaded(con, config, tmp_path):
     return con
 
 
-def test_the_registry_holds_every_list_once_in_order_each_backed_by_a_query():
-    assert list(lists.REGISTRY) == [
-        "participants",
-        "units",
-        "documents",
-        "chase",
-        "batch",
-        "quality",
-        "audit",
-    ]
+def test_the_registry_holds_every_list_module_once_each_backed_by_a_query():
+    modules = sorted(
+        p.stem for p in (ROOT / "delegation" / "lists").glob("*.py") if p.stem not in ("__init__", "base")
+    )
+    assert (
+        list(lists.REGISTRY)
+        == modules
+        == [
+            "audit",
+            "batch",
+            "chase",
+            "documents",
+            "participants",
+            "quality",
+            "units",
+        ]
+    )
     for key, exporter in lists.REGISTRY.items():
         assert isinstance(exporter, List) and exporter.key == key
         assert (ROOT / "queries" / f"{exporter.query}.sql").is_file(), exporter.query
@@ -44,10 +51,19 @@ def test_the_registry_holds_every_list_once_in_order_each_backed_by_a_query():
         assert lists.REGISTRY[key] is exporter  # made once
 
 
-def test_a_registered_class_under_another_key_is_refused():
-    wrong = lists.Registry({"people": "delegation.lists.participants:Participants"})
-    with pytest.raises(ValueError, match="participants"):
+def test_a_module_whose_list_has_another_key_is_refused(tmp_path, monkeypatch):
+    package = tmp_path / "extra_lists"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "people.py").write_text(
+        "from delegation.lists.participants import Participants\n\n\nclass People(Participants):\n    pass\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    wrong = lists.Registry(("people",), package="extra_lists")
+    with pytest.raises(ValueError, match="'people'"):
         wrong["people"]
+    with pytest.raises(KeyError):
+        lists.REGISTRY["people"]
 
 
 def test_the_command_line_offers_the_registry_s_lists_and_the_workbook():

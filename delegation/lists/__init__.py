@@ -2,9 +2,9 @@
 
 The pages' export buttons and `python -m delegation export` (its choices and `--help`) take the
 lists from `REGISTRY`, so they cannot disagree about which lists exist or what is in them. Adding a
-list is one class in a module here plus its query in queries/, and a line in `LISTS`.
+list is one class in a module of its name here plus its query in queries/.
 
-The registry names each list's class by where it lives and imports it when the list is first
+The registry finds the lists by their modules' names and imports one when the list is first
 used: the command line builds its parser (and answers `--help`) without loading pandas, DuckDB
 and openpyxl, which a list needs and `--help` does not.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import pkgutil
 from collections.abc import Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any
 
@@ -23,42 +24,44 @@ if TYPE_CHECKING:
     from delegation.filters import Filters
     from delegation.lists.base import List
 
-# key -> the list's class (module:name), in the order the command line's help names them.
-LISTS = {
-    "participants": "delegation.lists.participants:Participants",
-    "units": "delegation.lists.units:Units",
-    "documents": "delegation.lists.documents:Documents",
-    "chase": "delegation.lists.chase:Chase",
-    "batch": "delegation.lists.batch:Batch",
-    "quality": "delegation.lists.quality:Quality",
-    "audit": "delegation.lists.audit:Audit",
-}
+
+def _modules() -> tuple[str, ...]:
+    """The lists' keys: every module of this package but `base`, each holding one list of its name."""
+    return tuple(sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name != "base"))
 
 
 class Registry(Mapping[str, "List"]):
-    """The lists by key; each made once, when first looked up."""
+    """The lists by key (a module here per list, named for it); each made once, when first looked up."""
 
-    def __init__(self, classes: dict[str, str]) -> None:
-        self._classes = classes
+    def __init__(self, keys: tuple[str, ...], package: str = __name__) -> None:
+        self._keys, self._package = keys, package
         self._made: dict[str, List] = {}
 
     def __getitem__(self, key: str) -> List:
+        if key not in self._keys:
+            raise KeyError(key)
         if key not in self._made:
-            module, _, name = self._classes[key].partition(":")
-            exporter = getattr(importlib.import_module(module), name)()
-            if exporter.key != key:
-                raise ValueError(f"{self._classes[key]} is the list {exporter.key!r}, registered as {key!r}")
-            self._made[key] = exporter
+            from delegation.lists.base import List
+
+            module = importlib.import_module(f"{self._package}.{key}")
+            found = [
+                v
+                for v in vars(module).values()
+                if isinstance(v, type) and issubclass(v, List) and v.__module__ == module.__name__
+            ]
+            if len(found) != 1 or found[0].key != key:
+                raise ValueError(f"{module.__name__} must hold one list whose key is {key!r}")
+            self._made[key] = found[0]()
         return self._made[key]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._classes)
+        return iter(self._keys)
 
     def __len__(self) -> int:
-        return len(self._classes)
+        return len(self._keys)
 
 
-REGISTRY = Registry(LISTS)
+REGISTRY = Registry(_modules())
 
 
 def export(
