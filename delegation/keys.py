@@ -67,7 +67,7 @@ class Keyring:
         for known, key in self.keys:
             if known == key_id:
                 return key
-        raise DelegationError("keys.error.key_not_held", path=self.path, key=key_id)
+        raise DelegationError("keys.error.key_not_held", path=self.path, key_id=key_id)
 
 
 def new_key_id() -> str:

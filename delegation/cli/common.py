@@ -17,7 +17,7 @@ from delegation.private import write_file, write_private
 from delegation.provinces import PROVINCES, province_for
 
 
-def say(key: str, lang: str, **params: object) -> None:
+def say(key: str, lang: str, /, **params: object) -> None:
     """Print the line `key` of the i18n table in `lang` (standard output, flushed)."""
     print(text(key, lang, **params), flush=True)
 

@@ -109,7 +109,7 @@ def keys_rotate(args: argparse.Namespace, config: EventConfig, lang: str) -> int
         report = rotate(con, "cli")
     finally:
         con.close()
-    say("cli.keys.rotated", lang, scans=len(report.scans), backups=len(report.backups), key=report.key_id)
+    say("cli.keys.rotated", lang, scans=len(report.scans), backups=len(report.backups), key_id=report.key_id)
     for name in report.other_key:
         print(f"  {text('cli.keys.other_key', lang, name=name)}")
     if report.failed:

@@ -30,8 +30,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Nothing was changed; add --yes to clear.",
     ),
     "cli.keys.rotated": (
-        "已用新密钥 {key} 重新加密 {scans} 个扫描件和 {backups} 个备份。",
-        "Re-encrypted {scans} scans and {backups} backups with the new key {key}.",
+        "已用新密钥 {key_id} 重新加密 {scans} 个扫描件和 {backups} 个备份。",
+        "Re-encrypted {scans} scans and {backups} backups with the new key {key_id}.",
     ),
     "cli.keys.other_key": ("未改动（用其他密钥加密）: {name}", "left as it is (another key): {name}"),
     "cli.keys.old_gone": (
@@ -146,8 +146,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "access.error.wrong_login": ("用户名或密码错误。", "The user name or password is wrong."),
     # The key file (`keys`).
     "keys.error.key_not_held": (
-        "密钥文件 {path} 中没有加密该文件所用的密钥 {key}；请放回该密钥文件，或用 --key 指定。",
-        "The key file {path} does not hold key {key}, which this file was encrypted with; "
+        "密钥文件 {path} 中没有加密该文件所用的密钥 {key_id}；请放回该密钥文件，或用 --key 指定。",
+        "The key file {path} does not hold key {key_id}, which this file was encrypted with; "
         "put that key's file there, or give it with --key.",
     ),
     "keys.error.unreadable": (
