@@ -317,7 +317,7 @@ def test_an_output_path_the_system_refuses_is_one_sentence_and_leaves_nothing(tm
 
 def test_success_lines_are_in_the_language_asked_for(tmp_path):
     """Every line a command prints on success comes from i18n: Chinese under DELEGATION_LANG=zh,
-    English under en (the confirmations of init, template, users and purge stayed English)."""
+    English under en."""
     db = tmp_path / "d.duckdb"
     users = {"DELEGATION_USERS": str(tmp_path / "users.toml")}
     zh, en = {"DELEGATION_LANG": "zh", **users}, {"DELEGATION_LANG": "en", **users}
