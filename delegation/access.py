@@ -26,6 +26,7 @@ from delegation.private import write_private
 ROLES = ("viewer", "staff", "admin")
 LOCAL_ADMIN = "local-admin"
 MAX_FAILURES = 5
+MIN_PASSWORD = 10  # characters
 LOCKOUT = dt.timedelta(minutes=15)
 # The least role each page needs. Pages check it again themselves (a direct URL gets a refusal).
 PAGE_ROLES = {
@@ -72,8 +73,7 @@ def load_accounts(path: Path | None = None) -> dict[str, Account]:
     for name, entry in tree.get("users", {}).items():
         if not isinstance(entry, dict) or entry.get("role") not in ROLES or not entry.get("password_hash"):
             raise DelegationError(
-                f"{path.name}: the account '{name}' needs a role ({', '.join(ROLES)}) and a password hash.",
-                f"{path.name}：账户“{name}”需要角色（{', '.join(ROLES)}）和密码哈希。",
+                "access.error.incomplete_account", file=path.name, name=name, roles=", ".join(ROLES)
             )
         accounts[name] = Account(name, entry["role"], entry["password_hash"])
     return accounts
@@ -92,9 +92,7 @@ def _read(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise DelegationError(
-            f"{path.name} is not valid TOML: {exc}.", f"{path.name} 不是有效的 TOML：{exc}。"
-        ) from None
+        raise DelegationError("access.error.not_toml", file=path.name, reason=exc) from None
 
 
 def _save(accounts: dict[str, Account], path: Path, sso: dict[str, str] | None = None) -> None:
@@ -114,17 +112,12 @@ def _save(accounts: dict[str, Account], path: Path, sso: dict[str, str] | None =
 
 def _check_name(name: str) -> None:
     if not name or not all(ch.isalnum() or ch in "._-@" for ch in name) or len(name) > 64:
-        raise DelegationError(
-            "A user name is 1–64 letters, digits, '.', '_', '-' or '@'.",
-            "用户名须为 1–64 个字母、数字或 . _ - @。",
-        )
+        raise DelegationError("access.error.bad_name")
 
 
 def _check_role(role: str) -> None:
     if role not in ROLES:
-        raise DelegationError(
-            f"The role must be one of {', '.join(ROLES)}.", f"角色必须是 {', '.join(ROLES)} 之一。"
-        )
+        raise DelegationError("access.error.bad_role", roles=", ".join(ROLES))
 
 
 def add_user(name: str, role: str, password: str, path: Path | None = None) -> None:
@@ -132,12 +125,12 @@ def add_user(name: str, role: str, password: str, path: Path | None = None) -> N
     path = path or users_path()
     _check_name(name)
     _check_role(role)
-    if len(password) < 10:
-        raise DelegationError("A password needs at least 10 characters.", "密码至少需要 10 个字符。")
+    if len(password) < MIN_PASSWORD:
+        raise DelegationError("access.error.short_password", least=MIN_PASSWORD)
     accounts = load_accounts(path)
     same = next((other for other in accounts if other.casefold() == name.casefold()), None)
     if same is not None:  # "Alice" beside "alice" would be two accounts people take for one
-        raise DelegationError(f"There is already a user '{same}'.", f"用户“{same}”已存在。")
+        raise DelegationError("access.error.user_exists", name=same)
     accounts[name] = Account(name, role, _hasher.hash(password))
     _save(accounts, path, sso_roles(path))
 
@@ -164,7 +157,7 @@ def set_role(name: str, role: str, path: Path | None = None) -> None:
 
 def _check_exists(name: str, accounts: dict[str, Account]) -> None:
     if name not in accounts:
-        raise DelegationError(f"There is no user '{name}'.", f"没有用户“{name}”。")
+        raise DelegationError("access.error.no_user", name=name)
 
 
 def _keep_an_admin(before: Account, accounts: dict[str, Account]) -> None:
@@ -174,10 +167,7 @@ def _keep_an_admin(before: Account, accounts: dict[str, Account]) -> None:
     Admins by single sign-on do not count: the app uses them only where single sign-on is set up.
     """
     if before.role == "admin" and accounts and all(a.role != "admin" for a in accounts.values()):
-        raise DelegationError(
-            f"'{before.name}' is the last admin; make another account admin first.",
-            f"“{before.name}”是最后一个管理员；请先将另一个账户设为管理员。",
-        )
+        raise DelegationError("access.error.last_admin", name=before.name)
 
 
 def login(
@@ -198,10 +188,7 @@ def login(
     )[0]
     if failures >= MAX_FAILURES:
         append_audit(con, name, "login.locked", f"user:{name}", {})
-        raise DelegationError(
-            f"Too many failed logins for '{name}'; try again in {LOCKOUT.seconds // 60} minutes.",
-            f"“{name}”登录失败次数过多，请 {LOCKOUT.seconds // 60} 分钟后再试。",
-        )
+        raise DelegationError("access.error.locked", name=name, minutes=LOCKOUT.seconds // 60)
     account = load_accounts(path).get(name)
     ok = False
     if account:
@@ -213,6 +200,6 @@ def login(
         _hasher.hash(password)  # the same work for an unknown name, so timing does not tell names apart
     if not ok:
         append_audit(con, name, "login.failed", f"user:{name}", {}, at=now)
-        raise DelegationError("The user name or password is wrong.", "用户名或密码错误。")
+        raise DelegationError("access.error.wrong_login")
     append_audit(con, name, "login", f"user:{name}", {"role": account.role})
     return account

@@ -52,10 +52,7 @@ class Header:
 
 def undecryptable(name: str) -> DelegationError:
     """The one sentence for a file that fails to decrypt, whatever the reason."""
-    return DelegationError(
-        f"{name} cannot be decrypted: it was changed or damaged, or it was made with another key.",
-        f"{name} 无法解密：文件已被改动或损坏，或是用另一把密钥加密的。",
-    )
+    return DelegationError("crypto.error.undecryptable", name=name)
 
 
 def _header(key_id: str, metadata: dict, segment_size: int = SEGMENT) -> Header:
@@ -87,17 +84,11 @@ def read_header(source: BinaryIO, name: str) -> Header:
 
     magic = take(len(MAGIC))
     if magic != MAGIC:
-        raise DelegationError(
-            f"{name} is not a file encrypted by Delegation Desk.",
-            f"{name} 不是本系统加密的文件。",
-        )
+        raise DelegationError("crypto.error.not_ours", name=name)
     fixed = take(_FIXED.size)
     version, ident_length = _FIXED.unpack(fixed)
     if version != VERSION:
-        raise DelegationError(
-            f"{name} was written by a newer version of Delegation Desk (format {version}); update the desk to read it.",
-            f"{name} 由更新版本的本系统写入（格式 {version}）；请升级后再读取。",
-        )
+        raise DelegationError("crypto.error.newer_format", name=name, version=version)
     ident = take(ident_length)
     sizes = take(_SIZES.size)
     (segment_size,) = _SIZES.unpack(sizes)

@@ -67,11 +67,7 @@ class Keyring:
         for known, key in self.keys:
             if known == key_id:
                 return key
-        raise DelegationError(
-            f"The key file {self.path} does not hold key {key_id}, which this file was encrypted with; "
-            "put that key's file there, or give it with --key.",
-            f"密钥文件 {self.path} 中没有加密该文件所用的密钥 {key_id}；请放回该密钥文件，或用 --key 指定。",
-        )
+        raise DelegationError("keys.error.key_not_held", path=self.path, key_id=key_id)
 
 
 def new_key_id() -> str:
@@ -86,10 +82,7 @@ def load_keyring(path: Path) -> Keyring | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise DelegationError(
-            f"The key file {path} cannot be read: {exc.strerror or exc}.",
-            f"无法读取密钥文件 {path}：{exc.strerror or exc}。",
-        ) from None
+        raise DelegationError("keys.error.unreadable", path=path, reason=exc.strerror or exc) from None
     try:
         tree = tomllib.loads(text)
         keys = tuple((str(e["id"]), base64.b64decode(e["key"], validate=True)) for e in tree.get("keys", []))
@@ -97,10 +90,7 @@ def load_keyring(path: Path) -> Keyring | None:
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError):
         keys, retired = (), ()
     if not keys or any(len(key) != KEY_BYTES or not key_id.isalnum() for key_id, key in keys):
-        raise DelegationError(
-            f"The key file {path} is damaged (it holds no valid key); put back your copy of it.",
-            f"密钥文件 {path} 已损坏（其中没有有效的密钥）；请放回您保存的副本。",
-        )
+        raise DelegationError("keys.error.damaged", path=path)
     return Keyring(path, keys, retired)
 
 
@@ -171,27 +161,13 @@ def retire_keys(con: duckdb.DuckDBPyConnection, keep: str, only: list[str] | Non
 
 def missing_key(path: Path, recorded: list[str]) -> DelegationError:
     if not recorded:
-        return DelegationError(
-            f"The key file {path} is missing, so the scans and backups cannot be read; put your copy of "
-            "the key file there, or point DELEGATION_KEY_FILE at it.",
-            f"密钥文件 {path} 不存在，因此无法读取扫描件和备份；请将您保存的密钥文件放回该处，或用 DELEGATION_KEY_FILE 指向它。",
-        )
-    return DelegationError(
-        f"The key file {path} is missing, so this database's scans and backups (encrypted with key "
-        f"{', '.join(recorded)}) cannot be read; put your copy of the key file there, or point "
-        "DELEGATION_KEY_FILE at it (a new key is never made for a database that had one).",
-        f"密钥文件 {path} 不存在，因此无法读取本数据库的扫描件和备份（加密所用密钥：{'、'.join(recorded)}）；"
-        "请将您保存的密钥文件放回该处，或用 DELEGATION_KEY_FILE 指向它（系统不会为已有密钥的数据库新建密钥）。",
-    )
+        return DelegationError("keys.error.missing", path=path)
+    return DelegationError("keys.error.missing_recorded", path=path, recorded=", ".join(recorded))
 
 
 def wrong_key(ring: Keyring, recorded: list[str]) -> DelegationError:
     return DelegationError(
-        f"The key file {ring.path} holds key {', '.join(ring.ids)}, but this database's scans and backups "
-        f"are encrypted with key {', '.join(recorded)}; put the right key file there, or point "
-        "DELEGATION_KEY_FILE at it.",
-        f"密钥文件 {ring.path} 中的密钥是 {'、'.join(ring.ids)}，而本数据库的扫描件和备份是用密钥 "
-        f"{'、'.join(recorded)} 加密的；请放回正确的密钥文件，或用 DELEGATION_KEY_FILE 指向它。",
+        "keys.error.wrong_key", path=ring.path, held=", ".join(ring.ids), recorded=", ".join(recorded)
     )
 
 
@@ -221,10 +197,7 @@ def keyring(con: duckdb.DuckDBPyConnection, *, create: bool = False) -> Keyring:
 def _in_memory_key_path() -> Path:
     explicit = os.environ.get("DELEGATION_KEY_FILE")
     if not explicit:
-        raise DelegationError(
-            "An in-memory database has no data folder for its key; set DELEGATION_KEY_FILE.",
-            "内存数据库没有数据文件夹可定位密钥；请设置 DELEGATION_KEY_FILE。",
-        )
+        raise DelegationError("keys.error.in_memory")
     return Path(explicit)
 
 
@@ -233,8 +206,5 @@ def keyring_for(db: str | Path, key_file: str | Path | None = None) -> Keyring:
     path = Path(key_file) if key_file else key_file_path(db)
     ring = load_keyring(path)
     if ring is None:
-        raise DelegationError(
-            f"The key file {path} does not exist; give the backup's key file with --key.",
-            f"密钥文件 {path} 不存在；请用 --key 指定该备份的密钥文件。",
-        )
+        raise DelegationError("keys.error.no_backup_key", path=path)
     return ring

@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
@@ -36,24 +38,41 @@ def private_folder(path: Path) -> Path:
     return path
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Write a whole file, mode 600, under a temporary name first and flushed to disk before the
-    rename: a crash leaves the old file or the new one, never half of one."""
+@contextlib.contextmanager
+def atomic_file(path: Path, *, private: bool = True) -> Iterator[BinaryIO]:
+    """A new file to write `path` through: opened under a partial name beside it, flushed to disk and
+    renamed over `path` when the block ends, removed if the block fails. A crash leaves the old file
+    or the new one, never half of one. `private`: mode 600 in 700 folders (missing ones are made);
+    otherwise the folder must exist and the mode is what the umask gives."""
     path = Path(path)
-    private_folder(path.parent)
+    if private:
+        private_folder(path.parent)
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE if private else 0o666)
     try:
         with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
+            if private:
+                os.chmod(partial, FILE_MODE)  # O_CREAT's mode does not apply to a file that was there
+            yield file
             file.flush()
             os.fsync(file.fileno())
-        os.chmod(partial, FILE_MODE)  # O_CREAT's mode does not apply to a file that was there
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     sync_folder(path.parent)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a whole private file (mode 600) at once through `atomic_file`."""
+    with atomic_file(path) as file:
+        file.write(data)
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write a whole file that holds nothing private (a blank form) at once through `atomic_file`."""
+    with atomic_file(path, private=False) as file:
+        file.write(data)
 
 
 def open_private(path: Path):

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
+import importlib
+import inspect
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from delegation import ROOT
 from tests.conftest import run_cli as cli
@@ -308,3 +313,104 @@ def test_an_output_path_the_system_refuses_is_one_sentence_and_leaves_nothing(tm
     assert not list(tmp_path.glob("*.partial"))
     one_sentence(cli("backup", "--to", "/proc/bk", "--db", db), "Cannot use /proc/bk")
     one_sentence(cli("purge", "--after-days", "99999999999", "--db", db), "more than a hundred years")
+
+
+def test_success_lines_are_in_the_language_asked_for(tmp_path):
+    """Every line a command prints on success comes from i18n: Chinese under DELEGATION_LANG=zh,
+    English under en."""
+    db = tmp_path / "d.duckdb"
+    users = {"DELEGATION_USERS": str(tmp_path / "users.toml")}
+    zh, en = {"DELEGATION_LANG": "zh", **users}, {"DELEGATION_LANG": "en", **users}
+    made = cli("init", "--db", str(db), env=zh)
+    assert made.returncode == 0 and made.stdout.splitlines()[0] == f"已创建 {db}"
+    assert cli("init", "--db", str(db), env=en).stdout.splitlines()[0] == f"Checked {db}"
+    out = tmp_path / "form.xlsx"
+    assert cli("template", "--out", str(out), env=zh).stdout == f"已写入 {out}\n"
+    assert cli("template", "--out", str(out), env=en).stdout == f"Wrote {out}\n"
+    password = "a long enough password\n"
+    added = cli("users", "add", "lee", "--role", "staff", "--password-stdin", stdin=password, env=zh)
+    assert added.stdout == f"已将 lee（staff）添加到 {tmp_path / 'users.toml'}\n"
+    assert cli("users", "set-role", "lee", "admin", env=zh).stdout == "lee 的角色现为 admin\n"
+    assert cli("users", "set-role", "lee", "admin", env=en).stdout == "lee is now admin\n"
+    assert cli("users", "remove", "lee", env=zh).stdout == "已删除 lee\n"
+    assert cli("import", str(fixture_form(tmp_path)), "--db", str(db), env=en).returncode == 0
+    purge = ("purge", "--after-days", "90", "--today", "2023-09-01", "--db", str(db))
+    assert cli(*purge, env=zh).stdout.splitlines()[-1] == "未作任何更改；加 --yes 执行清除。"
+    assert cli(*purge, env=en).stdout.splitlines()[-1] == "Nothing was changed; add --yes to clear."
+    refused = cli("users", "remove", "nobody", env=zh)
+    assert refused.returncode == 1 and refused.stderr.strip() == "没有用户“nobody”。"
+
+
+def _handlers(parser: argparse.ArgumentParser):
+    """Every command's parser below `parser` (subcommands included), with its handler default."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, command in action.choices.items():
+                if command._subparsers is None:
+                    yield name, command
+                else:
+                    yield from _handlers(command)
+
+
+def test_every_command_names_a_handler_that_exists():
+    from delegation.cli import build_parser
+
+    commands = list(_handlers(build_parser()))
+    assert len(commands) == 21  # every leaf command of `python -m delegation`
+    for name, command in commands:
+        handler = command.get_default("handler")
+        function = getattr(importlib.import_module(f"delegation.cli.{handler.module}"), handler.function)
+        assert callable(function), name
+        assert list(inspect.signature(function).parameters) == ["args", "config", "lang"], name
+    starting = [name for name, command in commands if command.get_default("handler").starts_worker]
+    assert starting == ["import"]  # the one handler that warns for itself, once its worker runs
+
+
+def test_the_users_roles_are_access_roles(monkeypatch):
+    from delegation import access
+    from delegation.cli import build_parser
+
+    parsed = build_parser().parse_args(["users", "add", "lee", "--role", "staff"])
+    assert parsed.role == "staff"
+    monkeypatch.setattr(access, "ROLES", ("guest", "staff"))  # read when checked, not copied
+    parser = build_parser()
+    assert parser.parse_args(["users", "set-role", "lee", "guest"]).role == "guest"
+    with pytest.raises(SystemExit):
+        parser.parse_args(["users", "add", "lee", "--role", "admin"])
+    help_text = next(c for n, c in _handlers(parser) if n == "set-role").format_help()
+    assert "one of guest, staff (least to most)" in help_text
+
+
+def test_building_the_parser_and_reading_an_import_loads_no_duckdb():
+    """The handlers' modules load only when their command runs: `import` must reach its reader
+    worker before DuckDB is imported, and `--help` needs none of it."""
+    probe = (
+        "import sys; from delegation.cli import build_parser; "
+        "build_parser().parse_args(['import', 'x.xlsx']); "
+        "print(sorted(m for m in sys.modules if m == 'duckdb' or m.startswith('delegation.cli.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['delegation.cli.parser']"
+
+
+def test_every_sentence_the_cli_and_its_modules_raise_is_an_i18n_key():
+    """No `DelegationError(en, zh)` pair is left in the CLI, access, keys, crypto or private, and
+    every key they name is in the table."""
+    from delegation.i18n import TEXT
+
+    sources = [*ROOT.joinpath("delegation", "cli").glob("*.py")]
+    sources += [ROOT / "delegation" / f"{name}.py" for name in ("access", "keys", "crypto", "private")]
+    named = set()
+    for path in sources:
+        source = path.read_text(encoding="utf-8")
+        calls = re.findall(r"DelegationError\(\s*(f?[\"'][^\"']*[\"'])", source)
+        for literal in calls:
+            assert not literal.startswith("f") and re.fullmatch(r"[\"'][a-z_.]+[\"']", literal), (
+                path,
+                literal,
+            )
+            named.add(literal.strip("\"'"))
+        said = re.findall(r"\b(?:say|text)\(\s*[\"']([a-z_.]+)[\"']", source)
+        named |= set(said)
+    assert len(named) > 40 and sorted(named - set(TEXT)) == []

@@ -24,7 +24,7 @@ from delegation.db import connect
 from delegation.documents import attach, documents_folder, read_scan
 from delegation.errors import DelegationError
 from delegation.keys import Keyring, key_file_path, load_keyring, recorded_keys, save_keyring
-from delegation.private import private_folder
+from delegation.private import atomic_file, private_folder, write_file, write_private
 from tests.conftest import opened_backup, run_cli, table_snapshot, write_csv
 from tests.fixtures import load_fixture
 from tests.test_ingest import ZH_HEADER, zh_row
@@ -349,6 +349,26 @@ def test_the_database_key_backups_and_scans_are_private(config, tmp_path, key_fi
     assert (mode(scan), mode(scan.parent)) == (0o600, 0o700)
     clean = run_cli("summary", "--db", db)
     assert clean.returncode == 0 and clean.stderr == ""
+
+
+def test_one_atomic_write_private_or_plain_leaves_the_old_file_or_the_new_one(tmp_path):
+    before = os.umask(0o022)
+    try:
+        secret = tmp_path / "new" / "accounts.toml"
+        write_private(secret, b"one")
+        assert secret.read_bytes() == b"one" and (mode(secret), mode(secret.parent)) == (0o600, 0o700)
+        form = tmp_path / "form.xlsx"
+        write_file(form, b"blank")  # a blank form: the mode the umask gives
+        assert form.read_bytes() == b"blank" and mode(form) == 0o644
+        with pytest.raises(RuntimeError), atomic_file(secret) as file:
+            file.write(b"half")
+            raise RuntimeError("the disk filled")
+        assert secret.read_bytes() == b"one"  # the old file, whole
+        assert [p.name for p in secret.parent.iterdir()] == ["accounts.toml"]  # no partial file left
+        with pytest.raises(FileNotFoundError):
+            write_file(tmp_path / "nowhere" / "form.xlsx", b"")  # only a private file makes its folder
+    finally:
+        os.umask(before)
 
 
 def test_the_start_warns_in_one_sentence_when_others_can_read_a_private_file(tmp_path):
