@@ -18,11 +18,9 @@ from delegation.backups import known_backups, rewrite_backup, snapshot_beside
 from delegation.config import EventConfig
 from delegation.db import append_audit, fetch_one, transaction
 from delegation.errors import DelegationError
+from delegation.fields import CLEARED, UNIT_CLEARED
 from delegation.keys import database_file, keyring
 from delegation.search import participant_search_text
-
-# What is cleared on every participant. Dates of birth, passport and visa details, phones, e-mails.
-CLEARED = ("passport_number", "passport_expiry", "us_visa_expiry", "date_of_birth", "mobile", "email")
 
 
 @dataclass(frozen=True)
@@ -77,10 +75,7 @@ def purge(
     """Report (and with `apply`, carry out) the purge; refused before the trip's end plus `after_days`."""
     due = config.travel_end + dt.timedelta(days=after_days)
     if today <= due:
-        raise DelegationError(
-            f"Personal data may be purged only after {due.isoformat()} (the trip's end plus {after_days} days).",
-            f"个人信息须在 {due.isoformat()}（行程结束后 {after_days} 天）之后才能清除。",
-        )
+        raise DelegationError("retention.too_early", due=due.isoformat(), days=after_days)
     holding = " or ".join(f"{c} is not null" for c in CLEARED)
     people = fetch_one(con, f"select count(*) from participants where {holding}")[0]
     files = [
@@ -124,11 +119,13 @@ def purge(
 
 
 def clear_personal_data(con: duckdb.DuckDBPyConnection) -> None:
-    """The purge's clearing, for the database and, after it, for each backup's copy."""
+    """The purge's clearing, for the database and, after it, for each backup's copy: the fields
+    the field description marks purged (`fields.CLEARED`, `fields.UNIT_CLEARED`), the search text
+    made without them, the scans and the registration e-mails."""
     holding = " or ".join(f"{c} is not null" for c in CLEARED)
     sets = ", ".join(f"{c} = null" for c in CLEARED)
     con.execute(f"update participants set {sets}, updated_at = current_timestamp where {holding}")
-    con.execute("update units set contact_mobile = null, contact_email = null")
+    con.execute(f"update units set {', '.join(f'{c} = null' for c in UNIT_CLEARED)}")
     rows = con.execute("select participant_id, name, pinyin_name, position from participants").fetchall()
     con.executemany(
         "update participants set search_text = ? where participant_id = ?",
