@@ -19,6 +19,7 @@ from delegation.config import EventConfig
 from delegation.db import append_audit, fetch_one, transaction
 from delegation.errors import DelegationError
 from delegation.fields import CLEARED, UNIT_CLEARED
+from delegation.i18n import text
 from delegation.keys import database_file, keyring
 from delegation.search import participant_search_text
 
@@ -35,31 +36,12 @@ class PurgeReport:
     def backup_lines(self, lang: str) -> list[str]:
         """One line per backup: what the purge did to it."""
         if not self.applied:
-            if lang == "zh":
-                return [f"另有 {self.found} 个备份将改写为不含这些信息的版本。"] if self.found else []
-            return [f"{self.found} backups would be rewritten without them."] if self.found else []
-        said = {
-            "rewritten": ("已改写，不再含被清除的信息", "rewritten without the purged data"),
-            "deleted": ("无法改写，已删除", "could not be rewritten, so deleted"),
-            "snapshot": (
-                "已删除（清除前快照只在清除进行时需要；不设撤销期）",
-                "deleted (the before-purge snapshot was needed only while the purge ran; there is no undo window)",
-            ),
-        }
-        return [f"  {name}: {said[outcome][0 if lang == 'zh' else 1]}" for name, outcome in self.backups]
+            return [text("retention.backups_found", lang, found=self.found)] if self.found else []
+        return [f"  {name}: {text(f'retention.backup.{outcome}', lang)}" for name, outcome in self.backups]
 
     def summary(self, lang: str) -> str:
-        verb = (
-            ("已清除" if self.applied else "将清除")
-            if lang == "zh"
-            else ("Cleared" if self.applied else "Would clear")
-        )
-        if lang == "zh":
-            return f"{verb} {self.participants} 名参团人员的护照、签证、出生日期、手机和邮箱，以及 {self.files} 个扫描件。"
-        return (
-            f"{verb} passport, visa, birth-date, mobile and e-mail data of {self.participants} participants "
-            f"and {self.files} scan files."
-        )
+        key = "retention.summary.applied" if self.applied else "retention.summary.dry"
+        return text(key, lang, participants=self.participants, files=self.files)
 
 
 def purge(

@@ -137,7 +137,70 @@ TEXT: dict[str, tuple[str, str]] = {
         "{field}填写的内容无法识别；请重新填写，或留空。",
         "What was typed for {field} cannot be read; type it again, or leave the box empty.",
     ),
+    # What an import did (`ImportReport`).
+    "ingest.report.summary": (
+        "{prefix}{file}：读取 {read} 行，新增 {added} 人，更新 {updated} 人，无变化 {unchanged} 人，"
+        "跳过 {skipped} 行，警告 {warnings} 条。",
+        "{prefix}{file}: {read} rows read, {added} added, {updated} updated, {unchanged} unchanged, "
+        "{skipped} skipped, {warnings} warnings.",
+    ),
+    "ingest.report.dry_run": ("[试运行] ", "[dry run] "),
+    "ingest.report.already": (
+        "{file}：相同内容已于 {when} 导入，未作任何更改（如需重新导入，请{again}）。",
+        "{file}: the same content was imported on {when}; nothing changed ({again} to import it again).",
+    ),
+    "ingest.report.again_app": ("打开“重新导入相同文件”开关", "turn on 'Import the same file again'"),
+    "ingest.report.again_cli": ("加 --force", "use --force"),
+    "ingest.day.source.received": ("收到文件的日期", "the day the file was received"),
+    "ingest.day.source.import": ("导入当天", "the import day"),
+    "ingest.day.own": (
+        "报名日期：取自报名表本身（报名日期或提交时间）。",
+        "Registration days: the form's own (its registration date or submission time).",
+    ),
+    "ingest.day.fallback": (
+        "报名日期：{day}（{source}；报名表未写报名日期）。",
+        "Registration day: {day}, {source} (the form gives none).",
+    ),
+    "ingest.day.mixed": (
+        "报名日期：{dated} 行取自报名表本身，其余 {other} 行为 {day}（{source}）。",
+        "Registration days: the form's own for {dated} rows; {day}, {source}, for the other {other}.",
+    ),
+    "ingest.change.person": (
+        "{person}（{unit}）：{field} {before} → {after}",
+        "{person} ({unit}): {field} {before} → {after}",
+    ),
+    "ingest.change.unit": (
+        "单位 {unit}：{field} {before} → {after}",
+        "unit {unit}: {field} {before} → {after}",
+    ),
+    "ingest.applied_order": (
+        "按报名表日期先后导入：{files}。",
+        "Applied in the order of the forms' dates: {files}.",
+    ),
+    "ingest.applied_file": ("{name}（{day}）", "{name} ({day})"),
+    "ingest.no_date": ("无日期", "no date"),
+    "ingest.list_separator": ("、", ", "),
     # The retention purge.
+    "retention.summary.applied": (
+        "已清除 {participants} 名参团人员的护照、签证、出生日期、手机和邮箱，以及 {files} 个扫描件。",
+        "Cleared passport, visa, birth-date, mobile and e-mail data of {participants} participants "
+        "and {files} scan files.",
+    ),
+    "retention.summary.dry": (
+        "将清除 {participants} 名参团人员的护照、签证、出生日期、手机和邮箱，以及 {files} 个扫描件。",
+        "Would clear passport, visa, birth-date, mobile and e-mail data of {participants} participants "
+        "and {files} scan files.",
+    ),
+    "retention.backups_found": (
+        "另有 {found} 个备份将改写为不含这些信息的版本。",
+        "{found} backups would be rewritten without them.",
+    ),
+    "retention.backup.rewritten": ("已改写，不再含被清除的信息", "rewritten without the purged data"),
+    "retention.backup.deleted": ("无法改写，已删除", "could not be rewritten, so deleted"),
+    "retention.backup.snapshot": (
+        "已删除（清除前快照只在清除进行时需要；不设撤销期）",
+        "deleted (the before-purge snapshot was needed only while the purge ran; there is no undo window)",
+    ),
     "retention.too_early": (
         "个人信息须在 {due}（行程结束后 {days} 天）之后才能清除。",
         "Personal data may be purged only after {due} (the trip's end plus {days} days).",

@@ -34,12 +34,10 @@ class Change:
         name = FIELD_LABELS.get(self.field, (self.field, self.field))[0 if lang == "zh" else 1]
         before = value_words(self.before, lang, self.field, config)
         after = value_words(self.after, lang, self.field, config)
-        who = self.person or (self.unit if lang == "en" else f"单位 {self.unit}")
-        if lang == "zh":
-            where = f"{who}（{self.unit}）" if self.person else who
-            return f"{where}：{name} {before} → {after}"
-        where = f"{who} ({self.unit})" if self.person else f"unit {who}"
-        return f"{where}: {name} {before} → {after}"
+        said = {"unit": self.unit, "field": name, "before": before, "after": after}
+        if self.person:
+            return label("ingest.change.person", lang, person=self.person, **said)
+        return label("ingest.change.unit", lang, **said)
 
 
 @dataclass
@@ -69,19 +67,12 @@ class ImportReport:
         the import day."""
         day = self.fallback_day.isoformat() if self.fallback_day else ""
         other = self.rows_read - self.skipped - self.dated_rows
-        if lang == "zh":
-            source = "收到文件的日期" if self.fallback_source == "received" else "导入当天"
-            if not other:
-                return "报名日期：取自报名表本身（报名日期或提交时间）。"
-            if not self.dated_rows:
-                return f"报名日期：{day}（{source}；报名表未写报名日期）。"
-            return f"报名日期：{self.dated_rows} 行取自报名表本身，其余 {other} 行为 {day}（{source}）。"
-        source = "the day the file was received" if self.fallback_source == "received" else "the import day"
+        source = label(f"ingest.day.source.{self.fallback_source}", lang)
         if not other:
-            return "Registration days: the form's own (its registration date or submission time)."
+            return label("ingest.day.own", lang)
         if not self.dated_rows:
-            return f"Registration day: {day}, {source} (the form gives none)."
-        return f"Registration days: the form's own for {self.dated_rows} rows; {day}, {source}, for the other {other}."
+            return label("ingest.day.fallback", lang, day=day, source=source)
+        return label("ingest.day.mixed", lang, dated=self.dated_rows, day=day, source=source, other=other)
 
     @property
     def warnings(self) -> int:
@@ -92,25 +83,19 @@ class ImportReport:
         is said as the app's switch, not the command line's option."""
         if self.already_imported_at:
             when = f"{self.already_imported_at:%Y-%m-%d %H:%M}"
-            if lang == "zh":
-                again = "打开“重新导入相同文件”开关" if app else "加 --force"
-                return (
-                    f"{self.file_name}：相同内容已于 {when} 导入，未作任何更改（如需重新导入，请{again}）。"
-                )
-            again = "turn on 'Import the same file again'" if app else "use --force"
-            return (
-                f"{self.file_name}: the same content was imported on {when}; nothing changed "
-                f"({again} to import it again)."
-            )
-        prefix = ("[试运行] " if lang == "zh" else "[dry run] ") if self.dry_run else ""
-        if lang == "zh":
-            return (
-                f"{prefix}{self.file_name}：读取 {self.rows_read} 行，新增 {self.added} 人，更新 {self.updated} 人，"
-                f"无变化 {self.unchanged} 人，跳过 {self.skipped} 行，警告 {self.warnings} 条。"
-            )
-        return (
-            f"{prefix}{self.file_name}: {self.rows_read} rows read, {self.added} added, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {self.skipped} skipped, {self.warnings} warnings."
+            again = label("ingest.report.again_app" if app else "ingest.report.again_cli", lang)
+            return label("ingest.report.already", lang, file=self.file_name, when=when, again=again)
+        return label(
+            "ingest.report.summary",
+            lang,
+            prefix=label("ingest.report.dry_run", lang) if self.dry_run else "",
+            file=self.file_name,
+            read=self.rows_read,
+            added=self.added,
+            updated=self.updated,
+            unchanged=self.unchanged,
+            skipped=self.skipped,
+            warnings=self.warnings,
         )
 
 
@@ -120,11 +105,9 @@ def applied_order(results: list[tuple[str, ImportReport | DelegationError]], lan
     for name, result in results:
         if isinstance(result, DelegationError):
             continue
-        day = result.form_day.isoformat() if result.form_day else ("无日期" if lang == "zh" else "no date")
-        named.append(f"{name}（{day}）" if lang == "zh" else f"{name} ({day})")
-    if lang == "zh":
-        return f"按报名表日期先后导入：{'、'.join(named)}。"
-    return f"Applied in the order of the forms' dates: {', '.join(named)}."
+        day = result.form_day.isoformat() if result.form_day else label("ingest.no_date", lang)
+        named.append(label("ingest.applied_file", lang, name=name, day=day))
+    return label("ingest.applied_order", lang, files=label("ingest.list_separator", lang).join(named))
 
 
 def issues_frame(report: ImportReport, lang: str) -> pd.DataFrame:
