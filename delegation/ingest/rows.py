@@ -36,9 +36,9 @@ class Issue:
 class Rows:
     """Clean rows column by column; every list has one entry per row.
 
-    `unit` holds the UNIT_ROW_FIELDS and `participant` the PARTICIPANT_ROW_FIELDS; a field the row's sheet
-    lacks holds its empty value (no, an empty list, None), and `present` says which participant
-    fields the row's sheet has (one frozenset shared by the rows of a sheet).
+    `unit` holds the `fields.UNIT_ROW_FIELDS` and `participant` the `fields.PARTICIPANT_ROW_FIELDS`;
+    a field the row's sheet lacks holds its empty value (no, an empty list, None), and `present`
+    says which participant fields the row's sheet has (one frozenset shared by the rows of a sheet).
     """
 
     sheet: list[str] = field(default_factory=list)
