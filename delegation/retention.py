@@ -18,11 +18,10 @@ from delegation.backups import known_backups, rewrite_backup, snapshot_beside
 from delegation.config import EventConfig
 from delegation.db import append_audit, fetch_one, transaction
 from delegation.errors import DelegationError
+from delegation.fields import CLEARED, UNIT_CLEARED
+from delegation.i18n import text
 from delegation.keys import database_file, keyring
 from delegation.search import participant_search_text
-
-# What is cleared on every participant. Dates of birth, passport and visa details, phones, e-mails.
-CLEARED = ("passport_number", "passport_expiry", "us_visa_expiry", "date_of_birth", "mobile", "email")
 
 
 @dataclass(frozen=True)
@@ -37,31 +36,12 @@ class PurgeReport:
     def backup_lines(self, lang: str) -> list[str]:
         """One line per backup: what the purge did to it."""
         if not self.applied:
-            if lang == "zh":
-                return [f"另有 {self.found} 个备份将改写为不含这些信息的版本。"] if self.found else []
-            return [f"{self.found} backups would be rewritten without them."] if self.found else []
-        said = {
-            "rewritten": ("已改写，不再含被清除的信息", "rewritten without the purged data"),
-            "deleted": ("无法改写，已删除", "could not be rewritten, so deleted"),
-            "snapshot": (
-                "已删除（清除前快照只在清除进行时需要；不设撤销期）",
-                "deleted (the before-purge snapshot was needed only while the purge ran; there is no undo window)",
-            ),
-        }
-        return [f"  {name}: {said[outcome][0 if lang == 'zh' else 1]}" for name, outcome in self.backups]
+            return [text("retention.backups_found", lang, found=self.found)] if self.found else []
+        return [f"  {name}: {text(f'retention.backup.{outcome}', lang)}" for name, outcome in self.backups]
 
     def summary(self, lang: str) -> str:
-        verb = (
-            ("已清除" if self.applied else "将清除")
-            if lang == "zh"
-            else ("Cleared" if self.applied else "Would clear")
-        )
-        if lang == "zh":
-            return f"{verb} {self.participants} 名参团人员的护照、签证、出生日期、手机和邮箱，以及 {self.files} 个扫描件。"
-        return (
-            f"{verb} passport, visa, birth-date, mobile and e-mail data of {self.participants} participants "
-            f"and {self.files} scan files."
-        )
+        key = "retention.summary.applied" if self.applied else "retention.summary.dry"
+        return text(key, lang, participants=self.participants, files=self.files)
 
 
 def purge(
@@ -77,10 +57,7 @@ def purge(
     """Report (and with `apply`, carry out) the purge; refused before the trip's end plus `after_days`."""
     due = config.travel_end + dt.timedelta(days=after_days)
     if today <= due:
-        raise DelegationError(
-            f"Personal data may be purged only after {due.isoformat()} (the trip's end plus {after_days} days).",
-            f"个人信息须在 {due.isoformat()}（行程结束后 {after_days} 天）之后才能清除。",
-        )
+        raise DelegationError("retention.too_early", due=due.isoformat(), days=after_days)
     holding = " or ".join(f"{c} is not null" for c in CLEARED)
     people = fetch_one(con, f"select count(*) from participants where {holding}")[0]
     files = [
@@ -124,11 +101,13 @@ def purge(
 
 
 def clear_personal_data(con: duckdb.DuckDBPyConnection) -> None:
-    """The purge's clearing, for the database and, after it, for each backup's copy."""
+    """The purge's clearing, for the database and, after it, for each backup's copy: the fields
+    the field description marks purged (`fields.CLEARED`, `fields.UNIT_CLEARED`), the search text
+    made without them, the scans and the registration e-mails."""
     holding = " or ".join(f"{c} is not null" for c in CLEARED)
     sets = ", ".join(f"{c} = null" for c in CLEARED)
     con.execute(f"update participants set {sets}, updated_at = current_timestamp where {holding}")
-    con.execute("update units set contact_mobile = null, contact_email = null")
+    con.execute(f"update units set {', '.join(f'{c} = null' for c in UNIT_CLEARED)}")
     rows = con.execute("select participant_id, name, pinyin_name, position from participants").fetchall()
     con.executemany(
         "update participants set search_text = ? where participant_id = ?",

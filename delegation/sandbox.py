@@ -239,7 +239,7 @@ _ALLOWED = {
     ("builtins", "set"),
     ("datetime", "date"),
     ("datetime", "datetime"),
-    ("delegation.ingest", "Form"),
+    ("delegation.ingest.reading", "Form"),
     ("delegation.ingest.rows", "Rows"),
     ("delegation.ingest.rows", "Issue"),
     ("delegation.documents", "Scan"),

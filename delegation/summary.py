@@ -38,7 +38,10 @@ def summary(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filter
     )[0]
 
     def breakdown(name: str, **extra: object) -> dict[str, int]:
-        return {row[0]: int(row[3]) for row in query_rows(con, name, **params, **extra)}
+        """Participants by the query's key (a province, a sector, a theme, a city); a theme's and a
+        city's rows end in their share, not needed here."""
+        rows = query_rows(con, name, **params, **extra)
+        return {key: int(participants) for key, _name_zh, _name_en, participants, *_share in rows}
 
     return {
         "as_of": filters.as_of.isoformat(),
@@ -52,9 +55,10 @@ def summary(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filter
         "passport_invalid": int(invalid),
         "deadlines": countdowns(config, filters.as_of),
         "missing_documents": {
-            row[0]: int(row[4]) for row in query_rows(con, "missing_documents_by_kind", **params)
+            kind: int(missing)
+            for kind, _name_zh, _name_en, _required, missing in query_rows(
+                con, "missing_documents_by_kind", **params
+            )
         },
-        "mail": dict(
-            zip(("messages", "unmatched", "sent"), map(int, query_rows(con, "mail_counts")[0]), strict=True)
-        ),
+        "mail": mail_counts(con),
     }

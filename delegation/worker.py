@@ -89,10 +89,14 @@ def main() -> int:
     os.dup2(2, 1)
     inp = sys.stdin.buffer
     from delegation import (
-        ingest,  # noqa: F401  (warm: the readers are imported once)
-        word,  # noqa: F401  (python-docx too)
+        word,  # noqa: F401  (warm: python-docx is imported once)
         worker,  # this file as the readers import it (here it runs as __main__)
     )
+    from delegation.sandbox import JOBS
+
+    # Warm: a form's readers are imported once. The worker runs its jobs by name, so it imports
+    # them by the name the sandbox gives the job too; it depends on no reader's module itself.
+    importlib.import_module(JOBS["read_form"].split(":")[0])
 
     worker._out, worker._inp = out, inp
     from delegation.errors import DelegationError

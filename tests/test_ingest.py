@@ -854,9 +854,10 @@ def test_an_import_leaves_the_cyclic_collector_alone(con, config, xlsx, monkeypa
     import gc
 
     from delegation import ingest, sandbox
+    from delegation.ingest import reading
 
     seen = []
-    for module, name in ((sandbox, "begin_read_form"), (ingest, "_parse")):
+    for module, name in ((sandbox, "begin_read_form"), (reading, "parse_sheets")):
         original = getattr(module, name)
 
         def spy(*args, _original=original, **kwargs):

@@ -236,27 +236,27 @@ def test_a_column_of_texts_is_keyed_as_cell_by_cell(monkeypatch):
 
 
 def test_a_column_is_read_per_distinct_value_and_types_never_mix():
-    from delegation.ingest.rows import _BAD, parse_column
+    from delegation.ingest.cells import BAD, parse_column
 
     # True, 1 and 1.0 are equal as dict keys but not the same cell: each keeps its own reading.
     assert [v[0] for v in parse_column("text", [True, 1, 1.0, "1", None])] == ["True", "1", "1", "1", None]
     dates = parse_column("date", ["2023/5/1", D, 45047, "2023/5/1", "not a date"])
     assert [v[0] for v in dates[:4]] == [D, D, D, D]
-    assert dates[4] is _BAD
+    assert dates[4] is BAD
     yes_no = parse_column("yes_no", ["是", "否", "", "是", "maybe"])
-    assert [v[0] for v in yes_no[:4]] == [True, False, False, True] and yes_no[4] is _BAD
+    assert [v[0] for v in yes_no[:4]] == [True, False, False, True] and yes_no[4] is BAD
     # Rows of cells (the tick columns) too: a number's type inside a row is never lost.
-    from delegation.ingest.rows import _distinct_map
+    from delegation.ingest.cells import distinct_map
 
     def kinds(row):
         return tuple(type(v).__name__ for v in row)
 
-    assert _distinct_map(kinds, [(1, "是"), (True, "是"), (1.0, "是")]) == [
+    assert distinct_map(kinds, [(1, "是"), (True, "是"), (1.0, "是")]) == [
         ("int", "str"),
         ("bool", "str"),
         ("float", "str"),
     ]
-    shared = _distinct_map(kinds, [("是", ""), ("是", ""), ("", "")])
+    shared = distinct_map(kinds, [("是", ""), ("是", ""), ("", "")])
     assert shared[0] is shared[1] and shared[2] == ("str", "str")  # equal rows share one result
     # An unhashable cell (never from calamine, but possible) falls back to reading cell by cell.
     assert [v[0] for v in parse_column("text", [["a"], "b"])] == ["['a']", "b"]

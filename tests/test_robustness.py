@@ -216,10 +216,10 @@ def test_killed_mid_import_leaves_the_database_as_before(config, tmp_path):
     script = (
         "import sys, time\n"
         "from delegation.config import load_config\nfrom delegation.db import connect\n"
-        "import delegation.ingest as ingest\n"
-        "real = ingest._write_import\n"
+        "import delegation.ingest as ingest\nfrom delegation.ingest import storing\n"
+        "real = storing.write_import\n"
         "def slow(*a, **k):\n    print('writing', flush=True)\n    time.sleep(30)\n    return real(*a, **k)\n"
-        "ingest._write_import = slow\n"  # stall inside the transaction, after the rows were written
+        "storing.write_import = slow\n"  # stall inside the transaction, after the rows were written
         f"c = load_config(); con = connect(c, {str(db)!r})\n"
         f"ingest.import_file(con, c, {str(form)!r})\n"
     )
