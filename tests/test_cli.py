@@ -279,7 +279,9 @@ def one_sentence(done: subprocess.CompletedProcess, *words: str) -> None:
 def test_a_file_that_is_not_a_database_is_refused_not_opened_as_an_empty_one(tmp_path):
     sheet = tmp_path / "forms.csv"
     sheet.write_text("a,b\n1,2\n", encoding="utf-8")
-    sheet.chmod(0o600)  # as a database file is kept: no exposure warning beside the refusal, whatever the umask
+    sheet.chmod(
+        0o600
+    )  # as a database file is kept: no exposure warning beside the refusal, whatever the umask
     # DuckDB opened a CSV given as --db as an empty database in memory: "2 added", nothing kept.
     done = cli("import", str(fixture_form(tmp_path)), "--db", str(sheet))
     one_sentence(done, str(sheet), "not a Delegation Desk database")

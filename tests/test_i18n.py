@@ -73,3 +73,10 @@ def test_every_sentence_key_raised_in_code_exists():
             used |= {k for k in found if k}
     assert len(used) >= 20, "too few sentence keys found: the pattern is wrong"
     assert sorted(k for k in used if k not in TEXT and not k.endswith(".")) == []
+
+
+def test_a_part_already_said_in_both_languages_takes_each_languages_own():
+    from delegation.i18n import Both
+
+    error = DelegationError("error.file_named", name="表.xlsx", said=Both("row 3 is empty", "第 3 行为空"))
+    assert (error.en, error.zh) == ("表.xlsx: row 3 is empty", "表.xlsx：第 3 行为空")

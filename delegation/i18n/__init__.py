@@ -6,7 +6,7 @@ A test fails when a key lacks a language or when code uses a key that is not her
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from delegation.i18n import cli, errors, ingest, lists, pages, records, work
 from delegation.provinces import PROVINCES
@@ -43,13 +43,23 @@ class Words:
 
 def text(key: str, lang: str, **params: object) -> str:
     """The label for `key` in `lang` ("zh" or "en"), its `{named}` parameters filled from `params`:
-    a `Words` parameter is said in the same language, a list is joined as that language joins one."""
+    a `Words` parameter is said in the same language, a `Both` gives that language's own value,
+    and a list is joined as that language joins one."""
     zh, en = TEXT[key]
     said = zh if lang == "zh" else en
     return said.format(**{k: _in(v, lang) for k, v in params.items()}) if params else said
 
 
+class Both(NamedTuple):
+    """A sentence part already said in each language (a field's label, a sentence stored in both)."""
+
+    en: str
+    zh: str
+
+
 def _in(value: object, lang: str) -> object:
+    if isinstance(value, Both):
+        return value.zh if lang == "zh" else value.en
     if isinstance(value, Words):
         return text(value.key, lang, **value.params)
     if isinstance(value, list | tuple):

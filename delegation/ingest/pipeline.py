@@ -21,12 +21,12 @@ from delegation.backups import BULK_ROWS, snapshot_beside
 from delegation.config import EventConfig
 from delegation.db import append_audits, fetch_one, in_transaction, transaction
 from delegation.errors import DelegationError
+from delegation.i18n import Both
 from delegation.ingest import matching, storing
 from delegation.ingest.matching import SetBy
 from delegation.ingest.reading import Form, read_form
 from delegation.ingest.report import ImportReport
 from delegation.ingest.rows import Rows, registration_days
-from delegation.ingest.words import Both, said
 from delegation.text import safe_name
 
 
@@ -162,9 +162,8 @@ def store_form(
     report.skipped = report.rows_read - len(rows)
     if strict and report.skipped:
         first = next(i for i in issues if i.severity == "error")
-        # the first skipped row's sentence is each language's own, so both are given whole
         raise DelegationError(
-            *said("ingest.strict", name=name, skipped=report.skipped, first=Both(first.en, first.zh))
+            "ingest.strict", name=name, skipped=report.skipped, first=Both(first.en, first.zh)
         )
     if not force and not dry_run:
         previous = fetch_one(con, "select max(imported_at) from imports where sha256 = ?", [form.sha256])[0]

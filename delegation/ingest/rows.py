@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from delegation.config import EventConfig
 from delegation.errors import DelegationError
 from delegation.fields import BOOLEAN_FIELDS, PARTICIPANT_ROW_FIELDS, UNIT_ROW_FIELDS
+from delegation.i18n import Both
 from delegation.ingest import normalise as norm
 from delegation.ingest.cells import BAD, distinct_map, parse_column, reader
 from delegation.ingest.fields import FIELDS_BY_KEY
 from delegation.ingest.layout import RawTable
 from delegation.ingest.participant_values import check_births, participant_values
-from delegation.ingest.words import Both, field_label, said
+from delegation.ingest.words import field_label, said
 from delegation.provinces import province_for
 from delegation.text import clean, match_key
 
@@ -94,7 +95,7 @@ def as_stored(field: str, value: object) -> object:
     read, empty = reader(FIELDS_BY_KEY[field].kind, ()), False if field in BOOLEAN_FIELDS else None
     stored = read(value)
     if stored is BAD:
-        raise DelegationError(*said("ingest.typed_unreadable", field=field_label(field)))
+        raise DelegationError("ingest.typed_unreadable", field=field_label(field))
     return empty if stored[0] is None else stored[0]
 
 

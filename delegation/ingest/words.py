@@ -3,28 +3,13 @@ the refusals keep each language's text)."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from delegation.fields import FIELD_LABELS
-from delegation.i18n import text
-
-
-class Both(NamedTuple):
-    """A sentence, or a value within one, in English and in Chinese."""
-
-    en: str
-    zh: str
+from delegation.i18n import Both, text
 
 
 def said(key: str, **params: object) -> Both:
-    """The sentence `key` of `i18n` in both languages; a parameter given as `Both` takes each
-    language's own value (a field's label, a value in words)."""
-    return Both(
-        *(
-            text(key, lang, **{k: v[n] if isinstance(v, Both) else v for k, v in params.items()})
-            for n, lang in enumerate(("en", "zh"))
-        )
-    )
+    """The sentence `key` of `i18n` in both languages (a `Both` parameter: each language's own value)."""
+    return Both(text(key, "en", **params), text(key, "zh", **params))
 
 
 def field_label(column: str) -> Both:
