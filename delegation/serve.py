@@ -37,13 +37,13 @@ def _pages_folder_ignored() -> bool:
     multipage folder; True when told.
 
     Streamlit decides on a process's first session: with a `pages/` folder beside the entry point,
-    that session's first run builds the old-style page list from the folder around app.py and only
-    then meets `st.navigation`, which switches every later run, and every later session, to app.py's
-    own pages ("the pages/ directory will be ignored across all sessions" once `st.navigation` has
-    been called, in its documentation). The first session's next run therefore has other pages
-    under it and forgets the widget change that caused it. No option turns the folder's discovery
-    off, and `pages/` is where the pages live; so the class attribute `st.navigation` sets is set
-    here, for the releases read (`CHECKED_STREAMLIT`) and no other.
+    that session's runs take the folder's scripts for the app's pages until one reaches
+    `st.navigation` ("the pages/ directory will be ignored across all sessions" only once
+    `st.navigation` has been called, its documentation says). Its link to /registrations would run
+    pages/registrations.py alone, outside app.py's frame (no sign-in, no sidebar), under a list of
+    every script. No option turns the folder's discovery off, and `pages/` is where the pages live;
+    so the class attribute `st.navigation` itself sets is set here, for the releases read
+    (`CHECKED_STREAMLIT`) and no other (tests/test_serve.py, and in Chromium tests/test_browser.py).
     """
     import streamlit
     from streamlit.runtime.pages_manager import PagesManager

@@ -278,6 +278,32 @@ def test_overview_language_filter_pages_and_live_refresh(server, browser, tmp_pa
     shot(page, "overview_after_live_import")
 
 
+def test_the_first_session_after_start_opens_a_link_in_the_apps_frame_and_keeps_its_first_change(
+    browser, tmp_path
+):
+    # Left to itself Streamlit takes pages/ beside app.py for an old-style multipage app until a run
+    # reaches st.navigation: the first session's link to /registrations ran pages/registrations.py
+    # alone, under a list of every script ("app", "audit", …), signed in as nobody. `serve` tells
+    # Streamlit before that session (delegation/serve.py); a server of its own, so that this
+    # session is its first.
+    (tmp_path / "first").mkdir()
+    serving = _serve(tmp_path / "first", load_fixture)
+    url = next(serving)
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/registrations?lang=en&as_of=2023-03-20")
+        expect(page.get_by_text("Units: 3 · page 1 of 1")).to_be_visible(timeout=30_000)
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        expect(nav.get_by_text("Registrations", exact=True)).to_be_visible()
+        expect(nav.get_by_text("app", exact=True)).to_have_count(0)
+        idle(page)
+        page.locator('[data-testid="stSidebar"]').get_by_role("radio", name="中文").check(force=True)
+        expect(page.get_by_text("共 3 家单位 · 第 1/1 页")).to_be_visible(timeout=15_000)
+        page.close()
+    finally:
+        next(serving, None)
+
+
 def test_presentation_mode_on_a_shared_screen(server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(f"{server}/?as_of=2023-03-02&present=1&lang=zh")
