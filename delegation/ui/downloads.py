@@ -46,7 +46,7 @@ def export_buttons(kind: str, filters: Filters, **options: Any) -> None:
         column.download_button(
             label,
             # Who asks is read now: the file is made when clicked, outside the page's run, where
-            # the session is not at hand (the export's "who" was empty).
+            # the session is not at hand.
             lambda fmt=fmt: exported(kind, fmt, filters, header_lang, actor=actor, **options),
             file_name=exports.file_name(kind, filters, fmt),
             mime=mime,

@@ -54,8 +54,8 @@ def selectbox(where: Any, label: str, options: Any, *, key: str, **kwargs: Any) 
     first, or, when it is no longer offered, the box's first option (`index`), so that the browser
     shows what the box holds (nothing, for a box with `index=None`, or no options). Streamlit 1.67
     keeps a select box's value in the browser as its label and, for a keyed box, sends a new label
-    only when the value changes: "Unit" stayed under 中文 until a reload, and a participant of the
-    unit chosen before left "Choose an option"."""
+    only when the value changes: a box would keep reading "Unit" under 中文, or "Choose an option"
+    once its participant's unit is no longer the chosen one."""
     offered = list(options)
     if key in st.session_state:
         value, first = st.session_state[key], kwargs.get("index", 0)
@@ -87,9 +87,8 @@ def uploader(
     `server.maxUploadSize`, if that is lower: a file in between would be refused in English).
 
     The browser takes a file of any kind, so that a wrong one reaches the app and is refused in one
-    sentence (Streamlit marked it red with an English tooltip and said nothing else: the Import
-    button just stayed grey). A file over the limit never leaves the browser; its chip says so in
-    the page's language.
+    sentence (Streamlit's own refusal is an English tooltip on a red chip). A file over the limit
+    never leaves the browser; its chip says so in the page's language (`styles.uploader_rules`).
     """
     lang = language()
     limit_mb = min(limit_mb, int(st.get_option("server.maxUploadSize")))  # the server takes no more
