@@ -3,7 +3,6 @@ the body as plain text, and the acknowledgement to send (staff read; admins act)
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from delegation import access, imap, mailbox, outbox, ui
@@ -79,7 +78,7 @@ if right.button(ui.t("mail.assign.button"), disabled=unit is None, key="mail.ass
     ]
     st.rerun()
 
-if pd.notna(picked["unit_id"]):
+if picked.notna()["unit_id"]:  # the message has its unit
     st.subheader(ui.t("mail.ack"))
     drafts = {}
     for column, draft_lang in zip(st.columns(2), ("zh", "en"), strict=True):

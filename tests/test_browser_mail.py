@@ -1,4 +1,4 @@
-"""The Mail page in Debian's Chromium against `streamlit run`, with the app's own background thread
+"""The Mail page in Debian's Chromium against `python -m delegation serve`, with the app's own background thread
 reading a real dovecot and sending through a real aiosmtpd on 127.0.0.1 (issue 25). Screenshots go
 to tests/artifacts/."""
 
@@ -15,7 +15,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from tests.mailservers import Dovecot, Smtp
 from tests.sample_scans import JPEG
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _serve, _warm_up, shot
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _serve, idle, shot
 from tests.test_mailbox import form_bytes, message, with_form
 
 
@@ -58,17 +58,18 @@ def test_the_app_reads_the_mailbox_and_an_admin_assigns_and_acknowledges(servers
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            _warm_up(browser, url)  # the server's first session (see test_browser._warm_up)
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
             page.goto(f"{url}/mail?lang=en")
             expect(page.get_by_role("heading", name="Mail")).to_be_visible(timeout=30_000)
-            # The app's thread reads the mailbox every 2 s: the message waiting there shows up.
+            # The app's thread reads the mailbox every 2 s: the message waiting there shows up
+            # (the page is opened again, each time drawn whole, until it says so).
             deadline = time.monotonic() + 30
+            idle(page)
             while "The mailbox was last read" not in page.locator("body").inner_text():
                 assert time.monotonic() < deadline, page.locator("body").inner_text()
-                page.wait_for_timeout(1000)
                 page.reload()
                 page.wait_for_selector('[data-testid="stMetric"]', timeout=30_000)
+                idle(page)
             body = page.locator("body").inner_text()
             assert re.search(r"Messages\s+2\s+Unmatched\s+1", body), body
             assert "helper@other.example" not in body  # the sender masked

@@ -1,0 +1,160 @@
+"""The server's shared things and a session's own: the event configuration, the database
+connection and cached queries, the background watchers, the chosen language and mode, the pages.
+
+Session-state keys are namespaced: `ui.*` for the frame, `filters.*` for the sidebar filters,
+`auth.*` for the sign-in, `<page>.*` for a page's own widgets.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import duckdb
+import streamlit as st
+
+from delegation import figures
+from delegation.config import EventConfig, database_path, load_config
+from delegation.db import connect
+from delegation.errors import DelegationError
+from delegation.i18n import text
+
+
+@st.cache_resource
+def event_config() -> EventConfig:
+    """The checked event configuration, read once per server process."""
+    return load_config()
+
+
+@st.cache_resource
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    return connect(event_config(), path)
+
+
+@st.cache_resource
+def inbox_watcher(path: str) -> threading.Thread:
+    """One background thread per server process importing files dropped into the inbox."""
+    from delegation import inbox
+
+    logger = logging.getLogger("delegation.inbox")
+
+    def report(outcome: inbox.Outcome) -> None:
+        logger.info("inbox: %s — %s", outcome.file, outcome.message_en)  # file names and counts only
+
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=inbox.watch,
+        args=(_connection(path).cursor(), event_config(), inbox.inbox_folder(path)),
+        kwargs={"report": report, "stop": stop},
+        name="delegation-inbox",
+        daemon=True,
+    )
+    thread.start()
+
+    def finish() -> None:  # let the thread release its cursor before the interpreter goes
+        stop.set()
+        thread.join(timeout=5)
+
+    atexit.register(finish)
+    return thread
+
+
+@st.cache_resource
+def mail_watcher(path: str) -> threading.Thread | None:
+    """One background thread per server process reading the registration mailbox, when an IMAP
+    account is set (`[mail.imap]` in secrets); None without one."""
+    from delegation import imap
+    from delegation.documents import documents_folder
+
+    try:
+        account = imap.account("imap") if imap.configured("imap") else None
+    except DelegationError as exc:  # set, but wrongly: said on the Mail page and in the log
+        logging.getLogger("delegation.mail").warning("mail: %s", exc.en)
+        imap.set_last_failure(exc)
+        return None
+    if account is None:
+        return None
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=imap.watch,
+        args=(_connection(path).cursor(), event_config(), account),
+        kwargs={"documents_dir": documents_folder(path), "stop": stop},
+        name="delegation-mail",
+        daemon=True,
+    )
+    thread.start()
+
+    def finish() -> None:
+        stop.set()
+        thread.join(timeout=5)
+
+    atexit.register(finish)
+    return thread
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor on the app's one database connection (its own per call: safe across sessions)."""
+    return _connection(str(database_path())).cursor()
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _cached(module: str, name: str, db: str, version: int, args: tuple, kwargs: tuple) -> Any:
+    del db, version  # part of the cache key only
+    return getattr(importlib.import_module(module), name)(cursor(), *args, **dict(kwargs))
+
+
+def query(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call a `delegation` function taking a connection first, through the cache; any write invalidates it."""
+    version = figures.data_version(cursor())
+    key = tuple(sorted(kwargs.items()))
+    return _cached(function.__module__, function.__name__, str(database_path()), version, args, key)
+
+
+def rerun_when_data_changes(seconds: int) -> None:
+    """Every `seconds`, check the data version (one tiny query) and rerun the page when it moved.
+
+    Only the check runs on the timer, so a viewer's own clicks never race a full refresh.
+    """
+
+    @st.fragment(run_every=seconds)
+    def watch() -> None:
+        version = figures.data_version(cursor())
+        seen = st.session_state.setdefault("ui.data_version", version)
+        if version != seen:
+            st.session_state["ui.data_version"] = version
+            st.session_state["auth.unattended"] = True  # not a click: the idle time runs on
+            st.rerun(scope="app")
+
+    st.session_state["ui.data_version"] = figures.data_version(cursor())
+    watch()
+
+
+def language() -> str:
+    """The chosen UI language ("zh" or "en"); default Chinese."""
+    return st.session_state.get("ui.lang", "zh")
+
+
+def t(key: str) -> str:
+    """The label for `key` in the chosen language."""
+    return text(key, language())
+
+
+def presenting() -> bool:
+    """True in presentation mode (toggle, or ?present=1 in the URL)."""
+    return bool(st.session_state.get("ui.present", False))
+
+
+def register_pages(pages: dict[str, Any]) -> None:
+    """The app's pages by script name (app.py), for links between pages."""
+    st.session_state["ui.pages"] = pages
+
+
+def page_link(page: str, label: str, **options: Any) -> None:
+    """A link to another page of the app (a script's name, "import_forms"), when the app has it."""
+    target = st.session_state.get("ui.pages", {}).get(page)
+    if target is not None:
+        st.page_link(target, label=label, **options)
