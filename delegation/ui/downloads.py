@@ -63,9 +63,7 @@ def exported(kind: str, fmt: str, filters: Filters, header_lang: str, *, actor: 
 
     out = io.BytesIO()
     name = actor
-    rows = lists.export(
-        out, kind, fmt, cursor(), event_config(), filters, header_lang, user=name, **options
-    )
+    rows = lists.export(out, kind, fmt, cursor(), event_config(), filters, header_lang, user=name, **options)
     append_audit(
         cursor(),
         name,
