@@ -80,7 +80,7 @@ def _warm_up() -> list[str]:
     import pandas as pd
     import plotly.io
 
-    from delegation import access, charts, dashboard, filters  # noqa: F401  (for their import time)
+    from delegation import access, charts, figures, filters, paging  # noqa: F401  (for their import time)
 
     frame = pd.DataFrame({"key": ["a"], "label": ["a"], "participants": [1], "share": [1.0]})
     return [plotly.io.to_json(chart(frame, "", "")) for chart in (charts.bar_chart, charts.share_chart)]
