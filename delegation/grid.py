@@ -18,7 +18,7 @@ class Sheet:
     formula_rows: frozenset[int] = frozenset()  # 1-based rows with a formula (their saved values are used)
     hidden: bool = False  # hidden in the workbook (Excel's "Hide" or "very hidden")
     lines_above: int = 0  # rows before the table's own (a Word form's labelled lines): not counted
-    notes: list[tuple[str, str]] = field(default_factory=list)  # what the reader could not read (en, zh)
+    notes: list[str] = field(default_factory=list)  # what the reader could not read: i18n keys
 
 
 def refuse(name: str, key: str, zh: str | None = None, /, **params: object) -> DelegationError:

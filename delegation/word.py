@@ -46,23 +46,13 @@ def read_docx(data: bytes) -> list[Sheet]:
                 sheets.append(Sheet(f"表格{len(sheets) + 1}", [*lines, *rows], lines_above=len(lines)))
                 lines = []
             if nested:
-                sheets[-1].notes.append(
-                    (
-                        "holds a table inside a cell, which was not read; type its entries into the form's own table.",
-                        "的单元格内嵌有表格，未读取；请将其内容填入报名表本身的表格。",
-                    )
-                )
+                sheets[-1].notes.append("word.note.nested_table")
     if lines and sheets:  # a contact or a date below the table: read with the lines above it
         last = sheets[-1]
         last.rows[last.lines_above : last.lines_above] = lines
         last.lines_above += len(lines)
     if sheets and next(body.iter(_TEXT_BOX), None) is not None:
-        sheets[0].notes.append(
-            (
-                "is in a document with text boxes, which were not read; type their entries into the table.",
-                "所在文档含有文本框，其内容未读取；请将其内容填入表格。",
-            )
-        )
+        sheets[0].notes.append("word.note.text_boxes")
     return sheets
 
 

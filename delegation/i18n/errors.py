@@ -107,4 +107,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "在您打开之后，他人修改了该单位的联系人；请刷新查看后再修改。",
         "Someone changed this unit's contact after you opened it; reload to see their change, then edit again.",
     ),
+    # What a Word form's reader saw and could not read (the sentence follows the sheet's name).
+    "word.note.nested_table": (
+        "的单元格内嵌有表格，未读取；请将其内容填入报名表本身的表格。",
+        "holds a table inside a cell, which was not read; type its entries into the form's own table.",
+    ),
+    "word.note.text_boxes": (
+        "所在文档含有文本框，其内容未读取；请将其内容填入表格。",
+        "is in a document with text boxes, which were not read; type their entries into the table.",
+    ),
 }

@@ -88,8 +88,8 @@ def parse_sheets(
     unitless: list[str] = []
     forms = index = 0
     for sheet in sheets:
-        for en, zh in sheet.notes:  # what the reader saw and could not read (a Word form's text box)
-            issues.append(_sheet_warning(sheet.name, None, "not_read", Both(en, zh)))
+        for note in sheet.notes:  # what the reader saw and could not read (a Word form's text box)
+            issues.append(_sheet_warning(sheet.name, None, "not_read", said(note)))
         layout = find_layout(sheet, config)
         if layout is None:
             continue
