@@ -1,4 +1,5 @@
-"""The DuckDB file: opening it, numbered migrations, reference tables and named queries."""
+"""The database: connecting (migrations, macros, reference tables), transactions, named queries and
+the audit log's hash chain."""
 
 from __future__ import annotations
 
@@ -18,19 +19,17 @@ import duckdb
 
 from delegation import ROOT
 from delegation.config import EventConfig, database_path
+from delegation.database_file import file_of, open_file, raise_storage_fault, refuse_foreign
 from delegation.errors import DelegationError
-from delegation.provinces import PROVINCES
+from delegation.reference import sync_reference
 
 if TYPE_CHECKING:  # pandas loads in a quarter second: the CLI's import and summary never need it
     import pandas as pd
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 QUERIES = ROOT / "queries"
+MACROS = QUERIES / "_macros.sql"  # the filtering macros every query uses, defined once
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-
-
-# Bytes 8–11 of every DuckDB database file.
-DUCKDB_MAGIC = b"DUCK"
 
 
 def connect(
@@ -41,87 +40,38 @@ def connect(
     create: bool = True,
     verify: bool = False,
 ) -> duckdb.DuckDBPyConnection:
-    """Open the database (creating it if needed and `create`), apply pending migrations and refresh
-    reference tables. With `verify`, an existing file is first read in full, read-only
-    (`integrity.check`), so a damaged one is refused before anything writes to it. A damaged file,
-    a full disk or a read-only folder is one sentence (`integrity.storage_fault`)."""
+    """Open the database (creating it if needed and `create`), apply pending migrations and the
+    macros, and refresh reference tables. With `verify`, an existing file is first read in full,
+    read-only (`integrity.check`), so a damaged one is refused before anything writes to it. A
+    damaged file, a full disk or a read-only folder is one sentence (`integrity.storage_fault`)."""
     target = database_path(path)
-    if (read_only or not create) and not target.exists():
-        raise DelegationError(
-            f"The database {target} does not exist; create it with 'python -m delegation init'.",
-            f"数据库 {target} 不存在；请先运行 'python -m delegation init' 创建。",
-        )
-    if target.is_file() and target.stat().st_size:
-        with target.open("rb") as file:
-            head = file.read(12)
-        if head[8:12] != DUCKDB_MAGIC:  # DuckDB opened a CSV as an empty database in memory
-            raise DelegationError(
-                f"{target} is not a Delegation Desk database (a DuckDB file); check --db.",
-                f"{target} 不是本系统的数据库（DuckDB 文件）；请检查 --db。",
-            )
+    refuse_foreign(target, read_only=read_only, create=create)
     if verify and target.is_file() and target.stat().st_size:
         from delegation.integrity import check
 
         check(target, config)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    new = not target.exists()
-    try:
-        con = duckdb.connect(str(target), read_only=read_only)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise DelegationError(
-                f"The database {target} is in use by another program (probably the running app); "
-                "use the app instead (imports: its import page or inbox folder; backups: the button on its "
-                "Audit log page), or stop the app first.",
-                f"数据库 {target} 正被另一个程序（可能是正在运行的应用）占用；请改在应用中操作（导入：导入页面或收件箱文件夹；"
-                "备份：审计日志页面上的按钮），或先停止应用。",
-            ) from None
-        _raise_storage_fault(exc, target)
-        raise DelegationError(
-            f"The database {target} cannot be opened: {exc}.",
-            f"无法打开数据库 {target}：{exc}。",
-        ) from None
-    except duckdb.Error as exc:
-        _raise_storage_fault(exc, target)
-        raise DelegationError(
-            f"{target} is not a Delegation Desk database ({exc}).",
-            f"{target} 不是本系统的数据库（{exc}）。",
-        ) from None
-    # No progress bar: DuckDB draws one for statements over 2 s (a bulk update), which would land
-    # in the CLI's output and the server's log. (A session setting: cursors share it.)
-    con.execute("set enable_progress_bar = false")
-    if new and target.exists():
-        target.chmod(0o600)  # private whatever the umask (delegation.private)
+    con = open_file(target, read_only=read_only)
     if not read_only:
         try:
             migrate(con)
-            sync_reference(con, config)
+            with transaction(con):
+                apply_macros(con)
+                sync_reference(con, config)
             from delegation.atrest import seal_plaintext
 
             seal_plaintext(con)  # an older desk's plaintext scans and backups: encrypted once, in place
         except (duckdb.Error, OSError) as exc:  # each step is its own transaction: rolled back
             con.close()
-            _raise_storage_fault(exc, target)
+            raise_storage_fault(exc, target)
             raise
     return con
 
 
-def _file_of(con: duckdb.DuckDBPyConnection) -> Path | None:
-    """The file of the connection's database (None in memory, or when it cannot be asked)."""
-    try:
-        path = fetch_one(con, "select path from duckdb_databases() where database_name = current_database()")
-    except duckdb.Error:
-        return None
-    return Path(path[0]) if path and path[0] else None
-
-
-def _raise_storage_fault(exc: BaseException, target: Path | None) -> None:
-    """Raise the one sentence for a damaged file, a full disk or a read-only folder, if `exc` is one."""
-    from delegation.integrity import storage_fault
-
-    fault = storage_fault(exc, target)
-    if fault is not None:
-        raise fault from None
+def apply_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Define (or replace) the filtering macros of `queries/_macros.sql` in the database. They are
+    stored, not TEMP: a TEMP macro is seen only by the connection that made it, not by the cursors
+    the app's sessions use; a read-only connection reads what the last writing one stored."""
+    con.execute(MACROS.read_text(encoding="utf-8"))
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -146,54 +96,6 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             )
         applied.append(int(match.group(1)))
     return applied
-
-
-def sync_reference(con: duckdb.DuckDBPyConnection, config: EventConfig) -> None:
-    """Make the reference tables match the provinces list and the event's configured choices."""
-    with transaction(con):
-        _replace_rows(
-            con, "provinces", [[p.key, p.code, p.name_zh, p.short_zh, p.name_en] for p in PROVINCES]
-        )
-        _replace_rows(
-            con,
-            "document_kinds",
-            [
-                [
-                    d.kind,
-                    d.level,
-                    d.zh,
-                    d.en,
-                    "applies_via_chamber" in d.when,
-                    "holds_us_visa" in d.when,
-                    "wants_arrangements" in d.when,
-                    i,
-                ]
-                for i, d in enumerate(config.documents)
-            ],
-        )
-        for table, key, choices in (
-            ("sectors", "sector", config.sectors),
-            ("themes", "theme", config.themes),
-            ("cities", "city", config.cities),
-        ):
-            _replace_rows(
-                con,
-                table,
-                [[c.key, c.zh, c.en, i] for i, c in enumerate(choices)],
-                columns=(key, "name_zh", "name_en", "position"),
-            )
-
-
-def _replace_rows(
-    con: duckdb.DuckDBPyConnection, table: str, rows: list[list], columns: tuple[str, ...] = ()
-) -> None:
-    """Replace every row of a reference table (all its columns in order, or `columns`) in two
-    statements: executemany costs a round trip per row, a third of every connect."""
-    con.execute(f"delete from {table}")  # table and column names are constants of this module
-    if rows:
-        named = f" ({', '.join(columns)})" if columns else ""
-        select = ", ".join(f"unnest(${i + 1})" for i in range(len(rows[0])))
-        con.execute(f"insert into {table}{named} select {select}", [list(c) for c in zip(*rows, strict=True)])
 
 
 @contextlib.contextmanager
@@ -225,21 +127,15 @@ def transaction(
         try:
             yield con
             if frame.spoiled:
-                raise DelegationError(
-                    "Part of this change could not be stored, so none of it was saved; try again.",
-                    "本次更改有一部分无法保存，因此全部未保存；请重试。",
-                )
+                raise DelegationError("error.db.part_not_stored")
             con.execute("commit" if commit else "rollback")
         except BaseException as exc:
             with contextlib.suppress(duckdb.Error):  # a refused commit has ended the transaction already
                 con.execute("rollback")
             if isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower():
-                raise DelegationError(
-                    "Someone else changed the same record at the same moment, so nothing was saved; reload and try again.",
-                    "他人在同一时刻修改了同一条记录，本次未保存；请刷新后重试。",
-                ) from None
+                raise DelegationError("error.db.changed_meanwhile") from None
             if isinstance(exc, duckdb.Error):  # a full disk at the commit, a damaged block read
-                _raise_storage_fault(exc, _file_of(con))
+                raise_storage_fault(exc, file_of(con))
             raise
     finally:
         _open_transactions().remove(frame)

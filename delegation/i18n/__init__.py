@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from delegation.i18n import cli, errors, lists, pages, records, work
+from delegation.i18n import cli, core, errors, lists, pages, records, work
 from delegation.provinces import PROVINCES
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ def _merged(*tables: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
 
 
 TEXT: dict[str, tuple[str, str]] = _merged(
-    pages.TEXT, work.TEXT, records.TEXT, lists.TEXT, cli.TEXT, errors.TEXT
+    pages.TEXT, work.TEXT, records.TEXT, lists.TEXT, cli.TEXT, errors.TEXT, core.TEXT
 )  # key: (zh, en)
 
 
