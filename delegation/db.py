@@ -4,13 +4,11 @@ the audit log's hash chain."""
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import functools
 import hashlib
 import json
 import re
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,8 +17,9 @@ import duckdb
 
 from delegation import ROOT
 from delegation.config import EventConfig, database_path
-from delegation.database_file import file_of, open_file, raise_storage_fault, refuse_foreign
+from delegation.database_file import file_of, refuse_foreign
 from delegation.errors import DelegationError
+from delegation.open_transactions import CHAIN_LOCK, Open, open_transactions
 from delegation.reference import sync_reference
 
 if TYPE_CHECKING:  # pandas loads in a quarter second: the CLI's import and summary never need it
@@ -50,7 +49,7 @@ def connect(
         from delegation.integrity import check
 
         check(target, config)
-    con = open_file(target, read_only=read_only)
+    con = _open_file(target, read_only=read_only)
     if not read_only:
         try:
             migrate(con)
@@ -62,9 +61,41 @@ def connect(
             seal_plaintext(con)  # an older desk's plaintext scans and backups: encrypted once, in place
         except (duckdb.Error, OSError) as exc:  # each step is its own transaction: rolled back
             con.close()
-            raise_storage_fault(exc, target)
+            _raise_storage_fault(exc, target)
             raise
     return con
+
+
+def _open_file(target: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file at `target` (creating it, private, if it is not there): a locked file,
+    a damaged one, a full disk or a read-only folder is one sentence."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    new = not target.exists()
+    try:
+        con = duckdb.connect(str(target), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DelegationError("error.db.in_use", target=target) from None
+        _raise_storage_fault(exc, target)
+        raise DelegationError("error.db.cannot_open", target=target, reason=exc) from None
+    except duckdb.Error as exc:
+        _raise_storage_fault(exc, target)
+        raise DelegationError("error.db.not_ours", target=target, reason=exc) from None
+    # No progress bar: DuckDB draws one for statements over 2 s (a bulk update), which would land
+    # in the CLI's output and the server's log. (A session setting: cursors share it.)
+    con.execute("set enable_progress_bar = false")
+    if new and target.exists():
+        target.chmod(0o600)  # private whatever the umask (delegation.private)
+    return con
+
+
+def _raise_storage_fault(exc: BaseException, target: Path | None) -> None:
+    """Raise the one sentence for a damaged file, a full disk or a read-only folder, if `exc` is one."""
+    from delegation.integrity import storage_fault
+
+    fault = storage_fault(exc, target)
+    if fault is not None:
+        raise fault from None
 
 
 def apply_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -112,7 +143,7 @@ def transaction(
     A transaction that appends to the audit log holds the chain's lock from its first append until
     it ends (`append_audits`), so no other session chains a row to a head this one is replacing.
     """
-    outer = next((f for f in _open_transactions() if f.con is con), None)
+    outer = next((f for f in open_transactions() if f.con is con), None)
     if outer is not None:  # inside a larger change (a message's forms and scans): part of it
         try:
             yield con
@@ -120,8 +151,8 @@ def transaction(
             outer.spoiled = True  # what this part half-wrote must not be committed with the rest
             raise
         return
-    frame = _Open(con)
-    _open_transactions().append(frame)
+    frame = Open(con)
+    open_transactions().append(frame)
     try:
         con.execute("begin transaction")
         try:
@@ -135,12 +166,12 @@ def transaction(
             if isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower():
                 raise DelegationError("error.db.changed_meanwhile") from None
             if isinstance(exc, duckdb.Error):  # a full disk at the commit, a damaged block read
-                raise_storage_fault(exc, file_of(con))
+                _raise_storage_fault(exc, file_of(con))
             raise
     finally:
-        _open_transactions().remove(frame)
+        open_transactions().remove(frame)
         if frame.holds_chain:
-            _CHAIN_LOCK.release()
+            CHAIN_LOCK.release()
 
 
 @functools.cache
@@ -211,13 +242,13 @@ def append_audits(
     at = _stored_time(at or dt.datetime.now())
     actions, targets, details = zip(*entries, strict=True)
     texts = [json.dumps(d, ensure_ascii=False, default=_json_default) for d in details]
-    opened = _open_transactions()
+    opened = open_transactions()
     frame = next((f for f in opened if f.con is con), None)
     if frame is None and any(f.holds_chain for f in opened):
         raise RuntimeError("audit rows appended beside a transaction holding the chain would fork it")
-    with _CHAIN_LOCK:
+    with CHAIN_LOCK:
         if frame is not None and not frame.holds_chain:
-            _CHAIN_LOCK.acquire()  # released by `transaction` once the rows are committed or gone
+            CHAIN_LOCK.acquire()  # released by `transaction` once the rows are committed or gone
             frame.holds_chain = True
         prev = chain_head(con, latest=frame is not None)[1]
         ids = sorted(
@@ -250,29 +281,11 @@ def append_audits(
 # ---- the audit chain -----------------------------------------------------------------------------
 
 GENESIS = "0" * 64  # the prev_hash of the first row
-_CHAIN_LOCK = threading.RLock()  # one writer of the chain at a time in this process (one process writes)
-_threads = threading.local()
-
-
-@dataclasses.dataclass(eq=False)
-class _Open:
-    """A transaction open in this thread, and whether it holds the chain's lock."""
-
-    con: duckdb.DuckDBPyConnection
-    holds_chain: bool = False
-    spoiled: bool = False  # a part run inside it failed: it is rolled back, never committed
 
 
 def in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether this thread has a `transaction` open on the connection."""
-    return any(f.con is con for f in _open_transactions())
-
-
-def _open_transactions() -> list[_Open]:
-    """This thread's open transactions (a Streamlit session's run, the inbox thread: each its own)."""
-    if not hasattr(_threads, "open"):
-        _threads.open = []
-    return _threads.open
+    return any(f.con is con for f in open_transactions())
 
 
 def _stored_time(at: dt.datetime) -> dt.datetime:

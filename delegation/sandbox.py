@@ -35,7 +35,7 @@ JOBS = {
     "check_form": "delegation.sheets:check_workbook",
     "parse_message": "delegation.mail:parse_message",
     "check_scan": "delegation.scans:check_scan",
-    "scan_pictures": "delegation.documents:scan_pictures_here",
+    "scan_pictures": "delegation.documents.pictures:scan_pictures_here",
 }
 # Warm workers kept for the next file: two read a form (`begin_read_form`), and an upload and
 # the inbox may read at once.
@@ -242,7 +242,7 @@ _ALLOWED = {
     ("delegation.ingest", "Form"),
     ("delegation.ingest.rows", "Rows"),
     ("delegation.ingest.rows", "Issue"),
-    ("delegation.documents", "Scan"),
+    ("delegation.documents.viewing", "Scan"),
     ("delegation.mail", "Message"),
     ("delegation.mail", "Attachment"),
     ("datetime", "timezone"),  # a message's Date keeps its offset
