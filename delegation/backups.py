@@ -5,6 +5,7 @@ then encrypted (`delegation.crypto`) to `delegation-<stamp>-<reason>.duckdb.enc`
 name and renamed, so an interrupted backup never leaves a file that looks complete. Its header
 (authenticated by the key) carries when and why it was made and the plaintext's SHA-256 (checked
 before a restore replaces anything); other facts about a backup go into the same metadata (`seal`).
+Putting one back in place of the database is `delegation.restore`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -28,13 +28,7 @@ from delegation.db import append_audit, chain_head, fetch_one
 from delegation.errors import DelegationError
 from delegation.keys import (
     Keyring,
-    key_file_path,
     keyring,
-    keyring_for,
-    load_keyring,
-    record_key,
-    recorded_keys,
-    save_keyring,
 )
 from delegation.private import FILE_MODE, open_private, private_folder, sync_folder
 
@@ -43,6 +37,8 @@ SUFFIX = ".duckdb.enc"
 LEGACY_SUFFIX = ".duckdb"  # a plaintext snapshot from before encryption (sealed when the desk next opens)
 WORKSPACE = ".delegation-"  # the temporary folders holding a plaintext copy while a backup is made or read
 STALE_SECONDS = 3600  # a temporary folder or partial file this old was left by a process that died
+
+
 SEQUENCES = (
     ("unit_id_seq", "units", "unit_id"),
     ("participant_id_seq", "participants", "participant_id"),
@@ -240,117 +236,13 @@ def decrypted(backup: Path, ring: Keyring | None, work: Path) -> Iterator[tuple[
     yield plain, found.metadata
 
 
-def _check_database(plain: Path, name: str) -> None:
-    """Refuse what does not open as a Delegation Desk database."""
-    try:
-        check = duckdb.connect(str(plain), read_only=True)
-        try:
-            check.execute("select count(*) from participants").fetchall()
-            check.execute("select count(*) from schema_migrations").fetchall()
-        finally:
-            check.close()
-    except duckdb.Error:
-        raise DelegationError(
-            f"{name} is not a Delegation Desk backup.", f"{name} 不是本系统的备份文件。"
-        ) from None
-
-
-@dataclass(frozen=True)
-class Restored:
-    safety: Path | None  # the snapshot of what was replaced
-    key_file: Path | None  # the key file the backup's key was written to (from --key), if any
-
-
-def restore(snapshot_file: Path, db: Path, folder: Path, *, key_file: Path | None = None) -> Restored:
-    """Put a backup in place of the database once it decrypted, matched its checksum and opened as a
-    Delegation Desk database, after snapshotting the current one. With `key_file` (a backup from
-    another machine), its key joins this database's key file so the desk can read what it made."""
-    snapshot_file, db = Path(snapshot_file), Path(db)
-    if not snapshot_file.is_file():
-        raise DelegationError(f"{snapshot_file} does not exist.", f"{snapshot_file} 不存在。")
-    encrypted = crypto.is_encrypted(snapshot_file)
-    given = keyring_for(db, key_file) if encrypted or key_file else None
-    with (
-        workspace(db.resolve().parent, "restore") as work,
-        decrypted(snapshot_file, given, work) as (plain, _),
-    ):
-        _check_database(plain, snapshot_file.name)
-        local = _local_keyring(db, given)  # the key file the desk uses from now on
-        safety = _safety_copy(db, folder, local)
-        _put_in_place(plain, db)
-    con = duckdb.connect(str(db))
-    try:
-        resync_sequences(con)
-        if local[0] is not None:
-            reconcile_keys(con, local[0])
-    finally:
-        con.close()
-    return Restored(safety, local[1])
-
-
-def _put_in_place(plain: Path, db: Path) -> None:
+def put_in_place(plain: Path, db: Path) -> None:
     """Make a closed database file the desk's: private, in one rename, the folder synced. Its WAL
     goes first: the new file was closed cleanly, and the old one's log must not replay into it."""
     db.with_name(db.name + ".wal").unlink(missing_ok=True)
     plain.chmod(FILE_MODE)  # private whatever the umask of the process
     plain.replace(db)
     sync_folder(db.parent)
-
-
-def _local_keyring(db: Path, given: Keyring | None) -> tuple[Keyring | None, Path | None]:
-    """This database's key file after a restore, and its path if the backup's key was added to it
-    (the backup's key joins after the current one: `keys rotate` later leaves one key again)."""
-    path = key_file_path(db)
-    local = load_keyring(path)
-    if given is None or (local is not None and set(given.ids) <= set(local.ids)):
-        return local, None
-    kept = local.keys if local else ()
-    added = tuple(k for k in given.keys if k[0] not in {key_id for key_id, _ in kept})
-    merged = Keyring(path, (*kept, *added))
-    save_keyring(merged, str(db.resolve().parent))
-    return merged, path
-
-
-def _safety_copy(db: Path, folder: Path, local: tuple[Keyring | None, Path | None]) -> Path | None:
-    """The current database, snapshotted before it is replaced (its raw bytes, sealed, if it is
-    damaged or cannot be opened)."""
-    if not db.exists():
-        return None
-    ring = local[0]
-    from delegation.integrity import check
-
-    try:
-        check(db)  # read-only: a damaged file is kept byte for byte, never opened for writing
-        con = duckdb.connect(str(db))
-    except (duckdb.Error, DelegationError):
-        con = None
-    if con is not None:
-        try:
-            return snapshot(con, folder, "before-restore", keep=None, ring=ring)
-        finally:
-            con.close()
-    if ring is None:
-        raise DelegationError(
-            f"The key file {key_file_path(db)} is missing, so the current database cannot be kept before it is replaced.",
-            f"密钥文件 {key_file_path(db)} 不存在，无法在替换前保留当前数据库。",
-        )
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = private_folder(folder) / f"delegation-{stamp}-before-restore{SUFFIX}"
-    return seal(db, target, ring, {"kind": "backup", "reason": "before-restore", "damaged": True})
-
-
-def reconcile_keys(con: duckdb.DuckDBPyConnection, ring: Keyring) -> None:
-    """After a restore: the database records the key file's keys as its own, and no others as in use."""
-    try:
-        for key_id in ring.ids:
-            record_key(con, key_id)
-        for key_id in recorded_keys(con):
-            if key_id not in ring.ids:
-                con.execute(
-                    "update encryption_keys set retired_at = current_timestamp where key_id = ?", [key_id]
-                )
-    except duckdb.CatalogException:  # a backup from before encryption: its migration comes at the next open
-        pass
 
 
 def resync_sequences(con: duckdb.DuckDBPyConnection) -> None:
@@ -438,7 +330,7 @@ def compact(db: Path) -> None:
             _copy_database(con, fresh)
         finally:
             con.close()
-        _put_in_place(fresh, db)
+        put_in_place(fresh, db)
     con = duckdb.connect(str(db))
     try:
         resync_sequences(con)

@@ -331,7 +331,8 @@ def _run(args: argparse.Namespace, lang: str) -> int:
     if args.command == "restore":
         from pathlib import Path
 
-        from delegation.backups import backups_folder, restore
+        from delegation.backups import backups_folder
+        from delegation.restore import restore
 
         if not args.yes:
             raise DelegationError(
