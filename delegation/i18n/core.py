@@ -34,4 +34,110 @@ TEXT: dict[str, tuple[str, str]] = {
         "他人在同一时刻修改了同一条记录，本次未保存；请刷新后重试。",
         "Someone else changed the same record at the same moment, so nothing was saved; reload and try again.",
     ),
+    # the event configuration (event.toml): {file} its name, {setting} the key at fault
+    "error.config.missing": (
+        "活动配置文件 {source} 不存在。",
+        "The event configuration {source} does not exist.",
+    ),
+    "error.config.not_toml": ("{file} 不是有效的 TOML：{reason}。", "{file} is not valid TOML: {reason}."),
+    "error.config.missing_table": (
+        "{file}：配置项 '{setting}' 缺失或不是表。",
+        "{file}: key '{setting}' is missing or is not a table.",
+    ),
+    "error.config.not_text": (
+        "{file}：配置项 '{setting}' 必须是非空文本。",
+        "{file}: key '{setting}' must be a non-empty text.",
+    ),
+    "error.config.not_date": (
+        "{file}：配置项 '{setting}' 必须是日期，格式为 YYYY-MM-DD。",
+        "{file}: key '{setting}' must be a date written as YYYY-MM-DD.",
+    ),
+    "error.config.not_positive": (
+        "{file}：配置项 '{setting}' 必须是正整数。",
+        "{file}: key '{setting}' must be a positive whole number.",
+    ),
+    "error.config.not_flag": (
+        "{file}：配置项 '{setting}' 必须是 true 或 false。",
+        "{file}: key '{setting}' must be true or false.",
+    ),
+    "error.config.not_slug": (
+        "{file}：配置项 '{setting}' 只能包含小写字母、数字和下划线，并以字母开头。",
+        "{file}: key '{setting}' must be lower-case letters, digits and underscores, starting with a letter.",
+    ),
+    "error.config.no_entries": (
+        "{file}：配置项 '{setting}' 至少需要一项。",
+        "{file}: key '{setting}' must list at least one entry.",
+    ),
+    "error.config.not_table": (
+        "{file}：配置项 '{setting}' 必须是表。",
+        "{file}: key '{setting}' must be a table.",
+    ),
+    "error.config.repeats": (
+        "{file}：配置项 '{setting}' 重复了 '{value}'。",
+        "{file}: key '{setting}' repeats '{value}'.",
+    ),
+    "error.config.not_texts": (
+        "{file}：配置项 '{setting}' 必须是文本列表。",
+        "{file}: key '{setting}' must be a list of texts.",
+    ),
+    "error.config.is_not_table": (
+        "{file}：配置项 '{setting}' 不是表。",
+        "{file}: key '{setting}' is not a table.",
+    ),
+    "error.config.not_form_address": (
+        "{file}：配置项 '{setting}' 必须是以 https:// 开头的表单地址，或留空。",
+        "{file}: key '{setting}' must be the form's https:// address, or empty.",
+    ),
+    "error.config.not_city": (
+        "{file}：配置项 '{setting}' 必须是 [[cities]] 中的键。",
+        "{file}: key '{setting}' must be one of the keys in [[cities]].",
+    ),
+    "error.config.no_other_sector": (
+        "{file}：配置项 '{setting}' 必须包含键 'other'。",
+        "{file}: key '{setting}' must include the key 'other'.",
+    ),
+    "error.config.no_unit_placeholder": (
+        "{file}：配置项 '{setting}' 必须包含 {{unit}}。",
+        "{file}: key '{setting}' must contain {{unit}}.",
+    ),
+    "error.config.not_email": (
+        "{file}：配置项 '{setting}' 必须是电子邮箱地址。",
+        "{file}: key '{setting}' must be an e-mail address.",
+    ),
+    "error.config.not_tables": (
+        "{file}：配置项 '{setting}' 必须是表的列表。",
+        "{file}: key '{setting}' must be a list of tables.",
+    ),
+    "error.config.no_documents": (
+        "{file}：配置项 '{setting}' 至少需要一种材料。",
+        "{file}: key '{setting}' must list at least one document.",
+    ),
+    "error.config.not_level": (
+        "{file}：配置项 '{setting}' 必须是 'unit' 或 'participant'。",
+        "{file}: key '{setting}' must be 'unit' or 'participant'.",
+    ),
+    "error.config.not_conditions": (
+        "{file}：配置项 '{setting}' 只能列出以下字段：{answers}。",
+        "{file}: key '{setting}' must list only these answers: {answers}.",
+    ),
+    "error.config.unit_conditions": (
+        "{file}：配置项 '{setting}' 单位材料不能设置条件。",
+        "{file}: key '{setting}' must be empty for a unit's document.",
+    ),
+    "error.config.no_keywords": (
+        "{file}：配置项 '{setting}' 至少需要一个关键词。",
+        "{file}: key '{setting}' must list at least one text.",
+    ),
+    "error.config.not_milestones": (
+        "{file}：配置项 '{setting}' 必须列出节点的键（{keys}）。",
+        "{file}: key '{setting}' must list milestone keys ({keys}).",
+    ),
+    "error.config.travel_ends_early": (
+        "{file}：配置项 '{setting}' 不能早于出发日期。",
+        "{file}: key '{setting}' must not be before event.travel.start.",
+    ),
+    "error.config.forum_outside_travel": (
+        "{file}：配置项 '{setting}' 必须在行程日期之内。",
+        "{file}: key '{setting}' must fall within the travel dates.",
+    ),
 }
