@@ -140,4 +140,29 @@ TEXT: dict[str, tuple[str, str]] = {
         "{file}：配置项 '{setting}' 必须在行程日期之内。",
         "{file}: key '{setting}' must fall within the travel dates.",
     ),
+    # a file the reader worker refused (delegation.worker_pipe): {name} the file
+    "error.sandbox.too_long": (
+        "{name}：文件无法安全读取：读取时间超过 {seconds} 秒的上限。",
+        "{name}: the file could not be read safely: it took longer than the {seconds} s allowed.",
+    ),
+    "error.sandbox.not_data": (
+        "{name}：文件无法安全读取：读取程序返回了非数据内容。",
+        "{name}: the file could not be read safely: the reader's answer was not plain data.",
+    ),
+    "error.sandbox.failed": (
+        "{name}：文件无法安全读取：读取程序出错（{reason}）。",
+        "{name}: the file could not be read safely: the reader failed ({reason}).",
+    ),
+    "error.sandbox.cpu": (
+        "{name}：文件无法安全读取：读取时超过 {seconds} 秒的 CPU 时间上限。",
+        "{name}: the file could not be read safely: it needed more than the {seconds} s of CPU time allowed.",
+    ),
+    "error.sandbox.stopped": (
+        "{name}：文件无法安全读取：读取程序意外终止（{reason}）。",
+        "{name}: the file could not be read safely: the reader stopped ({reason}).",
+    ),
+    "error.sandbox.memory": (
+        "{name}：文件无法安全读取：读取时超过 {mb} MB 的内存上限。",
+        "{name}: the file could not be read safely: it needed more memory than the {mb} MB allowed.",
+    ),
 }
