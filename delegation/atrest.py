@@ -115,9 +115,7 @@ def rotate(con: duckdb.DuckDBPyConnection, actor: str) -> Rotation:
     ring = keyring(con)
     db = database_file(con)
     if db is None:
-        raise DelegationError(
-            "An in-memory database has no files to rotate.", "内存数据库没有需要轮换的文件。"
-        )
+        raise DelegationError("error.keys.in_memory")
     if len(ring.keys) > 1:  # a rotation cut short: its new key is the current one
         new_id, new_key = ring.keys[0]
     else:

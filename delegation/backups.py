@@ -222,17 +222,12 @@ def decrypted(backup: Path, ring: Keyring | None, work: Path) -> Iterator[tuple[
         yield plain, {}
         return
     if ring is None:
-        raise DelegationError(
-            f"{backup.name} is encrypted; its key file is needed.", f"{backup.name} 已加密，需要其密钥文件。"
-        )
+        raise DelegationError("error.backup.needs_key", backup=backup.name)
     with backup.open("rb") as source, open_private(plain) as out:
         hashing = _Hashing(out)
         found = crypto.decrypt_stream(source, hashing, ring.key, backup.name)
     if found.metadata.get("sha256") != hashing.digest.hexdigest():
-        raise DelegationError(
-            f"{backup.name} does not match its checksum: it was changed or damaged, so nothing was replaced.",
-            f"{backup.name} 与其校验和不符：文件已被改动或损坏，因此未替换任何内容。",
-        )
+        raise DelegationError("error.backup.checksum", backup=backup.name)
     yield plain, found.metadata
 
 

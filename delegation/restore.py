@@ -35,9 +35,7 @@ def _check_database(plain: Path, name: str) -> None:
         finally:
             check.close()
     except duckdb.Error:
-        raise DelegationError(
-            f"{name} is not a Delegation Desk backup.", f"{name} 不是本系统的备份文件。"
-        ) from None
+        raise DelegationError("error.backup.not_ours", backup=name) from None
 
 
 @dataclass(frozen=True)
@@ -52,7 +50,7 @@ def restore(snapshot_file: Path, db: Path, folder: Path, *, key_file: Path | Non
     another machine), its key joins this database's key file so the desk can read what it made."""
     snapshot_file, db = Path(snapshot_file), Path(db)
     if not snapshot_file.is_file():
-        raise DelegationError(f"{snapshot_file} does not exist.", f"{snapshot_file} 不存在。")
+        raise DelegationError("error.backup.missing", backup=snapshot_file)
     encrypted = crypto.is_encrypted(snapshot_file)
     given = keyring_for(db, key_file) if encrypted or key_file else None
     with (
@@ -106,10 +104,7 @@ def _safety_copy(db: Path, folder: Path, local: tuple[Keyring | None, Path | Non
         finally:
             con.close()
     if ring is None:
-        raise DelegationError(
-            f"The key file {key_file_path(db)} is missing, so the current database cannot be kept before it is replaced.",
-            f"密钥文件 {key_file_path(db)} 不存在，无法在替换前保留当前数据库。",
-        )
+        raise DelegationError("error.backup.no_key_for_safety_copy", key_file=key_file_path(db))
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = private_folder(folder) / f"delegation-{stamp}-before-restore{SUFFIX}"
     return seal(db, target, ring, {"kind": "backup", "reason": "before-restore", "damaged": True})

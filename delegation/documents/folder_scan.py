@@ -42,7 +42,7 @@ def scan_folder(
     """Record every file in per-unit folders that can be matched to a required document."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise DelegationError(f"{folder} is not a folder.", f"{folder} 不是文件夹。")
+        raise DelegationError("error.documents.not_a_folder", folder=folder)
     report = ScanReport()
     units = {r[0]: r[1] for r in con.execute("select name_key, unit_id from units").fetchall()}
     keywords, levels = document_words(config)

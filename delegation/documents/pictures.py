@@ -49,8 +49,5 @@ def scan_pictures_here(data: bytes, content_type: str, name: str, max_pixels: in
             page.render(scale=scale).to_pil().save(out, format="PNG", compress_level=1)
             pictures.append(out.getvalue())
     except pypdfium2.PdfiumError:
-        raise DelegationError(
-            f"{name}: this PDF cannot be shown; download it to open it.",
-            f"{name}：无法显示该 PDF，请下载后打开。",
-        ) from None
+        raise DelegationError("error.documents.pdf_not_shown", name=name) from None
     return pictures

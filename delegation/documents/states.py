@@ -47,9 +47,7 @@ def set_state(
     if status not in STATES:
         raise ValueError(status)
     if status == "rejected" and not (reason or "").strip():
-        raise DelegationError(
-            "A rejected document needs a reason the unit can act on.", "退回材料时需填写原因，便于单位补交。"
-        )
+        raise DelegationError("error.documents.rejected_needs_reason")
     now = now or dt.datetime.now().replace(microsecond=0)
     with transaction(con):
         before = current_state(con, unit_id, participant_id, kind)

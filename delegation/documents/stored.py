@@ -41,10 +41,7 @@ class StoredFile:
 
 def too_large(name: str, size: int, max_mb: int) -> DelegationError:
     """'The file is 20.1 MB, more than the limit of 20 MB.'"""
-    return DelegationError(
-        f"{name}: the file is {megabytes(size)} MB, more than the limit of {max_mb} MB.",
-        f"{name}：文件大小 {megabytes(size)} MB，超过 {max_mb} MB 的上限。",
-    )
+    return DelegationError("error.documents.too_large", name=name, size=megabytes(size), limit=max_mb)
 
 
 def store_file(
@@ -57,7 +54,7 @@ def store_file(
     once the scan has passed, so a refused file does not even record a key in the database."""
     name = safe_name(original_name)
     if not data:
-        raise DelegationError(f"{name}: the file is empty.", f"{name}：文件是空的。")
+        raise DelegationError("error.documents.empty", name=name)
     if len(data) > config.max_document_mb * 1024 * 1024:
         raise too_large(name, len(data), config.max_document_mb)
     _, content_type = sandbox.run(
@@ -75,8 +72,5 @@ def read_stored(folder: Path, stored_name: str, ring: Keyring, original_name: st
     try:
         blob = (folder / stored_name).read_bytes()
     except OSError:
-        raise DelegationError(
-            f"{original_name}: the stored scan cannot be read (it may have been purged).",
-            f"{original_name}：存档的扫描件无法读取（可能已按规定清除）。",
-        ) from None
+        raise DelegationError("error.documents.scan_unreadable", name=original_name) from None
     return crypto.decrypt_bytes(blob, ring.key, original_name)

@@ -31,14 +31,14 @@ class Scan:
 def read_scan(con: duckdb.DuckDBPyConnection, document_id: int, role: str, folder: Path) -> Scan:
     """A document's stored scan, for a role that may see scans (staff and admins; viewers never do)."""
     if not at_least(role, "staff"):
-        raise DelegationError("Your role may not see scans.", "您的角色无权查看扫描件。")
+        raise DelegationError("error.documents.role_sees_no_scans")
     row = fetch_one(
         con,
         "select stored_name, original_name, content_type from documents where document_id = ?",
         [document_id],
     )
     if not row or not row[0]:
-        raise DelegationError("No scan is stored for this document.", "这份材料没有存档的扫描件。")
+        raise DelegationError("error.documents.no_scan")
     stored, original, content_type = row
     original = safe_name(original)  # a name stored before names were made safe is shown safe too
     data = read_stored(folder, stored, keyring(con), original)

@@ -165,4 +165,71 @@ TEXT: dict[str, tuple[str, str]] = {
         "{name}：文件无法安全读取：读取时超过 {mb} MB 的内存上限。",
         "{name}: the file could not be read safely: it needed more memory than the {mb} MB allowed.",
     ),
+    # backups, scans, keys and the database file's integrity
+    "error.backup.needs_key": (
+        "{backup} 已加密，需要其密钥文件。",
+        "{backup} is encrypted; its key file is needed.",
+    ),
+    "error.backup.checksum": (
+        "{backup} 与其校验和不符：文件已被改动或损坏，因此未替换任何内容。",
+        "{backup} does not match its checksum: it was changed or damaged, so nothing was replaced.",
+    ),
+    "error.backup.not_ours": ("{backup} 不是本系统的备份文件。", "{backup} is not a Delegation Desk backup."),
+    "error.backup.missing": ("{backup} 不存在。", "{backup} does not exist."),
+    "error.backup.no_key_for_safety_copy": (
+        "密钥文件 {key_file} 不存在，无法在替换前保留当前数据库。",
+        "The key file {key_file} is missing, so the current database cannot be kept before it is replaced.",
+    ),
+    "error.documents.not_a_folder": ("{folder} 不是文件夹。", "{folder} is not a folder."),
+    "error.documents.pdf_not_shown": (
+        "{name}：无法显示该 PDF，请下载后打开。",
+        "{name}: this PDF cannot be shown; download it to open it.",
+    ),
+    "error.documents.rejected_needs_reason": (
+        "退回材料时需填写原因，便于单位补交。",
+        "A rejected document needs a reason the unit can act on.",
+    ),
+    "error.documents.too_large": (
+        "{name}：文件大小 {size} MB，超过 {limit} MB 的上限。",
+        "{name}: the file is {size} MB, more than the limit of {limit} MB.",
+    ),
+    "error.documents.empty": ("{name}：文件是空的。", "{name}: the file is empty."),
+    "error.documents.scan_unreadable": (
+        "{name}：存档的扫描件无法读取（可能已按规定清除）。",
+        "{name}: the stored scan cannot be read (it may have been purged).",
+    ),
+    "error.documents.role_sees_no_scans": ("您的角色无权查看扫描件。", "Your role may not see scans."),
+    "error.documents.no_scan": ("这份材料没有存档的扫描件。", "No scan is stored for this document."),
+    "error.keys.in_memory": (
+        "内存数据库没有需要轮换的文件。",
+        "An in-memory database has no files to rotate.",
+    ),
+    "error.integrity.disk_full": (
+        "{where} 所在的磁盘已满，本次操作未保存，数据库保持原样；请腾出空间后重新运行该命令。",
+        "The disk holding {where} is full, so what was being saved was not saved and the database is as it was before; free some space and run the command again.",
+    ),
+    "error.integrity.read_only": (
+        "{where} 位于只读磁盘上，无法保存任何内容，数据库保持原样；请让该文件夹可写（或将数据库移到可写的文件夹）后重试。",
+        "{where} is on a read-only disk, so nothing could be saved and the database is as it was before; make the folder writable (or move the database to one that is) and try again.",
+    ),
+    "error.integrity.file_too_large": (
+        "{where} 中的文件已达到系统允许的最大大小，本次操作未保存，数据库保持原样。",
+        "A file in {where} reached the largest size this system allows it, so what was being saved was not saved and the database is as it was before.",
+    ),
+    "error.integrity.checksum.no_backup": (
+        "数据库 {db} 已损坏（有数据块与其校验和不符），未作任何改动；在 {folder} 中没有找到它的备份，请先把损坏的文件另存一份再做其他操作。",
+        "The database {db} is damaged (a block of it does not match its checksum) and was left as it is; no backup of it was found in {folder}, so copy the damaged file somewhere safe before anything else.",
+    ),
+    "error.integrity.checksum.restore": (
+        "数据库 {db} 已损坏（有数据块与其校验和不符），未作任何改动；最新的备份是 {newest}，恢复命令：{command}",
+        "The database {db} is damaged (a block of it does not match its checksum) and was left as it is; the newest backup is {newest}, restore it with: {command}",
+    ),
+    "error.integrity.truncated.no_backup": (
+        "数据库 {db} 已损坏（文件比其内容短：已被截断），未作任何改动；在 {folder} 中没有找到它的备份，请先把损坏的文件另存一份再做其他操作。",
+        "The database {db} is damaged (it is shorter than what it holds: it was cut short) and was left as it is; no backup of it was found in {folder}, so copy the damaged file somewhere safe before anything else.",
+    ),
+    "error.integrity.truncated.restore": (
+        "数据库 {db} 已损坏（文件比其内容短：已被截断），未作任何改动；最新的备份是 {newest}，恢复命令：{command}",
+        "The database {db} is damaged (it is shorter than what it holds: it was cut short) and was left as it is; the newest backup is {newest}, restore it with: {command}",
+    ),
 }
