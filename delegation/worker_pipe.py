@@ -27,9 +27,9 @@ if TYPE_CHECKING:
 _HEADER = struct.Struct("!Q")
 
 
-def refusal(name: str, reason: str, **params: object) -> DelegationError:
-    """'The file could not be read safely: …' naming the file (`error.sandbox.<reason>`)."""
-    return DelegationError(f"error.sandbox.{reason}", name=name, **params)
+def refusal(name: str, why: str, /, **params: object) -> DelegationError:
+    """'The file could not be read safely: …' naming the file (`error.sandbox.<why>`)."""
+    return DelegationError(f"error.sandbox.{why}", name=name, **params)
 
 
 class Worker:
