@@ -16,13 +16,8 @@ from pathlib import Path
 import duckdb
 
 from delegation import crypto
-from delegation.backups import (
-    backup_files,
-    decrypted,
-    known_backups,
-    seal,
-    workspace,
-)
+from delegation.backup_places import backup_files, known_backups
+from delegation.backups import decrypted, seal, workspace
 from delegation.db import append_audit
 from delegation.errors import DelegationError
 from delegation.keys import (

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from delegation import crypto
-from delegation.config import database_path
+from delegation.backup_places import SUFFIX
 from delegation.db import append_audit, chain_head, fetch_one
 from delegation.errors import DelegationError
 from delegation.keys import (
@@ -33,7 +33,6 @@ from delegation.keys import (
 from delegation.private import FILE_MODE, open_private, private_folder, sync_folder
 
 KEEP = 10  # automatic snapshots kept per database and reason
-SUFFIX = ".duckdb.enc"
 LEGACY_SUFFIX = ".duckdb"  # a plaintext snapshot from before encryption (sealed when the desk next opens)
 WORKSPACE = ".delegation-"  # the temporary folders holding a plaintext copy while a backup is made or read
 STALE_SECONDS = 3600  # a temporary folder or partial file this old was left by a process that died
@@ -47,19 +46,6 @@ SEQUENCES = (
     ("audit_id_seq", "audit_log", "audit_id"),
     ("batch_id_seq", "batches", "batch_id"),
 )
-
-
-def backups_folder(db: str | Path | None = None) -> Path:
-    """Where snapshots go by default: `backups/` beside the database (git-ignored)."""
-    return database_path(db).resolve().parent / "backups"
-
-
-def backup_files(folder: Path) -> list[Path]:
-    """The encrypted backups in a folder, oldest first (their names start with the time)."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return []
-    return sorted(folder.glob(f"delegation-*{SUFFIX}"))
 
 
 def _sql_path(path: Path) -> str:
@@ -271,29 +257,6 @@ def snapshot_beside(con: duckdb.DuckDBPyConnection, reason: str) -> Path | None:
 
 
 # ---- rewriting: a purge reaches the backups, and the live file's freed blocks -------------------
-
-
-def known_backups(con: duckdb.DuckDBPyConnection, db: Path) -> list[Path]:
-    """Every backup of this database that still exists: those in `backups/` beside it (made from a
-    database of its name, or that do not say) and the manual ones written elsewhere with --to."""
-    found = [p for p in backup_files(backups_folder(db)) if _of_database(p, db)]
-    rows = con.execute(
-        "select distinct details->>'folder', details->>'file' from audit_log where action = 'backup' "
-        "and details->>'folder' is not null"
-    ).fetchall()
-    for folder, name in rows:
-        path = Path(folder) / name
-        if path.is_file() and path not in found and path.name.endswith(SUFFIX):
-            found.append(path)
-    return found
-
-
-def _of_database(path: Path, db: Path) -> bool:
-    try:
-        made_from = crypto.header_of(path).metadata.get("database")
-    except DelegationError:
-        return True  # unreadable: it may hold this database's data
-    return made_from in (None, Path(db).name)
 
 
 def rewrite_backup(path: Path, ring: Keyring, change: Callable[[duckdb.DuckDBPyConnection], None]) -> None:

@@ -316,7 +316,8 @@ def _run(args: argparse.Namespace, lang: str) -> int:
     if args.command == "backup":
         from pathlib import Path
 
-        from delegation.backups import backups_folder, manual_backup
+        from delegation.backup_places import backups_folder
+        from delegation.backups import manual_backup
         from delegation.keys import keyring
 
         con = connect(config, args.db, create=False, verify=True)  # never a backup of a damaged file
@@ -331,7 +332,7 @@ def _run(args: argparse.Namespace, lang: str) -> int:
     if args.command == "restore":
         from pathlib import Path
 
-        from delegation.backups import backups_folder
+        from delegation.backup_places import backups_folder
         from delegation.restore import restore
 
         if not args.yes:

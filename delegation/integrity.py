@@ -20,6 +20,8 @@ from pathlib import Path
 
 import duckdb
 
+from delegation import crypto
+from delegation.backup_places import backup_files, backups_folder, known_backups
 from delegation.errors import DelegationError
 
 KEY_CHUNK = 2048  # keys bound to one `in (…)` lookup: DuckDB uses the index for a list of constants
@@ -146,8 +148,6 @@ def damaged(db: Path, reason: str) -> DamagedDatabase:
     """The database is damaged and was left as it is: the newest backup, and the command that puts it back."""
     newest = newest_backup(db)
     if newest is None:
-        from delegation.backups import backups_folder
-
         folder = backups_folder(db)
         return DamagedDatabase(f"error.integrity.{reason}.no_backup", db=db, folder=folder)
     command = restore_command(newest, db)
@@ -168,15 +168,13 @@ def restore_command(backup: Path, db: Path) -> str:
 def newest_backup(db: Path) -> Path | None:
     """The newest backup of this database that is not itself a copy of a damaged file: those in
     `backups/` beside it and, if the audit log can still be read, those written elsewhere with --to."""
-    from delegation import backups, crypto
-
-    found = backups.backup_files(backups.backups_folder(db))
+    found = backup_files(backups_folder(db))
     try:
         con = duckdb.connect(str(db), read_only=True)
         try:
             # A backup's name is unique (its time): the same name elsewhere is a copy of it.
             names = {p.name for p in found}
-            found += [p for p in backups.known_backups(con, db) if p.name not in names]
+            found += [p for p in known_backups(con, db) if p.name not in names]
         finally:
             con.close()
     except duckdb.Error:  # the damage may be in the audit log, or the file may not open at all

@@ -11,7 +11,8 @@ from pathlib import Path
 import duckdb
 
 from delegation import crypto
-from delegation.backups import SUFFIX, decrypted, put_in_place, resync_sequences, seal, snapshot, workspace
+from delegation.backup_places import SUFFIX
+from delegation.backups import decrypted, put_in_place, resync_sequences, seal, snapshot, workspace
 from delegation.errors import DelegationError
 from delegation.keys import (
     Keyring,

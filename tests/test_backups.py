@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from delegation.backups import backups_folder, snapshot
+from delegation.backup_places import backups_folder
+from delegation.backups import snapshot
 from delegation.config import load_config
 from delegation.db import connect
 from delegation.ingest import import_file
