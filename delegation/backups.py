@@ -4,7 +4,7 @@ A snapshot is DuckDB's `COPY FROM DATABASE` into a plaintext file in a private t
 then encrypted (`delegation.crypto`) to `delegation-<stamp>-<reason>.duckdb.enc` under a temporary
 name and renamed, so an interrupted backup never leaves a file that looks complete. Its header
 (authenticated by the key) carries when and why it was made and the plaintext's SHA-256 (checked
-before a restore replaces anything); other facts about a backup go into the same metadata (`seal`).
+before a restore replaces anything); other facts about a backup go into the same metadata (`sealing.seal`).
 Putting one back in place of the database is `delegation.restore`.
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import os
 import shutil
 import tempfile
 import time
@@ -31,6 +30,7 @@ from delegation.keys import (
     keyring,
 )
 from delegation.private import FILE_MODE, open_private, private_folder, sync_folder
+from delegation.sealing import seal
 
 KEEP = 10  # automatic snapshots kept per database and reason
 LEGACY_SUFFIX = ".duckdb"  # a plaintext snapshot from before encryption (sealed when the desk next opens)
@@ -77,35 +77,6 @@ def _clear_stale(folder: Path) -> None:
                 shutil.rmtree(path, ignore_errors=True)
             else:
                 path.unlink()
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        while block := file.read(crypto.SEGMENT):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def seal(plain: Path, target: Path, ring: Keyring, metadata: dict) -> Path:
-    """Encrypt a plaintext database file to `target`: a partial name first, flushed, then renamed."""
-    metadata = {
-        **metadata,
-        "sha256": _sha256(plain),
-        "bytes": plain.stat().st_size,
-    }
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        with plain.open("rb") as source, open_private(partial) as out:
-            crypto.encrypt_stream(source, out, ring.current_id, ring.current_key, metadata)
-            out.flush()
-            os.fsync(out.fileno())
-        partial.replace(target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    sync_folder(target.parent)
-    return target
 
 
 def _copy_database(con: duckdb.DuckDBPyConnection, target: Path) -> None:

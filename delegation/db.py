@@ -56,7 +56,7 @@ def connect(
             with transaction(con):
                 apply_macros(con)
                 sync_reference(con, config)
-            from delegation.atrest import seal_plaintext
+            from delegation.plaintext import seal_plaintext
 
             seal_plaintext(con)  # an older desk's plaintext scans and backups: encrypted once, in place
         except (duckdb.Error, OSError) as exc:  # each step is its own transaction: rolled back

@@ -12,7 +12,7 @@ import duckdb
 
 from delegation import crypto
 from delegation.backup_places import SUFFIX
-from delegation.backups import decrypted, put_in_place, resync_sequences, seal, snapshot, workspace
+from delegation.backups import decrypted, put_in_place, resync_sequences, snapshot, workspace
 from delegation.errors import DelegationError
 from delegation.keys import (
     Keyring,
@@ -24,6 +24,7 @@ from delegation.keys import (
     save_keyring,
 )
 from delegation.private import private_folder
+from delegation.sealing import seal
 
 
 def _check_database(plain: Path, name: str) -> None:
