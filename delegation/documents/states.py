@@ -20,6 +20,7 @@ STATES = ("missing", "received", "verified", "rejected")
 def current_state(
     con: duckdb.DuckDBPyConnection, unit_id: int, participant_id: int | None, kind: str
 ) -> dict | None:
+    """The document's row as it stands (id, state, reason, sha256, file name, arrival), or None."""
     columns = ("document_id", "status", "reason", "sha256", "original_name", "received_at")
     row = fetch_one(
         con,
