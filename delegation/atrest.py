@@ -1,14 +1,12 @@
-"""The files at rest as a whole: sealing what an older desk left in plaintext, and key rotation.
-
-Both walk the scans in `documents/` and the backups of the database (those in `backups/` and the
-manual ones written elsewhere with --to, found through the audit log). Every step replaces one file
-atomically and names its key in its header, so a run cut short is simply run again.
+"""Key rotation for the files at rest: a new key, then every scan in `documents/` and every backup of
+the database (those in `backups/` and the manual ones written elsewhere with --to, found through the
+audit log) re-encrypted with it. Every step replaces one file atomically and names its key in its
+header, so a rotation cut short is simply run again. (Sealing what an older desk left in plaintext
+is `delegation.plaintext`.)
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,13 +14,8 @@ from pathlib import Path
 import duckdb
 
 from delegation import crypto
-from delegation.backups import (
-    backup_files,
-    decrypted,
-    known_backups,
-    seal,
-    workspace,
-)
+from delegation.backup_places import backup_files, known_backups
+from delegation.backups import decrypted, workspace
 from delegation.db import append_audit
 from delegation.errors import DelegationError
 from delegation.keys import (
@@ -32,69 +25,12 @@ from delegation.keys import (
     keyring,
     new_key_id,
     record_key,
-    recorded_keys,
     retire_keys,
     save_keyring,
 )
+from delegation.plaintext import legacy_backups, scan_files, seal_legacy_backup
 from delegation.private import write_private
-
-_LEGACY_NAME = re.compile(r"^delegation-(\d{8}-\d{6}-\d{6})-(.+)\.duckdb$")
-
-
-def scan_files(db: Path) -> list[Path]:
-    """Every stored scan file beside the database (any name: an older desk kept the extension)."""
-    folder = Path(db).resolve().parent / "documents"
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-
-
-def legacy_backups(db: Path) -> list[Path]:
-    """Plaintext snapshots an older desk wrote into `backups/` (`delegation-…-<reason>.duckdb`)."""
-    folder = Path(db).resolve().parent / "backups"
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.glob("delegation-*.duckdb") if p.is_file())
-
-
-def seal_plaintext(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Encrypt, in place, the scans and backups an older desk left in plaintext; returns their names.
-
-    Runs when the desk opens a database for writing, and does anything only for a database that has
-    never recorded a key (an upgraded one): after that, one query per open."""
-    if recorded_keys(con, active=False):
-        return []
-    db = database_file(con)
-    if db is None:
-        return []
-    scans = [p for p in scan_files(db) if not crypto.is_encrypted(p)]
-    backups = legacy_backups(db)
-    if not scans and not backups:
-        return []
-    ring = keyring(con, create=True)
-    for path in scans:
-        _encrypt_scan(path, ring)
-    for path in backups:
-        _seal_legacy_backup(path, ring)
-    return [p.name for p in (*scans, *backups)]
-
-
-def _encrypt_scan(path: Path, ring: Keyring) -> None:
-    write_private(path, crypto.encrypt_bytes(path.read_bytes(), ring.current_id, ring.current_key))
-
-
-def _seal_legacy_backup(path: Path, ring: Keyring) -> Path:
-    """A plaintext snapshot encrypted beside itself (`….duckdb.enc`), then the plaintext removed."""
-    match = _LEGACY_NAME.match(path.name)
-    created = (
-        dt.datetime.strptime(match.group(1), "%Y%m%d-%H%M%S-%f").isoformat(timespec="seconds")
-        if match
-        else None
-    )
-    metadata = {"kind": "backup", "created": created, "reason": match.group(2) if match else None}
-    target = seal(path, path.with_name(path.name + ".enc"), ring, metadata)
-    path.unlink()
-    return target
+from delegation.sealing import seal
 
 
 @dataclass
@@ -115,9 +51,7 @@ def rotate(con: duckdb.DuckDBPyConnection, actor: str) -> Rotation:
     ring = keyring(con)
     db = database_file(con)
     if db is None:
-        raise DelegationError(
-            "An in-memory database has no files to rotate.", "内存数据库没有需要轮换的文件。"
-        )
+        raise DelegationError("error.keys.in_memory")
     if len(ring.keys) > 1:  # a rotation cut short: its new key is the current one
         new_id, new_key = ring.keys[0]
     else:
@@ -177,7 +111,7 @@ def _rotate_scan(path: Path, ring: Keyring, new_ring: Keyring) -> None:
 
 def _rotate_backup(path: Path, ring: Keyring, new_ring: Keyring) -> None:
     if not crypto.is_encrypted(path):  # a plaintext snapshot of an older desk
-        _seal_legacy_backup(path, new_ring)
+        seal_legacy_backup(path, new_ring)
         return
     with workspace(path.parent, "rotate") as work, decrypted(path, ring, work) as (plain, metadata):
         seal(plain, path, new_ring, {k: v for k, v in metadata.items() if k not in ("sha256", "bytes")})

@@ -4,7 +4,8 @@ A snapshot is DuckDB's `COPY FROM DATABASE` into a plaintext file in a private t
 then encrypted (`delegation.crypto`) to `delegation-<stamp>-<reason>.duckdb.enc` under a temporary
 name and renamed, so an interrupted backup never leaves a file that looks complete. Its header
 (authenticated by the key) carries when and why it was made and the plaintext's SHA-256 (checked
-before a restore replaces anything); other facts about a backup go into the same metadata (`seal`).
+before a restore replaces anything); other facts about a backup go into the same metadata (`sealing.seal`).
+Putting one back in place of the database is `delegation.restore`.
 """
 
 from __future__ import annotations
@@ -12,37 +13,31 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import os
 import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from delegation import crypto
-from delegation.config import database_path
+from delegation.backup_places import SUFFIX
 from delegation.db import append_audit, chain_head, fetch_one
 from delegation.errors import DelegationError
 from delegation.keys import (
     Keyring,
-    key_file_path,
     keyring,
-    keyring_for,
-    load_keyring,
-    record_key,
-    recorded_keys,
-    save_keyring,
 )
 from delegation.private import FILE_MODE, open_private, private_folder, sync_folder
+from delegation.sealing import seal
 
 KEEP = 10  # automatic snapshots kept per database and reason
-SUFFIX = ".duckdb.enc"
 LEGACY_SUFFIX = ".duckdb"  # a plaintext snapshot from before encryption (sealed when the desk next opens)
 WORKSPACE = ".delegation-"  # the temporary folders holding a plaintext copy while a backup is made or read
 STALE_SECONDS = 3600  # a temporary folder or partial file this old was left by a process that died
+
+
 SEQUENCES = (
     ("unit_id_seq", "units", "unit_id"),
     ("participant_id_seq", "participants", "participant_id"),
@@ -51,19 +46,6 @@ SEQUENCES = (
     ("audit_id_seq", "audit_log", "audit_id"),
     ("batch_id_seq", "batches", "batch_id"),
 )
-
-
-def backups_folder(db: str | Path | None = None) -> Path:
-    """Where snapshots go by default: `backups/` beside the database (git-ignored)."""
-    return database_path(db).resolve().parent / "backups"
-
-
-def backup_files(folder: Path) -> list[Path]:
-    """The encrypted backups in a folder, oldest first (their names start with the time)."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return []
-    return sorted(folder.glob(f"delegation-*{SUFFIX}"))
 
 
 def _sql_path(path: Path) -> str:
@@ -95,35 +77,6 @@ def _clear_stale(folder: Path) -> None:
                 shutil.rmtree(path, ignore_errors=True)
             else:
                 path.unlink()
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        while block := file.read(crypto.SEGMENT):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def seal(plain: Path, target: Path, ring: Keyring, metadata: dict) -> Path:
-    """Encrypt a plaintext database file to `target`: a partial name first, flushed, then renamed."""
-    metadata = {
-        **metadata,
-        "sha256": _sha256(plain),
-        "bytes": plain.stat().st_size,
-    }
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        with plain.open("rb") as source, open_private(partial) as out:
-            crypto.encrypt_stream(source, out, ring.current_id, ring.current_key, metadata)
-            out.flush()
-            os.fsync(out.fileno())
-        partial.replace(target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    sync_folder(target.parent)
-    return target
 
 
 def _copy_database(con: duckdb.DuckDBPyConnection, target: Path) -> None:
@@ -226,131 +179,22 @@ def decrypted(backup: Path, ring: Keyring | None, work: Path) -> Iterator[tuple[
         yield plain, {}
         return
     if ring is None:
-        raise DelegationError(
-            f"{backup.name} is encrypted; its key file is needed.", f"{backup.name} 已加密，需要其密钥文件。"
-        )
+        raise DelegationError("error.backup.needs_key", backup=backup.name)
     with backup.open("rb") as source, open_private(plain) as out:
         hashing = _Hashing(out)
         found = crypto.decrypt_stream(source, hashing, ring.key, backup.name)
     if found.metadata.get("sha256") != hashing.digest.hexdigest():
-        raise DelegationError(
-            f"{backup.name} does not match its checksum: it was changed or damaged, so nothing was replaced.",
-            f"{backup.name} 与其校验和不符：文件已被改动或损坏，因此未替换任何内容。",
-        )
+        raise DelegationError("error.backup.checksum", backup=backup.name)
     yield plain, found.metadata
 
 
-def _check_database(plain: Path, name: str) -> None:
-    """Refuse what does not open as a Delegation Desk database."""
-    try:
-        check = duckdb.connect(str(plain), read_only=True)
-        try:
-            check.execute("select count(*) from participants").fetchall()
-            check.execute("select count(*) from schema_migrations").fetchall()
-        finally:
-            check.close()
-    except duckdb.Error:
-        raise DelegationError(
-            f"{name} is not a Delegation Desk backup.", f"{name} 不是本系统的备份文件。"
-        ) from None
-
-
-@dataclass(frozen=True)
-class Restored:
-    safety: Path | None  # the snapshot of what was replaced
-    key_file: Path | None  # the key file the backup's key was written to (from --key), if any
-
-
-def restore(snapshot_file: Path, db: Path, folder: Path, *, key_file: Path | None = None) -> Restored:
-    """Put a backup in place of the database once it decrypted, matched its checksum and opened as a
-    Delegation Desk database, after snapshotting the current one. With `key_file` (a backup from
-    another machine), its key joins this database's key file so the desk can read what it made."""
-    snapshot_file, db = Path(snapshot_file), Path(db)
-    if not snapshot_file.is_file():
-        raise DelegationError(f"{snapshot_file} does not exist.", f"{snapshot_file} 不存在。")
-    encrypted = crypto.is_encrypted(snapshot_file)
-    given = keyring_for(db, key_file) if encrypted or key_file else None
-    with (
-        workspace(db.resolve().parent, "restore") as work,
-        decrypted(snapshot_file, given, work) as (plain, _),
-    ):
-        _check_database(plain, snapshot_file.name)
-        local = _local_keyring(db, given)  # the key file the desk uses from now on
-        safety = _safety_copy(db, folder, local)
-        _put_in_place(plain, db)
-    con = duckdb.connect(str(db))
-    try:
-        resync_sequences(con)
-        if local[0] is not None:
-            reconcile_keys(con, local[0])
-    finally:
-        con.close()
-    return Restored(safety, local[1])
-
-
-def _put_in_place(plain: Path, db: Path) -> None:
+def put_in_place(plain: Path, db: Path) -> None:
     """Make a closed database file the desk's: private, in one rename, the folder synced. Its WAL
     goes first: the new file was closed cleanly, and the old one's log must not replay into it."""
     db.with_name(db.name + ".wal").unlink(missing_ok=True)
     plain.chmod(FILE_MODE)  # private whatever the umask of the process
     plain.replace(db)
     sync_folder(db.parent)
-
-
-def _local_keyring(db: Path, given: Keyring | None) -> tuple[Keyring | None, Path | None]:
-    """This database's key file after a restore, and its path if the backup's key was added to it
-    (the backup's key joins after the current one: `keys rotate` later leaves one key again)."""
-    path = key_file_path(db)
-    local = load_keyring(path)
-    if given is None or (local is not None and set(given.ids) <= set(local.ids)):
-        return local, None
-    kept = local.keys if local else ()
-    added = tuple(k for k in given.keys if k[0] not in {key_id for key_id, _ in kept})
-    merged = Keyring(path, (*kept, *added))
-    save_keyring(merged, str(db.resolve().parent))
-    return merged, path
-
-
-def _safety_copy(db: Path, folder: Path, local: tuple[Keyring | None, Path | None]) -> Path | None:
-    """The current database, snapshotted before it is replaced (its raw bytes, sealed, if it is
-    damaged or cannot be opened)."""
-    if not db.exists():
-        return None
-    ring = local[0]
-    from delegation.integrity import check
-
-    try:
-        check(db)  # read-only: a damaged file is kept byte for byte, never opened for writing
-        con = duckdb.connect(str(db))
-    except (duckdb.Error, DelegationError):
-        con = None
-    if con is not None:
-        try:
-            return snapshot(con, folder, "before-restore", keep=None, ring=ring)
-        finally:
-            con.close()
-    if ring is None:
-        raise DelegationError(
-            f"The key file {key_file_path(db)} is missing, so the current database cannot be kept before it is replaced.",
-            f"密钥文件 {key_file_path(db)} 不存在，无法在替换前保留当前数据库。",
-        )
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = private_folder(folder) / f"delegation-{stamp}-before-restore{SUFFIX}"
-    return seal(db, target, ring, {"kind": "backup", "reason": "before-restore", "damaged": True})
-
-
-def reconcile_keys(con: duckdb.DuckDBPyConnection, ring: Keyring) -> None:
-    """After a restore: the database records the key file's keys as its own, and no others as in use."""
-    try:
-        for key_id in ring.ids:
-            record_key(con, key_id)
-        for key_id in recorded_keys(con):
-            if key_id not in ring.ids:
-                con.execute(
-                    "update encryption_keys set retired_at = current_timestamp where key_id = ?", [key_id]
-                )
-    except duckdb.CatalogException:  # a backup from before encryption: its migration comes at the next open
-        pass
 
 
 def resync_sequences(con: duckdb.DuckDBPyConnection) -> None:
@@ -386,29 +230,6 @@ def snapshot_beside(con: duckdb.DuckDBPyConnection, reason: str) -> Path | None:
 # ---- rewriting: a purge reaches the backups, and the live file's freed blocks -------------------
 
 
-def known_backups(con: duckdb.DuckDBPyConnection, db: Path) -> list[Path]:
-    """Every backup of this database that still exists: those in `backups/` beside it (made from a
-    database of its name, or that do not say) and the manual ones written elsewhere with --to."""
-    found = [p for p in backup_files(backups_folder(db)) if _of_database(p, db)]
-    rows = con.execute(
-        "select distinct details->>'folder', details->>'file' from audit_log where action = 'backup' "
-        "and details->>'folder' is not null"
-    ).fetchall()
-    for folder, name in rows:
-        path = Path(folder) / name
-        if path.is_file() and path not in found and path.name.endswith(SUFFIX):
-            found.append(path)
-    return found
-
-
-def _of_database(path: Path, db: Path) -> bool:
-    try:
-        made_from = crypto.header_of(path).metadata.get("database")
-    except DelegationError:
-        return True  # unreadable: it may hold this database's data
-    return made_from in (None, Path(db).name)
-
-
 def rewrite_backup(path: Path, ring: Keyring, change: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
     """Decrypt a backup, apply `change` to a temporary copy, copy that into a fresh file (so freed
     blocks do not keep the old values), encrypt it and put it in place of the old one."""
@@ -438,7 +259,7 @@ def compact(db: Path) -> None:
             _copy_database(con, fresh)
         finally:
             con.close()
-        _put_in_place(fresh, db)
+        put_in_place(fresh, db)
     con = duckdb.connect(str(db))
     try:
         resync_sequences(con)

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from delegation import ROOT
+from delegation.config_reader import Reader, online_form_address
 from delegation.errors import DelegationError
 
 DEFAULT_CONFIG = ROOT / "data" / "event.toml"
 DEFAULT_DB = ROOT / "data" / "delegation.duckdb"
-_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 # Labels of the milestones every event has; further ones carry their own labels in event.toml.
@@ -172,114 +172,16 @@ class EventConfig:
         return (self.subject_zh if lang == "zh" else self.subject_en).replace("{unit}", unit)
 
 
-class _Reader:
-    """Reads typed values from the TOML tree, naming the exact key when one is wrong."""
-
-    def __init__(self, source: Path) -> None:
-        self.source = source
-
-    def fail(self, key: str, en: str, zh: str) -> DelegationError:
-        return DelegationError(
-            f"{self.source.name}: key '{key}' {en}.", f"{self.source.name}：配置项 '{key}' {zh}。"
-        )
-
-    def table(self, tree: dict, key: str, path: str) -> dict:
-        value = tree.get(key)
-        if not isinstance(value, dict):
-            raise self.fail(path, "is missing or is not a table", "缺失或不是表")
-        return value
-
-    def text(self, tree: dict, key: str, path: str) -> str:
-        value = tree.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(path, "must be a non-empty text", "必须是非空文本")
-        return value.strip()
-
-    def date(self, tree: dict, key: str, path: str) -> dt.date:
-        value = tree.get(key)
-        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-            raise self.fail(path, "must be a date written as YYYY-MM-DD", "必须是日期，格式为 YYYY-MM-DD")
-        return value
-
-    def positive_int(self, tree: dict, key: str, path: str, default: int) -> int:
-        value = tree.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise self.fail(path, "must be a positive whole number", "必须是正整数")
-        return value
-
-    def flag(self, tree: dict, key: str, path: str, default: bool) -> bool:
-        value = tree.get(key, default)
-        if not isinstance(value, bool):
-            raise self.fail(path, "must be true or false", "必须是 true 或 false")
-        return value
-
-    def slug(self, tree: dict, key: str, path: str) -> str:
-        value = self.text(tree, key, path)
-        if not _KEY.match(value):
-            raise self.fail(
-                path,
-                "must be lower-case letters, digits and underscores, starting with a letter",
-                "只能包含小写字母、数字和下划线，并以字母开头",
-            )
-        return value
-
-    def choices(self, tree: dict, key: str) -> tuple[Choice, ...]:
-        items = tree.get(key)
-        if not isinstance(items, list) or not items:
-            raise self.fail(key, "must list at least one entry", "至少需要一项")
-        seen: set[str] = set()
-        out = []
-        for i, item in enumerate(items):
-            path = f"{key}[{i}]"
-            if not isinstance(item, dict):
-                raise self.fail(path, "must be a table", "必须是表")
-            slug = self.slug(item, "key", f"{path}.key")
-            if slug in seen:
-                raise self.fail(f"{path}.key", f"repeats '{slug}'", f"重复了 '{slug}'")
-            seen.add(slug)
-            synonyms = item.get("synonyms", [])
-            if not isinstance(synonyms, list) or not all(isinstance(s, str) for s in synonyms):
-                raise self.fail(f"{path}.synonyms", "must be a list of texts", "必须是文本列表")
-            out.append(
-                Choice(
-                    slug,
-                    self.text(item, "zh", f"{path}.zh"),
-                    self.text(item, "en", f"{path}.en"),
-                    tuple(synonyms),
-                )
-            )
-        return tuple(out)
-
-
-def _online_form_address(r, event: dict) -> str:
-    """`[event.online_form] address`: an https address, or "" when the event has no online form."""
-    form = event.get("online_form", {})
-    if not isinstance(form, dict):
-        raise r.fail("event.online_form", "is not a table", "不是表")
-    address = form.get("address", "")
-    if not isinstance(address, str) or (address and not address.startswith("https://")):
-        raise r.fail(
-            "event.online_form.address",
-            "must be the form's https:// address, or empty",
-            "必须是以 https:// 开头的表单地址，或留空",
-        )
-    return address.strip()
-
-
 def load_config(path: Path | str | None = None) -> EventConfig:
     """Read and check the event configuration (DELEGATION_CONFIG, else data/event.toml)."""
     source = Path(path or os.environ.get("DELEGATION_CONFIG") or DEFAULT_CONFIG)
     try:
         tree = tomllib.loads(source.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DelegationError(
-            f"The event configuration {source} does not exist.", f"活动配置文件 {source} 不存在。"
-        ) from None
+        raise DelegationError("error.config.missing", source=source) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise DelegationError(
-            f"{source.name} is not valid TOML: {exc}.", f"{source.name} 不是有效的 TOML：{exc}。"
-        ) from None
-    r = _Reader(source)
+        raise DelegationError("error.config.not_toml", file=source.name, reason=exc) from None
+    r = Reader(source)
     event = r.table(tree, "event", "event")
     travel = r.table(event, "travel", "event.travel")
     forum = r.table(event, "forum", "event.forum")
@@ -287,39 +189,39 @@ def load_config(path: Path | str | None = None) -> EventConfig:
     limits = tree.get("limits", {})
     security = tree.get("security", {})
     if not isinstance(limits, dict):
-        raise r.fail("limits", "must be a table", "必须是表")
+        raise r.fail("limits", "not_table")
     dashboard = tree.get("dashboard", {})
     if not isinstance(dashboard, dict):
-        raise r.fail("dashboard", "must be a table", "必须是表")
+        raise r.fail("dashboard", "not_table")
     mail = tree.get("mail", {})
     if not isinstance(mail, dict):
-        raise r.fail("mail", "must be a table", "必须是表")
+        raise r.fail("mail", "not_table")
 
-    cities = r.choices(tree, "cities")
+    cities = tuple(Choice(*c) for c in r.choices(tree, "cities"))
     forum_city = r.slug(forum, "city", "event.forum.city")
     if forum_city not in {c.key for c in cities}:
-        raise r.fail("event.forum.city", "must be one of the keys in [[cities]]", "必须是 [[cities]] 中的键")
-    sectors = r.choices(tree, "sectors")
+        raise r.fail("event.forum.city", "not_city")
+    sectors = tuple(Choice(*c) for c in r.choices(tree, "sectors"))
     if "other" not in {s.key for s in sectors}:
-        raise r.fail("sectors", "must include the key 'other'", "必须包含键 'other'")
+        raise r.fail("sectors", "no_other_sector")
     for name in ("subject_zh", "subject_en"):
         if "{unit}" not in r.text(email, name, f"event.email.{name}"):
-            raise r.fail(f"event.email.{name}", "must contain {unit}", "必须包含 {unit}")
+            raise r.fail(f"event.email.{name}", "no_unit_placeholder")
     address = r.text(email, "address", "event.email.address")
     if not _EMAIL.match(address):
-        raise r.fail("event.email.address", "must be an e-mail address", "必须是电子邮箱地址")
+        raise r.fail("event.email.address", "not_email")
 
     milestones = []
     raw_milestones = tree.get("milestones", [])
     if not isinstance(raw_milestones, list):
-        raise r.fail("milestones", "must be a list of tables", "必须是表的列表")
+        raise r.fail("milestones", "not_tables")
     for i, item in enumerate(raw_milestones):
         path = f"milestones[{i}]"
         if not isinstance(item, dict):
-            raise r.fail(path, "must be a table", "必须是表")
+            raise r.fail(path, "not_table")
         key = r.slug(item, "key", f"{path}.key")
         if key in BUILTIN_MILESTONES or key in {m.key for m in milestones}:
-            raise r.fail(f"{path}.key", f"repeats '{key}'", f"重复了 '{key}'")
+            raise r.fail(f"{path}.key", "repeats", value=key)
         milestones.append(
             Milestone(
                 key,
@@ -332,33 +234,29 @@ def load_config(path: Path | str | None = None) -> EventConfig:
     documents = []
     raw_documents = tree.get("documents", [])
     if not isinstance(raw_documents, list) or not raw_documents:
-        raise r.fail("documents", "must list at least one document", "至少需要一种材料")
+        raise r.fail("documents", "no_documents")
     for i, item in enumerate(raw_documents):
         path = f"documents[{i}]"
         if not isinstance(item, dict):
-            raise r.fail(path, "must be a table", "必须是表")
+            raise r.fail(path, "not_table")
         kind = r.slug(item, "kind", f"{path}.kind")
         if kind in {d.kind for d in documents}:
-            raise r.fail(f"{path}.kind", f"repeats '{kind}'", f"重复了 '{kind}'")
+            raise r.fail(f"{path}.kind", "repeats", value=kind)
         level = item.get("level")
         if level not in ("unit", "participant"):
-            raise r.fail(f"{path}.level", "must be 'unit' or 'participant'", "必须是 'unit' 或 'participant'")
+            raise r.fail(f"{path}.level", "not_level")
         when = item.get("when", [])
         if not isinstance(when, list) or any(w not in DOCUMENT_CONDITIONS for w in when):
-            raise r.fail(
-                f"{path}.when",
-                f"must list only these answers: {', '.join(DOCUMENT_CONDITIONS)}",
-                f"只能列出以下字段：{', '.join(DOCUMENT_CONDITIONS)}",
-            )
+            raise r.fail(f"{path}.when", "not_conditions", answers=", ".join(DOCUMENT_CONDITIONS))
         if level == "unit" and when:
-            raise r.fail(f"{path}.when", "must be empty for a unit's document", "单位材料不能设置条件")
+            raise r.fail(f"{path}.when", "unit_conditions")
         keywords = item.get("keywords", [])
         if (
             not isinstance(keywords, list)
             or not keywords
             or not all(isinstance(k, str) and k for k in keywords)
         ):
-            raise r.fail(f"{path}.keywords", "must list at least one text", "至少需要一个关键词")
+            raise r.fail(f"{path}.keywords", "no_keywords")
         documents.append(
             DocumentRule(
                 kind,
@@ -372,17 +270,13 @@ def load_config(path: Path | str | None = None) -> EventConfig:
 
     chase = tree.get("chase", {})
     if not isinstance(chase, dict):
-        raise r.fail("chase", "must be a table", "必须是表")
+        raise r.fail("chase", "not_table")
     known = {*BUILTIN_MILESTONES, *(m.key for m in milestones)}
     due = {}
     for name in ("documents_due", "roster_due"):
         keys = chase.get(name, list(getattr(EventConfig, name)))
         if not isinstance(keys, list) or not keys or any(k not in known for k in keys):
-            raise r.fail(
-                f"chase.{name}",
-                f"must list milestone keys ({', '.join(sorted(known))})",
-                f"必须列出节点的键（{', '.join(sorted(known))}）",
-            )
+            raise r.fail(f"chase.{name}", "not_milestones", keys=", ".join(sorted(known)))
         due[name] = tuple(keys)
 
     config = EventConfig(
@@ -405,8 +299,8 @@ def load_config(path: Path | str | None = None) -> EventConfig:
         subject_zh=email["subject_zh"],
         subject_en=email["subject_en"],
         secretariat_email=address,
-        online_form_address=_online_form_address(r, event),
-        themes=r.choices(tree, "themes"),
+        online_form_address=online_form_address(r, event),
+        themes=tuple(Choice(*c) for c in r.choices(tree, "themes")),
         cities=cities,
         sectors=sectors,
         extra_milestones=tuple(milestones),
@@ -428,9 +322,9 @@ def load_config(path: Path | str | None = None) -> EventConfig:
         source=source,
     )
     if config.travel_end < config.travel_start:
-        raise r.fail("event.travel.end", "must not be before event.travel.start", "不能早于出发日期")
+        raise r.fail("event.travel.end", "travel_ends_early")
     if not config.travel_start <= config.forum_date <= config.travel_end:
-        raise r.fail("event.forum.date", "must fall within the travel dates", "必须在行程日期之内")
+        raise r.fail("event.forum.date", "forum_outside_travel")
     return config
 
 

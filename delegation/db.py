@@ -1,15 +1,14 @@
-"""The DuckDB file: opening it, numbered migrations, reference tables and named queries."""
+"""The database: connecting (migrations, macros, reference tables), transactions, named queries and
+the audit log's hash chain."""
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import functools
 import hashlib
 import json
 import re
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,19 +17,18 @@ import duckdb
 
 from delegation import ROOT
 from delegation.config import EventConfig, database_path
+from delegation.database_file import file_of, refuse_foreign
 from delegation.errors import DelegationError
-from delegation.provinces import PROVINCES
+from delegation.open_transactions import CHAIN_LOCK, Open, open_transactions
+from delegation.reference import sync_reference
 
 if TYPE_CHECKING:  # pandas loads in a quarter second: the CLI's import and summary never need it
     import pandas as pd
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 QUERIES = ROOT / "queries"
+MACROS = QUERIES / "_macros.sql"  # the filtering macros every query uses, defined once
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-
-
-# Bytes 8–11 of every DuckDB database file.
-DUCKDB_MAGIC = b"DUCK"
 
 
 def connect(
@@ -41,62 +39,24 @@ def connect(
     create: bool = True,
     verify: bool = False,
 ) -> duckdb.DuckDBPyConnection:
-    """Open the database (creating it if needed and `create`), apply pending migrations and refresh
-    reference tables. With `verify`, an existing file is first read in full, read-only
-    (`integrity.check`), so a damaged one is refused before anything writes to it. A damaged file,
-    a full disk or a read-only folder is one sentence (`integrity.storage_fault`)."""
+    """Open the database (creating it if needed and `create`), apply pending migrations and the
+    macros, and refresh reference tables. With `verify`, an existing file is first read in full,
+    read-only (`integrity.check`), so a damaged one is refused before anything writes to it. A
+    damaged file, a full disk or a read-only folder is one sentence (`integrity.storage_fault`)."""
     target = database_path(path)
-    if (read_only or not create) and not target.exists():
-        raise DelegationError(
-            f"The database {target} does not exist; create it with 'python -m delegation init'.",
-            f"数据库 {target} 不存在；请先运行 'python -m delegation init' 创建。",
-        )
-    if target.is_file() and target.stat().st_size:
-        with target.open("rb") as file:
-            head = file.read(12)
-        if head[8:12] != DUCKDB_MAGIC:  # DuckDB opened a CSV as an empty database in memory
-            raise DelegationError(
-                f"{target} is not a Delegation Desk database (a DuckDB file); check --db.",
-                f"{target} 不是本系统的数据库（DuckDB 文件）；请检查 --db。",
-            )
+    refuse_foreign(target, read_only=read_only, create=create)
     if verify and target.is_file() and target.stat().st_size:
         from delegation.integrity import check
 
         check(target, config)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    new = not target.exists()
-    try:
-        con = duckdb.connect(str(target), read_only=read_only)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise DelegationError(
-                f"The database {target} is in use by another program (probably the running app); "
-                "use the app instead (imports: its import page or inbox folder; backups: the button on its "
-                "Audit log page), or stop the app first.",
-                f"数据库 {target} 正被另一个程序（可能是正在运行的应用）占用；请改在应用中操作（导入：导入页面或收件箱文件夹；"
-                "备份：审计日志页面上的按钮），或先停止应用。",
-            ) from None
-        _raise_storage_fault(exc, target)
-        raise DelegationError(
-            f"The database {target} cannot be opened: {exc}.",
-            f"无法打开数据库 {target}：{exc}。",
-        ) from None
-    except duckdb.Error as exc:
-        _raise_storage_fault(exc, target)
-        raise DelegationError(
-            f"{target} is not a Delegation Desk database ({exc}).",
-            f"{target} 不是本系统的数据库（{exc}）。",
-        ) from None
-    # No progress bar: DuckDB draws one for statements over 2 s (a bulk update), which would land
-    # in the CLI's output and the server's log. (A session setting: cursors share it.)
-    con.execute("set enable_progress_bar = false")
-    if new and target.exists():
-        target.chmod(0o600)  # private whatever the umask (delegation.private)
+    con = _open_file(target, read_only=read_only)
     if not read_only:
         try:
             migrate(con)
-            sync_reference(con, config)
-            from delegation.atrest import seal_plaintext
+            with transaction(con):
+                apply_macros(con)
+                sync_reference(con, config)
+            from delegation.plaintext import seal_plaintext
 
             seal_plaintext(con)  # an older desk's plaintext scans and backups: encrypted once, in place
         except (duckdb.Error, OSError) as exc:  # each step is its own transaction: rolled back
@@ -106,13 +66,27 @@ def connect(
     return con
 
 
-def _file_of(con: duckdb.DuckDBPyConnection) -> Path | None:
-    """The file of the connection's database (None in memory, or when it cannot be asked)."""
+def _open_file(target: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file at `target` (creating it, private, if it is not there): a locked file,
+    a damaged one, a full disk or a read-only folder is one sentence."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    new = not target.exists()
     try:
-        path = fetch_one(con, "select path from duckdb_databases() where database_name = current_database()")
-    except duckdb.Error:
-        return None
-    return Path(path[0]) if path and path[0] else None
+        con = duckdb.connect(str(target), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DelegationError("error.db.in_use", target=target) from None
+        _raise_storage_fault(exc, target)
+        raise DelegationError("error.db.cannot_open", target=target, reason=exc) from None
+    except duckdb.Error as exc:
+        _raise_storage_fault(exc, target)
+        raise DelegationError("error.db.not_ours", target=target, reason=exc) from None
+    # No progress bar: DuckDB draws one for statements over 2 s (a bulk update), which would land
+    # in the CLI's output and the server's log. (A session setting: cursors share it.)
+    con.execute("set enable_progress_bar = false")
+    if new and target.exists():
+        target.chmod(0o600)  # private whatever the umask (delegation.private)
+    return con
 
 
 def _raise_storage_fault(exc: BaseException, target: Path | None) -> None:
@@ -122,6 +96,13 @@ def _raise_storage_fault(exc: BaseException, target: Path | None) -> None:
     fault = storage_fault(exc, target)
     if fault is not None:
         raise fault from None
+
+
+def apply_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Define (or replace) the filtering macros of `queries/_macros.sql` in the database. They are
+    stored, not TEMP: a TEMP macro is seen only by the connection that made it, not by the cursors
+    the app's sessions use; a read-only connection reads what the last writing one stored."""
+    con.execute(MACROS.read_text(encoding="utf-8"))
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -148,54 +129,6 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     return applied
 
 
-def sync_reference(con: duckdb.DuckDBPyConnection, config: EventConfig) -> None:
-    """Make the reference tables match the provinces list and the event's configured choices."""
-    with transaction(con):
-        _replace_rows(
-            con, "provinces", [[p.key, p.code, p.name_zh, p.short_zh, p.name_en] for p in PROVINCES]
-        )
-        _replace_rows(
-            con,
-            "document_kinds",
-            [
-                [
-                    d.kind,
-                    d.level,
-                    d.zh,
-                    d.en,
-                    "applies_via_chamber" in d.when,
-                    "holds_us_visa" in d.when,
-                    "wants_arrangements" in d.when,
-                    i,
-                ]
-                for i, d in enumerate(config.documents)
-            ],
-        )
-        for table, key, choices in (
-            ("sectors", "sector", config.sectors),
-            ("themes", "theme", config.themes),
-            ("cities", "city", config.cities),
-        ):
-            _replace_rows(
-                con,
-                table,
-                [[c.key, c.zh, c.en, i] for i, c in enumerate(choices)],
-                columns=(key, "name_zh", "name_en", "position"),
-            )
-
-
-def _replace_rows(
-    con: duckdb.DuckDBPyConnection, table: str, rows: list[list], columns: tuple[str, ...] = ()
-) -> None:
-    """Replace every row of a reference table (all its columns in order, or `columns`) in two
-    statements: executemany costs a round trip per row, a third of every connect."""
-    con.execute(f"delete from {table}")  # table and column names are constants of this module
-    if rows:
-        named = f" ({', '.join(columns)})" if columns else ""
-        select = ", ".join(f"unnest(${i + 1})" for i in range(len(rows[0])))
-        con.execute(f"insert into {table}{named} select {select}", [list(c) for c in zip(*rows, strict=True)])
-
-
 @contextlib.contextmanager
 def transaction(
     con: duckdb.DuckDBPyConnection, *, commit: bool = True
@@ -210,7 +143,7 @@ def transaction(
     A transaction that appends to the audit log holds the chain's lock from its first append until
     it ends (`append_audits`), so no other session chains a row to a head this one is replacing.
     """
-    outer = next((f for f in _open_transactions() if f.con is con), None)
+    outer = next((f for f in open_transactions() if f.con is con), None)
     if outer is not None:  # inside a larger change (a message's forms and scans): part of it
         try:
             yield con
@@ -218,33 +151,27 @@ def transaction(
             outer.spoiled = True  # what this part half-wrote must not be committed with the rest
             raise
         return
-    frame = _Open(con)
-    _open_transactions().append(frame)
+    frame = Open(con)
+    open_transactions().append(frame)
     try:
         con.execute("begin transaction")
         try:
             yield con
             if frame.spoiled:
-                raise DelegationError(
-                    "Part of this change could not be stored, so none of it was saved; try again.",
-                    "本次更改有一部分无法保存，因此全部未保存；请重试。",
-                )
+                raise DelegationError("error.db.part_not_stored")
             con.execute("commit" if commit else "rollback")
         except BaseException as exc:
             with contextlib.suppress(duckdb.Error):  # a refused commit has ended the transaction already
                 con.execute("rollback")
             if isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower():
-                raise DelegationError(
-                    "Someone else changed the same record at the same moment, so nothing was saved; reload and try again.",
-                    "他人在同一时刻修改了同一条记录，本次未保存；请刷新后重试。",
-                ) from None
+                raise DelegationError("error.db.changed_meanwhile") from None
             if isinstance(exc, duckdb.Error):  # a full disk at the commit, a damaged block read
-                _raise_storage_fault(exc, _file_of(con))
+                _raise_storage_fault(exc, file_of(con))
             raise
     finally:
-        _open_transactions().remove(frame)
+        open_transactions().remove(frame)
         if frame.holds_chain:
-            _CHAIN_LOCK.release()
+            CHAIN_LOCK.release()
 
 
 @functools.cache
@@ -315,13 +242,13 @@ def append_audits(
     at = _stored_time(at or dt.datetime.now())
     actions, targets, details = zip(*entries, strict=True)
     texts = [json.dumps(d, ensure_ascii=False, default=_json_default) for d in details]
-    opened = _open_transactions()
+    opened = open_transactions()
     frame = next((f for f in opened if f.con is con), None)
     if frame is None and any(f.holds_chain for f in opened):
         raise RuntimeError("audit rows appended beside a transaction holding the chain would fork it")
-    with _CHAIN_LOCK:
+    with CHAIN_LOCK:
         if frame is not None and not frame.holds_chain:
-            _CHAIN_LOCK.acquire()  # released by `transaction` once the rows are committed or gone
+            CHAIN_LOCK.acquire()  # released by `transaction` once the rows are committed or gone
             frame.holds_chain = True
         prev = chain_head(con, latest=frame is not None)[1]
         ids = sorted(
@@ -354,29 +281,11 @@ def append_audits(
 # ---- the audit chain -----------------------------------------------------------------------------
 
 GENESIS = "0" * 64  # the prev_hash of the first row
-_CHAIN_LOCK = threading.RLock()  # one writer of the chain at a time in this process (one process writes)
-_threads = threading.local()
-
-
-@dataclasses.dataclass(eq=False)
-class _Open:
-    """A transaction open in this thread, and whether it holds the chain's lock."""
-
-    con: duckdb.DuckDBPyConnection
-    holds_chain: bool = False
-    spoiled: bool = False  # a part run inside it failed: it is rolled back, never committed
 
 
 def in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether this thread has a `transaction` open on the connection."""
-    return any(f.con is con for f in _open_transactions())
-
-
-def _open_transactions() -> list[_Open]:
-    """This thread's open transactions (a Streamlit session's run, the inbox thread: each its own)."""
-    if not hasattr(_threads, "open"):
-        _threads.open = []
-    return _threads.open
+    return any(f.con is con for f in open_transactions())
 
 
 def _stored_time(at: dt.datetime) -> dt.datetime:

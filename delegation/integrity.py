@@ -20,21 +20,15 @@ from pathlib import Path
 
 import duckdb
 
+from delegation import crypto
+from delegation.backup_places import backup_files, backups_folder, known_backups
 from delegation.errors import DelegationError
 
 KEY_CHUNK = 2048  # keys bound to one `in (…)` lookup: DuckDB uses the index for a list of constants
 
 # What DuckDB says when a block it reads is not what was written (its own wording, 2.0).
-_DAMAGE = {
-    "corrupt database file": (
-        "a block of it does not match its checksum",
-        "有数据块与其校验和不符",
-    ),
-    "could not read enough bytes": (
-        "it is shorter than what it holds: it was cut short",
-        "文件比其内容短：已被截断",
-    ),
-}
+# (its sentences: `error.integrity.<reason>.restore` and `….no_backup`)
+_DAMAGE = {"corrupt database file": "checksum", "could not read enough bytes": "truncated"}
 # The disk faults an operating system reports, as DuckDB quotes them and as errno numbers.
 _FULL = ("no space left on device", "disk quota exceeded")
 _READ_ONLY = ("read-only file system",)
@@ -144,30 +138,20 @@ def _database_file(con: duckdb.DuckDBPyConnection) -> Path | None:
 def damage(exc: BaseException, db: str | Path) -> DamagedDatabase | None:
     """The sentence for a DuckDB error saying the file's blocks are not what was written, else None."""
     said = str(exc).lower()
-    for words, (en, zh) in _DAMAGE.items():
+    for words, reason in _DAMAGE.items():
         if words in said:
-            return damaged(Path(db), en, zh)
+            return damaged(Path(db), reason)
     return None
 
 
-def damaged(db: Path, reason_en: str, reason_zh: str) -> DamagedDatabase:
+def damaged(db: Path, reason: str) -> DamagedDatabase:
     """The database is damaged and was left as it is: the newest backup, and the command that puts it back."""
     newest = newest_backup(db)
     if newest is None:
-        from delegation.backups import backups_folder
-
         folder = backups_folder(db)
-        return DamagedDatabase(
-            f"The database {db} is damaged ({reason_en}) and was left as it is; no backup of it was found "
-            f"in {folder}, so copy the damaged file somewhere safe before anything else.",
-            f"数据库 {db} 已损坏（{reason_zh}），未作任何改动；在 {folder} 中没有找到它的备份，请先把损坏的文件另存一份再做其他操作。",
-        )
+        return DamagedDatabase(f"error.integrity.{reason}.no_backup", db=db, folder=folder)
     command = restore_command(newest, db)
-    return DamagedDatabase(
-        f"The database {db} is damaged ({reason_en}) and was left as it is; the newest backup is {newest}, "
-        f"restore it with: {command}",
-        f"数据库 {db} 已损坏（{reason_zh}），未作任何改动；最新的备份是 {newest}，恢复命令：{command}",
-    )
+    return DamagedDatabase(f"error.integrity.{reason}.restore", db=db, newest=newest, command=command)
 
 
 def restore_command(backup: Path, db: Path) -> str:
@@ -184,15 +168,13 @@ def restore_command(backup: Path, db: Path) -> str:
 def newest_backup(db: Path) -> Path | None:
     """The newest backup of this database that is not itself a copy of a damaged file: those in
     `backups/` beside it and, if the audit log can still be read, those written elsewhere with --to."""
-    from delegation import backups, crypto
-
-    found = backups.backup_files(backups.backups_folder(db))
+    found = backup_files(backups_folder(db))
     try:
         con = duckdb.connect(str(db), read_only=True)
         try:
             # A backup's name is unique (its time): the same name elsewhere is a copy of it.
             names = {p.name for p in found}
-            found += [p for p in backups.known_backups(con, db) if p.name not in names]
+            found += [p for p in known_backups(con, db) if p.name not in names]
         finally:
             con.close()
     except duckdb.Error:  # the damage may be in the audit log, or the file may not open at all
@@ -221,23 +203,11 @@ def storage_fault(exc: BaseException, db: str | Path | None = None) -> Delegatio
     code = exc.errno if isinstance(exc, OSError) else None
     where = _folder_of(exc, db)
     if code in (errno.ENOSPC, errno.EDQUOT) or any(words in said for words in _FULL):
-        return DelegationError(
-            f"The disk holding {where} is full, so what was being saved was not saved and the database "
-            "is as it was before; free some space and run the command again.",
-            f"{where} 所在的磁盘已满，本次操作未保存，数据库保持原样；请腾出空间后重新运行该命令。",
-        )
+        return DelegationError("error.integrity.disk_full", where=where)
     if code == errno.EROFS or any(words in said for words in _READ_ONLY):
-        return DelegationError(
-            f"{where} is on a read-only disk, so nothing could be saved and the database is as it was "
-            "before; make the folder writable (or move the database to one that is) and try again.",
-            f"{where} 位于只读磁盘上，无法保存任何内容，数据库保持原样；请让该文件夹可写（或将数据库移到可写的文件夹）后重试。",
-        )
+        return DelegationError("error.integrity.read_only", where=where)
     if code == errno.EFBIG or any(words in said for words in _TOO_LARGE):
-        return DelegationError(
-            f"A file in {where} reached the largest size this system allows it, so what was being saved "
-            "was not saved and the database is as it was before.",
-            f"{where} 中的文件已达到系统允许的最大大小，本次操作未保存，数据库保持原样。",
-        )
+        return DelegationError("error.integrity.file_too_large", where=where)
     return None
 
 

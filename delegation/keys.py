@@ -162,12 +162,12 @@ def retire_keys(con: duckdb.DuckDBPyConnection, keep: str, only: list[str] | Non
 def missing_key(path: Path, recorded: list[str]) -> DelegationError:
     if not recorded:
         return DelegationError("keys.error.missing", path=path)
-    return DelegationError("keys.error.missing_recorded", path=path, recorded=", ".join(recorded))
+    return DelegationError("keys.error.missing_recorded", path=path, recorded=list(recorded))
 
 
 def wrong_key(ring: Keyring, recorded: list[str]) -> DelegationError:
     return DelegationError(
-        "keys.error.wrong_key", path=ring.path, held=", ".join(ring.ids), recorded=", ".join(recorded)
+        "keys.error.wrong_key", path=ring.path, held=list(ring.ids), recorded=list(recorded)
     )
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import duckdb
 
-from delegation.backups import known_backups, rewrite_backup, snapshot_beside
+from delegation.backup_places import known_backups
+from delegation.backups import rewrite_backup, snapshot_beside
 from delegation.config import EventConfig
 from delegation.db import append_audit, fetch_one, transaction
 from delegation.errors import DelegationError

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections.abc import Iterator
 
 from delegation.text import match_key, match_keys
 
@@ -17,14 +18,23 @@ _HAN_RUNS = re.compile(r"([\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U000200
 def pinyin_for(name: str) -> str:
     """A passport-style pinyin name made from a Chinese one: '张伟明' → 'ZHANG Weiming' (for a
     list or a roster where the form gave none)."""
-    from pypinyin import Style, lazy_pinyin
-
     if not _HAN_RUNS.search(name or ""):
         return ""  # a name in Latin letters already is what a passport says
-    syllables = [s for s in lazy_pinyin(name, style=Style.NORMAL) if s.strip()]
+    syllables = [s for _, part in _read(name) for s in part if s.strip()]
     if not syllables:
         return ""
     return f"{syllables[0].upper()} {''.join(syllables[1:]).capitalize()}".strip()
+
+
+def _read(text: str) -> Iterator[tuple[bool, tuple[str, ...]]]:
+    """A text as pypinyin's lazy_pinyin reads it, in order: each run of Chinese characters as its
+    toneless syllables (True, …), other text as written (False, (text,)). Every pinyin the desk
+    makes comes from here."""
+    for i, part in enumerate(_HAN_RUNS.split(text)):
+        if i % 2:
+            yield True, _syllables(part)
+        elif part:
+            yield False, (part,)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -86,14 +96,9 @@ def _pinyin_forms(text: str) -> tuple[str, str]:
         return "", ""
     full: list[str] = []
     initials: list[str] = []
-    for i, part in enumerate(_HAN_RUNS.split(text)):
-        if i % 2:  # a run of Chinese characters
-            syllables = _syllables(part)
-            full.extend(syllables)
-            initials.extend(_initial(s) for s in syllables)
-        elif part:
-            full.append(part)
-            initials.append(part)
+    for chinese, syllables in _read(text):
+        full.extend(syllables)
+        initials.extend(map(_initial, syllables) if chinese else syllables)
     return match_key("".join(full)), match_key("".join(initials))
 
 

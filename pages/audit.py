@@ -5,7 +5,8 @@ import datetime as dt
 import streamlit as st
 
 from delegation import audit, ui
-from delegation.backups import backups_folder, manual_backup
+from delegation.backup_places import backups_folder
+from delegation.backups import manual_backup
 from delegation.errors import DelegationError
 from delegation.keys import keyring
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from delegation.backups import backups_folder, restore, snapshot
+from delegation.backup_places import backups_folder
+from delegation.backups import snapshot
 from delegation.config import load_config
 from delegation.db import connect
 from delegation.ingest import import_file
+from delegation.restore import restore
 from tests.conftest import opened_backup, run_cli, table_snapshot, write_csv
 from tests.fixtures import load_fixture
 from tests.test_ingest import ZH_HEADER, zh_row

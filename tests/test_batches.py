@@ -11,7 +11,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from delegation import batches
-from delegation.backups import backups_folder
+from delegation.backup_places import backups_folder
 from delegation.batch_view import batch_view
 from delegation.documents import attach
 from delegation.errors import DelegationError

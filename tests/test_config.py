@@ -124,3 +124,52 @@ def test_upload_limit_matches_the_import_limit(config):
 
     server = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["server"]
     assert server["maxUploadSize"] <= config.max_import_file_mb
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "en", "zh"),
+    [
+        (
+            'key = "e_commerce"\nzh = "电子商务"',
+            'key = "green_development"\nzh = "电子商务"',
+            "event.toml: key 'themes[1].key' repeats 'green_development'.",
+            "event.toml：配置项 'themes[1].key' 重复了 'green_development'。",
+        ),
+        (
+            'subject_en = "Visiting the United States-{unit}"',
+            'subject_en = "Visiting"',
+            "event.toml: key 'event.email.subject_en' must contain {unit}.",
+            "event.toml：配置项 'event.email.subject_en' 必须包含 {unit}。",
+        ),
+        (
+            "max_import_file_mb = 20",
+            "max_import_file_mb = -1",
+            "event.toml: key 'limits.max_import_file_mb' must be a positive whole number.",
+            "event.toml：配置项 'limits.max_import_file_mb' 必须是正整数。",
+        ),
+    ],
+)
+def test_a_bad_key_is_one_sentence_in_each_language(tmp_path, old, new, en, zh):
+    with pytest.raises(DelegationError) as err:
+        load_config(_variant(tmp_path, old, new))
+    assert (err.value.en, err.value.zh) == (en, zh)
+
+
+def test_every_reason_the_checks_name_has_its_sentence():
+    # The configuration's, the sandbox's and the integrity check's sentences are named by a reason
+    # put into a key (`error.config.<reason>`…), which the label test cannot see in the code.
+    import re
+
+    from delegation import ROOT, integrity
+    from delegation.i18n import TEXT
+
+    def reasons(module: str, call: str) -> set[str]:
+        code = (ROOT / "delegation" / module).read_text(encoding="utf-8")
+        return set(re.findall(call + r'\([^,()]+(?:\([^()]*\))?[^,()]*, "(\w+)"', code))
+
+    config_reasons = reasons("config.py", r"\bfail") | reasons("config_reader.py", r"\bfail")
+    sandbox_reasons = reasons("worker_pipe.py", r"\brefusal")
+    assert len(config_reasons) >= 20 and len(sandbox_reasons) == 6
+    keys = {f"error.config.{r}" for r in config_reasons} | {f"error.sandbox.{r}" for r in sandbox_reasons}
+    keys |= {f"error.integrity.{r}.{s}" for r in integrity._DAMAGE.values() for s in ("restore", "no_backup")}
+    assert sorted(keys - TEXT.keys()) == []

@@ -19,7 +19,8 @@ from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from delegation import crypto
-from delegation.backups import backups_folder, decrypted, manual_backup, snapshot, workspace
+from delegation.backup_places import backups_folder
+from delegation.backups import decrypted, manual_backup, snapshot, workspace
 from delegation.db import connect
 from delegation.documents import attach, documents_folder, read_scan
 from delegation.errors import DelegationError

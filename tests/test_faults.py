@@ -27,7 +27,8 @@ import duckdb
 import pytest
 
 from delegation import ROOT
-from delegation.backups import backup_files, backups_folder, decrypted, manual_backup, workspace
+from delegation.backup_places import backup_files, backups_folder
+from delegation.backups import decrypted, manual_backup, workspace
 from delegation.db import connect
 from delegation.integrity import DamagedDatabase, check, storage_fault
 from delegation.keys import load_keyring

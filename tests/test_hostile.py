@@ -136,7 +136,7 @@ def test_a_zip_with_two_parts_of_one_name_is_refused_whatever_the_caps(corpus, l
 def test_the_quick_scan_knows_which_rows_are_within_the_cap(limit, digits):
     import re
 
-    from delegation.sheets import _at_most
+    from delegation.form_checks import _at_most
 
     within = re.compile(b"(?:" + _at_most(limit, digits) + b")")
     wrong = [
@@ -151,7 +151,7 @@ def test_the_quick_scan_knows_which_rows_are_within_the_cap(limit, digits):
 def test_the_quick_scan_knows_which_columns_are_within_the_cap(limit):
     import re
 
-    from delegation.sheets import _at_most, column_name, column_number
+    from delegation.form_checks import _at_most, column_name, column_number
 
     within = re.compile(b"(?:" + _at_most(limit, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") + b")")
     cap = column_number(limit.encode())

@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 from delegation import documents, sandbox
-from delegation.documents import attach, documents_folder, read_scan, scan_pictures
+from delegation.documents import attach, documents_folder, pictures, read_scan, scan_pictures
 from delegation.errors import DelegationError
 from delegation.scans import check_scan
 from delegation.text import safe_name
@@ -143,7 +143,7 @@ def test_an_upload_is_stored_under_a_safe_name_and_shown_as_pictures_no_wider_th
     (picture,) = scan_pictures(scan, config)
     shown = Image.open(io.BytesIO(picture))
     # Drawn in the worker at the page's width, so st.image need not decode it again in the server.
-    assert (shown.format, shown.size) == ("PNG", (documents.VIEW_WIDTH, 973))
+    assert (shown.format, shown.size) == ("PNG", (pictures.VIEW_WIDTH, 973))
 
 
 def test_a_bomb_stored_before_the_checks_is_not_drawn(config):

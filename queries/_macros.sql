@@ -1,0 +1,109 @@
+-- The macros every dashboard and list query filters through, so all of them filter the same way;
+-- applied by delegation/db.py on every connection that may write (`apply_macros`), after the migrations.
+-- params: none bound here; each macro takes f_as_of, f_provinces, f_sectors, f_themes, f_cities, f_unit_ids, f_statuses.
+-- columns: none (it defines filtered_participants and required_documents, table macros).
+
+-- filtered_participants: participants (with their unit's province, sector, owner and name) that
+-- pass the filters. f_as_of: registered on or before this day. Each list is "any of these"; an empty
+-- list means no filter. registration_status is the effective status: withdrawn when the person or
+-- the unit withdrew, confirmed when the person is confirmed or the unit's Annex 1 arrived by the
+-- as-of day, else registered. An empty statuses list means "everyone not withdrawn": withdrawn
+-- people are out of every count.
+create or replace macro filtered_participants(
+    f_as_of, f_provinces, f_sectors, f_themes, f_cities, f_unit_ids, f_statuses
+) as table
+with joined as (
+    select
+        p.*,
+        u.name as unit_name,
+        u.province,
+        u.sector,
+        u.owner,
+        u.search_text as unit_search_text,
+        case
+            when p.status = 'withdrawn' or u.status = 'withdrawn' then 'withdrawn'
+            when p.status = 'confirmed' or u.status = 'confirmed' or u.confirmed_on <= f_as_of then 'confirmed'
+            else 'registered'
+        end as registration_status
+    from participants p
+    join units u using (unit_id)
+)
+select *
+from joined
+where registered_on <= f_as_of
+  and (len(f_provinces) = 0 or list_contains(f_provinces, coalesce(province, 'unknown')))
+  and (len(f_sectors) = 0 or list_contains(f_sectors, coalesce(sector, 'unknown')))
+  and (len(f_themes) = 0 or list_has_any(f_themes, themes))
+  and (len(f_cities) = 0 or list_has_any(f_cities, cities))
+  and (len(f_unit_ids) = 0 or list_contains(f_unit_ids, unit_id))
+  and (
+      (len(f_statuses) = 0 and registration_status <> 'withdrawn')
+      or list_contains(f_statuses, registration_status)
+  );
+
+-- required_documents: every document the counted units and participants owe under the configured
+-- rules, each in the state it had on the as-of day — its current state when it has not changed
+-- since, else the last state in its history by the end of that day (missing before it first
+-- arrived), and its arrival only when it had arrived by then. Withdrawn registrations owe nothing.
+create or replace macro required_documents(
+    f_as_of, f_provinces, f_sectors, f_themes, f_cities, f_unit_ids, f_statuses
+) as table
+with counted as (
+    select * from filtered_participants(f_as_of, f_provinces, f_sectors, f_themes, f_cities, f_unit_ids, f_statuses)
+    where registration_status <> 'withdrawn'
+),
+unit_items as (
+    select distinct c.unit_id, null::integer as participant_id, k.kind, k.position
+    from counted c
+    cross join document_kinds k
+    where k.level = 'unit'
+),
+participant_items as (
+    select c.unit_id, c.participant_id, k.kind, k.position
+    from counted c
+    cross join document_kinds k
+    where k.level = 'participant'
+      and (not k.needs_applies_via_chamber or c.applies_via_chamber)
+      and (not k.needs_holds_us_visa or c.holds_us_visa)
+      and (not k.needs_wants_arrangements or c.wants_arrangements)
+),
+items as (
+    select * from unit_items
+    union all
+    select * from participant_items
+),
+changed_since as (
+    -- only documents changed after the as-of day need their history (none when it is today)
+    select h.document_id, arg_max(h.status, h.changed_at) as status, arg_max(h.reason, h.changed_at) as reason
+    from documents d
+    join document_history h using (document_id)
+    where d.updated_at::date > f_as_of and h.changed_at::date <= f_as_of
+    group by h.document_id
+),
+stated as (
+    select
+        items.unit_id,
+        items.participant_id,
+        items.kind,
+        items.position,
+        case
+            when d.document_id is null then 'missing'
+            when d.updated_at::date <= f_as_of then d.status
+            else coalesce(s.status, 'missing')
+        end as status,
+        case
+            when d.document_id is null then null
+            when d.updated_at::date <= f_as_of then d.reason
+            else s.reason
+        end as reason,
+        case when d.received_at::date <= f_as_of then d.received_at end as received_at,
+        d.document_id
+    from items
+    left join documents d
+        on d.unit_id = items.unit_id
+       and d.kind = items.kind
+       and d.participant_id is not distinct from items.participant_id
+    left join changed_since s on s.document_id = d.document_id
+)
+select *, status not in ('received', 'verified') as is_missing
+from stated;
