@@ -2,8 +2,8 @@
 plain text, the attachments (ZIPs opened safely), and the unit the subject names.
 
 A message is parsed in a reader worker (`delegation.sandbox`, job "parse_message"), as any file from
-outside is; what comes back is `Message`, plain data. The first part of issue 25 ("Intake II"):
-reading the mailbox, filing the attachments and the Mail page build on it.
+outside is; what comes back is `Message`, plain data, on which reading the mailbox, filing the
+attachments and the Mail page build.
 """
 
 from __future__ import annotations

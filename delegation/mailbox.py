@@ -1,7 +1,7 @@
 """Registration e-mails into the desk: each message once, its forms imported with the message's
 date as the day received, its scans filed as the folder scan files them, under the unit the
-subject, an attached form or the sender names (issue 25; the CLI, the IMAP reader and the Mail page
-build on `import_messages`).
+subject, an attached form or the sender names (the CLI, the IMAP reader and the Mail page build on
+`import_messages`).
 """
 
 from __future__ import annotations

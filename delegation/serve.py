@@ -63,8 +63,7 @@ def _pages_folder_ignored() -> bool:
 def check_at_start(config, db: str | Path | None = None) -> None:
     """Read the whole database once before the server opens it for writing (`integrity.check`,
     read-only): a damaged file is refused in one sentence naming the newest backup and the restore
-    command, and is left byte for byte as it was. Costs ≈ 0.15 s for 50 000 participants
-    (docs/hardening.md, "Faults")."""
+    command, and is left byte for byte as it was (its cost: docs/hardening.md, "Faults")."""
     from delegation.config import database_path
     from delegation.integrity import check
 
