@@ -86,3 +86,17 @@ def test_the_rule_refuses(module, name):
 
 def test_every_page_is_checked():
     assert len(SCRIPTS) >= 10 and ROOT / "pages" / "overview.py" in SCRIPTS
+
+
+CEILING = 400  # lines: a module longer than this is doing more than one job
+
+
+def test_no_module_of_the_package_is_over_the_ceiling():
+    modules = sorted((ROOT / "delegation").rglob("*.py"))
+    assert len(modules) > 50  # the package was found
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in modules
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > CEILING
+    }
+    assert long == {}
