@@ -11,6 +11,7 @@ from pathlib import Path
 
 from delegation import audit, backups, crypto, integrity, retention
 from delegation.atrest import rotate
+from delegation.backup_places import backups_folder
 from delegation.cli.common import key_reminder, say
 from delegation.config import EventConfig, database_path
 from delegation.db import connect, fetch_one
@@ -19,6 +20,7 @@ from delegation.documents import documents_folder
 from delegation.errors import DelegationError
 from delegation.i18n import text
 from delegation.keys import keyring
+from delegation.restore import restore as restore_backup
 
 
 def init(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
@@ -71,9 +73,7 @@ def backup(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
     """Write an encrypted snapshot; remind that it cannot be read without the key file."""
     con = connect(config, args.db, create=False, verify=True)  # never a backup of a damaged file
     try:
-        path = backups.manual_backup(
-            con, Path(args.to) if args.to else backups.backups_folder(args.db), "cli"
-        )
+        path = backups.manual_backup(con, Path(args.to) if args.to else backups_folder(args.db), "cli")
         key = keyring(con).path
     finally:
         con.close()
@@ -90,10 +90,10 @@ def restore(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
     # is for: it is not opened for writing, and is kept as it is in the before-restore backup.
     with contextlib.suppress(integrity.DamagedDatabase):
         connect(config, args.db, verify=True).close()
-    done = backups.restore(
+    done = restore_backup(
         Path(args.snapshot),
         database_path(args.db),
-        backups.backups_folder(args.db),
+        backups_folder(args.db),
         key_file=Path(args.key) if args.key else None,
     )
     key = "cli.restored" + (".kept" if done.safety else "") + (".key" if done.key_file else "")
