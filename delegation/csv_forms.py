@@ -30,11 +30,7 @@ def _decode(name: str, data: bytes) -> str:
         except UnicodeDecodeError as exc:
             furthest = max(furthest, exc.start)
     line = data.count(b"\n", 0, furthest) + 1
-    raise refuse(
-        name,
-        f"row {line} holds bytes that are neither UTF-8 nor GBK/GB18030 text; save the file as UTF-8 CSV.",
-        f"第 {line} 行含有既非 UTF-8 也非 GBK/GB18030 的字节；请另存为 UTF-8 编码的 CSV。",
-    )
+    raise refuse(name, "forms.csv.encoding", line=line)
 
 
 def _big5(data: bytes, as_gbk: str) -> bool:
@@ -69,17 +65,9 @@ def read_csv(name: str, data: bytes, config: EventConfig) -> list[list[object]]:
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
-            raise refuse(
-                name,
-                "the file starts as UTF-16 text but is damaged; save it again as UTF-8 CSV.",
-                "文件以 UTF-16 文本开头但已损坏；请另存为 UTF-8 编码的 CSV。",
-            ) from None
+            raise refuse(name, "forms.csv.utf16_damaged") from None
     elif b"\x00" in data[:4096]:
-        raise refuse(
-            name,
-            "the file is neither a workbook nor CSV text.",
-            "该文件既不是工作簿，也不是 CSV 文本。",
-        )
+        raise refuse(name, "forms.csv.binary")
     else:
         text = _decode(name, data)
     # Rows and columns are counted before the text is split into cells: 19 MB of newlines or of
@@ -100,4 +88,4 @@ def read_csv(name: str, data: bytes, config: EventConfig) -> list[list[object]]:
     try:
         return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:
-        raise refuse(name, f"the CSV cannot be read ({exc}).", f"CSV 无法读取（{exc}）。") from None
+        raise refuse(name, "forms.csv.unreadable", reason=str(exc)) from None

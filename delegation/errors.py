@@ -1,4 +1,4 @@
-"""The one exception type for errors a user can cause, with the message in Chinese and English."""
+"""The one exception type for errors a user can cause, its sentence by key in Chinese and English."""
 
 from __future__ import annotations
 
@@ -10,19 +10,14 @@ from delegation.i18n import text
 class DelegationError(Exception):
     """A problem with the user's input, shown as one sentence in the user's language.
 
-    `DelegationError(key, name=value)` names a sentence of `i18n.TEXT` and its parameters;
-    the older form `DelegationError(en, zh)` gives both sentences directly.
+    `DelegationError(key, name=value)` names a sentence of `i18n.TEXT` and its parameters, so
+    that one key says the same thing in both languages; both sentences are made when it is raised.
     """
 
-    def __init__(self, key: str, zh: str | None = None, /, **params: object) -> None:
-        if zh is None:
-            self.key, self.params = key, params
-            en, zh = text(key, "en", **params), text(key, "zh", **params)
-        else:
-            self.key, self.params, en = None, {}, key
-        super().__init__(en)
-        self.en = en
-        self.zh = zh
+    def __init__(self, key: str, /, **params: object) -> None:
+        self.key, self.params = key, params
+        self.en, self.zh = text(key, "en", **params), text(key, "zh", **params)
+        super().__init__(self.en)
 
     def message(self, lang: str = "en") -> str:
         """The sentence in `lang` ("zh" or "en")."""

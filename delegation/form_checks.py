@@ -56,10 +56,11 @@ def check_document(name: str, data: bytes, config: EventConfig) -> None:
     if rows > config.max_rows or columns > config.max_columns:
         raise refuse(
             name,
-            f"its tables have {rows:,} rows and reach column {columns:,}; a form may have at most "
-            f"{config.max_rows:,} rows and {config.max_columns:,} columns.",
-            f"文档中的表格共 {rows:,} 行、延伸到第 {columns:,} 列；报名表最多 {config.max_rows:,} 行、"
-            f"{config.max_columns:,} 列。",
+            "forms.document_size",
+            rows=rows,
+            columns=columns,
+            max_rows=config.max_rows,
+            max_columns=config.max_columns,
         )
 
 
@@ -215,22 +216,19 @@ def _shared_lengths(name: str, xml: bytes, config: EventConfig) -> list[int]:
 
 
 def _too_much_text(name: str, chars: int, config: EventConfig) -> DelegationError:
-    cap = config.max_shared_string_chars
-    return refuse(
-        name,
-        f"its cells hold {chars:,} characters of text, more than the {cap:,} a form may hold.",
-        f"单元格中的文字共 {chars:,} 个字符，超过报名表 {cap:,} 个字符的上限。",
-    )
+    return refuse(name, "forms.too_much_text", chars=chars, cap=config.max_shared_string_chars)
 
 
 def check_size(name: str, sheet: str, rows: int, columns: int, config: EventConfig) -> None:
     if rows > config.max_rows or columns > config.max_columns:
         raise refuse(
             name,
-            f"sheet '{sheet}' reaches row {rows:,} and column {columns:,}; a form may have at most "
-            f"{config.max_rows:,} rows and {config.max_columns:,} columns.",
-            f"工作表“{sheet}”延伸到第 {rows:,} 行、第 {columns:,} 列；报名表最多 {config.max_rows:,} 行、"
-            f"{config.max_columns:,} 列。",
+            "forms.sheet_size",
+            sheet=sheet,
+            rows=rows,
+            columns=columns,
+            max_rows=config.max_rows,
+            max_columns=config.max_columns,
         )
 
 

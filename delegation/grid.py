@@ -21,9 +21,7 @@ class Sheet:
     notes: list[str] = field(default_factory=list)  # what the reader could not read: i18n keys
 
 
-def refuse(name: str, key: str, zh: str | None = None, /, **params: object) -> DelegationError:
-    """A file-level refusal naming the file: the sentence `key` of i18n with its parameters (or,
-    the older form, the sentence in English and Chinese)."""
-    if zh is None:
-        return DelegationError("error.file_named", name=name, said=Words(key, params))
-    return DelegationError(f"{name}: {key}", f"{name}：{zh}")
+def refuse(name: str, key: str, /, **params: object) -> DelegationError:
+    """A file-level refusal naming the file: "<name>: " before the sentence `key` of i18n with its
+    parameters, each language saying the sentence its own way."""
+    return DelegationError("error.file_named", name=name, said=Words(key, params))

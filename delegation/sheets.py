@@ -20,7 +20,7 @@ from delegation.csv_forms import read_csv
 from delegation.form_checks import check_document, check_workbook_parts
 from delegation.grid import Sheet, refuse
 from delegation.text import megabytes
-from delegation.zip_checks import SAVE_AS, damaged_refused
+from delegation.zip_checks import SAVE_AS, damaged_refused, kind_words
 
 if TYPE_CHECKING:
     from delegation.config import EventConfig
@@ -80,52 +80,21 @@ def form_kind(name: str, data: bytes) -> str:
             return "docx"
         if "xl/workbook.xml" in names:
             return "xlsx"
-        raise refuse(
-            name,
-            "the file is a zip archive, not an Excel workbook or a Word document.",
-            "该文件是压缩包，不是 Excel 工作簿或 Word 文档。",
-        )
+        raise refuse(name, "forms.zip_not_a_form")
     if data.startswith(OLE_MAGIC):
         if _ole_stream("EncryptionInfo", data):
-            what = ("Word document", "Word 文档") if word else ("workbook", "工作簿")
-            raise refuse(
-                name,
-                f"the {what[0]} is password-protected; save it again without a password.",
-                f"{what[1]}设有密码保护；请取消密码后重新保存。",
-            )
+            raise refuse(name, "forms.password", what=kind_words("document" if word else "workbook"))
         if _ole_stream("WordDocument", data) or suffix in (".doc", ".wps"):
-            raise refuse(
-                name,
-                f"this is an old Word (.doc) or WPS file; {SAVE_AS[0]}",
-                f"这是旧版 Word（.doc）或 WPS 文件；{SAVE_AS[1]}",
-            )
+            raise refuse(name, "forms.old_word", save_as=SAVE_AS)
         if suffix == ".et":
-            raise refuse(
-                name,
-                f"this is a WPS spreadsheet (.et); {SAVE_AS[0]}",
-                f"这是 WPS 表格文件（.et）；{SAVE_AS[1]}",
-            )
+            raise refuse(name, "forms.wps_sheet", save_as=SAVE_AS)
         return "xls"
     if data.startswith(b"%PDF") or data.startswith(_PICTURES) or data[8:12] in (b"WEBP", b"ftyp"):
-        raise refuse(
-            name,
-            "a PDF or a picture cannot be read as a form (a printed or scanned form has to be "
-            f"typed in); {SAVE_AS[0]}",
-            f"PDF 或图片无法作为报名表读取（打印或扫描的表格须重新录入）；{SAVE_AS[1]}",
-        )
+        raise refuse(name, "forms.pdf_or_picture", save_as=SAVE_AS)
     if suffix in (".xlsx", ".docx") and b"\x00" in data[:4096]:  # neither a zip nor text (a CSV named .xlsx)
-        what = ("a Word document", "Word 文档") if suffix == ".docx" else ("a workbook", "工作簿")
-        raise refuse(
-            name,
-            f"the file is damaged and cannot be opened as {what[0]}.",
-            f"文件已损坏，无法作为{what[1]}打开。",
-        )
+        raise refuse(name, "forms.damaged", what=kind_words("document" if suffix == ".docx" else "workbook"))
     if suffix in REFUSED_SUFFIXES:
-        raise refuse(
-            name,
-            f"this file cannot be read as a form; {SAVE_AS[0]}",
-            f"该文件无法作为报名表读取；{SAVE_AS[1]}",
-        )
+        raise refuse(name, "forms.not_a_form", save_as=SAVE_AS)
     return "csv"
 
 
@@ -153,21 +122,13 @@ def form_bytes(path: Path, config: EventConfig) -> bytes:
     """A form file's bytes, once its name and size are acceptable."""
     name = path.name
     if path.suffix.lower() not in (*FORM_SUFFIXES, *REFUSED_SUFFIXES):
-        raise refuse(
-            name,
-            f"only {', '.join(FORM_SUFFIXES[:-1])} and {FORM_SUFFIXES[-1]} forms can be imported.",
-            f"只能导入 {'、'.join(FORM_SUFFIXES[:-1])} 或 {FORM_SUFFIXES[-1]} 格式的报名表。",
-        )
+        raise refuse(name, "forms.suffix", suffixes=list(FORM_SUFFIXES[:-1]), last=FORM_SUFFIXES[-1])
     size = path.stat().st_size
     max_bytes = config.max_import_bytes
     if size == 0:
-        raise refuse(name, "the file is empty.", "文件是空的。")
+        raise refuse(name, "forms.empty")
     if size > max_bytes:
-        raise refuse(
-            name,
-            f"the file is {megabytes(size)} MB, more than the limit of {megabytes(max_bytes)} MB.",
-            f"文件大小 {megabytes(size)} MB，超过 {megabytes(max_bytes)} MB 的上限。",
-        )
+        raise refuse(name, "forms.too_large", size=megabytes(size), limit=megabytes(max_bytes))
     return path.read_bytes()
 
 
@@ -205,17 +166,9 @@ def _read_excel(name: str, data: bytes) -> list[Sheet]:
             )
         return sheets
     except python_calamine.PasswordError:
-        raise refuse(
-            name,
-            "the workbook is password-protected; save it again without a password.",
-            "工作簿设有密码保护；请取消密码后重新保存。",
-        ) from None
+        raise refuse(name, "forms.password", what=kind_words("workbook")) from None
     except (python_calamine.CalamineError, ValueError, OSError) as exc:
-        raise refuse(
-            name,
-            f"the file is damaged or not a spreadsheet ({type(exc).__name__}).",
-            f"文件已损坏或不是电子表格（{type(exc).__name__}）。",
-        ) from None
+        raise refuse(name, "forms.not_a_spreadsheet", kind=type(exc).__name__) from None
 
 
 def _fill_merged(rows: list[list[object]], ranges: list) -> None:

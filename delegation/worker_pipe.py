@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from delegation import ROOT
 from delegation.errors import DelegationError
+from delegation.i18n import Both
 
 if TYPE_CHECKING:
     from delegation.sandbox import Limits
@@ -91,7 +92,7 @@ class Worker:
         if kind == "ok":
             return value
         if kind == "refused":
-            raise DelegationError(*value)
+            raise DelegationError("forms.said", said=Both(*value))  # the reader's (en, zh)
         self.kill()  # "memory" or "failed": its state is not to be trusted with the next file
         if kind == "memory":
             raise _memory_refusal(name, self.limits)

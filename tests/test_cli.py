@@ -137,13 +137,13 @@ def test_a_database_that_fails_to_open_leaves_no_folders_behind(tmp_path, monkey
     def failing(config, path=None, **options):
         Path(path).parent.mkdir(parents=True)
         Path(path).write_bytes(b"")
-        raise DelegationError("The database cannot be opened.", "无法打开数据库。")
+        raise DelegationError("error.db.cannot_open", target="d.duckdb", reason="a migration failed")
 
     monkeypatch.setenv("DELEGATION_LANG", "en")
     monkeypatch.setattr(db, "connect", failing)
     form = fixture_form(tmp_path)
     assert cli.main(["import", str(form), "--db", str(tmp_path / "new" / "d.duckdb")]) == 1
-    assert capsys.readouterr().err.strip() == "The database cannot be opened."
+    assert capsys.readouterr().err.strip() == "The database d.duckdb cannot be opened: a migration failed."
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fixture.xlsx"]
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
 import pytest
 
+from delegation import sandbox
 from delegation.errors import DelegationError
 from delegation.grid import refuse
 from delegation.i18n import TEXT, Words, _merged, text
@@ -80,3 +82,79 @@ def test_a_part_already_said_in_both_languages_takes_each_languages_own():
 
     error = DelegationError("error.file_named", name="表.xlsx", said=Both("row 3 is empty", "第 3 行为空"))
     assert (error.en, error.zh) == ("表.xlsx: row 3 is empty", "表.xlsx：第 3 行为空")
+
+
+def _sentence_calls(path: Path) -> list[ast.Call]:
+    """The `DelegationError(...)` and `refuse(...)` calls in one module."""
+    calls = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Call):
+            called = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            if called in ("DelegationError", "refuse"):
+                calls.append(node)
+    return calls
+
+
+def test_no_sentence_is_given_as_two_languages_instead_of_a_key():
+    # `DelegationError(key, **params)` and `refuse(name, key, **params)`: a further positional
+    # argument (or a starred one, which may hold two) is a sentence in English and Chinese.
+    modules = [
+        *ROOT.joinpath("delegation").rglob("*.py"),
+        *ROOT.joinpath("pages").glob("*.py"),
+        ROOT / "app.py",
+    ]
+    found, old = 0, []
+    for path in modules:
+        for call in _sentence_calls(path):
+            found += 1
+            keyed = 1 if getattr(call.func, "id", getattr(call.func, "attr", "")) == "DelegationError" else 2
+            if len(call.args) > keyed or any(isinstance(a, ast.Starred) for a in call.args):
+                old.append(f"{path.relative_to(ROOT)}:{call.lineno}")
+    assert found >= 100, "too few DelegationError and refuse calls found: the walk is wrong"
+    assert old == []
+
+
+def test_the_walk_sees_a_sentence_given_in_two_languages(tmp_path):
+    module = tmp_path / "old.py"
+    module.write_text(
+        'raise DelegationError("It is empty.", "是空的。")\nraise refuse(name, "empty.", "空。")\n'
+        'raise DelegationError(*said)\nraise refuse(name, "forms.empty")\n',
+        encoding="utf-8",
+    )
+    assert [len(c.args) for c in _sentence_calls(module)] == [2, 3, 1, 2]
+
+
+def test_a_form_readers_refusal_says_its_sentence_in_both_languages(tmp_path, config):
+    from delegation.sheets import read_sheets
+
+    empty = tmp_path / "名单.xlsx"
+    empty.write_bytes(b"")
+    with pytest.raises(DelegationError) as caught:
+        read_sheets(empty, config)
+    assert caught.value.en == "名单.xlsx: the file is empty."
+    assert caught.value.zh == "名单.xlsx：文件是空的。"
+    # From a worker (`sandbox`) the refusal crosses as its two sentences, word for word.
+    try:
+        with pytest.raises(DelegationError) as crossed:
+            sandbox.run("check_form", empty, config, limits=sandbox.Limits.of(config), name=empty.name)
+    finally:
+        sandbox.stop_all()
+    assert (crossed.value.en, crossed.value.zh) == (caught.value.en, caught.value.zh)
+
+
+def test_a_refusal_naming_a_kind_of_file_and_what_to_do_says_each_in_the_sentences_language(tmp_path, config):
+    from delegation.sheets import form_kind
+
+    with pytest.raises(DelegationError) as caught:
+        form_kind("旧表.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64)
+    assert caught.value.en == (
+        "旧表.doc: this is an old Word (.doc) or WPS file; save it as .docx or .xlsx and send it again."
+    )
+    assert (
+        caught.value.zh
+        == "旧表.doc：这是旧版 Word（.doc）或 WPS 文件；请另存为 .docx 或 .xlsx 格式后重新发送。"
+    )
+    with pytest.raises(DelegationError) as caught:
+        form_kind("名单.docx", b"\x00" * 16)
+    assert caught.value.en == "名单.docx: the file is damaged and cannot be opened as a Word document."
+    assert caught.value.zh == "名单.docx：文件已损坏，无法作为Word 文档打开。"

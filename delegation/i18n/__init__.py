@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from delegation.i18n import cli, core, errors, ingest, lists, pages, records, work
+from delegation.i18n import cli, core, errors, forms, ingest, lists, pages, records, work
 from delegation.provinces import PROVINCES
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def _merged(*tables: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
 
 
 TEXT: dict[str, tuple[str, str]] = _merged(
-    pages.TEXT, work.TEXT, records.TEXT, lists.TEXT, cli.TEXT, errors.TEXT, ingest.TEXT, core.TEXT
+    pages.TEXT, work.TEXT, records.TEXT, lists.TEXT, cli.TEXT, errors.TEXT, ingest.TEXT, forms.TEXT, core.TEXT
 )  # key: (zh, en)
 
 
