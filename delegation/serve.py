@@ -70,7 +70,7 @@ def check_at_start(config, db: str | Path | None = None) -> None:
 
     target = database_path(db)
     if target.is_file() and target.stat().st_size:
-        check(target, config)
+        check(target)
 
 
 def _warm_up() -> list[str]:
