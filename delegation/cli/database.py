@@ -9,7 +9,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from delegation import audit, backups, crypto, integrity, retention
+from delegation import audit, backup_places, backups, crypto, integrity, retention
 from delegation.atrest import rotate
 from delegation.cli.common import key_reminder, say
 from delegation.config import EventConfig, database_path
@@ -19,6 +19,7 @@ from delegation.documents import documents_folder
 from delegation.errors import DelegationError
 from delegation.i18n import text
 from delegation.keys import keyring
+from delegation.restore import restore as restore_snapshot
 
 
 def init(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
@@ -72,7 +73,7 @@ def backup(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
     con = connect(config, args.db, create=False, verify=True)  # never a backup of a damaged file
     try:
         path = backups.manual_backup(
-            con, Path(args.to) if args.to else backups.backups_folder(args.db), "cli"
+            con, Path(args.to) if args.to else backup_places.backups_folder(args.db), "cli"
         )
         key = keyring(con).path
     finally:
@@ -90,10 +91,10 @@ def restore(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
     # is for: it is not opened for writing, and is kept as it is in the before-restore backup.
     with contextlib.suppress(integrity.DamagedDatabase):
         connect(config, args.db, verify=True).close()
-    done = backups.restore(
+    done = restore_snapshot(
         Path(args.snapshot),
         database_path(args.db),
-        backups.backups_folder(args.db),
+        backup_places.backups_folder(args.db),
         key_file=Path(args.key) if args.key else None,
     )
     key = "cli.restored" + (".kept" if done.safety else "") + (".key" if done.key_file else "")
