@@ -24,7 +24,7 @@ import duckdb
 from delegation import crypto
 from delegation.backup_places import backup_files, backups_folder, known_backups
 from delegation.config import database_path
-from delegation.database_file import refuse_foreign
+from delegation.database_file import file_of, refuse_foreign
 from delegation.errors import DelegationError
 from delegation.named_queries import query_rows
 
@@ -58,7 +58,7 @@ def check(source: str | Path | duckdb.DuckDBPyConnection, *, every_key: bool = F
     damaged file is never changed); with `every_key` every key is looked up, so every block of
     every index is read too (≈ 2 s for 50 000 participants, against 0.1 s for the first and last)."""
     if isinstance(source, duckdb.DuckDBPyConnection):
-        return _checked(source, _database_file(source), every_key)
+        return _checked(source, file_of(source), every_key)
     path = Path(source)
     refuse_foreign(path, read_only=True, create=True)
     con = open_file(path, read_only=True)
@@ -123,13 +123,6 @@ def _quoted(identifier: str) -> str:
 def _name(schema: str, table: str) -> str:
     """A table's name from the catalog, quoted (the only text put into these statements)."""
     return f"{_quoted(schema)}.{_quoted(table)}"
-
-
-def _database_file(con: duckdb.DuckDBPyConnection) -> Path | None:
-    rows = con.execute(
-        "select path from duckdb_databases() where database_name = current_database()"
-    ).fetchall()
-    return Path(rows[0][0]) if rows and rows[0][0] else None
 
 
 # ---- opening the file -----------------------------------------------------------------------------
