@@ -13,10 +13,10 @@ import pandas as pd
 
 from delegation import db
 from delegation.config import EventConfig
-from delegation.db import query_df, query_rows, query_text
 from delegation.fields import FIELD_LABELS
 from delegation.filters import Filters
 from delegation.i18n import TEXT, text, value_words
+from delegation.named_queries import query_df, query_rows, query_text
 
 AUDIT_LIMIT = 10_000
 # How many of the latest rows' hashes verify_chain remembers, to tell rows inserted with forged

@@ -8,9 +8,9 @@ import pandas as pd
 
 from delegation import batches
 from delegation.config import EventConfig
-from delegation.db import query_df
 from delegation.filters import Filters
 from delegation.i18n import text
+from delegation.named_queries import query_df
 from delegation.paging import as_date
 
 REASON_COLUMNS = ("missing_kinds", "passport_problem")  # what batches.blocked_reasons reads

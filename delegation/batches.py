@@ -17,13 +17,14 @@ from openpyxl.styles import Font
 
 from delegation.backups import snapshot_beside
 from delegation.config import EventConfig
-from delegation.db import append_audit, fetch_one, query_df, transaction
+from delegation.db import append_audit, fetch_one, transaction
 from delegation.documents import read_stored
 from delegation.errors import DelegationError
 from delegation.filters import Filters
 from delegation.formulas import neutralise_row
 from delegation.i18n import text
 from delegation.keys import keyring
+from delegation.named_queries import query_df
 from delegation.paging import as_date
 from delegation.search import pinyin_for
 from delegation.text import safe_name

@@ -10,9 +10,10 @@ import duckdb
 import pandas as pd
 
 from delegation.config import EventConfig
-from delegation.db import append_audit, query_rows, transaction
+from delegation.db import append_audit, transaction
 from delegation.filters import Filters
 from delegation.i18n import text
+from delegation.named_queries import query_rows
 from delegation.paging import page_count
 from delegation.search import pinyin_for
 

@@ -1,32 +1,28 @@
-"""The database: connecting (migrations, macros, reference tables), transactions, named queries and
-the audit log's hash chain."""
+"""The database: connecting (migrations, macros, reference tables), transactions and the audit
+log's hash chain. Named queries are `delegation.named_queries`; opening the file and its faults'
+sentences are `delegation.integrity`."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from delegation import ROOT
 from delegation.config import EventConfig, database_path
 from delegation.database_file import file_of, refuse_foreign
 from delegation.errors import DelegationError
+from delegation.integrity import check, open_file, raise_storage_fault
+from delegation.named_queries import QUERIES
 from delegation.open_transactions import CHAIN_LOCK, Open, open_transactions
 from delegation.reference import sync_reference
 
-if TYPE_CHECKING:  # pandas loads in a quarter second: the CLI's import and summary never need it
-    import pandas as pd
-
 MIGRATIONS = Path(__file__).parent / "migrations"
-QUERIES = ROOT / "queries"
 MACROS = QUERIES / "_macros.sql"  # the filtering macros every query uses, defined once
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -42,14 +38,13 @@ def connect(
     """Open the database (creating it if needed and `create`), apply pending migrations and the
     macros, and refresh reference tables. With `verify`, an existing file is first read in full,
     read-only (`integrity.check`), so a damaged one is refused before anything writes to it. A
-    damaged file, a full disk or a read-only folder is one sentence (`integrity.storage_fault`)."""
+    damaged file, a full disk or a read-only folder is one sentence (`integrity.storage_fault`);
+    `config` gives the reference tables a writing connection refreshes."""
     target = database_path(path)
     refuse_foreign(target, read_only=read_only, create=create)
     if verify and target.is_file() and target.stat().st_size:
-        from delegation.integrity import check
-
-        check(target, config)
-    con = _open_file(target, read_only=read_only)
+        check(target)
+    con = open_file(target, read_only=read_only)
     if not read_only:
         try:
             migrate(con)
@@ -61,41 +56,9 @@ def connect(
             seal_plaintext(con)  # an older desk's plaintext scans and backups: encrypted once, in place
         except (duckdb.Error, OSError) as exc:  # each step is its own transaction: rolled back
             con.close()
-            _raise_storage_fault(exc, target)
+            raise_storage_fault(exc, target)
             raise
     return con
-
-
-def _open_file(target: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """Open the DuckDB file at `target` (creating it, private, if it is not there): a locked file,
-    a damaged one, a full disk or a read-only folder is one sentence."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    new = not target.exists()
-    try:
-        con = duckdb.connect(str(target), read_only=read_only)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise DelegationError("error.db.in_use", target=target) from None
-        _raise_storage_fault(exc, target)
-        raise DelegationError("error.db.cannot_open", target=target, reason=exc) from None
-    except duckdb.Error as exc:
-        _raise_storage_fault(exc, target)
-        raise DelegationError("error.db.not_ours", target=target, reason=exc) from None
-    # No progress bar: DuckDB draws one for statements over 2 s (a bulk update), which would land
-    # in the CLI's output and the server's log. (A session setting: cursors share it.)
-    con.execute("set enable_progress_bar = false")
-    if new and target.exists():
-        target.chmod(0o600)  # private whatever the umask (delegation.private)
-    return con
-
-
-def _raise_storage_fault(exc: BaseException, target: Path | None) -> None:
-    """Raise the one sentence for a damaged file, a full disk or a read-only folder, if `exc` is one."""
-    from delegation.integrity import storage_fault
-
-    fault = storage_fault(exc, target)
-    if fault is not None:
-        raise fault from None
 
 
 def apply_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -166,46 +129,12 @@ def transaction(
             if isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower():
                 raise DelegationError("error.db.changed_meanwhile") from None
             if isinstance(exc, duckdb.Error):  # a full disk at the commit, a damaged block read
-                _raise_storage_fault(exc, file_of(con))
+                raise_storage_fault(exc, file_of(con))
             raise
     finally:
         open_transactions().remove(frame)
         if frame.holds_chain:
             CHAIN_LOCK.release()
-
-
-@functools.cache
-def query_text(name: str) -> str:
-    """The SQL of `queries/<name>.sql`."""
-    path = QUERIES / f"{name}.sql"
-    if not path.is_file():
-        raise KeyError(f"no query file {path}")
-    return path.read_text(encoding="utf-8")
-
-
-def query_params(name: str) -> list[str]:
-    """The named parameters (`$name`) a query file uses, in order of first appearance."""
-    text = re.sub(r"--[^\n]*", "", query_text(name))
-    return list(dict.fromkeys(re.findall(r"\$([a-z_][a-z0-9_]*)", text)))
-
-
-def query_df(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
-    """Run a named query with bound parameters and return its rows as a data frame."""
-    return con.execute(query_text(name), _bind(name, params)).df()
-
-
-def query_rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[tuple]:
-    """Run a named query with bound parameters and return its rows as tuples."""
-    return con.execute(query_text(name), _bind(name, params)).fetchall()
-
-
-def _bind(name: str, params: dict[str, Any]) -> dict[str, Any]:
-    """Exactly the parameters the query uses (extra ones are dropped: one filter set fits every query)."""
-    wanted = query_params(name)
-    missing = [p for p in wanted if p not in params]
-    if missing:
-        raise TypeError(f"query {name} needs parameters {missing}")
-    return {p: params[p] for p in wanted}
 
 
 def append_audit(

@@ -9,9 +9,9 @@ import duckdb
 import pandas as pd
 
 from delegation.config import EventConfig
-from delegation.db import query_df
 from delegation.filters import Filters
 from delegation.i18n import text
+from delegation.named_queries import query_df
 from delegation.paging import as_date
 
 

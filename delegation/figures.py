@@ -12,8 +12,9 @@ import duckdb
 import pandas as pd
 
 from delegation.config import EventConfig
-from delegation.db import fetch_one, query_df, query_rows
+from delegation.db import fetch_one
 from delegation.filters import Filters
+from delegation.named_queries import query_df, query_rows
 from delegation.summary import countdowns
 
 PACE_DAYS = 14  # the projection's pace: sign-ups per day over this many days before the as-of day

@@ -1,4 +1,5 @@
-"""Is the database file whole, and what to say when the disk under it fails.
+"""Is the database file whole, and what to say when the disk under it fails: opening the file
+(`open_file`), reading all of it (`check`), and the one sentence for each fault.
 
 DuckDB has no integrity command (duckdb 2.0: no `pragma integrity_check`; `pragma database_size` and
 `pragma_storage_info` read the catalog, not the blocks). It checks a block's checksum when it reads
@@ -22,7 +23,10 @@ import duckdb
 
 from delegation import crypto
 from delegation.backup_places import backup_files, backups_folder, known_backups
+from delegation.config import database_path
+from delegation.database_file import file_of, refuse_foreign
 from delegation.errors import DelegationError
+from delegation.named_queries import query_rows
 
 KEY_CHUNK = 2048  # keys bound to one `in (…)` lookup: DuckDB uses the index for a list of constants
 
@@ -48,18 +52,16 @@ class DamagedDatabase(DelegationError):
     """The database file is damaged: one sentence naming the newest backup and how to restore it."""
 
 
-def check(source: str | Path | duckdb.DuckDBPyConnection, config=None, *, every_key: bool = False) -> Intact:
+def check(source: str | Path | duckdb.DuckDBPyConnection, *, every_key: bool = False) -> Intact:
     """Read every column of every table and look keys up in every index, so that DuckDB verifies
     each block's checksum; a damaged file raises `DamagedDatabase`. A path is opened read-only (a
     damaged file is never changed); with `every_key` every key is looked up, so every block of
     every index is read too (≈ 2 s for 50 000 participants, against 0.1 s for the first and last)."""
     if isinstance(source, duckdb.DuckDBPyConnection):
-        return _checked(source, _database_file(source), every_key)
-    from delegation.config import load_config
-    from delegation.db import connect
-
+        return _checked(source, file_of(source), every_key)
     path = Path(source)
-    con = connect(config or load_config(), path, read_only=True)
+    refuse_foreign(path, read_only=True, create=True)
+    con = open_file(path, read_only=True)
     try:
         return _checked(con, path, every_key)
     finally:
@@ -77,8 +79,6 @@ def _checked(con: duckdb.DuckDBPyConnection, path: Path | None, every_key: bool)
 
 
 def _read_everything(con: duckdb.DuckDBPyConnection, every_key: bool) -> Intact:
-    from delegation.db import query_rows
-
     tables = query_rows(con, "integrity_tables")
     rows = 0
     for schema, table in tables:
@@ -125,11 +125,30 @@ def _name(schema: str, table: str) -> str:
     return f"{_quoted(schema)}.{_quoted(table)}"
 
 
-def _database_file(con: duckdb.DuckDBPyConnection) -> Path | None:
-    rows = con.execute(
-        "select path from duckdb_databases() where database_name = current_database()"
-    ).fetchall()
-    return Path(rows[0][0]) if rows and rows[0][0] else None
+# ---- opening the file -----------------------------------------------------------------------------
+
+
+def open_file(target: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file at `target` (creating it, private, if it is not there): a locked file,
+    a damaged one, a full disk or a read-only folder is one sentence."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    new = not target.exists()
+    try:
+        con = duckdb.connect(str(target), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DelegationError("error.db.in_use", target=target) from None
+        raise_storage_fault(exc, target)
+        raise DelegationError("error.db.cannot_open", target=target, reason=exc) from None
+    except duckdb.Error as exc:
+        raise_storage_fault(exc, target)
+        raise DelegationError("error.db.not_ours", target=target, reason=exc) from None
+    # No progress bar: DuckDB draws one for statements over 2 s (a bulk update), which would land
+    # in the CLI's output and the server's log. (A session setting: cursors share it.)
+    con.execute("set enable_progress_bar = false")
+    if new and target.exists():
+        target.chmod(0o600)  # private whatever the umask (delegation.private)
+    return con
 
 
 # ---- the sentences ------------------------------------------------------------------------------
@@ -211,6 +230,13 @@ def storage_fault(exc: BaseException, db: str | Path | None = None) -> Delegatio
     return None
 
 
+def raise_storage_fault(exc: BaseException, db: str | Path | None) -> None:
+    """Raise the one sentence for a damaged file, a full disk or a read-only folder, if `exc` is one."""
+    fault = storage_fault(exc, db)
+    if fault is not None:
+        raise fault from None
+
+
 def _folder_of(exc: BaseException, db: str | Path | None) -> Path:
     """The folder a fault concerns: the file the system or DuckDB named (a backup written with --to
     to another disk is that disk's fault), else the database's. A private workspace the desk made
@@ -224,8 +250,6 @@ def _folder_of(exc: BaseException, db: str | Path | None) -> Path:
     elif db is not None:
         folder = Path(db).resolve().parent
     else:
-        from delegation.config import database_path
-
         folder = database_path(None).resolve().parent
     while folder.name.startswith(".delegation-") and folder.parent != folder:
         folder = folder.parent

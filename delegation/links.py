@@ -13,7 +13,7 @@ from urllib.parse import quote
 import duckdb
 
 from delegation.config import EventConfig
-from delegation.db import query_rows
+from delegation.named_queries import query_rows
 
 
 def unit_code(config: EventConfig, name_key: str) -> str:

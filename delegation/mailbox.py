@@ -16,11 +16,12 @@ import duckdb
 from delegation import crypto, documents
 from delegation.backups import snapshot_beside
 from delegation.config import EventConfig
-from delegation.db import append_audit, fetch_one, query_rows, transaction
+from delegation.db import append_audit, fetch_one, transaction
 from delegation.errors import DelegationError
 from delegation.ingest import import_uploads
 from delegation.keys import keyring
 from delegation.mail import Attachment, Message, read_message, split_mbox, unit_from_subject
+from delegation.named_queries import query_rows
 from delegation.private import private_folder, write_private
 from delegation.sheets import FORM_SUFFIXES
 from delegation.text import match_key, safe_name

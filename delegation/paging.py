@@ -9,9 +9,10 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from delegation.db import query_df, query_rows, transaction
+from delegation.db import transaction
 from delegation.filters import Filters
 from delegation.i18n import text
+from delegation.named_queries import query_df, query_rows
 from delegation.privacy import shown
 from delegation.search import search_pattern
 

@@ -9,9 +9,10 @@ import duckdb
 import pandas as pd
 
 from delegation.config import EventConfig
-from delegation.db import append_audit, query_df, transaction
+from delegation.db import append_audit, transaction
 from delegation.filters import Filters
 from delegation.ingest.normalise import PRC_PASSPORT_PATTERN
+from delegation.named_queries import query_df
 from delegation.paging import dates
 from delegation.privacy import mask_frame
 

@@ -60,7 +60,7 @@ def _pages_folder_ignored() -> bool:
     return True
 
 
-def check_at_start(config, db: str | Path | None = None) -> None:
+def check_at_start(db: str | Path | None = None) -> None:
     """Read the whole database once before the server opens it for writing (`integrity.check`,
     read-only): a damaged file is refused in one sentence naming the newest backup and the restore
     command, and is left byte for byte as it was (its cost: docs/hardening.md, "Faults")."""
@@ -69,7 +69,7 @@ def check_at_start(config, db: str | Path | None = None) -> None:
 
     target = database_path(db)
     if target.is_file() and target.stat().st_size:
-        check(target, config)
+        check(target)
 
 
 def _warm_up() -> list[str]:

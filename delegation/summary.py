@@ -7,8 +7,8 @@ import datetime as dt
 import duckdb
 
 from delegation.config import EventConfig
-from delegation.db import query_rows
 from delegation.filters import Filters
+from delegation.named_queries import query_rows
 
 ALL_PROVINCES = 1000  # larger than the number of provinces: nothing is folded into 'others'
 

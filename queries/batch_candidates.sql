@@ -3,7 +3,7 @@
 -- is known and valid through the required date, and they are in no batch yet; otherwise the
 -- reasons they are blocked, or the batch they are in.
 -- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
---         (see filtered_participants and required_documents in delegation/migrations/); empty lists mean all.
+--         (see filtered_participants and required_documents in queries/_macros.sql); empty lists mean all.
 --         $passport_valid_through (date).
 -- columns: participant_id, unit_id, unit_name, name, pinyin_name, gender, date_of_birth, position, passport_number, passport_expiry, holds_us_visa, missing_kinds, passport_problem, batch_id, ready
 with counted as (

@@ -4,7 +4,7 @@
 -- One row per item: a unit's own first, then its people in pinyin order, each person's documents
 -- in the event's order before the passport's items and the rest of Annex 2.
 -- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
---         (see filtered_participants and required_documents in delegation/migrations/); empty lists mean all.
+--         (see filtered_participants and required_documents in queries/_macros.sql); empty lists mean all.
 --         $passport_valid_through (date); $owner (text) — one secretariat member's units, '' for all;
 --         $not_chased_since (timestamp or null) — only units not chased since then (null: every unit).
 -- columns: unit_id, unit_name, owner, contact_name, contact_mobile, contact_email, last_chased_at, last_chased_by, participant_id, participant_name, pinyin_name, item, detail, reason

@@ -1,6 +1,6 @@
 -- Completion over time: required documents received by each day (cumulative), against all required.
 -- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
---         (see filtered_participants and required_documents in delegation/migrations/); empty lists mean all.
+--         (see filtered_participants and required_documents in queries/_macros.sql); empty lists mean all.
 -- columns: day, received_cumulative, required
 with items as (
     select * from required_documents($as_of, $provinces::varchar[], $sectors::varchar[], $themes::varchar[], $cities::varchar[], $unit_ids::integer[], $statuses::varchar[])

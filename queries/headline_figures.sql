@@ -1,7 +1,7 @@
 -- Headline figures: how many units and people have signed up, how many apply for an invitation
 -- letter through the chamber, and how many of those hold a passport that expires too early.
 -- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
---         (see filtered_participants in delegation/migrations/0002_dashboards.sql); empty lists mean all.
+--         (see filtered_participants in queries/_macros.sql); empty lists mean all.
 --         $passport_valid_through (date) — passports must be valid through this day.
 -- columns: units, participants, invitation_applicants, passport_invalid
 with counted as (

@@ -1,6 +1,6 @@
 -- Missing documents by the province of the unit that owes them, most first.
 -- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
---         (see filtered_participants and required_documents in delegation/migrations/); empty lists mean all.
+--         (see filtered_participants and required_documents in queries/_macros.sql); empty lists mean all.
 -- columns: province, name_zh, name_en, missing
 with items as (
     select items.*, coalesce(u.province, 'unknown') as province

@@ -1,7 +1,7 @@
 -- Missing documents per unit and kind (long form: one row per unit and kind with anything owed),
 -- units with most missing first; $owner narrows to one secretariat member's units ('' for all).
 -- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
---         (see filtered_participants and required_documents in delegation/migrations/); empty lists mean all.
+--         (see filtered_participants and required_documents in queries/_macros.sql); empty lists mean all.
 --         $owner (text) — the owner to show, '' for every unit.
 -- columns: unit_id, unit_name, province, owner, kind, required, missing, unit_missing
 with items as (

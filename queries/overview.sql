@@ -5,7 +5,7 @@
 -- count in `participants`, the required count in `units`), each tagged with its `part` and ordered
 -- as those queries order them. tests/test_dashboard.py checks that every part equals its own query.
 -- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
---         (see filtered_participants in delegation/migrations/0004_unit_confirmation.sql); empty lists mean all.
+--         (see filtered_participants and required_documents in queries/_macros.sql); empty lists mean all.
 --         $passport_valid_through (date), $top (integer) — as in headline_figures and participants_by_province.
 -- columns: part, position, key, name_zh, name_en, participants, share, units, invitation_applicants, passport_invalid, day, units_new, participants_new, units_cumulative, participants_cumulative
 with counted as materialized (

@@ -2,7 +2,7 @@
 -- add up to more than 100%. Every configured visit city appears, most chosen first (ties in
 -- configured order), 0 when nobody chose it.
 -- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
---         (see filtered_participants in delegation/migrations/0002_dashboards.sql); empty lists mean all.
+--         (see filtered_participants in queries/_macros.sql); empty lists mean all.
 -- columns: city, name_zh, name_en, participants, share
 with counted as (
     select participant_id, cities from filtered_participants($as_of, $provinces::varchar[], $sectors::varchar[], $themes::varchar[], $cities::varchar[], $unit_ids::integer[], $statuses::varchar[])

@@ -1,7 +1,7 @@
 -- Participants by province of their unit, largest first; the provinces beyond the top $top are
 -- folded into one row 'others' (last); units without a known province count as 'unknown'.
 -- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
---         (see filtered_participants in delegation/migrations/0002_dashboards.sql); empty lists mean all.
+--         (see filtered_participants in queries/_macros.sql); empty lists mean all.
 --         $top (integer) — how many provinces to show by name.
 -- columns: province, name_zh, name_en, participants
 with counted as (

@@ -1,6 +1,6 @@
 -- Participants by sector of their unit, largest first; units without a sector count as 'unknown'.
 -- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
---         (see filtered_participants in delegation/migrations/0002_dashboards.sql); empty lists mean all.
+--         (see filtered_participants in queries/_macros.sql); empty lists mean all.
 -- columns: sector, name_zh, name_en, participants
 with counted as (
     select coalesce(sector, 'unknown') as sector

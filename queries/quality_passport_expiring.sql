@@ -1,7 +1,7 @@
 -- Data quality: applicants through the chamber whose passport expires before the required date,
 -- or whose expiry is unknown, with how many days short they are (null when unknown).
 -- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
---         (see filtered_participants in delegation/migrations/0002_dashboards.sql); empty lists mean all.
+--         (see filtered_participants in queries/_macros.sql); empty lists mean all.
 --         $passport_valid_through (date) — passports must be valid through this day.
 -- columns: participant_id, unit_name, name, passport_expiry, days_short
 select

@@ -1,7 +1,7 @@
 -- Data quality: passport numbers that do not have the PRC passport format (a warning: foreign
 -- passports exist, but a typo is likelier).
 -- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
---         (see filtered_participants in delegation/migrations/0002_dashboards.sql); empty lists mean all.
+--         (see filtered_participants in queries/_macros.sql); empty lists mean all.
 --         $passport_pattern (text) — the regular expression of a PRC passport number.
 -- columns: participant_id, unit_name, name, passport_number
 select participant_id, unit_name, name, passport_number

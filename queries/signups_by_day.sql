@@ -1,6 +1,6 @@
 -- Sign-ups per day and running totals of units (by their first participant) and participants.
 -- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
---         (see filtered_participants in delegation/migrations/0002_dashboards.sql); empty lists mean all.
+--         (see filtered_participants in queries/_macros.sql); empty lists mean all.
 -- columns: day, units_new, participants_new, units_cumulative, participants_cumulative
 with counted as (
     select unit_id, registered_on from filtered_participants($as_of, $provinces::varchar[], $sectors::varchar[], $themes::varchar[], $cities::varchar[], $unit_ids::integer[], $statuses::varchar[])

@@ -1,7 +1,7 @@
 -- One page of the units list: units with at least one participant passing the filters, with their
 -- counts, found by the search text (name in Chinese, pinyin or initials; contact), sorted as asked.
 -- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
---         (see filtered_participants in delegation/migrations/0002_dashboards.sql); empty lists mean all.
+--         (see filtered_participants in queries/_macros.sql); empty lists mean all.
 --         $search (text) — a LIKE pattern from delegation.search.search_pattern ('%%' for all);
 --         $sort (text), $descending (boolean) — the sort column and direction; $limit, $offset (integer) — one page.
 --         $sort is one of: name, province, sector, participants, invitation_applicants, registered_on.

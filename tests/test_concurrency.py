@@ -7,10 +7,11 @@ import threading
 
 import pytest
 
-from delegation.db import connect, query_rows
+from delegation.db import connect
 from delegation.errors import DelegationError
 from delegation.filters import Filters
 from delegation.ingest import import_file
+from delegation.named_queries import query_rows
 from delegation.registrations import editable, save_edit
 from tests.conftest import write_csv
 from tests.fixtures import load_fixture

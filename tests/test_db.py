@@ -7,9 +7,10 @@ import re
 
 import pytest
 
-from delegation.db import MIGRATIONS, QUERIES, append_audits, connect, query_df, query_params
+from delegation.db import MIGRATIONS, append_audits, connect
 from delegation.filters import Filters
 from delegation.ingest.normalise import PRC_PASSPORT_PATTERN
+from delegation.named_queries import QUERIES, query_df, query_params
 from tests.fixtures import load_fixture
 
 QUERY_NAMES = sorted(

@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from delegation.db import query_df
 from delegation.documents import attach, scan_folder, set_owner, set_state
 from delegation.errors import DelegationError
 from delegation.filters import Filters
 from delegation.ingest import import_file
+from delegation.named_queries import query_df
 from delegation.scans import sniff
 from delegation.summary import summary
 from tests.conftest import run_cli, write_xlsx

@@ -145,7 +145,7 @@ def desk(rich_desk, tmp_path, monkeypatch) -> tuple[Path, Path]:
 def test_check_reads_every_column_and_finds_40_kb_overwritten_in_the_middle(desk, config):
     db, backup = desk
     counted = rows_of(db)
-    found = check(db, config)
+    found = check(db)
     assert (found.tables, found.rows) == (len(counted), sum(len(rows) for rows in counted.values()))
     said = run_cli("check", "--db", str(db))
     assert said.returncode == 0, said.stderr
@@ -177,7 +177,7 @@ def test_check_reads_every_column_and_finds_40_kb_overwritten_in_the_middle(desk
     # The full read does, at the start of the server and an import (first and last keys) as at `check`.
     for every_key in (False, True):
         with pytest.raises(DamagedDatabase) as refused:
-            check(db, config, every_key=every_key)
+            check(db, every_key=every_key)
         assert "does not match its checksum" in refused.value.en
     sentence = one_sentence(
         run_cli("check", "--db", str(db)),

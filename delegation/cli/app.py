@@ -20,7 +20,7 @@ _LOCAL = ("localhost", "127.0.0.1", "::1")
 
 def serve(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
     """Start the app in this process; another address than this computer's needs accounts first."""
-    check_at_start(config, args.db)  # a damaged file is refused before anything writes to it
+    check_at_start(args.db)  # a damaged file is refused before anything writes to it
     connect(config, args.db).close()  # create or migrate before the server holds the file
     extra = ["--server.headless", "true"] if args.headless else []
     public = args.address and args.address not in _LOCAL

@@ -64,7 +64,7 @@ def check(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
     target = database_path(args.db)
     if not target.exists():
         raise DelegationError("cli.error.no_database", path=target)
-    found = integrity.check(target, config, every_key=True)
+    found = integrity.check(target, every_key=True)
     say("check.intact", lang, tables=found.tables, rows=found.rows)
     return 0
 

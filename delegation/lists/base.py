@@ -14,10 +14,10 @@ import duckdb
 import pandas as pd
 
 from delegation.config import EventConfig
-from delegation.db import query_text
 from delegation.exports import Table, header
 from delegation.filters import Filters
 from delegation.i18n import TEXT, text
+from delegation.named_queries import query_text
 from delegation.privacy import is_personal, row_masker
 
 BATCH = 5000  # rows fetched from DuckDB at a time
