@@ -31,19 +31,9 @@ def test_the_registry_holds_every_list_module_once_each_backed_by_a_query():
     modules = sorted(
         p.stem for p in (ROOT / "delegation" / "lists").glob("*.py") if p.stem not in ("__init__", "base")
     )
-    assert (
-        list(lists.REGISTRY)
-        == modules
-        == [
-            "audit",
-            "batch",
-            "chase",
-            "documents",
-            "participants",
-            "quality",
-            "units",
-        ]
-    )
+    assert list(lists.REGISTRY) == modules
+    # the lists the pages show today are among them (a new list is a new module, found as these are)
+    assert {"audit", "batch", "chase", "documents", "participants", "quality", "units"} <= set(modules)
     for key, exporter in lists.REGISTRY.items():
         assert isinstance(exporter, List) and exporter.key == key
         assert (ROOT / "queries" / f"{exporter.query}.sql").is_file(), exporter.query
