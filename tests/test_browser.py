@@ -636,6 +636,8 @@ def test_the_upload_box_speaks_the_page_language_and_leaves_refusals_to_the_app(
     page.goto(f"{server}/import?lang=zh")
     box = page.locator('[data-testid="stFileUploaderDropzone"]')
     expect(box).to_be_visible(timeout=30_000)
+    idle(page)  # the page's own styles come with its run, which may end after the box is drawn
+    expect(box.locator("button p")).to_have_css("font-size", "0px")
     said = "e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]"
     assert box.locator("button p").evaluate(said) == ["0px", '"选择文件"']
     instructions = box.locator('[data-testid="stFileUploaderDropzoneInstructions"] span')
