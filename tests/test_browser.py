@@ -308,6 +308,7 @@ def test_presentation_mode_on_a_shared_screen(server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(f"{server}/?as_of=2023-03-02&present=1&lang=zh")
     expect(metric(page, "参团人数")).to_have_text("2", timeout=30_000)  # 甲一 and 甲二 by 2 March
+    idle(page)
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
     size = page.locator('[data-testid="stMetricValue"]').first.evaluate(
         "e => parseFloat(getComputedStyle(e).fontSize)"
@@ -593,6 +594,7 @@ def test_a_narrow_page_wraps_figures_cards_and_tables_instead_of_cutting_them(se
     # The ready, blocked and in-batch lists stand one above the other, each the page's width.
     tables = page.locator('[data-testid="stDataFrame"]')
     expect(tables.first).to_be_visible(timeout=30_000)
+    idle(page)
     shot(page, "batch_900")
     boxes = tables.evaluate_all("els => els.map(e => e.getBoundingClientRect().toJSON())")
     assert (
