@@ -28,7 +28,7 @@ import duckdb
 from delegation.config import EventConfig
 from delegation.db import fetch_one
 from delegation.errors import DelegationError
-from delegation.i18n import Words
+from delegation.i18n import Words, text
 
 LOG = logging.getLogger("delegation.mail")
 SECURITIES = ("ssl", "starttls")  # implicit TLS (IMAPS 993, SMTPS 465), or STARTTLS (143, 587)
@@ -168,8 +168,7 @@ class Fetched:
         if self.failure is not None:
             return [self.failure.message(lang)]
         new = [r for r in self.reports if not getattr(r, "already", False)]
-        head = f"邮箱：{len(new)} 封新邮件。" if lang == "zh" else f"Mailbox: {len(new)} new messages."
-        out = [head]
+        out = [text("mail.fetched", lang, count=len(new))]
         for report in self.reports:
             if isinstance(report, DelegationError):
                 out.append(report.message(lang))

@@ -19,6 +19,7 @@ import duckdb
 from delegation import sandbox
 from delegation.config import EventConfig, database_path
 from delegation.errors import DelegationError
+from delegation.i18n import said
 from delegation.ingest import import_file, unexpected
 
 SETTLE_SECONDS = 1.0  # a file still being written (changed this recently) waits for the next round
@@ -97,14 +98,7 @@ def _original(taken: Path) -> str:
 def _abandoned(taken: Path, folder: Path) -> Outcome:
     """A file the desk was reading when it last stopped: filed, never read again."""
     name = _original(taken)
-    return _fail(
-        taken,
-        folder,
-        name,
-        f"{name}: the desk stopped while reading this file, so it was not read again; "
-        "check it, then put it back into the inbox to retry.",
-        f"{name}：读取此文件时系统中断，因此不再重复读取；请检查后放回收件箱重试。",
-    )
+    return _fail(taken, folder, name, *said("inbox.abandoned", name=name))
 
 
 def _fail(taken: Path, folder: Path, name: str, en: str, zh: str) -> Outcome:
@@ -148,5 +142,5 @@ def watch(
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # a full disk, a vanished folder: the next round tries again
-            report(Outcome("", False, f"inbox round failed: {type(exc).__name__}", "收件箱处理失败"))
+            report(Outcome("", False, *said("inbox.round_failed", error=type(exc).__name__)))
         stop.wait(interval)

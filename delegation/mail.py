@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from email.message import Message as EmailMessage
 
 from delegation.errors import DelegationError
+from delegation.i18n import said
 from delegation.text import safe_name
 
 # What Chinese mail clients label their text with, read by the codec that reads all of it:
@@ -233,68 +234,38 @@ def unpacked(attachment: Attachment, depth: int = 0) -> list[Attachment]:
     the archive, a zip bomb or an encrypted ZIP listed with why, RAR and 7z listed as unopenable."""
     data = attachment.data
     if data.startswith(_RAR_7Z):
-        return [
-            _problem(
-                attachment,
-                "a RAR or 7z archive cannot be opened; ask the unit for a ZIP",
-                "RAR 或 7z 压缩包无法打开；请该单位改发 ZIP",
-            )
-        ]
+        return [_problem(attachment, "mail.problem.rar_7z")]
     if not data.startswith(b"PK\x03\x04") or not attachment.name.lower().endswith(".zip"):
         return [attachment]
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = [e for e in archive.infolist() if not e.is_dir()]
     except (zipfile.BadZipFile, ValueError, EOFError):
-        return [_problem(attachment, "the ZIP is damaged", "ZIP 文件已损坏")]
+        return [_problem(attachment, "mail.problem.zip_damaged")]
     unpacked_size = sum(e.file_size for e in entries)
     if (
         len(entries) > MAX_ZIP_MEMBERS
         or unpacked_size > MAX_ZIP_UNPACKED
         or unpacked_size / max(1, sum(e.compress_size for e in entries)) > MAX_ZIP_RATIO
     ):
-        return [
-            _problem(
-                attachment,
-                "the ZIP unpacks to far more than a unit's materials (a zip bomb?)",
-                "ZIP 解压后的数据量远超正常材料（疑似压缩炸弹）",
-            )
-        ]
+        return [_problem(attachment, "mail.problem.zip_bomb")]
     if any(e.flag_bits & 0x1 for e in entries):
-        return [
-            _problem(
-                attachment,
-                "the ZIP is password-protected; ask the unit for one without a password",
-                "ZIP 设有密码；请该单位改发无密码的压缩包",
-            )
-        ]
+        return [_problem(attachment, "mail.problem.zip_password")]
     out: list[Attachment] = []
     for entry in entries:
         name = _member_name(entry)
         if name.startswith(("/", "\\")) or ".." in re.split(r"[\\/]", name) or re.match(r"^[A-Za-z]:", name):
-            out.append(
-                _problem(
-                    Attachment(safe_name(name), b"", ""),
-                    "its name reaches outside the ZIP; it was not opened",
-                    "其名称指向压缩包之外，未打开",
-                )
-            )
+            out.append(_problem(Attachment(safe_name(name), b"", ""), "mail.problem.outside_zip"))
             continue
         try:
             member = Attachment(safe_name(name), archive.read(entry), "application/octet-stream")
         except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, OSError):
-            out.append(
-                _problem(
-                    Attachment(safe_name(name), b"", ""), "it is damaged in the ZIP", "该文件在压缩包中已损坏"
-                )
-            )
+            out.append(_problem(Attachment(safe_name(name), b"", ""), "mail.problem.member_damaged"))
             continue
         if member.name.lower().endswith(".zip") and depth == 0:
             out.extend(unpacked(member, depth + 1))
         elif member.name.lower().endswith(".zip"):
-            out.append(
-                _problem(member, "a ZIP inside a ZIP inside a ZIP is not opened", "多层嵌套的压缩包未打开")
-            )
+            out.append(_problem(member, "mail.problem.nested_zip"))
         else:
             out.append(member)
     return out
@@ -312,8 +283,9 @@ def _member_name(entry: zipfile.ZipInfo) -> str:
         return raw.decode("gb18030", "replace")
 
 
-def _problem(attachment: Attachment, en: str, zh: str) -> Attachment:
-    return Attachment(attachment.name, b"", attachment.content_type, attachment.inline, (en, zh))
+def _problem(attachment: Attachment, key: str) -> Attachment:
+    """The attachment emptied, with why it was not opened: the sentence `key` as an (en, zh) pair."""
+    return Attachment(attachment.name, b"", attachment.content_type, attachment.inline, tuple(said(key)))
 
 
 # Reply and forward prefixes in any number, with half- or full-width colons.

@@ -18,6 +18,7 @@ from delegation.backups import snapshot_beside
 from delegation.config import EventConfig
 from delegation.db import append_audit, fetch_one, transaction
 from delegation.errors import DelegationError
+from delegation.i18n import Both, Words, said, text
 from delegation.ingest import import_uploads
 from delegation.keys import keyring
 from delegation.mail import Attachment, Message, read_message, split_mbox, unit_from_subject
@@ -45,29 +46,16 @@ class MailReport:
 
     def lines(self, lang: str) -> list[str]:
         """What the message became, for the CLI: a line for it, then one per attachment."""
-        zh = lang == "zh"
         if self.already:
-            return [
-                f"{self.name}：已导入过，未做更改。"
-                if zh
-                else f"{self.name}: imported before; nothing changed."
-            ]
+            return [text("mail.report.already", lang, name=self.name)]
         if self.unit_id is None:
-            unit = "未匹配单位，待工作人员指定" if zh else "unmatched, for staff to assign"
+            unit = Words("mail.report.unmatched")
         else:
-            by = MATCHED_BY[self.matched_by or "staff"][zh]
-            unit = f"{self.unit_name}（{by}）" if zh else f"{self.unit_name} ({by})"
-        out = [f"{self.name}：{unit}" if zh else f"{self.name}: {unit}"]
-        out += [f"  {name} — {zh_text if zh else en}" for name, en, zh_text in self.outcomes]
+            by = Words(f"mail.matched_by.{self.matched_by or 'staff'}")
+            unit = Words("mail.report.unit_by", {"unit": self.unit_name, "by": by})
+        out = [text("mail.report.unit", lang, name=self.name, unit=unit)]
+        out += [f"  {name} — {zh if lang == 'zh' else en}" for name, en, zh in self.outcomes]
         return out
-
-
-MATCHED_BY = {  # how the unit was found: (en, zh)
-    "subject": ("by the subject", "按邮件主题"),
-    "form": ("by the attached form", "按所附报名表"),
-    "sender": ("by the sender's address", "按发件人邮箱"),
-    "staff": ("assigned by staff", "由工作人员指定"),
-}
 
 
 MAIL_SUFFIXES = (".eml", ".mbox")  # saved messages, as mail clients save them
@@ -166,11 +154,11 @@ def _store_message(
         if isinstance(result, DelegationError):
             report.outcomes.append((attachment.name, result.en, result.zh))
             continue
+        count = result.added + result.updated
         report.outcomes.append(
             (
                 attachment.name,
-                f"form: {result.added + result.updated} row{'' if result.added + result.updated == 1 else 's'} imported",
-                f"报名表：导入 {result.added + result.updated} 行",
+                *said("mail.outcome.form_row" if count == 1 else "mail.outcome.form_rows", count=count),
             )
         )
         if report.unit_id is None and result.import_id is not None:
@@ -236,14 +224,13 @@ def _file_scans(
         if attachment.inline and not names_document:  # a signature's logo: not worth a line
             continue
         if report.unit_id is None and names_document:  # whose it is waits for staff to assign it
-            report.outcomes.append(
-                (attachment.name, "not filed: the message names no unit", "未归档：邮件未对应任何单位")
-            )
+            report.outcomes.append((attachment.name, *said("mail.outcome.no_unit")))
             continue
         try:
             kind, participant_id = documents.match_document(attachment.name, people, keywords, levels)
         except documents.Skipped as skipped:
-            report.outcomes.append((attachment.name, f"not matched: {skipped.en}", f"未匹配：{skipped.zh}"))
+            why = Both(skipped.en, skipped.zh)
+            report.outcomes.append((attachment.name, *said("mail.outcome.not_matched", why=why)))
             continue
         filed = documents.ScanReport()
         documents.file_scan(
@@ -263,15 +250,11 @@ def _file_scans(
         if filed.recorded:
             rule = config.document(kind)
             whose = next((p[1] for p in people if p[0] == participant_id), None)
-            report.outcomes.append(
-                (
-                    attachment.name,
-                    f"{rule.en} of {whose}" if whose else rule.en,
-                    f"{whose}的{rule.zh}" if whose else rule.zh,
-                )
-            )
+            document = Both(rule.en, rule.zh)
+            what = said("mail.outcome.filed_for", document=document, whose=whose) if whose else document
+            report.outcomes.append((attachment.name, *what))
         elif filed.already:
-            report.outcomes.append((attachment.name, "already on file", "已有相同文件"))
+            report.outcomes.append((attachment.name, *said("mail.outcome.already")))
         else:
             _, en, zh = filed.unmatched[0]
             report.outcomes.append((attachment.name, en, zh))
@@ -356,7 +339,7 @@ def messages_frame(con: duckdb.DuckDBPyConnection, lang: str, *, unmatched: bool
     from delegation.privacy import mask_email
 
     rows = query_rows(con, "mail_messages", unmatched=unmatched, limit=LISTED)
-    nobody = "未匹配" if lang == "zh" else "unmatched"
+    nobody = text("mail.unmatched", lang)
     return pd.DataFrame(
         {
             "message_key": [r[0] for r in rows],

@@ -27,7 +27,7 @@ from delegation.config import EventConfig
 from delegation.db import append_audit, fetch_one, transaction
 from delegation.errors import DelegationError
 from delegation.filters import Filters
-from delegation.i18n import text
+from delegation.i18n import Both, said, text
 from delegation.imap import TIMEOUT_SECONDS, Account
 from delegation.privacy import mask_passport
 
@@ -124,7 +124,7 @@ def acknowledgement(
             organiser=config.organiser_zh if lang == "zh" else config.organiser_en
         ),
     ]
-    prefix = "回复：" if lang == "zh" else "Re: "
+    prefix = text("outbox.reply_prefix", lang)
     return Draft(
         "acknowledgement",
         unit_id,
@@ -175,12 +175,7 @@ def _claim(con, draft: Draft, key: str, actor: str) -> Sent | None:
     found = fetch_one(con, "select sent_at, failure from mail_sent where send_key = ?", [key])
     if found and found[1] is None:
         when = found[0].strftime("%H:%M") if found[0] else "—"
-        return Sent(
-            draft,
-            False,
-            f"{draft.unit_name}: this message was sent already today ({when}); nothing was sent again.",
-            f"{draft.unit_name}：这封邮件今天已发送（{when}），未重复发送。",
-        )
+        return Sent(draft, False, *said("outbox.sent_today", unit=draft.unit_name, when=when))
     try:
         with transaction(con):
             con.execute("delete from mail_sent where send_key = ? and failure is not null", [key])  # a retry
@@ -190,12 +185,7 @@ def _claim(con, draft: Draft, key: str, actor: str) -> Sent | None:
                 [key, draft.unit_id, draft.kind, draft.to, draft.subject, draft.body, actor],
             )
     except (duckdb.ConstraintException, DelegationError):  # another click took it a moment ago
-        return Sent(
-            draft,
-            False,
-            f"{draft.unit_name}: this message is being sent already; nothing was sent again.",
-            f"{draft.unit_name}：这封邮件正在发送，未重复发送。",
-        )
+        return Sent(draft, False, *said("outbox.being_sent", unit=draft.unit_name))
     return None
 
 
@@ -210,23 +200,18 @@ def _connect(account: Account) -> smtplib.SMTP:
     return client
 
 
-def _failure(account: Account, exc: BaseException) -> tuple[str, str]:
+def _failure(account: Account, exc: BaseException) -> Both:
+    """Why the server could not send, in both languages (the English is stored with the message)."""
     server = f"{account.host}:{account.port}"
     if isinstance(exc, smtplib.SMTPAuthenticationError):
-        return (
-            f"{server} refused the user name or password (QQ Mail and 163 need an app password)",
-            f"{server} 拒绝了用户名或密码（QQ 邮箱和 163 需使用授权码）",
-        )
+        return said("outbox.failure.login", server=server)
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return (
-            f"the certificate of {server} could not be verified (for an internal server, set ca_file)",
-            f"{server} 的证书无法验证（内部服务器请设置 ca_file）",
-        )
+        return said("outbox.failure.certificate", server=server)
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return "the server refused the recipient", "服务器拒收该收件人"
+        return said("outbox.failure.recipient")
     if isinstance(exc, TimeoutError):
-        return f"{server} did not answer in time", f"{server} 未及时响应"
-    return f"{server} could not be used ({type(exc).__name__})", f"无法使用 {server}（{type(exc).__name__}）"
+        return said("outbox.failure.timeout", server=server)
+    return said("outbox.failure.other", server=server, error=type(exc).__name__)
 
 
 def send(
@@ -246,14 +231,7 @@ def send(
     try:
         for draft in drafts:
             if not draft.to:
-                out.append(
-                    Sent(
-                        draft,
-                        False,
-                        f"{draft.unit_name}: the unit gave no contact e-mail; nothing was sent.",
-                        f"{draft.unit_name}：该单位未提供联系人邮箱，未发送。",
-                    )
-                )
+                out.append(Sent(draft, False, *said("outbox.no_email", unit=draft.unit_name)))
                 continue
             recent = fetch_one(
                 con, "select count(*) from mail_sent where sent_at > ?", [now - dt.timedelta(minutes=1)]
@@ -261,12 +239,7 @@ def send(
             if recent >= config.mail_max_per_minute:
                 limit = config.mail_max_per_minute
                 out.append(
-                    Sent(
-                        draft,
-                        False,
-                        f"{draft.unit_name}: not sent yet, at most {limit} messages go out a minute; send it again in a minute.",
-                        f"{draft.unit_name}：尚未发送，每分钟最多发送 {limit} 封；请一分钟后再发送。",
-                    )
+                    Sent(draft, False, *said("outbox.rate_limited", unit=draft.unit_name, limit=limit))
                 )
                 continue
             # Masked again as it leaves, whatever the text went through since it was drafted.
@@ -292,16 +265,9 @@ def send(
                 client = client or _connect(account)
                 client.send_message(message)
             except (OSError, smtplib.SMTPException, ssl.SSLError) as exc:
-                en, zh = _failure(account, exc)
-                con.execute("update mail_sent set failure = ? where send_key = ?", [en, key])
-                out.append(
-                    Sent(
-                        draft,
-                        False,
-                        f"{draft.unit_name}: not sent, {en}.",
-                        f"{draft.unit_name}：未发送，{zh}。",
-                    )
-                )
+                why = _failure(account, exc)
+                con.execute("update mail_sent set failure = ? where send_key = ?", [why.en, key])
+                out.append(Sent(draft, False, *said("outbox.not_sent", unit=draft.unit_name, why=why)))
                 if client is not None:
                     with contextlib.suppress(OSError, smtplib.SMTPException):
                         client.close()
@@ -325,14 +291,7 @@ def send(
                         "insert into chases values (?, ?, ?, ?, ?)",
                         [draft.unit_id, now, actor, "e-mail", draft.items],
                     )
-            out.append(
-                Sent(
-                    draft,
-                    True,
-                    f"{draft.unit_name}: sent to {draft.to}.",
-                    f"{draft.unit_name}：已发送至 {draft.to}。",
-                )
-            )
+            out.append(Sent(draft, True, *said("outbox.sent", unit=draft.unit_name, to=draft.to)))
     finally:
         if client is not None:
             with contextlib.suppress(OSError, smtplib.SMTPException):

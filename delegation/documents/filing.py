@@ -12,6 +12,7 @@ import duckdb
 from delegation.config import EventConfig
 from delegation.documents.states import attach, current_state
 from delegation.errors import DelegationError
+from delegation.i18n import said, text
 from delegation.scans import sniff
 from delegation.search import pinyin_key
 from delegation.text import match_key, safe_name
@@ -26,11 +27,12 @@ class ScanReport:
     unmatched: list[tuple[str, str, str]] = field(default_factory=list)  # (file, reason en, reason zh)
 
     def summary(self, lang: str) -> str:
-        if lang == "zh":
-            return f"新记录 {len(self.recorded)} 份材料，已有 {len(self.already)} 份，无法匹配 {len(self.unmatched)} 个文件。"
-        return (
-            f"{len(self.recorded)} documents recorded, {len(self.already)} already known, "
-            f"{len(self.unmatched)} files not matched."
+        return text(
+            "scan.summary",
+            lang,
+            recorded=len(self.recorded),
+            already=len(self.already),
+            unmatched=len(self.unmatched),
         )
 
 
@@ -43,11 +45,12 @@ def _person_keys(name: str, pinyin_name: str | None, passport: str | None) -> se
 
 
 class Skipped(Exception):
-    """A file of a scanned folder left out, with why (en, zh), as the report's reasons read."""
+    """A file of a scanned folder left out, with why (the sentence `key` of `i18n`, kept as `en`
+    and `zh`), as the report's reasons read."""
 
-    def __init__(self, en: str, zh: str) -> None:
-        super().__init__(en)
-        self.en, self.zh = en, zh
+    def __init__(self, key: str, **params: object) -> None:
+        self.en, self.zh = said(key, **params)
+        super().__init__(self.en)
 
 
 def _reason(exc: DelegationError, name: str) -> tuple[str, str]:
@@ -85,7 +88,7 @@ def match_document(
     key = match_key(Path(name).stem)
     kinds = [k for k, words in keywords.items() if any(w and w in key for w in words)]
     if not kinds:
-        raise Skipped("the file name names no known document", "文件名中没有可识别的材料类型")
+        raise Skipped("scan.no_document")
     # A unit's own document wins when its keyword is there; otherwise a participant's.
     unit_kinds = [k for k in kinds if levels[k] == "unit"]
     kind = unit_kinds[0] if unit_kinds else kinds[0]
@@ -97,13 +100,10 @@ def match_document(
         if found:
             matches.append((max(len(k) for k in found), pid))
     if not matches:
-        raise Skipped(
-            "no participant of the unit is named in the file name",
-            "文件名中没有该单位任何参团人员的姓名或护照号",
-        )
+        raise Skipped("scan.no_participant")
     matches.sort(reverse=True)
     if len(matches) > 1 and matches[0][0] == matches[1][0]:
-        raise Skipped("the file name fits more than one participant", "文件名可对应多名参团人员")
+        raise Skipped("scan.two_participants")
     return kind, matches[0][1]
 
 
@@ -127,7 +127,7 @@ def file_scan(
     try:
         sniff(data, name)
     except DelegationError:
-        report.unmatched.append((shown, "not a PDF, JPEG or PNG file", "不是 PDF、JPEG 或 PNG 文件"))
+        report.unmatched.append((shown, *said("scan.not_pdf")))
         return
     current = current_state(con, unit_id, participant_id, kind)
     if current and (current["sha256"] == hashlib.sha256(data).hexdigest() or current["status"] == "verified"):

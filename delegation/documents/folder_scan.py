@@ -21,6 +21,7 @@ from delegation.documents.filing import (
     unit_people,
 )
 from delegation.errors import DelegationError
+from delegation.i18n import said
 from delegation.text import match_key, megabytes, safe_name
 
 
@@ -50,18 +51,16 @@ def scan_folder(
         if info is not None and not stat.S_ISLNK(info.st_mode) and not stat.S_ISDIR(info.st_mode):
             continue  # a file beside the unit folders is no unit's
         if info is None or not stat.S_ISDIR(info.st_mode):  # unreadable, or a link (never followed)
-            report.unmatched.append((_shown(unit_dir, folder), *_why_not_read(info)))
+            report.unmatched.append((_shown(unit_dir, folder), *said(_why_not_read(info))))
             continue
         unit_id = unit_for_folder(unit_dir.name, units, config)
         people = unit_people(con, unit_id)
         for path, info in sorted(_entries(unit_dir), key=lambda e: e[0]):
             shown = _shown(path, folder)
             if info is None or not stat.S_ISREG(info.st_mode):
-                report.unmatched.append((shown, *_why_not_read(info)))
+                report.unmatched.append((shown, *said(_why_not_read(info))))
             elif unit_id is None:
-                report.unmatched.append(
-                    (shown, "the folder names no registered unit", "文件夹名称与任何已报名单位都不对应")
-                )
+                report.unmatched.append((shown, *said("scan.no_unit_folder")))
             else:
                 _scan_file(
                     con,
@@ -113,20 +112,17 @@ def _shown(path: Path, root: Path) -> str:
     return "/".join(safe_name(part) for part in path.relative_to(root).parts)
 
 
-def _why_not_read(info: os.stat_result | None) -> tuple[str, str]:
-    """Why an entry of a scanned folder was left unopened."""
+def _why_not_read(info: os.stat_result | None) -> str:
+    """Why an entry of a scanned folder was left unopened: the sentence's key."""
     if info is None:
-        return "the folder cannot be read", "无法读取该文件夹"
+        return "scan.folder_unreadable"
     if stat.S_ISLNK(info.st_mode):
-        return "a symbolic link, which the scan does not follow", "这是符号链接，扫描不会跟随"
-    return "not a regular file", "不是普通文件"
+        return "scan.symlink"
+    return "scan.not_regular"
 
 
 def _too_large_reason(size: int, max_mb: int) -> Skipped:
-    return Skipped(
-        f"the file is {megabytes(size)} MB, more than the limit of {max_mb} MB",
-        f"文件大小 {megabytes(size)} MB，超过 {max_mb} MB 的上限",
-    )
+    return Skipped("scan.too_large", size=megabytes(size), max_mb=max_mb)
 
 
 def _read_scan_file(path: Path, max_mb: int) -> bytes:
@@ -137,11 +133,11 @@ def _read_scan_file(path: Path, max_mb: int) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:  # ELOOP: it became a link since the listing; EACCES: not ours to read
-        raise Skipped("the file cannot be opened", "无法打开该文件") from None
+        raise Skipped("scan.cannot_open") from None
     with os.fdopen(fd, "rb") as file:
         info = os.fstat(file.fileno())
         if not stat.S_ISREG(info.st_mode):
-            raise Skipped(*_why_not_read(info))
+            raise Skipped(_why_not_read(info))
         if info.st_size > limit:
             raise _too_large_reason(info.st_size, max_mb)
         data = file.read(limit + 1)

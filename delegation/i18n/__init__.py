@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from delegation.i18n import cli, core, errors, forms, ingest, lists, pages, records, work
+from delegation.i18n import cli, core, errors, forms, ingest, lists, mail, pages, records, work
 from delegation.provinces import PROVINCES
 
 if TYPE_CHECKING:
@@ -29,7 +29,16 @@ def _merged(*tables: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
 
 
 TEXT: dict[str, tuple[str, str]] = _merged(
-    pages.TEXT, work.TEXT, records.TEXT, lists.TEXT, cli.TEXT, errors.TEXT, ingest.TEXT, forms.TEXT, core.TEXT
+    pages.TEXT,
+    work.TEXT,
+    records.TEXT,
+    lists.TEXT,
+    cli.TEXT,
+    errors.TEXT,
+    ingest.TEXT,
+    mail.TEXT,
+    forms.TEXT,
+    core.TEXT,
 )  # key: (zh, en)
 
 
@@ -55,6 +64,12 @@ class Both(NamedTuple):
 
     en: str
     zh: str
+
+
+def said(key: str, **params: object) -> Both:
+    """The sentence `key` in both languages at once, for what keeps each language's text (a stored
+    column, an (en, zh) pair sent across the reader worker's pipe)."""
+    return Both(text(key, "en", **params), text(key, "zh", **params))
 
 
 def _in(value: object, lang: str) -> object:

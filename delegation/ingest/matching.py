@@ -11,11 +11,11 @@ import duckdb
 from delegation.config import EventConfig
 from delegation.db import fetch_one
 from delegation.fields import BOOLEAN_FIELDS, PARTICIPANT_ROW_FIELDS
-from delegation.i18n import Both, value_words
+from delegation.i18n import Both, said, value_words
 from delegation.ingest.report import Change, ImportReport
 from delegation.ingest.rows import Issue, Rows, row_issue
 from delegation.ingest.storing import PARTICIPANT_COLUMNS, UNIT_COLUMNS, audit_changes
-from delegation.ingest.words import field_label, said
+from delegation.ingest.words import field_label
 from delegation.privacy import masked
 
 # What the earlier files of one upload or one CLI call set, so that a later file changing the same

@@ -8,10 +8,11 @@ from operator import itemgetter
 
 from delegation.config import EventConfig
 from delegation.fields import BOOLEAN_FIELDS, PARTICIPANT_ROW_FIELDS
+from delegation.i18n import said
 from delegation.ingest.cells import BAD, distinct_map, firsts, parse_column, reader
 from delegation.ingest.fields import FIELDS_BY_KEY, choice_spellings
 from delegation.ingest.layout import RawTable
-from delegation.ingest.words import field_label, said
+from delegation.ingest.words import field_label
 from delegation.text import clean, match_key
 
 _LISTS = ("themes", "cities")

@@ -13,11 +13,10 @@ from delegation import sandbox, worker
 from delegation.config import EventConfig
 from delegation.errors import DelegationError
 from delegation.grid import Sheet
-from delegation.i18n import Both
+from delegation.i18n import Both, said
 from delegation.ingest.fields import FIELDS_BY_KEY
 from delegation.ingest.layout import SheetLayout, column_letter, find_layout, records
 from delegation.ingest.rows import Issue, Rows, normalise_records, place_issue
-from delegation.ingest.words import said
 from delegation.sheets import form_bytes, read_sheets
 from delegation.text import clean
 

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from delegation.config import EventConfig
 from delegation.errors import DelegationError
 from delegation.fields import BOOLEAN_FIELDS, PARTICIPANT_ROW_FIELDS, UNIT_ROW_FIELDS
-from delegation.i18n import Both
+from delegation.i18n import Both, said
 from delegation.ingest import normalise as norm
 from delegation.ingest.cells import BAD, distinct_map, parse_column, reader
 from delegation.ingest.fields import FIELDS_BY_KEY
 from delegation.ingest.layout import RawTable
 from delegation.ingest.participant_values import check_births, participant_values
-from delegation.ingest.words import field_label, said
+from delegation.ingest.words import field_label
 from delegation.provinces import province_for
 from delegation.text import clean, match_key
 

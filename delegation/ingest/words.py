@@ -1,15 +1,10 @@
-"""A sentence of the importer in both languages, from its key in `i18n` (the stored issues and
-the refusals keep each language's text)."""
+"""A field's label in both languages, for the importer's sentences (the stored issues and the
+refusals keep each language's text)."""
 
 from __future__ import annotations
 
 from delegation.fields import FIELD_LABELS
-from delegation.i18n import Both, text
-
-
-def said(key: str, **params: object) -> Both:
-    """The sentence `key` of `i18n` in both languages (a `Both` parameter: each language's own value)."""
-    return Both(text(key, "en", **params), text(key, "zh", **params))
+from delegation.i18n import Both
 
 
 def field_label(column: str) -> Both:
