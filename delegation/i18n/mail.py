@@ -67,7 +67,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "{name}: the desk stopped while reading this file, so it was not read again; "
         "check it, then put it back into the inbox to retry.",
     ),
-    "inbox.round_failed": ("收件箱处理失败", "inbox round failed: {error}"),
+    "inbox.round_failed": ("收件箱处理失败：{error}", "inbox round failed: {error}"),
     # Messages out (`outbox`).
     "outbox.reply_prefix": ("回复：", "Re: "),
     "outbox.sent_today": (
