@@ -92,7 +92,7 @@ def _read(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise DelegationError("access.error.not_toml", file=path.name, reason=exc) from None
+        raise DelegationError("error.config.not_toml", file=path.name, reason=exc) from None
 
 
 def _save(accounts: dict[str, Account], path: Path, sso: dict[str, str] | None = None) -> None:

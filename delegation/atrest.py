@@ -114,4 +114,4 @@ def _rotate_backup(path: Path, ring: Keyring, new_ring: Keyring) -> None:
         seal_legacy_backup(path, new_ring)
         return
     with workspace(path.parent, "rotate") as work, decrypted(path, ring, work) as (plain, metadata):
-        seal(plain, path, new_ring, {k: v for k, v in metadata.items() if k not in ("sha256", "bytes")})
+        seal(plain, path, new_ring, metadata)  # seal writes the file's own sha256 and size

@@ -25,6 +25,7 @@ from delegation import crypto
 from delegation.backup_places import SUFFIX
 from delegation.db import append_audit, chain_head, fetch_one
 from delegation.errors import DelegationError
+from delegation.integrity import check, storage_fault
 from delegation.keys import (
     Keyring,
     keyring,
@@ -147,8 +148,6 @@ def manual_backup(con: duckdb.DuckDBPyConnection, folder: Path, actor: str) -> P
     """A snapshot someone asked for (CLI or the admin's button), kept however many there are, and
     audited. The database is read in full first (`integrity.check`): a damaged one is refused in
     one sentence instead of being copied over a good backup's place as the newest."""
-    from delegation.integrity import check
-
     check(con)
     path = snapshot(con, folder, "manual", keep=None)
     # The folder too: a purge and a key rotation reach backups written outside backups/ (--to).
@@ -219,8 +218,6 @@ def snapshot_beside(con: duckdb.DuckDBPyConnection, reason: str) -> Path | None:
     try:
         return snapshot(con, Path(path).resolve().parent / "backups", reason)
     except (OSError, duckdb.Error) as exc:
-        from delegation.integrity import storage_fault
-
         fault = storage_fault(exc, Path(path))
         if fault is None:
             raise
@@ -242,8 +239,6 @@ def rewrite_backup(path: Path, ring: Keyring, change: Callable[[duckdb.DuckDBPyC
         finally:
             con.close()
         metadata = {**metadata, "rewritten": dt.datetime.now().isoformat(timespec="seconds")}
-        for stale in ("sha256", "bytes"):
-            metadata.pop(stale, None)
         seal(work / "fresh.duckdb", path, ring, metadata)
 
 

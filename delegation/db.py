@@ -20,6 +20,7 @@ from delegation.errors import DelegationError
 from delegation.integrity import check, open_file, raise_storage_fault
 from delegation.named_queries import QUERIES
 from delegation.open_transactions import CHAIN_LOCK, Open, open_transactions
+from delegation.plaintext import seal_plaintext
 from delegation.reference import sync_reference
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -51,8 +52,6 @@ def connect(
             with transaction(con):
                 apply_macros(con)
                 sync_reference(con, config)
-            from delegation.plaintext import seal_plaintext
-
             seal_plaintext(con)  # an older desk's plaintext scans and backups: encrypted once, in place
         except (duckdb.Error, OSError) as exc:  # each step is its own transaction: rolled back
             con.close()

@@ -11,7 +11,7 @@ from delegation.provinces import PROVINCES, province_for
 
 STATUSES = ("registered", "confirmed", "withdrawn")
 MAX_ID = 2**31 - 1  # unit ids are DuckDB integers
-_LISTS = ("provinces", "sectors", "themes", "cities", "unit_ids", "statuses")
+LIST_FILTERS = ("provinces", "sectors", "themes", "cities", "unit_ids", "statuses")
 # URL parameter names: short and readable, e.g. ?province=Jiangsu&theme=green_development&as_of=2023-03-20
 _URL = {
     "provinces": "province",
@@ -81,7 +81,7 @@ class Filters:
     def to_url(self) -> dict[str, list[str]]:
         """Query-string parameters that reopen the same view."""
         out: dict[str, list[str]] = {"as_of": [self.as_of.isoformat()]}
-        for name in _LISTS:
+        for name in LIST_FILTERS:
             values = getattr(self, name)
             if values:
                 out[_URL[name]] = [str(v) for v in values]
@@ -96,7 +96,7 @@ class Filters:
             name: tuple(
                 dict.fromkeys(r for v in query.get(_URL[name], []) if (r := _read(name, v)) is not None)
             )
-            for name in _LISTS
+            for name in LIST_FILTERS
         }
         return cls(as_of=as_of, **values)
 
@@ -106,7 +106,7 @@ class Filters:
         written = query.get("as_of", [""])[-1]
         if written and _date(written) != self.as_of:  # 20230320 reads as 2023-03-20: taken
             left.append(("as_of", written))
-        for name in _LISTS:
+        for name in LIST_FILTERS:
             taken = set(getattr(self, name))
             left += [
                 (name, v)
@@ -128,7 +128,7 @@ class Filters:
         sep, colon, join = ("；", "：", "、") if lang == "zh" else ("; ", ": ", ", ")
         said = [
             f"{text(f'filter.{name}', lang)}{colon}{join.join(str(names[name].get(v, v)) for v in values)}"
-            for name in _LISTS
+            for name in LIST_FILTERS
             if (values := getattr(self, name))
         ]
         return sep.join(said) or text("filter.all", lang)

@@ -26,6 +26,7 @@ from delegation.backup_places import backup_files, backups_folder, known_backups
 from delegation.config import database_path
 from delegation.database_file import file_of, refuse_foreign
 from delegation.errors import DelegationError
+from delegation.keys import key_file_path
 from delegation.named_queries import query_rows
 
 KEY_CHUNK = 2048  # keys bound to one `in (…)` lookup: DuckDB uses the index for a list of constants
@@ -176,8 +177,6 @@ def damaged(db: Path, reason: str) -> DamagedDatabase:
 def restore_command(backup: Path, db: Path) -> str:
     """`python -m delegation restore …` for this backup and database, with `--key` when this
     database's key file is not where the desk looks for it."""
-    from delegation.keys import key_file_path
-
     command = f"python -m delegation restore {shlex.quote(str(backup))} --db {shlex.quote(str(db))} --yes"
     if not key_file_path(db).is_file():
         command += " --key KEYFILE"  # the key file kept apart from the backups (README)

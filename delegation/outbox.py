@@ -204,13 +204,13 @@ def _failure(account: Account, exc: BaseException) -> Both:
     """Why the server could not send, in both languages (the English is stored with the message)."""
     server = f"{account.host}:{account.port}"
     if isinstance(exc, smtplib.SMTPAuthenticationError):
-        return said("outbox.failure.login", server=server)
+        return said("error.mail.why.login", server=server)
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return said("outbox.failure.certificate", server=server)
+        return said("error.mail.why.certificate", server=server)
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return said("outbox.failure.recipient")
     if isinstance(exc, TimeoutError):
-        return said("outbox.failure.timeout", server=server)
+        return said("error.mail.why.timeout", server=server)
     return said("outbox.failure.other", server=server, error=type(exc).__name__)
 
 

@@ -10,6 +10,8 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from delegation.fields import FIELDS
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -46,15 +48,14 @@ def mask_email(address: str | None) -> str | None:
     return f"{local[:1]}***@{domain}"
 
 
-# The personal columns and how each is masked where it must not show in full.
-MASKS = {
-    "passport_number": mask_passport,
+# How each masked column is masked, as the field description (`delegation.fields`) names its mask.
+_MASK_FUNCTIONS = {
+    "passport": mask_passport,
     "mobile": mask_mobile,
-    "contact_mobile": mask_mobile,
     "email": mask_email,
-    "contact_email": mask_email,
-    "date_of_birth": mask_birth_date,
+    "birth_date": mask_birth_date,
 }
+MASKS = {f.name: _MASK_FUNCTIONS[f.mask] for f in FIELDS if f.mask}
 
 
 def masked(column: str, value: object) -> object:

@@ -10,10 +10,10 @@ import pandas as pd
 
 from delegation.config import EventConfig
 from delegation.db import append_audit, transaction
+from delegation.document_grid import passport_validity
 from delegation.filters import Filters
 from delegation.ingest.normalise import PRC_PASSPORT_PATTERN
 from delegation.named_queries import query_df
-from delegation.paging import dates
 from delegation.privacy import mask_frame
 
 QUALITY_LISTS = (
@@ -97,9 +97,6 @@ def quality(
         "passport_format": query_df(
             con, "quality_passport_format", passport_pattern=PRC_PASSPORT_PATTERN, **params
         ).drop(columns="participant_id"),
-        "passport_expiring": query_df(
-            con, "quality_passport_expiring", passport_valid_through=config.passport_valid_through, **params
-        ).drop(columns="participant_id"),
+        "passport_expiring": passport_validity(con, config, filters),  # as the documents page lists them
     }
-    lists["passport_expiring"]["passport_expiry"] = dates(lists["passport_expiring"]["passport_expiry"])
     return {name: mask_frame(frame, show_full) for name, frame in lists.items()}

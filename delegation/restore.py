@@ -14,6 +14,7 @@ from delegation import crypto
 from delegation.backup_places import SUFFIX
 from delegation.backups import decrypted, put_in_place, resync_sequences, snapshot, workspace
 from delegation.errors import DelegationError
+from delegation.integrity import check
 from delegation.keys import (
     Keyring,
     key_file_path,
@@ -93,8 +94,6 @@ def _safety_copy(db: Path, folder: Path, local: tuple[Keyring | None, Path | Non
     if not db.exists():
         return None
     ring = local[0]
-    from delegation.integrity import check
-
     try:
         check(db)  # read-only: a damaged file is kept byte for byte, never opened for writing
         con = duckdb.connect(str(db))

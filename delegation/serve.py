@@ -60,18 +60,6 @@ def _pages_folder_ignored() -> bool:
     return True
 
 
-def check_at_start(db: str | Path | None = None) -> None:
-    """Read the whole database once before the server opens it for writing (`integrity.check`,
-    read-only): a damaged file is refused in one sentence naming the newest backup and the restore
-    command, and is left byte for byte as it was (its cost: docs/hardening.md, "Faults")."""
-    from delegation.config import database_path
-    from delegation.integrity import check
-
-    target = database_path(db)
-    if target.is_file() and target.stat().st_size:
-        check(target)
-
-
 def _warm_up() -> list[str]:
     """Load what the first page needs while the first browser is still fetching Streamlit's
     scripts: the library modules the ui stands on, pandas and plotly, and one chart through plotly's

@@ -37,7 +37,11 @@ _PICTURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*"
 
 
 def read_sheets(
-    path: Path, config: EventConfig, *, formulas: Callable[[], dict[str, set[int]]] | None = None
+    path: Path,
+    config: EventConfig,
+    *,
+    formulas: Callable[[], dict[str, set[int]]] | None = None,
+    data: bytes | None = None,
 ) -> list[Sheet]:
     """The sheets of an xlsx, xls or csv file, told apart by content rather than by name.
 
@@ -45,10 +49,12 @@ def read_sheets(
     workbook `check_workbook`'s — so that a file that would make the reader allocate gigabytes is
     refused with a sentence naming why. `formulas`: another worker runs `check_workbook` on the
     file meanwhile, and this gives the formula rows it found (its verdict is awaited before these
-    sheets are used: see `sandbox.begin_read_form`).
+    sheets are used: see `sandbox.begin_read_form`). `data`: the file's bytes when the caller has
+    read them already (through `form_bytes`), so that the file is read once.
     """
     name = path.name
-    data = form_bytes(path, config)
+    if data is None:
+        data = form_bytes(path, config)
     kind = form_kind(name, data)
     if kind == "docx":
         if formulas is None:

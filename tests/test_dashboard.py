@@ -298,3 +298,18 @@ def test_unit_options_are_searched_not_listed_whole(loaded):
         "太原乙环保有限公司",
     ]  # the chosen first, then matches
     assert len(paging.unit_options(loaded, limit=2)) == 2
+
+
+def test_unit_detail_masks_the_contact_unless_show_full(loaded):
+    jia = int(units_page(loaded, Filters(AS_OF), "en", search="suzhou").rows["unit_id"].iloc[0])
+    loaded.execute(
+        "update units set contact_mobile = '13812347532', contact_email = 'li.na@example.com' where unit_id = ?",
+        [jia],
+    )
+
+    def contact(**options) -> tuple[str, str]:
+        detail = dict(zip(*paging.unit_detail(loaded, jia, AS_OF, "en", **options).values.T, strict=True))
+        return detail["Contact mobile"], detail["Contact e-mail"]
+
+    assert contact() == ("138****7532", "l***@example.com")
+    assert contact(show_full=True) == ("13812347532", "li.na@example.com")

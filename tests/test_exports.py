@@ -117,6 +117,14 @@ def test_every_list_exports(loaded, config, kind, fmt):
     data = lists.export_bytes(kind, fmt, loaded, config, Filters(AS_OF), "zh", user="t")
     rows = csv_rows(data) if fmt == "csv" else xlsx_rows(data)
     assert rows[0] and all(isinstance(h, str) and h for h in rows[0])
+    # the count written (the audit log's "rows") is the rows in the file: the CSV's one sheet, or
+    # every data sheet of the workbook (the about sheet last), and the fixture gives each list some
+    written = lists.export(io.BytesIO(), kind, fmt, loaded, config, Filters(AS_OF), "zh", user="t")
+    if fmt == "csv":
+        assert written == len(rows) - 1
+    else:
+        count = len(lists.REGISTRY[kind].tables(loaded, config, Filters(AS_OF), "zh"))
+        assert written == sum(len(xlsx_rows(data, n)) - 1 for n in range(count)) and written > 0
 
 
 def test_injection_corpus_yields_no_formula_and_no_hyperlink(loaded, config):

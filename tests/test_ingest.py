@@ -1275,3 +1275,16 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(config, tmp_path, mo
     with pytest.raises(DelegationError) as refused:
         ingest.read_form_here(small, big, today=dt.date(2023, 3, 20), file_name="big.xlsx")
     assert refused.value.en == "big.xlsx: the file is 2.1 MB, more than the limit of 1 MB." and reads == []
+
+
+def test_a_form_is_read_from_disk_once(config, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from delegation import ingest
+
+    form = write_xlsx(tmp_path / "form.xlsx", {"Sheet1": [["单位名称", "姓名"], ["某公司", "张伟"]]})
+    reads = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self.name) or original(self))
+    read = ingest.read_form_here(config, form, today=dt.date(2023, 3, 20), file_name=form.name)
+    assert reads == [form.name] and read.size_bytes == form.stat().st_size and read.rows_read > 0

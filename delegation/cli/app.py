@@ -12,7 +12,6 @@ from delegation.config import EventConfig
 from delegation.db import connect
 from delegation.errors import DelegationError
 from delegation.i18n import text
-from delegation.serve import check_at_start
 from delegation.serve import serve as serve_app
 
 _LOCAL = ("localhost", "127.0.0.1", "::1")
@@ -20,8 +19,9 @@ _LOCAL = ("localhost", "127.0.0.1", "::1")
 
 def serve(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
     """Start the app in this process; another address than this computer's needs accounts first."""
-    check_at_start(args.db)  # a damaged file is refused before anything writes to it
-    connect(config, args.db).close()  # create or migrate before the server holds the file
+    # Create or migrate before the server holds the file; a damaged file is refused before anything
+    # writes to it (verify: read whole first).
+    connect(config, args.db, verify=True).close()
     extra = ["--server.headless", "true"] if args.headless else []
     public = args.address and args.address not in _LOCAL
     if public and not access.load_accounts():

@@ -54,7 +54,7 @@ def store_file(
     once the scan has passed, so a refused file does not even record a key in the database."""
     name = safe_name(original_name)
     if not data:
-        raise DelegationError("error.documents.empty", name=name)
+        raise DelegationError("error.scan.empty", name=name)
     if len(data) > config.max_document_mb * 1024 * 1024:
         raise too_large(name, len(data), config.max_document_mb)
     _, content_type = sandbox.run(

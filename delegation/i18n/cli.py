@@ -123,7 +123,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "{file}：账户“{name}”需要角色（{roles}）和密码哈希。",
         "{file}: the account '{name}' needs a role ({roles}) and a password hash.",
     ),
-    "access.error.not_toml": ("{file} 不是有效的 TOML：{reason}。", "{file} is not valid TOML: {reason}."),
     "access.error.bad_name": (
         "用户名须为 1–64 个字母、数字或 . _ - @。",
         "A user name is 1–64 letters, digits, '.', '_', '-' or '@'.",

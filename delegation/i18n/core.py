@@ -193,7 +193,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "{name}：文件大小 {size} MB，超过 {limit} MB 的上限。",
         "{name}: the file is {size} MB, more than the limit of {limit} MB.",
     ),
-    "error.documents.empty": ("{name}：文件是空的。", "{name}: the file is empty."),
     "error.documents.scan_unreadable": (
         "{name}：存档的扫描件无法读取（可能已按规定清除）。",
         "{name}: the stored scan cannot be read (it may have been purged).",

@@ -179,7 +179,6 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "ingest.applied_file": ("{name}（{day}）", "{name} ({day})"),
     "ingest.no_date": ("无日期", "no date"),
-    "ingest.list_separator": ("、", ", "),
     # The retention purge.
     "retention.summary.applied": (
         "已清除 {participants} 名参团人员的护照、签证、出生日期、手机和邮箱，以及 {files} 个扫描件。",

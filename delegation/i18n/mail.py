@@ -88,15 +88,6 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "outbox.not_sent": ("{unit}：未发送，{why}。", "{unit}: not sent, {why}."),
     "outbox.sent": ("{unit}：已发送至 {to}。", "{unit}: sent to {to}."),
-    "outbox.failure.login": (
-        "{server} 拒绝了用户名或密码（QQ 邮箱和 163 需使用授权码）",
-        "{server} refused the user name or password (QQ Mail and 163 need an app password)",
-    ),
-    "outbox.failure.certificate": (
-        "{server} 的证书无法验证（内部服务器请设置 ca_file）",
-        "the certificate of {server} could not be verified (for an internal server, set ca_file)",
-    ),
     "outbox.failure.recipient": ("服务器拒收该收件人", "the server refused the recipient"),
-    "outbox.failure.timeout": ("{server} 未及时响应", "{server} did not answer in time"),
     "outbox.failure.other": ("无法使用 {server}（{error}）", "{server} could not be used ({error})"),
 }

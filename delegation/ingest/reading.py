@@ -59,10 +59,11 @@ def read_form_here(
     """`read_form` in this process: what the worker runs. Never call it on a file from outside
     anywhere else. `checked`: another worker checks the file meanwhile (`sandbox.begin_read_form`)."""
     _check_path(path, file_name)
-    data_hash = hashlib.sha256(form_bytes(path, config)).hexdigest()  # its name and size checked first
-    rows, issues, rows_read = parse_sheets(path, file_name, config, today, checked)
+    data = form_bytes(path, config)  # read once, its name and size checked first
+    rows, issues, rows_read = parse_sheets(path, data, file_name, config, today, checked)
     days = [d for d in rows.participant["registered_on"] if isinstance(d, dt.date)]
-    return Form(file_name, data_hash, path.stat().st_size, rows, issues, rows_read, max(days, default=None))
+    digest = hashlib.sha256(data).hexdigest()
+    return Form(file_name, digest, len(data), rows, issues, rows_read, max(days, default=None))
 
 
 def _check_path(path: Path, name: str) -> None:
@@ -75,11 +76,11 @@ def _check_path(path: Path, name: str) -> None:
 
 
 def parse_sheets(
-    path: Path, name: str, config: EventConfig, today: dt.date, checked: bool
+    path: Path, data: bytes, name: str, config: EventConfig, today: dt.date, checked: bool
 ) -> tuple[Rows, list[Issue], int]:
-    """The clean rows of every sheet with a header, the issues found, and how many rows were read
-    (`checked`: as `read_sheets` takes it)."""
-    sheets = read_sheets(path, config, formulas=worker.receive if checked else None)
+    """The clean rows of every sheet with a header in the file's `data`, the issues found, and how
+    many rows were read (`checked`: as `read_sheets` takes it)."""
+    sheets = read_sheets(path, config, formulas=worker.receive if checked else None, data=data)
     rows = Rows()
     issues: list[Issue] = []
     found_header = False

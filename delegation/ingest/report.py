@@ -107,7 +107,7 @@ def applied_order(results: list[tuple[str, ImportReport | DelegationError]], lan
             continue
         day = result.form_day.isoformat() if result.form_day else label("ingest.no_date", lang)
         named.append(label("ingest.applied_file", lang, name=name, day=day))
-    return label("ingest.applied_order", lang, files=label("ingest.list_separator", lang).join(named))
+    return label("ingest.applied_order", lang, files=named)  # a list: joined as the language joins one
 
 
 def issues_frame(report: ImportReport, lang: str) -> pd.DataFrame:

@@ -130,13 +130,10 @@ def stream(
         cursor.close()
 
 
-def frame_sheet(
-    title: str, frame: pd.DataFrame, hidden: tuple[str, ...] = (), columns: Sequence[Column] | None = None
-) -> Sheet:
-    """A small data frame as a page shows it: `columns` of it, else all but the `hidden` ones (its
-    columns already in display order)."""
-    if columns is None:
-        columns = [Column(str(c)) for c in frame.columns if c not in hidden]
+def frame_sheet(title: str, frame: pd.DataFrame, hidden: tuple[str, ...] = ()) -> Sheet:
+    """A small data frame as a page shows it: all its columns but the `hidden` ones (already in
+    display order)."""
+    columns = [Column(str(c)) for c in frame.columns if c not in hidden]
     keys = [c.key for c in columns]
     rows = (tuple(_plain(v) for v in row) for row in frame[keys].itertuples(index=False, name=None))
     return Sheet(title, columns, rows)

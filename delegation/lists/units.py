@@ -11,7 +11,7 @@ import pandas as pd
 from delegation.config import EventConfig
 from delegation.filters import Filters
 from delegation.i18n import text
-from delegation.lists.base import Column, List, Sheet, frame_sheet
+from delegation.lists.base import List, Sheet, frame_sheet
 from delegation.paging import Page, dates, run_page
 
 UNIT_SORTS = ("name", "province", "sector", "participants", "invitation_applicants", "registered_on")
@@ -31,7 +31,7 @@ def units_page(
     """One page of the units list with labels in `lang`."""
     df, shown = run_page(
         con,
-        "units_page",
+        Units.query,
         filters,
         search,
         sort if sort in UNIT_SORTS else "name",
@@ -59,19 +59,6 @@ def units_page(
 class Units(List):
     key = "units"
     query = "units_page"
-    columns = tuple(
-        Column(key)
-        for key in (
-            "unit_name",
-            "province",
-            "sector",
-            "participants",
-            "invitation_applicants",
-            "registered_on",
-            "contact_name",
-            "status",
-        )
-    )
 
     def sheets(
         self,
@@ -88,4 +75,4 @@ class Units(List):
         page = units_page(
             con, filters, lang, search=search, sort=sort, descending=descending, page_size=10**9
         )
-        return [frame_sheet(text("registrations.units", lang), page.rows, columns=self.columns)]
+        return [frame_sheet(text("registrations.units", lang), page.rows, hidden=("unit_id",))]

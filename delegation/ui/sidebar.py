@@ -9,13 +9,11 @@ import streamlit as st
 
 from delegation import paging
 from delegation.config import EventConfig
-from delegation.filters import Filters, choice_labels
+from delegation.filters import LIST_FILTERS, Filters, choice_labels
 from delegation.i18n import LANGUAGES, text
 from delegation.ui.messages import plain
 from delegation.ui.state import event_config, language, presenting, query
 from delegation.ui.widgets import any_of
-
-FILTER_KEYS = ("provinces", "sectors", "themes", "cities", "unit_ids", "statuses")
 
 
 def load_url_once() -> None:
@@ -36,7 +34,7 @@ def _load_url_once(config: EventConfig) -> None:
     filters = Filters.from_url(query_params, dt.date.today())
     st.session_state["ui.url_left_out"] = filters.left_out_of(query_params)  # said once, by the sidebar
     st.session_state.setdefault("filters.as_of", filters.as_of)
-    for key in FILTER_KEYS:
+    for key in LIST_FILTERS:
         st.session_state.setdefault(f"filters.{key}", list(getattr(filters, key)))
 
 
@@ -59,7 +57,6 @@ def sidebar(page: str = "overview") -> Filters:
     something on `page`, a script's name); kept in the URL."""
     config = event_config()
     _load_url_once(config)
-    lang = language()
     side = st.sidebar
     side.radio(
         "语言 / Language", list(LANGUAGES), format_func=LANGUAGES.__getitem__, key="ui.lang", horizontal=True
@@ -67,7 +64,7 @@ def sidebar(page: str = "overview") -> Filters:
     lang = language()
     side.toggle(text("sidebar.present", lang), key="ui.present")
     if page in UNFILTERED_PAGES:
-        _keep("filters.as_of", "filters.unit_search", *(f"filters.{key}" for key in FILTER_KEYS))
+        _keep("filters.as_of", "filters.unit_search", *(f"filters.{key}" for key in LIST_FILTERS))
         st.session_state.pop("ui.url_left_out", None)
         return _write_url(current_filters(), lang)
     side.date_input(text("sidebar.as_of", lang), key="filters.as_of", format="YYYY-MM-DD")
@@ -90,7 +87,7 @@ def sidebar(page: str = "overview") -> Filters:
         tuple(int(u) for u in st.session_state.get("filters.unit_ids", [])),
     )
     left_out = st.session_state.pop("ui.url_left_out", None)  # a list on the session's first run only
-    for key in FILTER_KEYS:
+    for key in LIST_FILTERS:
         options = units if key == "unit_ids" else labels[key]
         state = f"filters.{key}"
         chosen = st.session_state.get(state, [])
@@ -101,7 +98,7 @@ def sidebar(page: str = "overview") -> Filters:
         any_of(side, label, options, format_func=lambda v, o=options: o.get(v, str(v)), key=state)
     side.button(text("sidebar.clear", lang), key="ui.clear_filters", on_click=_clear_filters)
     if left_out:
-        names = {key: text(f"filter.{key}", lang) for key in FILTER_KEYS} | {
+        names = {key: text(f"filter.{key}", lang) for key in LIST_FILTERS} | {
             "as_of": text("sidebar.as_of", lang)
         }
         quote = "“{}”" if lang == "zh" else "'{}'"
@@ -126,7 +123,7 @@ def _write_url(filters: Filters, lang: str) -> Filters:
 
 
 def _clear_filters() -> None:
-    for key in FILTER_KEYS:
+    for key in LIST_FILTERS:
         st.session_state[f"filters.{key}"] = []
 
 
@@ -134,4 +131,4 @@ def current_filters() -> Filters:
     """The filters as the sidebar holds them now."""
     state = st.session_state
     as_of = state.get("filters.as_of") or dt.date.today()
-    return Filters(as_of=as_of, **{k: tuple(state.get(f"filters.{k}", [])) for k in FILTER_KEYS})
+    return Filters(as_of=as_of, **{k: tuple(state.get(f"filters.{k}", [])) for k in LIST_FILTERS})

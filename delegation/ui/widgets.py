@@ -92,9 +92,7 @@ def uploader(
     """
     lang = language()
     limit_mb = min(limit_mb, int(st.get_option("server.maxUploadSize")))  # the server takes no more
-    takes = text("upload.takes", lang).format(
-        mb=limit_mb, kinds=("、" if lang == "zh" else ", ").join(k.lstrip(".").upper() for k in kinds)
-    )
+    takes = text("upload.takes", lang, mb=limit_mb, kinds=[k.lstrip(".").upper() for k in kinds])
     rules = uploader_rules(
         text("upload.button", lang), takes, text("upload.too_big", lang).format(mb=limit_mb)
     )
