@@ -34,7 +34,6 @@ from delegation.private import FILE_MODE, open_private, private_folder, sync_fol
 from delegation.sealing import seal
 
 KEEP = 10  # automatic snapshots kept per database and reason
-LEGACY_SUFFIX = ".duckdb"  # a plaintext snapshot from before encryption (sealed when the desk next opens)
 WORKSPACE = ".delegation-"  # the temporary folders holding a plaintext copy while a backup is made or read
 STALE_SECONDS = 3600  # a temporary folder or partial file this old was left by a process that died
 

@@ -158,3 +158,31 @@ def test_a_refusal_naming_a_kind_of_file_and_what_to_do_says_each_in_the_sentenc
         form_kind("名单.docx", b"\x00" * 16)
     assert caught.value.en == "名单.docx: the file is damaged and cannot be opened as a Word document."
     assert caught.value.zh == "名单.docx：文件已损坏，无法作为Word 文档打开。"
+
+
+def test_the_purge_report_says_the_same_words_in_each_language():
+    import datetime as dt
+
+    from delegation.retention import PurgeReport
+
+    before = PurgeReport(dt.date(2023, 7, 1), 3, 2, applied=False, found=4)
+    assert before.summary("zh") == "将清除 3 名参团人员的护照、签证、出生日期、手机和邮箱，以及 2 个扫描件。"
+    assert (
+        before.summary("en")
+        == "Would clear passport, visa, birth-date, mobile and e-mail data of 3 participants and 2 scan files."
+    )
+    assert before.backup_lines("zh") == ["另有 4 个备份将改写为不含这些信息的版本。"]
+    assert before.backup_lines("en") == ["4 backups would be rewritten without them."]
+    done = PurgeReport(
+        dt.date(2023, 7, 1),
+        3,
+        2,
+        applied=True,
+        backups=(("b.duckdb.enc", "rewritten"), ("c.enc", "snapshot")),
+    )
+    assert done.summary("zh").startswith("已清除 3 名") and done.summary("en").startswith("Cleared passport")
+    assert done.backup_lines("zh") == [
+        "  b.duckdb.enc: 已改写，不再含被清除的信息",
+        "  c.enc: 已删除（清除前快照只在清除进行时需要；不设撤销期）",
+    ]
+    assert done.backup_lines("en")[0] == "  b.duckdb.enc: rewritten without the purged data"

@@ -169,6 +169,3 @@ def set_owner(con: duckdb.DuckDBPyConnection, unit_id: int, owner: str | None, a
             f"unit:{unit_id}",
             {"before": {"owner": before[0]}, "after": {"owner": owner}},
         )
-
-
-# ---- scanning the folders the secretariat saves e-mail attachments into ----------------------

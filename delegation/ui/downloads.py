@@ -62,11 +62,10 @@ def exported(kind: str, fmt: str, filters: Filters, header_lang: str, *, actor: 
     from delegation import lists
 
     out = io.BytesIO()
-    name = actor
-    rows = lists.export(out, kind, fmt, cursor(), event_config(), filters, header_lang, user=name, **options)
+    rows = lists.export(out, kind, fmt, cursor(), event_config(), filters, header_lang, user=actor, **options)
     append_audit(
         cursor(),
-        name,
+        actor,
         "export",
         f"list:{kind}",
         {
