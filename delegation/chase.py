@@ -46,10 +46,34 @@ def chase_list(
     not_chased_days: int = 0,
     today: dt.date | None = None,
 ) -> list[dict]:
-    """One entry per unit with anything missing or invalid: contact, last chase, the items, and
-    their lines in zh and en (one cached list for both languages). `not_chased_days`: only units
-    not chased in that many days before `today` (0: every unit). Messages are made for the units
-    a page shows only (`chase_message`)."""
+    """Every unit with anything missing or invalid (`chase_page` of all of them on one page)."""
+    entries, _ = chase_page(
+        con, config, filters, 1, 0, owner=owner, not_chased_days=not_chased_days, today=today
+    )
+    return entries
+
+
+CHASE_PAGE_UNITS = 50  # units the chase page shows at a time
+
+
+def chase_page(
+    con: duckdb.DuckDBPyConnection,
+    config: EventConfig,
+    filters: Filters,
+    page: int,
+    page_units: int = CHASE_PAGE_UNITS,
+    *,
+    owner: str = "",
+    not_chased_days: int = 0,
+    today: dt.date | None = None,
+) -> tuple[list[dict], dict[str, int]]:
+    """Page `page` of the chase list (`page_units` units a page, in pinyin order of their names; 0:
+    all on one page; a page past the end is the last one): one entry per unit with anything missing
+    or invalid — contact, last chase, the items, and their lines in zh and en (one cached list for
+    both languages) — and what the page shows: units in all, first and last unit (counted from 1),
+    page and pages. DuckDB finds the units and cuts the page, so only its items are read here.
+    `not_chased_days`: only units not chased in that many days before `today` (0: every unit).
+    Messages are made for the units a page shows only (`chase_message`)."""
     since = None
     if not_chased_days > 0:
         since = dt.datetime.combine(
@@ -61,11 +85,14 @@ def chase_list(
         passport_valid_through=config.passport_valid_through,
         owner=owner,
         not_chased_since=since,
+        page=page,
+        page_units=page_units,
         **filters.params(),
     )
     units: dict[int, dict] = {}
+    total, shown_page = rows[0][-2:] if rows else (0, 1)  # the same on every row
     for (unit_id, unit_name, unit_owner, contact, mobile, email, chased_at, chased_by,
-         pid, person, pinyin, item, detail, reason) in rows:  # fmt: skip
+         pid, person, pinyin, item, detail, reason, _, _) in rows:  # fmt: skip
         entry = units.setdefault(
             unit_id,
             {
@@ -82,28 +109,16 @@ def chase_list(
         )
         entry["items"].append(ChaseItem(pid, person, pinyin, item, detail, reason))
     for entry in units.values():
-        # A passport that fails the rule is renewed: its scan is not asked for, the new one is.
-        renewing = {
-            i.participant_id for i in entry["items"] if i.item == "passport_expiry" and i.detail != "unknown"
-        }
-        entry["items"] = [
-            i for i in entry["items"] if not (i.item == "passport_scan" and i.participant_id in renewing)
-        ]
         entry["lines"] = {lg: [item_line(config, lg, i) for i in entry["items"]] for lg in ("zh", "en")}
-    return list(units.values())
-
-
-CHASE_PAGE_UNITS = 50  # units the chase page shows at a time
-
-
-def chase_page(entries: list[dict], page: int) -> tuple[list[dict], dict[str, int]]:
-    """Page `page` of the chase list (the last one if there are fewer pages), and what it shows:
-    first and last unit (counted from 1), page and pages."""
-    pages = page_count(len(entries), CHASE_PAGE_UNITS)
-    page = min(max(page, 1), pages)
-    first = (page - 1) * CHASE_PAGE_UNITS
-    shown = entries[first : first + CHASE_PAGE_UNITS]
-    return shown, {"first": first + 1, "last": first + len(shown), "page": page, "pages": pages}
+    entries = list(units.values())
+    first = (shown_page - 1) * page_units if page_units else 0
+    return entries, {
+        "units": total,
+        "first": first + 1,
+        "last": first + len(entries),
+        "page": shown_page,
+        "pages": page_count(total, page_units) if page_units else 1,
+    }
 
 
 def chase_table(entry: dict, lang: str) -> pd.DataFrame:

@@ -36,6 +36,16 @@ class Page:
     def pages(self) -> int:
         return page_count(self.total, self.page_size)
 
+    @property
+    def first(self) -> int:
+        """The first row shown, counted from 1 (1 on an empty list)."""
+        return (self.page - 1) * self.page_size + 1
+
+    @property
+    def last(self) -> int:
+        """The last row shown, counted from 1 (0 on an empty list)."""
+        return (self.page - 1) * self.page_size + len(self.rows)
+
 
 def as_date(value: object) -> dt.date | None:
     """A date, timestamp or datetime from DuckDB or pandas as a plain date (tables show 2023-03-20,
@@ -48,31 +58,16 @@ def dates(column: pd.Series) -> list:
     return [as_date(v) for v in column]
 
 
-def run_page(
-    con: duckdb.DuckDBPyConnection,
-    name: str,
-    filters: Filters,
-    search: str,
-    sort: str,
-    descending: bool,
-    page: int,
-    page_size: int,
+def read_page(
+    con: duckdb.DuckDBPyConnection, name: str, page: int, page_size: int, **params: object
 ) -> tuple[pd.DataFrame, int]:
-    """Run a list query for one page of rows (each row carries the whole list's length), and the
-    page shown. A page past the end (a search or filter shrank the list while page 5 was open)
-    shows the last page instead of an empty table counting 0 rows."""
+    """Run a paged list query (it takes $limit and $offset, and each row carries the whole list's
+    length in `total_rows`) for one page of rows, and the page shown. A page past the end (a
+    search or filter shrank the list while page 5 was open) shows the last page instead of an
+    empty table counting 0 rows."""
 
     def one(number: int, limit: int = page_size) -> pd.DataFrame:
-        return query_df(
-            con,
-            name,
-            search=search_pattern(search),
-            sort=sort,
-            descending=descending,
-            limit=limit,
-            offset=(number - 1) * page_size,
-            **filters.params(),
-        )
+        return query_df(con, name, limit=limit, offset=(number - 1) * page_size, **params)
 
     page = max(page, 1)
     df = one(page)
@@ -83,6 +78,36 @@ def run_page(
             page = page_count(total, page_size)
             df = one(page) if total else counted
     return df, page
+
+
+def paged(con: duckdb.DuckDBPyConnection, name: str, page: int, page_size: int, **params: object) -> Page:
+    """`read_page` as a `Page`: the rows without their `total_rows` column, and the list's length."""
+    df, shown = read_page(con, name, page, page_size, **params)
+    total = int(df["total_rows"].iloc[0]) if len(df) else 0
+    return Page(df.drop(columns="total_rows"), total, page_size, shown)
+
+
+def run_page(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    filters: Filters,
+    search: str,
+    sort: str,
+    descending: bool,
+    page: int,
+    page_size: int,
+) -> tuple[pd.DataFrame, int]:
+    """`read_page` of a searched, sorted list under the sidebar's filters."""
+    return read_page(
+        con,
+        name,
+        page,
+        page_size,
+        search=search_pattern(search),
+        sort=sort,
+        descending=descending,
+        **filters.params(),
+    )
 
 
 UNIT_OPTIONS = 50  # the sidebar offers this many units at a time (a search finds the rest)

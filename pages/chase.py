@@ -51,18 +51,20 @@ owner = ui.selectbox(
 quiet_days = int(
     right.number_input(ui.t("chase.not_chased_days"), min_value=0, step=1, key="chase.not_chased_days")
 )
-entries = ui.query(
-    chase.chase_list, config, filters, owner=owner, not_chased_days=quiet_days, today=dt.date.today()
+# DuckDB cuts the page (50 units a time; the export holds them all): the box's page is asked for
+# before the box is drawn, and the box is drawn only when there is more than one page.
+asked = int(st.session_state.get("chase.page", 1))
+entries, shown = ui.query(
+    chase.chase_page, config, filters, asked, owner=owner, not_chased_days=quiet_days, today=dt.date.today()
 )
-st.subheader(ui.t("chase.units").format(count=len(entries)))
+st.subheader(ui.t("chase.units").format(count=shown["units"]))
 if not entries:
     st.success(ui.t("chase.none"))
 else:
     ui.export_buttons("chase", filters, owner=owner, not_chased_days=quiet_days, show_full=True)
-if len(entries) > chase.CHASE_PAGE_UNITS:  # a page of units at a time; the export holds them all
+if shown["pages"] > 1:
     left, right = st.columns([1, 3], vertical_alignment="bottom")
     page = ui.page_number(left, "chase.page")
-    entries, shown = chase.chase_page(entries, page)
     ui.follow_page("chase.page", page, shown["page"])
     right.caption(ui.t("chase.showing").format(**shown))
 if sending and entries:

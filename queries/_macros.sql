@@ -53,8 +53,8 @@ with counted as (
     where registration_status <> 'withdrawn'
 ),
 unit_items as (
-    select distinct c.unit_id, null::integer as participant_id, k.kind, k.position
-    from counted c
+    select u.unit_id, null::integer as participant_id, k.kind, k.position
+    from (select distinct unit_id from counted) u
     cross join document_kinds k
     where k.level = 'unit'
 ),
@@ -66,11 +66,6 @@ participant_items as (
       and (not k.needs_applies_via_chamber or c.applies_via_chamber)
       and (not k.needs_holds_us_visa or c.holds_us_visa)
       and (not k.needs_wants_arrangements or c.wants_arrangements)
-),
-items as (
-    select * from unit_items
-    union all
-    select * from participant_items
 ),
 changed_since as (
     -- only documents changed after the as-of day need their history (none when it is today)
@@ -87,23 +82,28 @@ stated as (
         items.kind,
         items.position,
         case
-            when d.document_id is null then 'missing'
-            when d.updated_at::date <= f_as_of then d.status
+            when items.document_id is null then 'missing'
+            when items.updated_at::date <= f_as_of then items.status
             else coalesce(s.status, 'missing')
         end as status,
         case
-            when d.document_id is null then null
-            when d.updated_at::date <= f_as_of then d.reason
+            when items.document_id is null then null
+            when items.updated_at::date <= f_as_of then items.reason
             else s.reason
         end as reason,
-        case when d.received_at::date <= f_as_of then d.received_at end as received_at,
-        d.document_id
-    from items
-    left join documents d
-        on d.unit_id = items.unit_id
-       and d.kind = items.kind
-       and d.participant_id is not distinct from items.participant_id
-    left join changed_since s on s.document_id = d.document_id
+        case when items.received_at::date <= f_as_of then items.received_at end as received_at,
+        items.document_id
+    from (
+        -- a unit's own documents by unit, a person's by person: two plain equality joins
+        select i.*, d.document_id, d.status, d.reason, d.updated_at, d.received_at
+        from unit_items i
+        left join documents d on d.unit_id = i.unit_id and d.kind = i.kind and d.participant_id is null
+        union all
+        select i.*, d.document_id, d.status, d.reason, d.updated_at, d.received_at
+        from participant_items i
+        left join documents d on d.participant_id = i.participant_id and d.kind = i.kind
+    ) as items
+    left join changed_since s on s.document_id = items.document_id
 )
 select *, status not in ('received', 'verified') as is_missing
 from stated;

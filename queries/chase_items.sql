@@ -1,13 +1,17 @@
 -- The chase list: every missing or invalid item per unit — documents not received (or rejected),
 -- passports of applicants that expire too early or whose expiry is unknown, applicants' missing
 -- passport numbers, and Annex 2 rows missing a field — with the unit's contact and its last chase.
--- One row per item: a unit's own first, then its people in pinyin order, each person's documents
--- in the event's order before the passport's items and the rest of Annex 2.
+-- A passport that fails the rule is renewed, so its scan is not asked for (the new one is).
+-- One row per item of the units of one page (units in pinyin order of their names): a unit's own
+-- items first, then its people in pinyin order, each person's documents in the event's order before
+-- the passport's items and the rest of Annex 2. Only the page's items leave DuckDB.
 -- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
 --         (see filtered_participants and required_documents in queries/_macros.sql); empty lists mean all.
 --         $passport_valid_through (date); $owner (text) — one secretariat member's units, '' for all;
---         $not_chased_since (timestamp or null) — only units not chased since then (null: every unit).
--- columns: unit_id, unit_name, owner, contact_name, contact_mobile, contact_email, last_chased_at, last_chased_by, participant_id, participant_name, pinyin_name, item, detail, reason
+--         $not_chased_since (timestamp or null) — only units not chased since then (null: every unit);
+--         $page (integer, from 1), $page_units (integer) — units per page; 0: every unit on one page.
+--         A page past the end is the last page.
+-- columns: unit_id, unit_name, owner, contact_name, contact_mobile, contact_email, last_chased_at, last_chased_by, participant_id, participant_name, pinyin_name, item, detail, reason, units, page
 with counted as (
     select * from filtered_participants($as_of, $provinces::varchar[], $sectors::varchar[], $themes::varchar[], $cities::varchar[], $unit_ids::integer[], $statuses::varchar[])
     where registration_status <> 'withdrawn'
@@ -58,14 +62,51 @@ last_chase as (
     from chases
     group by unit_id
 ),
+renewed as (
+    select participant_id from expiry_items where detail <> 'unknown'
+),
 items as (
     select * from document_items
+    where not (item = 'passport_scan' and participant_id in (select participant_id from renewed))
     union all
     select * from expiry_items
     union all
     select * from number_items
     union all
     select * from field_items
+),
+chased as (
+    select
+        u.unit_id,
+        u.name,
+        u.owner,
+        u.contact_name,
+        u.contact_mobile,
+        u.contact_email,
+        c.chased_at,
+        c.chased_by,
+        icu_sort_key(u.name, 'zh') as name_order  -- pinyin order, as in units_page.sql
+    from units u
+    left join last_chase c on c.unit_id = u.unit_id
+    where u.unit_id in (select unit_id from items)
+      and ($owner = '' or u.owner = $owner)
+      and ($not_chased_since::timestamp is null or c.chased_at is null or c.chased_at < $not_chased_since::timestamp)
+),
+ranked as (
+    select *, row_number() over (order by name_order, unit_id) as position, count(*) over () as units
+    from chased
+),
+shown as (
+    -- the page asked for, or the last one when it is past the end
+    select
+        *,
+        case when $page_units > 0
+            then least(greatest($page, 1), greatest(ceil(units / $page_units), 1))::integer
+            else 1
+        end as page
+    from ranked
+    where $page_units = 0
+       or (position - 1) // $page_units + 1 = least(greatest($page, 1), greatest(ceil(units / $page_units), 1))
 )
 select
     u.unit_id,
@@ -74,23 +115,22 @@ select
     u.contact_name,
     u.contact_mobile,
     u.contact_email,
-    c.chased_at as last_chased_at,
-    c.chased_by as last_chased_by,
+    u.chased_at as last_chased_at,
+    u.chased_by as last_chased_by,
     items.participant_id,
     p.name as participant_name,
     p.pinyin_name,
     items.item,
     items.detail,
-    items.reason
+    items.reason,
+    u.units::integer as units,
+    u.page
 from items
-join units u on u.unit_id = items.unit_id
+join shown u on u.unit_id = items.unit_id
 left join participants p on p.participant_id = items.participant_id
-left join last_chase c on c.unit_id = items.unit_id
 left join document_kinds k on k.kind = items.item
-where ($owner = '' or u.owner = $owner)
-  and ($not_chased_since::timestamp is null or c.chased_at is null or c.chased_at < $not_chased_since::timestamp)
 order by
-    u.name collate zh, u.unit_id, items.participant_id is not null, p.name collate zh, items.participant_id,
+    u.position, items.participant_id is not null, p.name collate zh, items.participant_id,
     -- documents in the event's order, then the passport's own items, then the rest of Annex 2
     coalesce(k.position, 100 + (items.item = 'annex2_fields')::integer * 10),
     items.item

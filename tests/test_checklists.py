@@ -321,17 +321,35 @@ def test_batch_page_freezes(monkeypatch, config, tmp_path):
     assert [json.loads(d[0]) for d in logged] == [{"status": "draft", "participants": 1}]
 
 
-def test_chase_pages_of_fifty_units():
-    entries = [{"unit_id": i} for i in range(120)]
-    first, shown = chase.chase_page(entries, 1)
-    assert [e["unit_id"] for e in first] == list(range(50))
-    assert shown == {"first": 1, "last": 50, "page": 1, "pages": 3}
-    last, shown = chase.chase_page(entries, 3)
-    assert [e["unit_id"] for e in last] == list(range(100, 120))
-    assert shown == {"first": 101, "last": 120, "page": 3, "pages": 3}
-    assert chase.chase_page(entries, 9) == (last, shown)  # past the end (the list shrank): the last page
-    assert chase.chase_page(entries, 0)[1]["page"] == 1
-    assert chase.chase_page([], 1) == ([], {"first": 1, "last": 0, "page": 1, "pages": 1})
+def test_chase_pages_are_cut_in_duckdb_from_the_whole_list(config, demo_db):
+    con = connect(config, demo_db)
+    f = Filters(AS_OF)
+    everyone = chase.chase_list(con, config, f)
+    pages = -(-len(everyone) // 10)
+    assert pages >= 3
+    cut = [chase.chase_page(con, config, f, n, 10) for n in range(1, pages + 1)]
+    # the pages, one after the other, are the whole list, items and lines included
+    assert [e for entries, _ in cut for e in entries] == everyone
+    first, shown = cut[0]
+    assert len(first) == 10
+    assert shown == {"units": len(everyone), "first": 1, "last": 10, "page": 1, "pages": pages}
+    last, shown = cut[-1]
+    assert shown == {
+        "units": len(everyone),
+        "first": (pages - 1) * 10 + 1,
+        "last": len(everyone),
+        "page": pages,
+        "pages": pages,
+    }
+    # past the end (the list shrank): the last page; before the start: the first
+    assert chase.chase_page(con, config, f, pages + 5, 10) == (last, shown)
+    assert chase.chase_page(con, config, f, 0, 10)[1]["page"] == 1
+    nobody = Filters(AS_OF, provinces=("Tibet",))
+    assert chase.chase_page(con, config, nobody, 1, 10) == (
+        [],
+        {"units": 0, "first": 1, "last": 0, "page": 1, "pages": 1},
+    )
+    con.close()
 
 
 def test_the_chase_page_shows_fifty_units_at_a_time(monkeypatch, config, demo_db):

@@ -13,6 +13,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "import.files": ("报名表文件", "Form files"),
     "table.empty": ("（没有记录）", "(nothing to list)"),
+    "table.showing": (
+        "第 {first}–{last} 行，共 {total} 行 · 第 {page}/{pages} 页",
+        "Rows {first}–{last} of {total} · page {page} of {pages}",
+    ),
     # A file box's own words (Streamlit's are English): its button, what it takes, and a file it
     # turned away in the browser for being over the limit (any other refusal is the app's sentence).
     "upload.button": ("选择文件", "Choose files"),

@@ -31,11 +31,14 @@ from delegation.ui.state import (
 )
 from delegation.ui.styles import LEAST_PX, WRAP_ROW_PX, apply_presentation_style, countdown_card, wrapping
 from delegation.ui.widgets import (
+    LIST_PAGE_ROWS,
     any_of,
+    asked_page,
     edit_inputs,
     follow_page,
     heading,
     page_number,
+    paged_table,
     selectbox,
     selected_rows,
     send_language,
@@ -45,11 +48,13 @@ from delegation.ui.widgets import (
 
 __all__ = [
     "LEAST_PX",
+    "LIST_PAGE_ROWS",
     "MISSING",
     "WRAP_ROW_PX",
     "and_list",
     "any_of",
     "apply_presentation_style",
+    "asked_page",
     "authenticate",
     "countdown_card",
     "current_filters",
@@ -69,6 +74,7 @@ __all__ = [
     "mail_watcher",
     "page_link",
     "page_number",
+    "paged_table",
     "plain",
     "presenting",
     "query",

@@ -17,6 +17,8 @@ from delegation.ui.styles import HEADING_RULES, WRAP_ROW_PX, styled_box, uploade
 if TYPE_CHECKING:
     import pandas as pd
 
+    from delegation.paging import Page
+
 
 def edit_inputs(values: dict, *, key: str) -> dict:
     """One input per editable field of a participant, inside the caller's form: a date picker for
@@ -172,3 +174,27 @@ def heading(key: str) -> tuple[Any, Any]:
     box = wrapping(key, "heading", HEADING_RULES)
     title, side = box.columns([3, 1], vertical_alignment="center")
     return title, side.container(horizontal_alignment="right")
+
+
+LIST_PAGE_ROWS = 100  # rows a long list shows at a time (DuckDB cuts the page; the export holds all)
+
+
+def asked_page(key: str) -> int:
+    """The page the box of paged table `key` asks for (1 before it is drawn): read before the
+    page is, since the box is drawn only once the list turns out to have more than one page."""
+    return int(st.session_state.get(f"{key}.page", 1))
+
+
+def paged_table(key: str, page: Page, **options: Any) -> Any:
+    """One page of a long list as a table (`table`'s options), with a page box and which rows it
+    shows above it when the list fills more than one page."""
+    if page.pages > 1:
+        left, right = st.columns([1, 3], vertical_alignment="bottom")
+        number = page_number(left, f"{key}.page")
+        follow_page(f"{key}.page", number, page.page)
+        right.caption(
+            t("table.showing").format(
+                first=page.first, last=page.last, total=page.total, page=page.page, pages=page.pages
+            )
+        )
+    return table(page.rows, key=key, **options)
