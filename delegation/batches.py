@@ -24,7 +24,7 @@ from delegation.filters import Filters
 from delegation.formulas import neutralise_row
 from delegation.i18n import text
 from delegation.keys import keyring
-from delegation.named_queries import query_df
+from delegation.named_queries import query_df, query_rows
 from delegation.paging import as_date
 from delegation.search import pinyin_for
 from delegation.text import safe_name
@@ -101,8 +101,11 @@ def _ready_for(
 
 def ready_now(con: duckdb.DuckDBPyConnection, config: EventConfig, today: dt.date | None = None) -> int:
     """How many applicants a freeze would take now: every one ready today, whatever the filters."""
-    df = candidates(con, config, Filters(as_of=today or dt.date.today()))
-    return int(df["ready"].sum())
+    filters = Filters(as_of=today or dt.date.today())
+    (ready,) = query_rows(
+        con, "batch_ready_count", passport_valid_through=config.passport_valid_through, **filters.params()
+    )[0]
+    return int(ready)
 
 
 def set_status(con: duckdb.DuckDBPyConnection, batch_id: int, status: str, actor: str) -> None:

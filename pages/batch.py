@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from delegation import batches, documents, ui
-from delegation.batch_view import batch_view
+from delegation.batch_view import batch_page
 from delegation.errors import DelegationError
 from delegation.filters import Filters
 
@@ -18,19 +18,18 @@ st.title(ui.t("page.batch"))
 st.caption(ui.t("batch.help"))
 if flash := st.session_state.pop("batch.flash", None):
     st.success(flash)
-view = ui.query(batch_view, config, filters, lang)
+# One page of each list, cut in DuckDB (the export holds them all).
+keys = ("batch.ready", "batch.blocked", "batch.in_batch")
+view = ui.query(batch_page, config, filters, lang, tuple(ui.asked_page(k) for k in keys), ui.LIST_PAGE_ROWS)
 today = dt.date.today()
 # The letters are applied for in one batch: a freeze takes everyone ready today, whatever the
 # sidebar shows; the lists below follow the filters and the as-of day like every page.
 ready_now = ui.query(batches.ready_now, config, today)
 if filters != Filters(as_of=today):
-    st.info(ui.t("batch.filters_ignored").format(count=ready_now, shown=len(view["ready"])))
-st.subheader(ui.t("batch.ready").format(count=len(view["ready"])))
-ui.table(view["ready"], key="batch.ready")
-st.subheader(ui.t("batch.blocked").format(count=len(view["blocked"])))
-ui.table(view["blocked"], wrap=("reasons",), key="batch.blocked")
-st.subheader(ui.t("batch.in_batch").format(count=len(view["in_batch"])))
-ui.table(view["in_batch"], key="batch.in_batch")
+    st.info(ui.t("batch.filters_ignored").format(count=ready_now, shown=view["ready"].total))
+for key, name in zip(keys, ("ready", "blocked", "in_batch"), strict=True):
+    st.subheader(ui.t(key).format(count=view[name].total))
+    ui.paged_table(key, view[name], wrap=("reasons",) if name == "blocked" else ())
 
 if st.button(ui.t("batch.freeze"), type="primary", disabled=not ready_now, key="batch.freeze"):
     st.session_state["batch.confirm"] = ready_now

@@ -1,7 +1,7 @@
 -- The macros every dashboard and list query filters through, so all of them filter the same way;
 -- applied by delegation/db.py on every connection that may write (`apply_macros`), after the migrations.
 -- params: none bound here; each macro takes f_as_of, f_provinces, f_sectors, f_themes, f_cities, f_unit_ids, f_statuses.
--- columns: none (it defines filtered_participants and required_documents, table macros).
+-- columns: none (it defines filtered_participants, required_documents and batch_applicants, table macros).
 
 -- filtered_participants: participants (with their unit's province, sector, owner and name) that
 -- pass the filters. f_as_of: registered on or before this day. Each list is "any of these"; an empty
@@ -107,3 +107,76 @@ stated as (
 )
 select *, status not in ('received', 'verified') as is_missing
 from stated;
+
+
+-- batch_applicants: applicants through the chamber for the invitation-letter batch, as they stood
+-- on the as-of day: ready when every document they and their unit owe is received or verified, the
+-- passport number is known and valid through f_passport_valid_through, and they are in no batch yet;
+-- otherwise the reasons they are blocked, or the batch they are in. `list` says which of the three
+-- lists of the batch page an applicant is on: ready, blocked or in_batch.
+create or replace macro batch_applicants(
+    f_as_of, f_provinces, f_sectors, f_themes, f_cities, f_unit_ids, f_statuses, f_passport_valid_through
+) as table
+with counted as (
+    select * from filtered_participants(f_as_of, f_provinces, f_sectors, f_themes, f_cities, f_unit_ids, f_statuses)
+    where registration_status <> 'withdrawn' and applies_via_chamber
+),
+items as (
+    select * from required_documents(f_as_of, f_provinces, f_sectors, f_themes, f_cities, f_unit_ids, f_statuses)
+),
+own_missing as (
+    select participant_id, list(kind order by position) as kinds
+    from items
+    where is_missing and participant_id is not null
+    group by participant_id
+),
+unit_missing as (
+    select unit_id, list(kind order by position) as kinds
+    from items
+    where is_missing and participant_id is null
+    group by unit_id
+),
+in_batch as (
+    -- in a batch frozen by the end of the as-of day
+    select participant_id, min(batch_id) as batch_id
+    from batch_members
+    where added_at::date <= f_as_of
+    group by participant_id
+),
+checked as (
+    select
+        c.*,
+        list_concat(coalesce(um.kinds, []), coalesce(om.kinds, [])) as missing_kinds,
+        case
+            when c.passport_number is null then 'no_number'
+            when c.passport_expiry is null then 'expiry_unknown'
+            when c.passport_expiry < f_passport_valid_through then 'expires_too_early'
+        end as passport_problem,
+        b.batch_id
+    from counted c
+    left join own_missing om using (participant_id)
+    left join unit_missing um on um.unit_id = c.unit_id
+    left join in_batch b on b.participant_id = c.participant_id
+)
+select
+    participant_id,
+    unit_id,
+    unit_name,
+    name,
+    pinyin_name,
+    gender,
+    date_of_birth,
+    position,
+    passport_number,
+    passport_expiry,
+    holds_us_visa,
+    missing_kinds,
+    passport_problem,
+    batch_id,
+    len(missing_kinds) = 0 and passport_problem is null and batch_id is null as ready,
+    case
+        when batch_id is not null then 'in_batch'
+        when len(missing_kinds) = 0 and passport_problem is null then 'ready'
+        else 'blocked'
+    end as list
+from checked;

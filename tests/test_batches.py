@@ -7,6 +7,7 @@ import io
 import zipfile
 
 import openpyxl
+import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
@@ -263,3 +264,37 @@ def test_a_roster_zip_member_name_is_made_safe_like_every_outside_name():
     # A unit's name as sent went into the ZIP with its right-to-left override and controls.
     assert batches._safe("苏州\u202e甲 机械\x00/西安") == "苏州甲_机械_西安"
     assert batches._safe('a:b*c"d') == "a_b_c_d" and batches._safe("  ") == "x"
+
+
+def test_the_batch_page_cuts_each_list_in_duckdb(config, demo_db):
+    """Each list's pages, one after the other, are the whole list the export holds; each counts its
+    whole list; a page past the end is the last one."""
+    from delegation.batch_view import LISTS, batch_page
+    from delegation.db import connect
+
+    con = connect(config, demo_db)
+    f = Filters(dt.date(2023, 3, 31))
+    whole = batch_view(con, config, f, "en")
+    size = 7
+    first = batch_page(con, config, f, "en", (1, 1, 1), size)
+    assert {name: first[name].total for name in LISTS} == {name: len(whole[name]) for name in LISTS}
+    assert len(whole["ready"]) > size and len(whole["blocked"]) > size  # pages to turn
+    for i, name in enumerate(LISTS):
+        pages = first[name].pages
+        cut = []
+        for n in range(1, pages + 1):
+            asked = [1, 1, 1]
+            asked[i] = n
+            page = batch_page(con, config, f, "en", tuple(asked), size)[name]
+            assert page.page == n and len(page.rows) == (
+                size if n < pages else len(whole[name]) - size * (n - 1)
+            )
+            cut.append(page.rows)
+        joined = pd.concat(cut, ignore_index=True) if cut else whole[name].iloc[0:0]
+        pd.testing.assert_frame_equal(joined, whole[name], check_dtype=False)
+    past = batch_page(con, config, f, "en", (99, 1, 1), size)["ready"]
+    assert past.page == first["ready"].pages and past.first == size * (past.page - 1) + 1
+    nobody = batch_page(con, config, Filters(dt.date(2023, 3, 31), provinces=("Tibet",)), "en")
+    assert [(nobody[n].total, len(nobody[n].rows), nobody[n].page) for n in LISTS] == [(0, 0, 1)] * 3
+    assert batches.ready_now(con, config, dt.date(2023, 3, 31)) == len(whole["ready"])
+    con.close()

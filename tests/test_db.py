@@ -36,6 +36,11 @@ SAMPLE_PARAMS = {
     "since": dt.date(2000, 1, 1),
     "until": dt.date(2100, 1, 1),
     "unmatched": False,
+    "page": 1,
+    "page_units": 50,
+    "ready_offset": 0,
+    "blocked_offset": 0,
+    "in_batch_offset": 0,
 }
 
 
