@@ -12,7 +12,7 @@ from delegation.config import EventConfig
 from delegation.filters import Filters
 from delegation.i18n import text
 from delegation.named_queries import query_df
-from delegation.paging import as_date
+from delegation.paging import EVERY_ROW, Page, as_date, read_page
 
 
 def missing_by_kind(con: duckdb.DuckDBPyConnection, filters: Filters, lang: str) -> pd.DataFrame:
@@ -48,20 +48,31 @@ def missing_by_unit(
     *,
     owner: str = "",
     only_missing: bool = True,
-) -> pd.DataFrame:
-    """A unit × kind grid of missing documents, units with most missing first."""
-    df = query_df(con, "missing_documents_by_unit", owner=owner, **filters.params())
+    page: int = 1,
+    page_size: int = EVERY_ROW,
+) -> Page:
+    """A unit × kind grid of missing documents, units with most missing first: one page of units
+    (cut in DuckDB; every unit by default, as the export takes them) and how many units in all."""
+    df, shown = read_page(
+        con,
+        "missing_documents_by_unit",
+        page,
+        page_size,
+        owner=owner,
+        only_missing=only_missing,
+        **filters.params(),
+    )
+    total = int(df["total_rows"].iloc[0]) if len(df) else 0
     kinds = [d.kind for d in config.documents]
-    # Pivoted by pandas, not row by row in Python (64 000 rows at 100 000 participants: 0.35 s);
-    # the units keep the query's order (most missing first, then by name in pinyin).
+    # Pivoted by pandas, not row by row in Python; the units keep the query's order (most missing
+    # first, then by name in pinyin).
     units = df.drop_duplicates("unit_id")[["unit_id", "unit_name", "owner", "unit_missing"]]
     counts = df.pivot(index="unit_id", columns="kind", values="missing").reindex(columns=kinds)
     grid = units.rename(columns={"unit_missing": "missing"}).join(counts, on="unit_id")
     grid[kinds] = grid[kinds].fillna(0).astype("int64")
     grid = grid.astype({"unit_id": "int64", "missing": "int64"})
-    if only_missing:
-        grid = grid[grid["missing"] > 0]
-    return grid.rename(columns={k: config.document(k).label(lang) for k in kinds}).reset_index(drop=True)
+    grid = grid.rename(columns={k: config.document(k).label(lang) for k in kinds}).reset_index(drop=True)
+    return Page(grid, total, page_size, shown)
 
 
 def completion(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -76,16 +87,27 @@ def completion(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame
     )
 
 
-def passport_validity(con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filters) -> pd.DataFrame:
-    """Applicants whose passport expires before the required date, or whose expiry is unknown, with days short."""
-    df = query_df(
+def passport_validity(
+    con: duckdb.DuckDBPyConnection,
+    config: EventConfig,
+    filters: Filters,
+    page: int = 1,
+    page_size: int = EVERY_ROW,
+) -> Page:
+    """Applicants whose passport expires before the required date, or whose expiry is unknown, with
+    days short: one page of them (cut in DuckDB; all by default) and how many in all."""
+    df, shown = read_page(
         con,
         "quality_passport_expiring",
+        page,
+        page_size,
         passport_valid_through=config.passport_valid_through,
         **filters.params(),
-    ).drop(columns="participant_id")
+    )
+    total = int(df["total_rows"].iloc[0]) if len(df) else 0
+    df = df.drop(columns=["participant_id", "total_rows"])
     df["passport_expiry"] = [as_date(d) for d in df["passport_expiry"]]
-    return df
+    return Page(df, total, page_size, shown)
 
 
 def owners(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -16,6 +16,8 @@ from delegation.named_queries import query_df, query_rows
 from delegation.privacy import shown
 from delegation.search import search_pattern
 
+EVERY_ROW = 2**31 - 1  # a page size that holds a whole list (an export takes every row)
+
 
 def page_count(rows: int, page_size: int) -> int:
     """How many pages `rows` rows fill, `page_size` to a page (at least one, empty)."""

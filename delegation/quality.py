@@ -13,7 +13,7 @@ from delegation.db import append_audit, transaction
 from delegation.document_grid import passport_validity
 from delegation.filters import Filters
 from delegation.ingest.normalise import PRC_PASSPORT_PATTERN
-from delegation.named_queries import query_df
+from delegation.paging import EVERY_ROW, Page, read_page
 from delegation.privacy import mask_frame
 
 QUALITY_LISTS = (
@@ -66,37 +66,83 @@ def quality(
     *,
     show_full: bool = False,
 ) -> dict[str, pd.DataFrame]:
-    """Every data-quality list by name, ready to show: messages in `lang`, passports masked unless show_full."""
-    params = filters.params()
-    skipped = query_df(con, "quality_skipped_rows")
-    conflicts = query_df(con, "quality_conflicts")
+    """Every data-quality list by name, whole (the export): messages in `lang`, passports masked unless show_full."""
+    pages = quality_pages(con, config, filters, lang, show_full=show_full)
+    return {name: page.rows for name, page in pages.items()}
+
+
+def quality_pages(
+    con: duckdb.DuckDBPyConnection,
+    config: EventConfig,
+    filters: Filters,
+    lang: str,
+    pages: tuple[int, ...] = (1,) * len(QUALITY_LISTS),
+    page_size: int = EVERY_ROW,
+    *,
+    show_full: bool = False,
+) -> dict[str, Page]:
+    """One page of each data-quality list by name (`pages`: the page asked for of each, in the order
+    of QUALITY_LISTS), cut in DuckDB, each counting its whole list: messages in `lang`, passports
+    masked unless show_full."""
+    asked = dict(zip(QUALITY_LISTS, pages, strict=True))
+    message = "message_zh" if lang == "zh" else "message_en"
+
+    def read(name: str, query: str, **params: object) -> tuple[pd.DataFrame, int, int]:
+        df, page = read_page(con, query, asked[name], page_size, **params)
+        total = int(df["total_rows"].iloc[0]) if len(df) else 0
+        return df.drop(columns="total_rows"), total, page
+
+    conflicts, *conflicts_at = read("conflicts", "quality_conflicts")
+    skipped, *skipped_at = read("skipped_rows", "quality_skipped_rows")
+    sectors, *sectors_at = read("unknown_sectors", "quality_unknown_sectors")
+    duplicates, *duplicates_at = read(
+        "duplicate_passports", "quality_duplicate_passports", **filters.params()
+    )
+    formats, *formats_at = read(
+        "passport_format",
+        "quality_passport_format",
+        passport_pattern=PRC_PASSPORT_PATTERN,
+        **filters.params(),
+    )
+    expiring = passport_validity(con, config, filters, asked["passport_expiring"], page_size)
     lists = {
-        "conflicts": pd.DataFrame(
-            {
-                "import_id": conflicts["import_id"],
-                "imported_at": conflicts["imported_at"],
-                "file_name": conflicts["file_name"],
-                "sheet": conflicts["sheet"],
-                "row_number": conflicts["row_number"],
-                "column_name": conflicts["column_name"],
-                "code": conflicts["code"],
-                "reason": conflicts["message_zh" if lang == "zh" else "message_en"],
-            }
+        "conflicts": (
+            pd.DataFrame(
+                {
+                    "import_id": conflicts["import_id"],
+                    "imported_at": conflicts["imported_at"],
+                    "file_name": conflicts["file_name"],
+                    "sheet": conflicts["sheet"],
+                    "row_number": conflicts["row_number"],
+                    "column_name": conflicts["column_name"],
+                    "code": conflicts["code"],
+                    "reason": conflicts[message],
+                }
+            ),
+            *conflicts_at,
         ),
-        "skipped_rows": pd.DataFrame(
-            {
-                "imported_at": skipped["imported_at"],
-                "file_name": skipped["file_name"],
-                "sheet": skipped["sheet"],
-                "row_number": skipped["row_number"],
-                "reason": skipped["message_zh" if lang == "zh" else "message_en"],
-            }
+        "skipped_rows": (
+            pd.DataFrame(
+                {
+                    "imported_at": skipped["imported_at"],
+                    "file_name": skipped["file_name"],
+                    "sheet": skipped["sheet"],
+                    "row_number": skipped["row_number"],
+                    "reason": skipped[message],
+                }
+            ),
+            *skipped_at,
         ),
-        "unknown_sectors": query_df(con, "quality_unknown_sectors").drop(columns="unit_id"),
-        "duplicate_passports": query_df(con, "quality_duplicate_passports", **params),
-        "passport_format": query_df(
-            con, "quality_passport_format", passport_pattern=PRC_PASSPORT_PATTERN, **params
-        ).drop(columns="participant_id"),
-        "passport_expiring": passport_validity(con, config, filters),  # as the documents page lists them
+        "unknown_sectors": (sectors.drop(columns="unit_id"), *sectors_at),
+        "duplicate_passports": (duplicates, *duplicates_at),
+        "passport_format": (formats.drop(columns="participant_id"), *formats_at),
+        "passport_expiring": (
+            expiring.rows,
+            expiring.total,
+            expiring.page,
+        ),  # as the documents page lists them
     }
-    return {name: mask_frame(frame, show_full) for name, frame in lists.items()}
+    return {
+        name: Page(mask_frame(frame, show_full), total, page_size, page)
+        for name, (frame, total, page) in lists.items()
+    }

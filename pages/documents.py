@@ -72,13 +72,25 @@ owner = ui.selectbox(
     key="documents.owner",
 )
 only_missing = b.toggle(ui.t("documents.only_missing"), value=True, key="documents.only_missing")
-grid = ui.query(document_grid.missing_by_unit, config, filters, lang, owner=owner, only_missing=only_missing)
+# One page of units and of passports, cut in DuckDB (the export holds them all).
+grid = ui.query(
+    document_grid.missing_by_unit,
+    config,
+    filters,
+    lang,
+    owner=owner,
+    only_missing=only_missing,
+    page=ui.asked_page("documents.grid"),
+    page_size=ui.LIST_PAGE_ROWS,
+)
 ui.export_buttons("documents", filters, owner=owner)
-ui.table(grid, hidden=("unit_id",), key="documents.grid")
+ui.paged_table("documents.grid", grid, hidden=("unit_id",))
 
-validity = ui.query(document_grid.passport_validity, config, filters)
-st.subheader(f"{ui.t('documents.passport_validity')} · {len(validity)}")
-ui.table(validity, key="documents.validity")
+validity = ui.query(
+    document_grid.passport_validity, config, filters, ui.asked_page("documents.validity"), ui.LIST_PAGE_ROWS
+)
+st.subheader(f"{ui.t('documents.passport_validity')} · {validity.total}")
+ui.paged_table("documents.validity", validity)
 
 st.subheader(ui.t("documents.checklist"))
 find = st.text_input(

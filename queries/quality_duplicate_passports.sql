@@ -1,7 +1,8 @@
 -- Data quality: passport numbers registered under more than one unit (a typo, or one person twice).
 -- params: $as_of, $provinces, $sectors, $themes, $cities, $unit_ids, $statuses — the sidebar filters
 --         (see filtered_participants in queries/_macros.sql); empty lists mean all.
--- columns: passport_number, units, unit_names, participant_names
+--         $limit, $offset (integer) — one page of the list.
+-- columns: passport_number, units, unit_names, participant_names, total_rows
 with counted as (
     select * from filtered_participants($as_of, $provinces::varchar[], $sectors::varchar[], $themes::varchar[], $cities::varchar[], $unit_ids::integer[], $statuses::varchar[])
     where passport_number is not null
@@ -10,8 +11,10 @@ select
     passport_number,
     count(distinct unit_id)::integer as units,
     string_agg(distinct unit_name, ' / ' order by unit_name collate zh) as unit_names,
-    string_agg(distinct name, ' / ' order by name collate zh) as participant_names
+    string_agg(distinct name, ' / ' order by name collate zh) as participant_names,
+    count(*) over ()::integer as total_rows  -- the whole list's length (after the grouping), on every row of the page
 from counted
 group by passport_number
 having count(distinct unit_id) > 1
 order by passport_number
+limit $limit offset $offset

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 
+import pandas as pd
 import pytest
 
 from delegation import chase, document_grid, documents, ui
@@ -40,7 +41,7 @@ def test_missing_by_kind_province_and_unit(loaded, config):
     ]
     by_province = document_grid.missing_by_province(loaded, f, "zh")
     assert by_province[["label", "participants"]].values.tolist() == [["江苏", 5], ["山西", 5], ["陕西", 2]]
-    grid = document_grid.missing_by_unit(loaded, config, f, "en")
+    grid = document_grid.missing_by_unit(loaded, config, f, "en").rows
     # Equal counts in pinyin order (Suzhou, Taiyuan, Xi'an); by character code 太 came before 苏.
     assert grid["unit_name"].tolist() == ["苏州甲机械有限公司", "太原乙环保有限公司", "西安丙新能源有限公司"]
     assert grid["Passport cover page (scan)"].tolist() == [3, 3, 1]
@@ -50,6 +51,24 @@ def test_missing_by_kind_province_and_unit(loaded, config):
         ["太原乙环保有限公司", None, 5, 1, 3, 1],
         ["西安丙新能源有限公司", None, 2, 1, 1, 0],
     ]
+
+
+def test_the_unit_grid_is_cut_in_duckdb_page_by_page(config, demo_db):
+    """The grid's pages, one after the other, are the whole grid the export holds, each counting
+    every unit; the units owing nothing only when asked for; a page past the end is the last."""
+    con = connect(config, demo_db)
+    f = Filters(AS_OF)
+    whole = document_grid.missing_by_unit(con, config, f, "en")
+    everyone = document_grid.missing_by_unit(con, config, f, "en", only_missing=False)
+    assert whole.total == len(whole.rows) > 12 and (whole.rows["missing"] > 0).all()
+    assert everyone.total == len(everyone.rows) > whole.total  # some units owe nothing
+    pages = [document_grid.missing_by_unit(con, config, f, "en", page=n, page_size=5) for n in (1, 2, 3)]
+    assert [p.total for p in pages] == [whole.total] * 3 and [len(p.rows) for p in pages] == [5, 5, 5]
+    joined = pd.concat([p.rows for p in pages], ignore_index=True)
+    pd.testing.assert_frame_equal(joined, whole.rows.iloc[:15].reset_index(drop=True))
+    past = document_grid.missing_by_unit(con, config, f, "en", page=999, page_size=5)
+    assert past.page == past.pages and past.last == whole.total
+    con.close()
 
 
 def test_unit_checklist_rows_name_their_document(loaded, config):

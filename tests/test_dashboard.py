@@ -264,6 +264,35 @@ def test_quality_lists(loaded, config):
     assert full["duplicate_passports"]["passport_number"].tolist() == ["E90000101"]
 
 
+def test_quality_lists_are_cut_in_duckdb_page_by_page(loaded, config):
+    """Two rows a page: each list counts its whole length, the pages in turn are the whole list, a
+    page past the end is the last one, and the masking holds on every page."""
+    loaded.execute(
+        "update participants set passport_number = 'X-' || participant_id || '-00' where name like '甲%'"
+    )
+    f = Filters(AS_OF)
+    whole = quality.quality(loaded, config, f, "en")
+    assert len(whole["passport_format"]) > 2 and len(whole["passport_expiring"]) > 2
+    first = quality.quality_pages(loaded, config, f, "en", (1,) * 6, 2)
+    assert {n: p.total for n, p in first.items()} == {n: len(rows) for n, rows in whole.items()}
+    for name in ("passport_format", "passport_expiring"):
+        pages = [quality.quality_pages(loaded, config, f, "en", (n,) * 6, 2)[name] for n in (1, 2, 3)]
+        assert [p.page for p in pages] == [1, 2, 2]  # page 3 is past the end: the last page
+        joined = pd.concat([pages[0].rows, pages[1].rows], ignore_index=True)
+        pd.testing.assert_frame_equal(joined, whole[name])
+    masked = first["passport_format"].rows["passport_number"].tolist()
+    full = quality.quality_pages(loaded, config, f, "en", (1,) * 6, 2, show_full=True)["passport_format"]
+    assert all(m.startswith("X") and "*" in m for m in masked)
+    assert full.rows["passport_number"].tolist() == whole_full_first_two(loaded, config, f)
+    assert not set(masked) & set(full.rows["passport_number"])
+
+
+def whole_full_first_two(con, config, filters) -> list[str]:
+    return quality.quality(con, config, filters, "en", show_full=True)["passport_format"][
+        "passport_number"
+    ].tolist()[:2]
+
+
 def test_data_version_moves_with_every_write(loaded, config, tmp_path):
     from delegation.ingest import import_file
     from tests.conftest import write_xlsx

@@ -41,6 +41,7 @@ SAMPLE_PARAMS = {
     "ready_offset": 0,
     "blocked_offset": 0,
     "in_batch_offset": 0,
+    "only_missing": True,
 }
 
 

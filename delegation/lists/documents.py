@@ -28,8 +28,8 @@ class Documents(List):
         owner: str = "",
         **_: Any,
     ) -> list[Sheet]:
-        grid = document_grid.missing_by_unit(con, config, filters, lang, owner=owner, only_missing=False)
-        validity = document_grid.passport_validity(con, config, filters)
+        grid = document_grid.missing_by_unit(con, config, filters, lang, owner=owner, only_missing=False).rows
+        validity = document_grid.passport_validity(con, config, filters).rows
         return [
             frame_sheet(text("documents.by_unit", lang), grid, hidden=("unit_id",)),
             frame_sheet(text("documents.passport_validity", lang), validity),
