@@ -6,6 +6,10 @@
 with counted as (
     select * from filtered_participants($as_of, $provinces::varchar[], $sectors::varchar[], $themes::varchar[], $cities::varchar[], $unit_ids::integer[], $statuses::varchar[])
     where passport_number is not null
+),
+duplicated as (
+    -- the numbers first (a count per number), so that only their few rows have names joined up
+    select passport_number from counted group by passport_number having count(distinct unit_id) > 1
 )
 select
     passport_number,
@@ -14,7 +18,7 @@ select
     string_agg(distinct name, ' / ' order by name collate zh) as participant_names,
     count(*) over ()::integer as total_rows  -- the whole list's length (after the grouping), on every row of the page
 from counted
+semi join duplicated using (passport_number)
 group by passport_number
-having count(distinct unit_id) > 1
 order by passport_number
 limit $limit offset $offset
