@@ -14,7 +14,8 @@ ALL_OWNERS = ui.t("documents.all_owners")
 st.title(ui.t("page.documents"))
 if flash := st.session_state.pop("documents.flash", None):
     st.success(flash)
-by_kind = ui.query(document_grid.missing_by_kind, filters, lang)
+shown = ui.query(document_grid.figures, filters, lang)  # one query for the figures and both charts
+by_kind = shown.by_kind
 for column, row in zip(
     ui.wrapping("documents-figures", "figures").columns(len(by_kind), vertical_alignment="bottom"),
     by_kind.itertuples(),
@@ -28,7 +29,7 @@ for column, row in zip(
 
 left, right = ui.wrapping("documents-charts", "charts").columns(2)
 # A sentence where a chart would have nothing to draw: empty axes ran from -1 to 4.
-by_province = ui.query(document_grid.missing_by_province, filters, lang)
+by_province = shown.by_province
 if by_province.empty and by_kind["required"].sum() == 0:
     left.info(ui.t("documents.none_required"))  # no one registered, or no one matches the filters
 elif by_province.empty:
@@ -38,7 +39,7 @@ else:
         charts.bar_chart(by_province, ui.t("documents.by_province"), ui.t("column.missing")),
         key="documents.province",
     )
-done = ui.query(document_grid.completion, filters)
+done = shown.completion
 if done.empty:
     right.info(ui.t("documents.none_received"))
 else:

@@ -60,6 +60,40 @@ def test_overview_in_one_query_equals_each_query(loaded, config, filters, lang):
     assert shown.missing_documents == int(owed["missing"].sum())
 
 
+@pytest.mark.parametrize("filters", OVERVIEW_FILTERS)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_documents_figures_in_one_query_equal_each_query(loaded, config, filters, lang):
+    from delegation import document_grid
+
+    shown = document_grid.figures(loaded, filters, lang)
+    pd.testing.assert_frame_equal(
+        shown.by_kind, document_grid.missing_by_kind(loaded, filters, lang), check_dtype=False
+    )
+    pd.testing.assert_frame_equal(
+        shown.by_province, document_grid.missing_by_province(loaded, filters, lang), check_dtype=False
+    )
+    pd.testing.assert_frame_equal(
+        shown.completion, document_grid.completion(loaded, filters), check_dtype=False
+    )
+
+
+def test_documents_figures_on_demo_data_equal_each_query(con, config):
+    from delegation import document_grid
+    from delegation.demo import load_demo
+
+    load_demo(con, config, 3_000, seed=5)
+    filters = Filters(dt.date(2023, 3, 31))
+    shown = document_grid.figures(con, filters, "zh")
+    assert len(shown.by_province) > 10 and len(shown.completion) > 10 and shown.by_kind["missing"].sum() > 0
+    pd.testing.assert_frame_equal(
+        shown.by_kind, document_grid.missing_by_kind(con, filters, "zh"), check_dtype=False
+    )
+    pd.testing.assert_frame_equal(
+        shown.by_province, document_grid.missing_by_province(con, filters, "zh"), check_dtype=False
+    )
+    pd.testing.assert_frame_equal(shown.completion, document_grid.completion(con, filters), check_dtype=False)
+
+
 def test_overview_on_demo_data_equals_each_query(con, config):
     from delegation.demo import load_demo
 
