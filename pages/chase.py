@@ -88,7 +88,7 @@ for entry in entries:
             )
         )
         st.text(chase.last_chased(entry, lang))
-        ui.table(chase.chase_table(entry, lang), wrap=("item",))
+        st.text("\n".join(chase.chase_lines(entry, lang)))
         zh, en = st.columns(2)
         zh.caption(ui.t("chase.message_zh"))
         zh.code(chase.chase_message(config, entry, "zh", filters.as_of), language=None, wrap_lines=True)

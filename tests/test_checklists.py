@@ -180,16 +180,10 @@ def test_chase_messages(loaded, config):
         assert "缺：" not in message
     from delegation import lists
 
-    table = chase.chase_table(entry, "zh")
-    assert table["participant_name"].tolist() == [
-        text("documents.unit_itself", "zh"),
-        "乙二",
-        "乙三",
-        "乙三",
-        "乙一",
-        "乙一",
+    people = [text("documents.unit_itself", "zh"), "乙二", "乙三", "乙三", "乙一", "乙一"]
+    assert chase.chase_lines(entry, "zh") == [
+        f"{who} · {line}" for who, line in zip(people, entry["lines"]["zh"], strict=True)
     ]
-    assert table["item"].tolist() == entry["lines"]["zh"]
     data = lists.export_bytes("chase", "csv", loaded, config, Filters(AS_OF), "en", user="t", owner="小李")
     csv = data.decode("utf-8-sig").splitlines()
     assert csv[0] == "Unit,Owner,Contact,Contact mobile,Contact e-mail,Last chased,Participant,Item"
