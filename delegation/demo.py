@@ -2,6 +2,7 @@
 
 Every name, phone and passport number here is made up from a fixed pattern: passport numbers are
 E9 followed by the participant's number, mobiles 1990… with the same number, e-mails @example.com.
+The registration mailbox is made up the same way (`demo_mail`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pyarrow as pa
 
 from delegation.config import EventConfig
 from delegation.db import append_audit, transaction
+from delegation.demo_mail import generate_mail
 from delegation.documents import sync_confirmations
 from delegation.ingest import PARTICIPANT_COLUMNS, UNIT_COLUMNS
 from delegation.search import PARTICIPANT_SEARCH_COLUMNS, UNIT_SEARCH_COLUMNS, search_texts
@@ -310,12 +312,15 @@ def province_zh(key: str) -> str:
 
 
 def load_demo(con: duckdb.DuckDBPyConnection, config: EventConfig, participants: int, seed: int) -> None:
-    """Fill an empty database with demo registrations in one transaction."""
+    """Fill an empty database with demo registrations and their mailbox in one transaction."""
     units, people = generate(config, participants, seed)
+    messages, attachments = generate_mail(config, units, people, seed)
     now = dt.datetime.now().replace(microsecond=0)
     with transaction(con):
         con.register("_demo_units", units)
         con.register("_demo_people", people)
+        con.register("_demo_messages", messages)
+        con.register("_demo_attachments", attachments)
         try:
             con.execute(
                 f"insert into units ({', '.join(units.column_names)}, created_at) "
@@ -327,9 +332,13 @@ def load_demo(con: duckdb.DuckDBPyConnection, config: EventConfig, participants:
                 "select *, ?::timestamp from _demo_people",
                 [now],
             )
+            con.execute(
+                f"insert into mail_messages ({', '.join(messages.column_names)}) select * from _demo_messages"
+            )
+            con.execute("insert into mail_attachments select * from _demo_attachments")
         finally:
-            con.unregister("_demo_units")
-            con.unregister("_demo_people")
+            for name in ("_demo_units", "_demo_people", "_demo_messages", "_demo_attachments"):
+                con.unregister(name)
         # Keep the id sequences ahead of the ids written here.
         # Documents: most arrive a few days after sign-up, some are verified or rejected a day or two
         # later, some are missing. Each state goes into the history too, so the pages can show any

@@ -7,7 +7,7 @@ subject, an attached form or the sender names (the CLI, the IMAP reader and the 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,13 +22,14 @@ from delegation.i18n import Both, Words, said, text
 from delegation.ingest import import_uploads
 from delegation.keys import keyring
 from delegation.mail import Attachment, Message, read_message, split_mbox, unit_from_subject
-from delegation.named_queries import query_rows
 from delegation.private import private_folder, write_private
 from delegation.sheets import FORM_SUFFIXES
 from delegation.text import match_key, safe_name
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from delegation.paging import Page
 
 
 @dataclass
@@ -329,28 +330,25 @@ def unit_name(con: duckdb.DuckDBPyConnection, unit_id: int | None) -> str | None
 
 # ---- for the Mail page ---------------------------------------------------------------------------
 
-LISTED = 500  # messages the Mail page lists (newest first)
 
-
-def messages_frame(con: duckdb.DuckDBPyConnection, lang: str, *, unmatched: bool = False) -> pd.DataFrame:
-    """The messages, newest first: received, from (masked), subject, the unit or "unmatched"."""
-    import pandas as pd
-
+def messages_page(
+    con: duckdb.DuckDBPyConnection, lang: str, page: int, page_size: int, *, unmatched: bool = False
+) -> Page:
+    """One page of the messages, newest first (DuckDB cuts it): received, from (masked), subject,
+    the unit or "unmatched", how many attachments; and how many messages the list holds."""
+    from delegation.paging import paged
     from delegation.privacy import mask_email
 
-    rows = query_rows(con, "mail_messages", unmatched=unmatched, limit=LISTED)
+    found = paged(con, "mail_messages", page, page_size, unmatched=unmatched)
+    rows = found.rows
     nobody = text("mail.unmatched", lang)
-    return pd.DataFrame(
-        {
-            "message_key": [r[0] for r in rows],
-            "received_at": [r[1] or r[2] for r in rows],
-            "sender": [mask_email(r[3]) for r in rows],
-            "subject": [r[4] for r in rows],
-            "unit_id": pd.array([r[5] for r in rows], dtype="Int64"),
-            "unit_name": [r[6] or nobody for r in rows],
-            "attachments": [r[8] for r in rows],
-        }
+    shown = rows.assign(
+        sender=[mask_email(s) for s in rows["sender"]],
+        subject=[s if isinstance(s, str) else None for s in rows["subject"]],  # missing: None, not NaN
+        unit_id=rows["unit_id"].astype("Int64"),
+        unit_name=rows["unit_name"].fillna(nobody),
     )
+    return replace(found, rows=shown)
 
 
 def attachments_frame(con: duckdb.DuckDBPyConnection, message_key: str, lang: str) -> pd.DataFrame:
@@ -370,8 +368,3 @@ def body(con: duckdb.DuckDBPyConnection, message_key: str) -> str:
     """A message's body as plain text ("" once purged)."""
     found = fetch_one(con, "select body from mail_messages where message_key = ?", [message_key])
     return (found[0] if found else None) or ""
-
-
-def unit_choices(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
-    """Every unit a message can be assigned to, by name."""
-    return query_rows(con, "unit_options", chosen=[], search="%", limit=100_000)

@@ -5,7 +5,7 @@ import datetime as dt
 
 import streamlit as st
 
-from delegation import access, imap, mailbox, outbox, ui
+from delegation import access, imap, mailbox, outbox, paging, ui
 from delegation.documents import documents_folder
 from delegation.errors import DelegationError
 from delegation.summary import mail_counts
@@ -34,11 +34,15 @@ for column, name in zip(row, ("messages", "unmatched", "sent"), strict=True):
     column.metric(ui.t(f"mail.count.{name}"), figures[name])
 
 only_unmatched = st.toggle(ui.t("mail.unmatched_only"), key="mail.unmatched_only")
-listing = ui.query(mailbox.messages_frame, lang, unmatched=only_unmatched)
-ui.table(listing, hidden=("message_key", "unit_id"), wrap=("subject",))
+# DuckDB cuts the page (100 messages at a time); the box's page is asked for before it is drawn.
+shown = ui.query(
+    mailbox.messages_page, lang, ui.asked_page("mail.list"), ui.LIST_PAGE_ROWS, unmatched=only_unmatched
+)
+ui.paged_table("mail.list", shown, hidden=("message_key", "unit_id"), wrap=("subject",))
+listing = shown.rows
 if listing.empty:
     st.stop()
-labels = {
+labels = {  # the page's messages only: another page of the list offers its own
     key: f"{when:%Y-%m-%d %H:%M} · {subject or '—'}"
     for key, when, subject in zip(
         listing["message_key"], listing["received_at"], listing["subject"], strict=True
@@ -54,8 +58,14 @@ with st.expander(ui.t("mail.body")):
 if not admin:
     st.stop()
 
-units = dict(ui.query(mailbox.unit_choices))
-left, right = st.columns([3, 1], vertical_alignment="bottom")
+# The unit to assign is found by a search (name, pinyin or initials): the box offers the matches
+# (50 at a time), never every unit.
+find, left, right = st.columns([2, 3, 1], vertical_alignment="bottom")
+search = find.text_input(
+    ui.t("filter.unit_search"), key="mail.assign.search", placeholder=ui.t("filter.unit_search_hint")
+)
+asked = st.session_state.get(f"mail.assign.{chosen}")
+units = ui.query(paging.unit_options, search, (asked,) if asked is not None else ())
 unit = ui.selectbox(
     left,
     ui.t("mail.assign"),

@@ -88,3 +88,59 @@ def test_demo_documents(con, config):
         ).fetchall()
     )
     assert {u for u, s in statuses.items() if s == "confirmed"} == confirmed_units
+
+
+def test_demo_mail_same_seed_same_mailbox(config):
+    from delegation.demo import generate_mail
+
+    units, people = generate(config, 400, seed=1)
+    a_messages, a_attachments = generate_mail(config, units, people, seed=1)
+    b_messages, b_attachments = generate_mail(config, units, people, seed=1)
+    c_messages, _ = generate_mail(config, units, people, seed=2)
+    assert a_messages.equals(b_messages) and a_attachments.equals(b_attachments)
+    assert not a_messages.equals(c_messages)
+
+
+def test_demo_mailbox(con, config):
+    from delegation.i18n import said
+
+    load_demo(con, config, 2000, seed=3)
+    q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
+    # Every unit sent one or two e-mails, from its contact address, on or after its sign-up day.
+    per_unit = dict(q("select unit_id, count(*) from mail_messages where unit_id is not null group by 1"))
+    assert len(per_unit) == 500 and set(per_unit.values()) == {1, 2}
+    assert q(
+        "select count(*) from mail_messages m join units u using (unit_id) "
+        "where m.sender <> u.contact_email or m.sent_at::date < u.registered_on"
+    ) == [(0,)]
+    # The subject as the notice asks for it: the unit's name, or its short name (then matched by the
+    # attached form or the sender, as the importer would have matched it).
+    rows = q("select m.subject, u.name, m.matched_by from mail_messages m join units u using (unit_id)")
+    for subject, name, matched_by in rows:
+        named = name if matched_by == "subject" else name.removesuffix("有限公司")
+        assert subject in (config.email_subject(named, "zh"), config.email_subject(named, "en"))
+    assert {m for _, _, m in rows} == {"subject", "form", "sender"}
+    # About 2 % unmatched, each for staff to assign.
+    total, unmatched = q("select count(*), count(*) filter (where unit_id is null) from mail_messages")[0]
+    assert 0.015 < unmatched / total < 0.025
+    assert q("select count(*) from mail_messages where unit_id is null and matched_by is not null") == [(0,)]
+    # Every message has its 2–3 attachments, numbered from 0, in the importer's sentences.
+    counts = q(
+        "select count(a.message_key), min(a.position), max(a.position) from mail_messages m "
+        "left join mail_attachments a using (message_key) group by m.message_key"
+    )
+    assert {c for c, *_ in counts} == {2, 3} and all(lo == 0 and hi == c - 1 for c, lo, hi in counts)
+    no_unit = said("mail.outcome.no_unit")
+    assert q(
+        "select distinct outcome_en, outcome_zh from mail_attachments join mail_messages using (message_key) "
+        "where unit_id is null"
+    ) == [tuple(no_unit)]
+    forms = q(
+        "select a.outcome_en, a.outcome_zh, count(distinct p.participant_id) from mail_attachments a "
+        "join mail_messages m using (message_key) join participants p using (unit_id) "
+        "where a.name like '%.xlsx' group by a.message_key, 1, 2"
+    )
+    assert forms and all(
+        (en, zh) == said("mail.outcome.form_row" if n == 1 else "mail.outcome.form_rows", count=n)
+        for en, zh, n in forms
+    )

@@ -35,7 +35,7 @@ from delegation.keys import load_keyring
 from tests.conftest import run_cli
 from tests.sample_forms import chinese_xlsx
 
-RICH_PARTICIPANTS = 3000  # enough that the middle of the file holds a column's data (asserted below)
+RICH_PARTICIPANTS = 3200  # enough that the middle of the file holds a column's data (asserted below)
 DUCKDB_HEADERS = 3 * 4096  # a DuckDB file: a main header and two database headers, then the blocks
 OVERWRITTEN = 40 * 1024
 
@@ -93,7 +93,7 @@ def restore_command(sentence: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def rich_db(tmp_path_factory) -> Path:
-    """A demo database of 3000 participants (seed 7), closed, with no key of its own yet."""
+    """A demo database of 3200 participants (seed 7), closed, with no key of its own yet."""
     from delegation.config import load_config
     from delegation.demo import load_demo
 
@@ -157,11 +157,14 @@ def test_check_reads_every_column_and_finds_40_kb_overwritten_in_the_middle(desk
     con = duckdb.connect(str(db), read_only=True)
     block_size, free = con.execute("select block_size, free_blocks from pragma_database_size()").fetchall()[0]
     block = (middle - DUCKDB_HEADERS) // block_size
-    held = con.execute(
-        "select distinct column_name from pragma_storage_info('participants') where block_id = ?", [block]
-    ).fetchall()
+    tables = [r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()]
+    held = [
+        t
+        for t in tables
+        if con.execute(f"from pragma_storage_info('{t}') where block_id = ?", [block]).fetchall()
+    ]
     con.close()
-    assert free == 0 and held, "the middle of the file should hold participants' data"
+    assert free == 0 and held, "the middle of the file should hold a table's data"
     # (DuckDB's checksum covers the whole block, the values and the unused end of it alike.)
     assert (middle + OVERWRITTEN - DUCKDB_HEADERS) // block_size == block
 

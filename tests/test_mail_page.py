@@ -193,3 +193,134 @@ def test_a_saved_email_in_the_import_pages_box_is_imported_as_the_mailboxs_are(
     assert not at.exception
     assert [s.value.replace("\\", "") for s in at.success] == ["丙公司.eml: 丙公司 (by the attached form)"]
     assert [t.value.strip() for t in at.text] == ["报名表.xlsx — form: 1 row imported"]
+
+
+# ---- a mailbox of many messages (the demo's): one page at a time, bounded select boxes ----------
+
+
+def newest_keys(config, db, *, unmatched: bool = False, limit: int = 200) -> list[str]:
+    """The message keys newest first, straight from the table (what the page's pages must hold)."""
+    con = connect(config, db)
+    try:
+        return [
+            r[0]
+            for r in con.execute(
+                "select message_key from mail_messages where not ? or unit_id is null "
+                "order by coalesce(sent_at, imported_at) desc, message_key limit ?",
+                [unmatched, limit],
+            ).fetchall()
+        ]
+    finally:
+        con.close()
+
+
+def mail_figures(config, db) -> tuple[int, int]:
+    con = connect(config, db)
+    try:
+        return con.execute(
+            "select count(*), count(*) filter (where unit_id is null) from mail_messages"
+        ).fetchone()
+    finally:
+        con.close()
+
+
+def test_the_page_lists_one_page_of_100_messages_newest_first_and_page_2_the_next(
+    monkeypatch, demo_db, config
+):
+    total, _ = mail_figures(config, demo_db)
+    assert total > 200  # the demo's mailbox fills three pages
+    keys = newest_keys(config, demo_db)
+    at = as_role(monkeypatch, demo_db, "staff", "pages/mail.py")
+    assert not at.exception
+    first = at.dataframe[0].value
+    assert list(first["message_key"]) == keys[:100]
+    assert first["received_at"].is_monotonic_decreasing
+    pages = -(-total // 100)
+    assert f"Rows 1–100 of {total} · page 1 of {pages}" in texts(at)
+    assert at.metric[0].value == str(total)  # the figure counts every message, not the page
+    assert at.selectbox(key="mail.chosen").options == [
+        f"{when:%Y-%m-%d %H:%M} · {subject}"
+        for when, subject in zip(first["received_at"], first["subject"], strict=True)
+    ]  # the page's messages only
+    at.number_input(key="mail.list.page").set_value(2).run()
+    assert not at.exception
+    second = at.dataframe[0].value
+    assert list(second["message_key"]) == keys[100:200]
+    assert f"Rows 101–200 of {total} · page 2 of {pages}" in texts(at)
+    assert len(at.selectbox(key="mail.chosen").options) == 100
+
+
+def test_the_attachments_are_counted_for_each_message_shown(monkeypatch, demo_db, config):
+    at = as_role(monkeypatch, demo_db, "staff", "pages/mail.py")
+    first = at.dataframe[0].value
+    con = connect(config, demo_db)
+    try:
+        counted = dict(
+            con.execute("select message_key, count(*) from mail_attachments group by 1").fetchall()
+        )
+    finally:
+        con.close()
+    assert list(first["attachments"]) == [counted[k] for k in first["message_key"]]
+
+
+def test_the_unmatched_toggle_counts_and_lists_only_the_unmatched(monkeypatch, demo_db, config):
+    total, unmatched = mail_figures(config, demo_db)
+    assert 0 < unmatched < total
+    at = as_role(monkeypatch, demo_db, "staff", "pages/mail.py")
+    at.toggle(key="mail.unmatched_only").set_value(True).run()
+    assert not at.exception
+    listing = at.dataframe[0].value
+    assert list(listing["message_key"]) == newest_keys(config, demo_db, unmatched=True)
+    assert len(listing) == unmatched and set(listing["unit_name"]) == {"unmatched"}
+    assert [m.value for m in at.metric][:2] == [str(total), str(unmatched)]
+
+
+def test_no_select_box_holds_more_than_100_options_for_an_admin(monkeypatch, demo_db):
+    at = as_role(monkeypatch, demo_db, "admin", "pages/mail.py")
+    assert not at.exception
+    assert at.selectbox and all(len(s.options) <= 100 for s in at.selectbox)
+    (assign,) = [s for s in at.selectbox if s.label.startswith("Assign")]
+    assert len(assign.options) == 50  # of the demo's 200 units: a search finds the rest
+
+
+def more_units(config, db, count: int) -> None:
+    """`count` units whose names sort before 甲机械有限公司 (阿… in pinyin order)."""
+    from delegation.search import search_texts
+    from delegation.text import match_key
+
+    names = [f"阿{n:03d}贸易有限公司" for n in range(count)]
+    con = connect(config, db)
+    try:
+        con.executemany(
+            "insert into units (name, name_key, search_text) values (?, ?, ?)",
+            [
+                [name, match_key(name), found]
+                for name, found in zip(names, search_texts(names, [None] * count), strict=True)
+            ],
+        )
+    finally:
+        con.close()
+
+
+def test_an_admin_finds_the_unit_by_search_and_assigns_the_message(monkeypatch, mail_db, config):
+    more_units(config, mail_db, 120)
+    at = as_role(monkeypatch, mail_db, "admin", "pages/mail.py")
+    (assign,) = [s for s in at.selectbox if s.label.startswith("Assign")]
+    assert len(assign.options) == 50 and "甲机械有限公司" not in assign.options  # after 50 阿… units
+    at.text_input(key="mail.assign.search").input("jjx").run()  # its initials
+    (assign,) = [s for s in at.selectbox if s.label.startswith("Assign")]
+    assert assign.options == ["甲机械有限公司"]
+    assign.set_value(1).run()
+    at.button(key="mail.assign.go").click().run()
+    assert not at.exception
+    assert [s.value.replace("\\", "") for s in at.success] == [
+        "Assigned to 甲机械有限公司; 1 attachments filed again."
+    ]
+    assert list(at.dataframe[0].value["unit_name"]) == ["甲机械有限公司", "甲机械有限公司"]
+    con = connect(config, mail_db)
+    try:
+        assert con.execute(
+            "select unit_id, matched_by from mail_messages where message_key = '<m2@other.example>'"
+        ).fetchone() == (1, "staff")
+    finally:
+        con.close()

@@ -47,7 +47,15 @@ def demo(args: argparse.Namespace, config: EventConfig, lang: str) -> int:
                 "cli.error.demo_over_data", path=database_path(args.db), participants=existing
             )
         if args.replace:
-            for table in ("import_issues", "imports", "documents", "participants", "units"):
+            for table in (
+                "mail_attachments",
+                "mail_messages",
+                "import_issues",
+                "imports",
+                "documents",
+                "participants",
+                "units",
+            ):
                 con.execute(f"delete from {table}")  # constant names
         load_demo(con, config, args.participants, args.seed)
         units = fetch_one(con, "select count(*) from units")[0]
