@@ -63,8 +63,24 @@ def connect(
 def apply_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Define (or replace) the filtering macros of `queries/_macros.sql` in the database. They are
     stored, not TEMP: a TEMP macro is seen only by the connection that made it, not by the cursors
-    the app's sessions use; a read-only connection reads what the last writing one stored."""
-    con.execute(MACROS.read_text(encoding="utf-8"))
+    the app's sessions use; a read-only connection reads what the last writing one stored.
+
+    Each macro carries the file's hash as its comment (a macro replaced since has none), so a
+    database that holds these very macros is not written to at all on connecting."""
+    source = MACROS.read_text(encoding="utf-8")
+    mark = "sha256:" + hashlib.sha256(source.encode("utf-8")).hexdigest()
+    names = re.findall(r"create or replace macro (\w+)\(", source)
+    stored = dict(
+        con.execute(
+            "select function_name, comment from duckdb_functions() "
+            "where database_name = current_database() and schema_name = 'main' and function_type = 'table_macro'"
+        ).fetchall()
+    )
+    if all(stored.get(name) == mark for name in names):
+        return
+    con.execute(source)
+    for name in names:
+        con.execute(f"comment on macro table {name} is '{mark}'")
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:

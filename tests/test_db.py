@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 
 import pytest
@@ -181,6 +182,17 @@ def test_a_database_with_older_macros_answers_as_a_new_one(config, tmp_path):
     old.close()
     con = connect(config, old_path)
     assert _macro_results(con) == expected
+    # every macro marked with the file's hash again, so the next connection writes none of them
+    comments = con.execute(
+        "select function_name, comment from duckdb_functions() where function_type = 'table_macro' "
+        "and function_name in ('filtered_participants', 'required_documents', 'batch_applicants')"
+    ).fetchall()
+    digest = hashlib.sha256((QUERIES / "_macros.sql").read_bytes()).hexdigest()
+    assert sorted(comments) == [
+        ("batch_applicants", f"sha256:{digest}"),
+        ("filtered_participants", f"sha256:{digest}"),
+        ("required_documents", f"sha256:{digest}"),
+    ]
     cursor = con.cursor()  # a session's cursor sees the stored macros too (a TEMP one it would not)
     assert _macro_results(cursor) == expected
     cursor.close()
