@@ -52,12 +52,51 @@ PAGES = {
 PROVINCE = "Jiangsu"  # the filter chosen and cleared
 SEARCHED = "机械"  # a fragment of many demo units' names ("machinery"): a real search at every size
 
+# Streamlit's frontend does not always show a run in the attribute: when the server's "running" and
+# "finished" messages reach the page before React draws (a run of a few milliseconds, the blank
+# app's), the attribute never leaves "notRunning". So the page also watches Streamlit's websocket
+# for the ForwardMsg that ends a whole run (`script_finished`, field 6, FINISHED_SUCCESSFULLY or
+# FINISHED_WITH_COMPILE_ERROR; neither a fragment's run, the live refresh, nor a run cut short for
+# a rerun), read from the frame's top-level protobuf fields. Installed before Streamlit's own
+# scripts (page.add_init_script); it only listens, it changes nothing the app receives.
+_WATCH_SOCKET = """(() => {
+    const status = b => {  // ForwardMsg.script_finished in one frame, or -1
+        let i = 0;
+        const varint = () => {
+            let x = 0, shift = 0, c;
+            do { c = b[i++]; x += (c & 0x7f) * 2 ** shift; shift += 7; } while (c & 0x80 && i < b.length);
+            return x;
+        };
+        while (i < b.length) {
+            const tag = varint(), field = Math.floor(tag / 8), wire = tag % 8;
+            if (field === 6 && wire === 0) return varint();
+            if (wire === 0) varint();
+            else if (wire === 2) { const length = varint(); i += length; }  // (i += varint() would read i first)
+            else if (wire === 1) i += 8;
+            else if (wire === 5) i += 4;
+            else return -1;
+        }
+        return -1;
+    };
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+        constructor(...args) {
+            super(...args);
+            this.addEventListener('message', e => {
+                if (!(e.data instanceof ArrayBuffer) || !window.ddRunFinished) return;
+                const finished = status(new Uint8Array(e.data));
+                if (finished === 0 || finished === 1) window.ddRunFinished();
+            });
+        }
+    };
+})()"""
 # Arms the timing of the next action: its start is the first click (or Enter) the page sees from
-# now on, its end the first "notRunning" after a run that started after it. `window.ddTimed`
-# resolves to the seconds between the two (or fails after `ms`).
+# now on; its end the first moment after it at which a whole run has finished (the websocket
+# message above) and the attribute reads "notRunning" (when React shows the run, the moment it
+# draws "notRunning"). `window.ddTimed` resolves to the seconds between the two (or fails after `ms`).
 _ARM = """ms => {
     const app = document.querySelector('[data-testid="stApp"]');
-    let started = null, ran = false;
+    let started = null, finished = false;
     const start = e => {
         if (started === null && (e.type === 'click' || e.key === 'Enter')) started = performance.now();
     };
@@ -65,14 +104,22 @@ _ARM = """ms => {
     window.addEventListener('keydown', start, true);
     window.ddTimed = new Promise((done, fail) => {
         const timer = setTimeout(() => { stop(); fail(new Error('no run ended within ' + ms + ' ms')); }, ms);
-        const observer = new MutationObserver(() => {
-            if (started === null) return;  // a run before the click (the live refresh) is not its run
-            if (app.getAttribute('data-test-script-state') !== 'notRunning') { ran = true; return; }
-            if (ran) { stop(); done((performance.now() - started) / 1000); }
-        });
+        const check = () => {
+            if (finished && app.getAttribute('data-test-script-state') === 'notRunning') {
+                stop();
+                done((performance.now() - started) / 1000);
+            }
+        };
+        const observer = new MutationObserver(check);
+        window.ddRunFinished = () => {
+            if (started === null) return;  // a run before the click is not its run
+            finished = true;
+            setTimeout(check, 0);  // after Streamlit's own handler has taken the message
+        };
         const stop = () => {
             clearTimeout(timer);
             observer.disconnect();
+            window.ddRunFinished = null;
             window.removeEventListener('click', start, true);
             window.removeEventListener('keydown', start, true);
         };
@@ -207,6 +254,7 @@ def blank_runs(runs: int) -> dict[str, list[float]]:
         with _running(start_blank(port)) as server:
             _wait_for_port(server, port, time.perf_counter() + 60)
             page = browser.new_page(viewport=VIEWPORT)
+            page.add_init_script(_WATCH_SOCKET)
             page.goto(f"http://localhost:{port}/", timeout=30_000)
             button = page.get_by_role("button", name="Rerun")
             button.wait_for(timeout=WAIT_MS)
@@ -284,6 +332,7 @@ def click_runs(db: str, runs: int) -> dict[str, list[float]]:
         with _running(start_server(db, port, _app_env(folder))) as server:
             _wait_for_port(server, port, time.perf_counter() + 60)
             page = browser.new_page(viewport=VIEWPORT)
+            page.add_init_script(_WATCH_SOCKET)
             page.goto(f"http://localhost:{port}/?as_of={AS_OF}&lang=en", timeout=30_000)
             _shown(page, "overview")
 
