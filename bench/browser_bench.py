@@ -3,15 +3,16 @@ also usable alone).
 
     .venv/bin/python bench/browser_bench.py clicks DB [--runs 5]   # the app's actions, click → idle
     .venv/bin/python bench/browser_bench.py blank [--runs 5]       # the blank app's rerun and cold start
-    .venv/bin/python bench/browser_bench.py cold DB [--runs 5]     # the app's cold start
+    .venv/bin/python bench/browser_bench.py cold DB [--runs 5]     # both cold starts, alternated
 
-An action's time runs from its click (or its Enter) to the moment Streamlit's run state, the
-`data-test-script-state` attribute of `[data-testid="stApp"]` in Streamlit 1.67's frontend, is back
-at "notRunning" after having left it. Both moments are read in the page (`performance.now()` in a
-capture listener that sees the click before the element does, and a MutationObserver on the
-attribute), both set up in one `page.evaluate` before the click; so neither Playwright's round
-trips nor Python's own latency are in the figure. The click itself is Playwright's, a real pointer
-event, as a user's would be (a scripted `element.click()` does not open Base Web's menus).
+An action's time runs from its click (or its Enter) to the moment Streamlit's run is over: the
+`data-test-script-state` attribute of `[data-testid="stApp"]` (Streamlit 1.67's frontend) back at
+"notRunning" after the server's message that the run finished (see `_WATCH_SOCKET` for why the
+message too). Both moments are read in the page (`performance.now()` in a capture listener that
+sees the click before the element does, a MutationObserver on the attribute), set up in one
+`page.evaluate` before the click; so neither Playwright's round trips nor Python's latency are in
+the figure. The click itself is Playwright's, a real pointer event, as a user's would be (a
+scripted `element.click()` does not reach React Aria's menus the way a pointer does).
 
 Each prints one JSON line of lists of seconds, like bench/app_bench.py.
 """
