@@ -11,8 +11,8 @@ An action's time runs from its click (or its Enter) to the moment Streamlit's ru
 message too). Both moments are read in the page (`performance.now()` in a capture listener that
 sees the click before the element does, a MutationObserver on the attribute), set up in one
 `page.evaluate` before the click; so neither Playwright's round trips nor Python's latency are in
-the figure. The click itself is Playwright's, a real pointer event, as a user's would be (a
-scripted `element.click()` does not reach React Aria's menus the way a pointer does).
+the figure. The click itself is Playwright's, pointer down, up and click as a user's mouse sends
+them, rather than a scripted `element.click()` (a click event alone).
 
 Each prints one JSON line of lists of seconds, like bench/app_bench.py.
 """
