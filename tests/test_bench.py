@@ -124,3 +124,35 @@ def test_the_workbook_as_excel_saves_it_holds_the_same_cells(tmp_path):
         assert rows[0] == rows[1], name
         sizes[name] = len(rows[0])
     assert sizes["报名信息采集表 Annex 2"] >= 40  # the data sheet and its 40 people were compared
+
+
+def test_browser_bench_runs_small(tmp_path):
+    # The clicks, the blank app's floor and both cold starts once each, on 200 demo participants:
+    # every action and every page switch has its figure, each a real duration.
+    import math
+
+    from bench.browser_bench import PAGES, blank_runs, click_runs, cold_runs
+    from bench.common import demo
+    from delegation import access
+
+    db = demo(str(tmp_path), 200)
+    clicks = click_runs(db, 1)
+    assert set(clicks) == {f"page switch: {stem}" for stem in [*PAGES, "overview"]} | {
+        "filter change",
+        "language change",
+        "search",
+    }
+    # Every page the local admin (an admin) may open, as app.py offers them, is switched to.
+    scripts = {path.stem for path in (ROOT / "pages").glob("*.py")}
+    assert {stem for stem in scripts if access.may_open("admin", stem)} == {*PAGES, "overview"}
+    assert len(clicks["page switch: overview"]) == len(PAGES)  # back from each page
+    assert all(
+        len(clicks[key]) == 2 for key in ("filter change", "language change", "search")
+    )  # there and back
+    blank = blank_runs(1)
+    assert set(blank) == {"rerun", "cold_start"} and all(len(v) == 1 for v in blank.values())
+    cold = cold_runs(db, 1)
+    assert set(cold) == {"cold_start", "blank_cold_start"} and all(len(v) == 1 for v in cold.values())
+    for result in (clicks, blank, cold):
+        for key, seconds in result.items():
+            assert seconds and all(math.isfinite(s) and 0 < s < 120 for s in seconds), key
