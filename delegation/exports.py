@@ -17,9 +17,6 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 import duckdb
-import openpyxl
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from delegation.config import EventConfig
 from delegation.filters import Filters
@@ -81,6 +78,8 @@ def write_xlsx(
 ) -> list[int]:
     """One sheet per table plus an 'about' sheet (given the row counts); bold frozen header, autofilter,
     column widths, dates as dates, passport numbers and phones as text."""
+    import openpyxl  # when a workbook is written: every page imports this module, few write one
+
     wb = openpyxl.Workbook(write_only=True)
     counts = []
     for table in tables:
@@ -127,8 +126,10 @@ def _sheet_title(name: str) -> str:
     return "".join(ch for ch in name if ch not in "[]:*?/\\")[:31] or "Sheet"
 
 
-def _text_cell(ws: Any, value: str) -> WriteOnlyCell:
+def _text_cell(ws: Any, value: str) -> Any:
     """A cell that is text whatever it starts with (filters and names on the 'about' sheet)."""
+    from openpyxl.cell import WriteOnlyCell  # a lookup in sys.modules once openpyxl is loaded
+
     cell = WriteOnlyCell(ws, value=value)
     cell.data_type = "s"
     if is_dangerous(value):
@@ -136,7 +137,10 @@ def _text_cell(ws: Any, value: str) -> WriteOnlyCell:
     return cell
 
 
-def _header_cell(ws: Any, value: str) -> WriteOnlyCell:
+def _header_cell(ws: Any, value: str) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     cell = WriteOnlyCell(ws, value=value)
     cell.data_type = "s"
     cell.font = Font(bold=True)

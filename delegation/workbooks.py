@@ -6,10 +6,6 @@ import datetime as dt
 import io
 
 import duckdb
-import openpyxl
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from delegation.config import EventConfig
 from delegation.figures import breakdown, headline
@@ -20,9 +16,6 @@ from delegation.lists.units import units_page
 from delegation.provinces import PROVINCES
 from delegation.summary import countdowns
 
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
-
 
 def leadership_workbook(
     con: duckdb.DuckDBPyConnection, config: EventConfig, filters: Filters, lang: str
@@ -31,12 +24,17 @@ def leadership_workbook(
 
     Aggregates and unit names only: no passport numbers, phones or scans.
     """
+    import openpyxl  # when a workbook is made (see annex2_template)
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Font
+
+    bold, title = Font(bold=True), Font(bold=True, size=14)
     lg = "zh" if lang == "zh" else "en"
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = text("workbook.summary", lg)
     ws["A1"] = config.name(lg)
-    ws["A1"].font = TITLE
+    ws["A1"].font = title
     ws["A2"] = f"{text('export.as_of', lg)}: {filters.as_of.isoformat()}"
     head = headline(con, config, filters)
     figures = [
@@ -47,11 +45,11 @@ def leadership_workbook(
     ]
     row = 4
     for label, value in figures:
-        ws.cell(row, 1, label).font = BOLD
+        ws.cell(row, 1, label).font = bold
         ws.cell(row, 2, value)
         row += 1
     row += 1
-    ws.cell(row, 1, text("overview.countdowns", lg)).font = BOLD
+    ws.cell(row, 1, text("overview.countdowns", lg)).font = bold
     labels = {m.key: m.label(lg) for m in config.milestones()}
     for item in countdowns(config, filters.as_of):
         row += 1
@@ -71,8 +69,8 @@ def leadership_workbook(
         ("city", "overview.by_city"),
     ):
         df = breakdown(con, kind, filters, lg, config.top_provinces)
-        data.cell(1, column, text(title_key, lg)).font = BOLD
-        data.cell(1, column + 1, text("column.participants", lg)).font = BOLD
+        data.cell(1, column, text(title_key, lg)).font = bold
+        data.cell(1, column + 1, text("column.participants", lg)).font = bold
         for i, (label, count) in enumerate(zip(df["label"], df["participants"], strict=True), start=2):
             data.cell(i, column, label)
             data.cell(i, column + 1, int(count))
@@ -101,7 +99,7 @@ def leadership_workbook(
     )
     units.append([text(f"column.{c}", lg) for c in columns])
     for cell in units[1]:
-        cell.font = BOLD
+        cell.font = bold
     for r in page.rows.itertuples():
         units.append([getattr(r, c) for c in columns])
         neutralise_row(units[units.max_row])
@@ -166,6 +164,13 @@ def annex2_template(config: EventConfig, rows: list[dict] | None = None) -> byte
 
     `rows` fills it in (tests use this to check that a filled template imports exactly).
     """
+    # openpyxl is imported when a workbook is made, not with the module: the overview page imports
+    # this module for its button, and openpyxl was a third of a second of the app's cold start.
+    import openpyxl
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    bold, title = Font(bold=True), Font(bold=True, size=14)
     columns = template_columns(config)
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -173,15 +178,15 @@ def annex2_template(config: EventConfig, rows: list[dict] | None = None) -> byte
     last = openpyxl.utils.get_column_letter(len(columns) + 1)
     ws["A1"] = f"附件2 报名信息采集表 · Annex 2 Registration Information Collection Form — {config.name_zh}"
     ws.merge_cells(f"A1:{last}1")
-    ws["A1"].font = TITLE
+    ws["A1"].font = title
     ws["A2"] = "序号 No."
     for i, (_, zh, en, _) in enumerate(columns, start=2):
         cell = ws.cell(2, i, f"{zh}\n{en}")
-        cell.font = BOLD
+        cell.font = bold
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width = max(14, len(zh) * 2 + 2)
-    ws["A2"].font = BOLD
+    ws["A2"].font = bold
     ws.row_dimensions[2].height = 48
     ws.freeze_panes = "B3"
 
@@ -271,7 +276,7 @@ def annex2_template(config: EventConfig, rows: list[dict] | None = None) -> byte
     ]
     for r, line in enumerate(lines, start=1):
         guide.cell(r, 1, line)
-    guide["A1"].font = TITLE
+    guide["A1"].font = title
     guide.column_dimensions["A"].width = 120
     wb.active = 1
     out = io.BytesIO()
