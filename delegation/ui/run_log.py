@@ -5,8 +5,9 @@ JSON line to it: the wall-clock time it ended (`time`, Unix seconds), the page's
 (`page`, e.g. "overview"; null when the run stopped before a page was chosen, as at the sign-in
 form), the `kind` ("page" for a whole run of app.py, "refresh" for a run of the overview's refresh
 fragment alone), the `seconds` the run took (time.perf_counter around its body), the session's
-`role`, and how it `ended`: "done", or "rerun" / "stop" when Streamlit's control-flow exceptions
-(RerunException for st.rerun and st.switch_page, StopException for st.stop) ended it, or "error".
+`role` (as the run began; app.py names it once the session is signed in), and how it `ended`:
+"done", or "rerun" / "stop" when Streamlit's control-flow exceptions (RerunException for st.rerun
+and st.switch_page, StopException for st.stop) ended it, or "error".
 Nothing else: no user names, no filters, no personal data. Unset, nothing is measured or written.
 
 It exists so that a load test measures the server's own time per run (bench/load_test.py), not
