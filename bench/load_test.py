@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import itertools
 import json
 import os
@@ -46,6 +47,7 @@ import shutil
 import sys
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,6 +86,7 @@ class Tally:
     staff_actions: int = 0
     downloads: int = 0
     imports: int = 0
+    first_runs: int = 0  # viewers whose first page run is over
 
 
 # ----------------------------------------------------------------------------- protocol viewers
@@ -106,8 +109,11 @@ def _rerun(fragment_id: str = "", page_hash: str = "") -> bytes:
     return BackMsg(rerun_script=state).SerializeToString()
 
 
-async def viewer(port: int, start: float, until: float, tally: Tally) -> None:
-    """One overview viewer over the websocket protocol from `start` to `until` (monotonic)."""
+async def viewer(
+    port: int, start: float, until: float, tally: Tally, stop: asyncio.Event | None = None
+) -> None:
+    """One overview viewer over the websocket protocol from `start` to `until` (monotonic), or
+    until `stop` is set."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     from websockets.asyncio.client import connect
 
@@ -117,6 +123,7 @@ async def viewer(port: int, start: float, until: float, tally: Tally) -> None:
     page_hash = ""
     timers: dict[str, list[float]] = {}  # fragment id → [interval, next due]
     running_since: float | None = time.monotonic()
+    seen_one = False
     try:
         async with connect(
             f"ws://127.0.0.1:{port}/_stcore/stream",
@@ -125,7 +132,7 @@ async def viewer(port: int, start: float, until: float, tally: Tally) -> None:
             open_timeout=WAIT_S,
         ) as ws:
             await ws.send(_rerun())
-            while (now := time.monotonic()) < until:
+            while (now := time.monotonic()) < until and not (stop and stop.is_set()):
                 if running_since is not None and now - running_since > WAIT_S:
                     tally.errors.append("viewer: a run did not finish in time")
                     return
@@ -165,6 +172,8 @@ async def viewer(port: int, start: float, until: float, tally: Tally) -> None:
                 elif kind == "script_finished":
                     if msg.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                         tally.errors.append("viewer: compile error")
+                    tally.first_runs += not seen_one
+                    seen_one = True
                     tally.viewer_runs += 1
                     running_since = None
     except Exception as exc:  # a refused or closed socket, a timeout on opening
@@ -260,6 +269,15 @@ async def staff(browser, url: str, start: float, until: float, tally: Tally) -> 
 # ----------------------------------------------------------------------------- the data moving
 
 
+def _unique(form: bytes, stamp: str) -> bytes:
+    """The workbook with a zip comment of its own: the desk skips a file it imported before (by
+    its SHA-256), and every drop must be a new file, as a staffer's are."""
+    out = io.BytesIO(form)
+    with zipfile.ZipFile(out, "a") as book:
+        book.comment = f"load test {stamp}".encode()
+    return out.getvalue()
+
+
 async def importer(inbox: Path, forms: list[bytes], every: float, until: float, tally: Tally) -> None:
     """Drop a small Annex 2 workbook into the inbox every `every` seconds (written aside, then moved
     in whole, as the inbox expects), alternating two versions of the same people so each changes data."""
@@ -267,9 +285,10 @@ async def importer(inbox: Path, forms: list[bytes], every: float, until: float, 
     for n in itertools.count():
         if time.monotonic() + 0.5 >= until:
             return
-        partial = inbox / f"load-{n}.xlsx.partial"
-        partial.write_bytes(forms[n % len(forms)])
-        partial.replace(inbox / f"load-{n}.xlsx")
+        stamp = f"{time.time_ns()}-{n}"
+        partial = inbox / f"load-{stamp}.xlsx.partial"
+        partial.write_bytes(_unique(forms[n % len(forms)], stamp))
+        partial.replace(inbox / f"load-{stamp}.xlsx")
         tally.imports += 1
         await asyncio.sleep(min(every, max(0.0, until - time.monotonic())))
 
@@ -398,22 +417,28 @@ async def _drive(port: int, server_pid: int, inbox: Path, forms: list[bytes], ar
             await _inbox_empty(inbox)  # no form of the meeting room lands in the quiet window
             window = 3 * args.refresh_seconds
             now = time.monotonic()
-            quiet_end = now + JOIN_S + window
-            moving_end = quiet_end + window
+            stop_viewers = asyncio.Event()
+            latest = now + JOIN_S + 2 * WAIT_S + 2 * window  # bounded even if the server stalls
             viewers = [
                 asyncio.ensure_future(
-                    viewer(port, now + JOIN_S * i / max(1, args.viewers), moving_end, tally)
+                    viewer(port, now + JOIN_S * i / max(1, args.viewers), latest, tally, stop_viewers)
                 )
                 for i in range(args.viewers)
             ]
-            await asyncio.sleep(JOIN_S + args.refresh_seconds)  # all in and past their first run
+            tally.first_runs = 0
+            give_up = now + JOIN_S + WAIT_S
+            while tally.first_runs < args.viewers and time.monotonic() < give_up:
+                await asyncio.sleep(0.2)  # every viewer in and its first run over
+            await asyncio.sleep(args.refresh_seconds)
             begin("quiet")
-            await asyncio.sleep(max(0.0, quiet_end - time.monotonic()))
+            await asyncio.sleep(window)
             end("quiet")
             begin("moving")
+            moving_end = time.monotonic() + window
             await importer(inbox, forms, args.refresh_seconds, moving_end, tally)
             await asyncio.sleep(max(0.0, moving_end - time.monotonic()))
             end("moving")
+            stop_viewers.set()
             await asyncio.gather(*viewers)
         finally:
             await browser.close()
