@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import io
 import itertools
 import json
@@ -50,6 +51,8 @@ import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -67,6 +70,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'  # the run is over
+RUNNING = '[data-testid="stApp"][data-test-script-state="running"]'
+STARTS_S = 5  # the longest a click's run may take to begin
 WAIT_S = 60  # the longest any one step may take: a run, a click, a download
 JOIN_S = 5  # the meeting room fills up over this many seconds
 CORE_REFRESH_S = 30  # the refresh period "viewers one core can carry" is asked at
@@ -183,9 +188,13 @@ async def viewer(
 # ----------------------------------------------------------------------------- staff in Chromium
 
 
-async def _settled(page) -> None:
-    """Wait until the run a click started is over (the app's root says notRunning)."""
-    await page.wait_for_timeout(150)
+async def _settled(page, reruns: bool = True) -> None:
+    """Wait until the run a click started is over: it has begun (the app's root says running; on
+    a loaded server that can take seconds, and clicking on meanwhile hits a page being redrawn),
+    then the root says notRunning. `reruns=False` for a click that starts no run (a download)."""
+    if reruns:
+        with contextlib.suppress(PlaywrightTimeout):  # over before it was seen
+            await page.wait_for_selector(RUNNING, timeout=STARTS_S * 1000)
     await page.wait_for_selector(DONE, timeout=WAIT_S * 1000)
 
 
@@ -221,7 +230,7 @@ async def _export(page, label: str, tally: Tally) -> None:
         tally.errors.append(f"staff: {label} download empty")
         return
     tally.downloads += 1
-    await _settled(page)
+    await _settled(page, reruns=False)
 
 
 async def _clear(page, step: int) -> None:
