@@ -23,20 +23,33 @@ def test_export_bench_runs():
 
 
 def test_load_test_runs_small():
-    # Two browser sessions against a real server for a few seconds: every page load is counted and
-    # none failed (the script exits 1 on any error, and prints each).
+    # Two protocol viewers with live refresh and one Chromium staff session against a real server,
+    # with forms dropped into its inbox, for a few seconds: the server's run log counted each kind of
+    # run, and nothing failed (the script exits 1 on any error, and prints each).
     done = subprocess.run(
-        [sys.executable, "bench/load_test.py", "--sessions", "2", "--seconds", "6", "--participants", "200"],
+        [
+            sys.executable,
+            "bench/load_test.py",
+            *("--viewers", "2", "--staff", "1", "--seconds", "8", "--single-seconds", "6"),
+            *("--refresh-seconds", "2", "--import-seconds", "3", "--participants", "200"),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    table = dict(re.findall(r"^\| ([a-z0-9 ]+) \| ([^|]+) \|$", done.stdout, re.M))
-    assert table["errors"] == "0"
-    assert int(table["page loads"]) >= 2  # pages were loaded (two sessions, six seconds)
-    assert float(table["p50 page time"].removesuffix(" s")) > 0
+    rows = {
+        line.split("|")[1].strip(): line.split("|")[2:-1] for line in done.stdout.splitlines() if "|" in line
+    }
+    assert rows["errors"] == [" 0 "]
+    for kind in ("overview page runs", "refresh fragment runs"):
+        single, meeting = (int(n) for n in rows[kind][-1].split("/"))
+        assert single >= 1 and meeting >= 1, kind  # the viewers ran the page and its timer ran the fragment
+        assert float(rows[kind][1].removesuffix(" ms ")) > 0
+    assert int(rows["forms imported through the inbox"][0]) >= 2  # the data moved
+    assert int(rows["viewer runs seen by the clients"][0]) >= 4
+    assert 50 < float(rows["peak resident memory"][0].split()[0]) < 2000  # a real server's, in MB
 
 
 def test_bench_suite_runs_small(tmp_path):

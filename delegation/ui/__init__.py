@@ -7,6 +7,7 @@ which starts the server): what pages and app.py call, as `from delegation import
 - `widgets`: tables, select boxes, file boxes, page numbers, the edit form, a title row;
 - `downloads`: exports, scans and other files, each audited;
 - `messages`: user text shown as typed, a refusal's sentence, lists in words;
+- `run_log`: each script run's time, when DELEGATION_RUN_LOG names a file;
 - `styles`: every CSS rule and every `data-testid` the app styles.
 
 Pages use this face only, never a module inside the package (tests/test_layers.py).
@@ -15,6 +16,7 @@ Pages use this face only, never a module inside the package (tests/test_layers.p
 from delegation.ui.auth import authenticate, log_show_full, logout, require, role, user
 from delegation.ui.downloads import export_buttons, exported, logged_download, scan_viewer
 from delegation.ui.messages import MISSING, and_list, plain, show_error
+from delegation.ui.run_log import timed_run
 from delegation.ui.sidebar import current_filters, load_url_once, sidebar
 from delegation.ui.state import (
     cursor,
@@ -90,6 +92,7 @@ __all__ = [
     "sidebar",
     "t",
     "table",
+    "timed_run",
     "uploader",
     "user",
     "wrapping",

@@ -22,6 +22,7 @@ from delegation.config import EventConfig, database_path, load_config
 from delegation.db import connect
 from delegation.errors import DelegationError
 from delegation.i18n import text
+from delegation.ui.run_log import current, timed_run
 
 
 @st.cache_resource
@@ -120,14 +121,17 @@ def rerun_when_data_changes(seconds: int) -> None:
     Only the check runs on the timer, so a viewer's own clicks never race a full refresh.
     """
 
+    page = getattr(current(), "page", None)  # the page run drawing the fragment names its page
+
     @st.fragment(run_every=seconds)
     def watch() -> None:
-        version = figures.data_version(cursor())
-        seen = st.session_state.setdefault("ui.data_version", version)
-        if version != seen:
-            st.session_state["ui.data_version"] = version
-            st.session_state["auth.unattended"] = True  # not a click: the idle time runs on
-            st.rerun(scope="app")
+        with timed_run("refresh", page):  # DELEGATION_RUN_LOG: the timer's own runs
+            version = figures.data_version(cursor())
+            seen = st.session_state.setdefault("ui.data_version", version)
+            if version != seen:
+                st.session_state["ui.data_version"] = version
+                st.session_state["auth.unattended"] = True  # not a click: the idle time runs on
+                st.rerun(scope="app")
 
     st.session_state["ui.data_version"] = figures.data_version(cursor())
     watch()
