@@ -36,7 +36,7 @@ elif by_province.empty:
     left.success(ui.t("documents.none_missing"))
 else:
     left.plotly_chart(
-        charts.bar_chart(by_province, ui.t("documents.by_province"), ui.t("column.missing")),
+        ui.figure(charts.bar_chart, by_province, ui.t("documents.by_province"), ui.t("column.missing")),
         key="documents.province",
     )
 done = shown.completion
@@ -44,7 +44,8 @@ if done.empty:
     right.info(ui.t("documents.none_received"))
 else:
     right.plotly_chart(
-        charts.completion_chart(
+        ui.figure(
+            charts.completion_chart,
             done,
             {
                 "title": ui.t("documents.completion"),

@@ -69,19 +69,34 @@ def overview() -> None:
     box = ui.wrapping("overview-breakdowns", "charts")
     left, right = box.columns(2)
     left.plotly_chart(
-        charts.bar_chart(
-            provinces, ui.t("overview.by_province"), people, large=large, rows=rows, height=height
+        ui.figure(
+            charts.bar_chart,
+            provinces,
+            ui.t("overview.by_province"),
+            people,
+            large=large,
+            rows=rows,
+            height=height,
         ),
         key="overview.province",
     )
     right.plotly_chart(
-        charts.share_chart(themes, ui.t("overview.by_theme"), people, large=large, rows=rows, height=height),
+        ui.figure(
+            charts.share_chart,
+            themes,
+            ui.t("overview.by_theme"),
+            people,
+            large=large,
+            rows=rows,
+            height=height,
+        ),
         key="overview.theme",
     )
 
     sign = shown.signups
     st.plotly_chart(
-        charts.signups_chart(
+        ui.figure(
+            charts.signups_chart,
             sign.actual,
             sign.projection,
             config.registration_deadline,
@@ -106,14 +121,20 @@ def overview() -> None:
     rows = max(len(sectors), len(cities))
     left, right = box.columns(2)
     left.plotly_chart(
-        charts.bar_chart(sectors, ui.t("overview.by_sector"), people, large=large, rows=rows),
+        ui.figure(charts.bar_chart, sectors, ui.t("overview.by_sector"), people, large=large, rows=rows),
         key="overview.sector",
     )
     said = ui.t("overview.everyone_visits").format(cities=ui.and_list(everyone)) if everyone else ""
     if len(cities):
         right.plotly_chart(
-            charts.share_chart(
-                cities, ui.t("overview.by_city"), people, large=large, rows=rows, subtitle=said
+            ui.figure(
+                charts.share_chart,
+                cities,
+                ui.t("overview.by_city"),
+                people,
+                large=large,
+                rows=rows,
+                subtitle=said,
             ),
             key="overview.city",
         )

@@ -199,3 +199,18 @@ def test_charts_on_a_shared_screen_use_large_dark_type_and_label_every_bar():
     assert fig.layout.font.color == charts.TEXT_COLOUR and fig.data[0].textfont.color == charts.TEXT_COLOUR
     small = charts.bar_chart(bars, "t", "v")
     assert small.layout.yaxis.tickfont.size == 13 and small.layout.uniformtext.minsize is None
+
+
+def test_a_figure_is_built_once_for_the_same_data_and_words_and_anew_for_others():
+    from delegation import ui
+
+    df = pd.DataFrame({"key": ["Jiangsu", "Shanxi"], "label": ["江苏", "山西"], "participants": [5, 3]})
+    first = ui.figure(charts.bar_chart, df, "按省份", "人数", rows=2)
+    again = ui.figure(charts.bar_chart, df.copy(), "按省份", "人数", rows=2)
+    assert again is first  # shared: the same data and words (another session's frame) build nothing
+    assert first.to_json() == charts.bar_chart(df, "按省份", "人数", rows=2).to_json()
+    moved = df.assign(participants=[5, 4])
+    other = ui.figure(charts.bar_chart, moved, "按省份", "人数", rows=2)
+    assert other is not first and list(other.data[0].x) == [4, 5]
+    english = ui.figure(charts.bar_chart, df, "By province", "People", rows=2)
+    assert english.layout.title.text == "By province" and first.layout.title.text == "按省份"

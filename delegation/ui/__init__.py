@@ -21,6 +21,7 @@ from delegation.ui.sidebar import current_filters, load_url_once, sidebar
 from delegation.ui.state import (
     cursor,
     event_config,
+    figure,
     inbox_watcher,
     language,
     mail_watcher,
@@ -65,6 +66,7 @@ __all__ = [
     "event_config",
     "export_buttons",
     "exported",
+    "figure",
     "follow_page",
     "heading",
     "inbox_watcher",

@@ -115,6 +115,19 @@ def query(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     return _cached(function.__module__, function.__name__, str(database_path()), version, args, key)
 
 
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _figure(module: str, name: str, args: tuple, kwargs: tuple) -> Any:
+    return getattr(importlib.import_module(module), name)(*args, **dict(kwargs))
+
+
+def figure(builder: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """A chart from `delegation.charts`, built once for these data and words and shared by every
+    session: st.plotly_chart only reads a figure (it copies it to JSON), and building one is most
+    of an overview run once its query is cached — each of twenty viewers rebuilt the same five
+    charts after every change of the data."""
+    return _figure(builder.__module__, builder.__name__, args, tuple(sorted(kwargs.items())))
+
+
 def rerun_when_data_changes(seconds: int) -> None:
     """Every `seconds`, check the data version (one tiny query) and rerun the page when it moved.
 
