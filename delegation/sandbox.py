@@ -19,7 +19,7 @@ from delegation.worker_pipe import Worker
 
 # The jobs a worker runs: a name the caller gives → "module:function" the worker calls.
 JOBS = {
-    "read_form": "delegation.ingest:read_form_here",
+    "read_form": "delegation.ingest.reading:read_form_here",
     "check_form": "delegation.sheets:check_workbook",
     "parse_message": "delegation.mail:parse_message",
     "check_scan": "delegation.scans:check_scan",

@@ -88,14 +88,13 @@ def main() -> int:
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     inp = sys.stdin.buffer
-    from delegation import (
-        word,  # noqa: F401  (warm: python-docx is imported once)
-        worker,  # this file as the readers import it (here it runs as __main__)
-    )
+    from delegation import worker  # this file as the readers import it (here it runs as __main__)
     from delegation.sandbox import JOBS
 
     # Warm: a form's readers are imported once. The worker runs its jobs by name, so it imports
     # them by the name the sandbox gives the job too; it depends on no reader's module itself.
+    # python-docx waits for the first Word form (`sheets._read_docx`): a workbook's two workers
+    # start without it (0.1 s each, on the import's critical path).
     importlib.import_module(JOBS["read_form"].split(":")[0])
 
     worker._out, worker._inp = out, inp

@@ -169,3 +169,28 @@ def test_browser_bench_runs_small(tmp_path):
     for result in (clicks, blank, cold):
         for key, seconds in result.items():
             assert seconds and all(math.isfinite(s) and 0 < s < 120 for s in seconds), key
+
+
+def test_import_bench_runs_small(tmp_path):
+    # Our import, calamine's bare read and pandas' calamine read of a 300-row Annex 2, both files.
+    done = subprocess.run(
+        [sys.executable, "bench/import_bench.py", "--rows", "300", "--runs", "1", "--folder", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| 300 rows")]
+    assert [line.split("|")[1].strip() for line in rows] == [
+        "300 rows as the template writes it",
+        "300 rows as Excel saves it",
+    ]
+    for line in rows:
+        cells = line.split("|")[2:-1]
+        assert [float(c.strip().removesuffix(" s")) > 0 for c in cells[:3]] == [True] * 3
+        assert all(c.strip().endswith("×") for c in cells[3:])
+    assert sorted(p.name for p in tmp_path.glob("floor_*.duckdb")) == [
+        "floor_saved_300_0.duckdb",
+        "floor_template_300_0.duckdb",
+    ]  # our import wrote each run into a database of its own

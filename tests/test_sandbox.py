@@ -32,6 +32,7 @@ def _jobs(monkeypatch):
         "tells_texts",
         "waits_for_word",
         "ignores_word",
+        "loaded",
     ):
         monkeypatch.setitem(sandbox.JOBS, name, f"tests.worker_jobs:{name}")
     yield
@@ -50,6 +51,15 @@ def test_a_warm_worker_is_reused_and_runs_elsewhere():
     first = sandbox.run("pid", limits=SMALL, name="a")
     assert first != os.getpid()
     assert sandbox.run("pid", limits=SMALL, name="b") == first  # kept warm, not started again
+
+
+def test_a_worker_starts_with_the_form_readers_and_without_the_database_side():
+    # Each import starts two workers: what they import before the first file is on its way.
+    modules = ("python_calamine", "delegation.ingest.reading", "duckdb", "delegation.ingest.pipeline", "docx")
+    assert sandbox.run("loaded", *modules, limits=SMALL, name="a") == [
+        "python_calamine",
+        "delegation.ingest.reading",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -95,3 +95,8 @@ def waits_for_word() -> object:
 
 def ignores_word() -> int:
     return os.getpid()  # ends without waiting for the word its job was promised
+
+
+def loaded(*names: str) -> list[str]:
+    """Which of `names` this worker has imported."""
+    return [name for name in names if name in sys.modules]

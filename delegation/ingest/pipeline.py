@@ -104,7 +104,7 @@ def import_files(
     forms.sort(key=lambda f: f.day or received_on or today)  # stable: undated ones keep the order given
     seen: SetBy = {}
     done: list[tuple[str, ImportReport | DelegationError]] = []
-    for form in forms:
+    for position, form in enumerate(forms, start=1):
         try:
             report = store_form(
                 con,
@@ -117,6 +117,7 @@ def import_files(
                 today=today,
                 seen=seen,
                 received_on=received_on,
+                more_follow=position < len(forms),
             )
         except DelegationError as exc:
             done.append((form.name, exc))
@@ -149,10 +150,13 @@ def store_form(
     today: dt.date,
     seen: SetBy | None = None,
     received_on: dt.date | None = None,
+    more_follow: bool = True,
 ) -> ImportReport:
     """Store a form read by `read_form` in one transaction (rolled back on a dry run). A row the
     form gives no registration day registers on `received_on` (the day the file came in, when
-    known), else on `today`."""
+    known), else on `today`. `seen`: what the earlier files of the same set set, checked for
+    conflicts and added to; `more_follow`: whether files of the set come after this one (the
+    last one's new units and participants need not be remembered: 50 000 new people took 0.6–0.8 s)."""
     name, rows, issues = form.name, form.rows, list(form.issues)
     report = ImportReport(name, form.sha256, form.size_bytes, dry_run=dry_run, form_day=form.day)
     report.dated_rows = sum(isinstance(d, dt.date) for d in rows.participant["registered_on"])
@@ -177,7 +181,16 @@ def store_form(
         # import takes its snapshot before the message it is part of)
     memory = dict(seen) if seen is not None else None  # what this file sets, kept once it is committed
     with transaction(con, commit=not dry_run):
-        _store(con, config, report, rows, actor=actor, undated_day=received_on or today, seen=memory)
+        _store(
+            con,
+            config,
+            report,
+            rows,
+            actor=actor,
+            undated_day=received_on or today,
+            seen=memory,
+            remember=more_follow,
+        )
     if dry_run:
         report.import_id = None
     elif seen is not None and memory is not None:
@@ -212,6 +225,7 @@ def _store(
     actor: str,
     undated_day: dt.date,  # the registration day of a row the form gives none
     seen: SetBy | None = None,
+    remember: bool = True,  # what this file adds goes into `seen`, for the files after it
 ) -> None:
     now = dt.datetime.now().replace(microsecond=0)
     import_id = fetch_one(con, "select nextval('import_id_seq')")[0]
@@ -237,7 +251,7 @@ def _store(
     changes, changed_columns = matching.changes_made(
         report, rows, import_id, units, changed_units, unit_audit, m, seen, config
     )
-    if seen is not None:  # what this file set, for the files of the same set after it
+    if seen is not None and remember:  # what this file set, for the files of the same set after it
         matching.remember_new(report, units, new_unit_ids, new_participants, seen)
     storing.write_units(con, units, new_unit_ids, changed_units, now)
     storing.write_participants(con, new_participants, m.updated, changed_columns, now)
