@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import timed  # noqa: E402
-from bench.run import annex2_workbook, saved_as_excel  # noqa: E402
+from bench.forms import annex2_workbook, saved_as_excel  # noqa: E402
 
 BARE_READ = (
     "import sys; from python_calamine import CalamineWorkbook; "

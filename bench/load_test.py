@@ -469,7 +469,7 @@ def load_run(
     """Run the load test on a fresh demo database of `participants`; the figures as a dict
     (per kind of run: single-session p50, meeting-room p50/p95, their ratio, counts; errors; server
     CPU per viewer per refresh and viewers one core carries at 30 s; peak resident memory)."""
-    from bench.run import annex2_workbook
+    from bench.forms import annex2_workbook
 
     args = argparse.Namespace(
         viewers=viewers,

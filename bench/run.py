@@ -8,29 +8,24 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import html
 import json
 import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from importlib import metadata
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import demo, timed  # noqa: E402
-
-READ_EXCEL = "import sys, pandas as pd; pd.read_excel(sys.argv[1], sheet_name='报名信息采集表 Annex 2', header=1, engine='openpyxl')"
-
+from bench.forms import annex2_word, annex2_workbook  # noqa: E402
+from bench.import_bench import BARE_READ, import_times  # noqa: E402
 
 # Every page bench/app_bench.py times, as the rows name them (the local admin sees every page).
 PAGE_LABELS = {
@@ -55,89 +50,10 @@ def summary(values: list[float], digits: int = 2) -> tuple[float, str]:
     return statistics.median(values), f"{min(values):.{digits}f}–{max(values):.{digits}f}"
 
 
-def _person(p: dict) -> dict:
-    """A demo person's fields as a unit writes them in the form: 男/女, 是/否, dates as dates."""
-    yes_no = {True: "是", False: "否"}
-    return {
-        "name": p["name"],
-        "pinyin_name": p["pinyin_name"],
-        "gender": {"M": "男", "F": "女"}[p["gender"]],
-        "position": p["position"],
-        "mobile": p["mobile"],
-        "email": p["email"],
-        "date_of_birth": p["date_of_birth"],
-        "passport_number": p["passport_number"],
-        "passport_expiry": p["passport_expiry"],
-        "applies_via_chamber": yes_no[p["applies_via_chamber"]],
-        "holds_us_visa": yes_no[p["holds_us_visa"]],
-        "us_visa_expiry": p["us_visa_expiry"],
-        "wants_arrangements": yes_no[p["wants_arrangements"]],
-    }
-
-
-def annex2_workbook(path: str, rows: int, new_mobiles: bool = False) -> None:
-    """An Annex 2 workbook the way units fill it in: the template holding `rows` people of the demo
-    generator (its names, units, provinces, sectors, themes and cities), yes/no as 是/否, dates as dates.
-    With `new_mobiles`, every person's mobile ends in 7777 instead: the same people, all changed."""
-    from delegation.config import load_config
-    from delegation.demo import generate, province_zh
-    from delegation.workbooks import annex2_template
-
-    config = load_config()
-    units, people = generate(config, rows, seed=2023)
-    units = {u["unit_id"]: u for u in units.to_pylist()}
-    sectors = {s.key: s.zh for s in config.sectors}
-    filled = []
-    for p in people.to_pylist():
-        unit = units[p["unit_id"]]
-        filled.append(
-            {
-                "unit_name": unit["name"],
-                "province": province_zh(unit["province"]),
-                "sector": sectors[unit["sector"]],
-                "contact_name": unit["contact_name"],
-                "contact_mobile": unit["contact_mobile"],
-                **_person(p),
-                "mobile": p["mobile"][:-4] + "7777" if new_mobiles and p["mobile"] else p["mobile"],
-                **{f"theme:{key}": "是" for key in p["themes"]},
-                **{f"city:{key}": "是" for key in p["cities"]},
-            }
-        )
-    Path(path).write_bytes(annex2_template(config, filled))
-
-
 READ_DOCX = (
     "import sys, docx; d = docx.Document(sys.argv[1]); "
     "[[c.text for c in r.cells] for t in d.tables for r in t.rows]"
 )
-
-
-def annex2_word(path: str, rows: int) -> None:
-    """The Word template filled in by one unit with `rows` people of the demo generator, ticks
-    for the choices, dates as written."""
-    from delegation.config import load_config
-    from delegation.demo import generate, province_zh
-    from delegation.word_template import annex2_docx
-
-    config = load_config()
-    units, people = generate(config, rows, seed=2023)
-    unit = units.to_pylist()[0]
-    themes = {t.key: t.zh for t in config.themes}
-    cities = {c.key: c.zh for c in config.cities}
-    filled = [
-        {
-            **_person(p),
-            "themes": [themes[k] for k in p["themes"]],
-            "cities": [cities[k] for k in p["cities"]],
-        }
-        for p in people.to_pylist()
-    ]
-    details = {
-        "unit_name": unit["name"],
-        "province": province_zh(unit["province"]),
-        "contact_name": unit["contact_name"],
-    }
-    Path(path).write_bytes(annex2_docx(config, details, filled))
 
 
 def bench_word(folder: str, rows: int, runs: int) -> dict:
@@ -153,47 +69,6 @@ def bench_word(folder: str, rows: int, runs: int) -> dict:
     return {"ours": ours, "theirs": theirs}
 
 
-_INLINE_CELL = re.compile(
-    r'<c ([^>]*?)t="inlineStr"([^>]*)><is><t(?: xml:space="preserve")?>(.*?)</t></is></c>', re.S
-)
-
-
-def saved_as_excel(source: str, target: str) -> None:
-    """The workbook as Excel or WPS saves it once a unit has filled it in: every cell text in one
-    shared string table in UTF-8, where openpyxl writes each text inline (non-ASCII characters as
-    character references). Same cells, same values."""
-    strings: dict[str, int] = {}
-
-    def shared(m: re.Match) -> str:
-        index = strings.setdefault(html.unescape(m[3]), len(strings))
-        return f'<c {m[1]}t="s"{m[2]}><v>{index}</v></c>'
-
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            if info.filename.startswith("xl/worksheets/"):
-                data = _INLINE_CELL.sub(shared, data.decode("utf-8")).encode("utf-8")
-            elif info.filename == "[Content_Types].xml":
-                data = data.replace(
-                    b"</Types>",
-                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
-                )
-            elif info.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace(
-                    b"</Relationships>",
-                    b'<Relationship Id="rIdShared" Type="http://schemas.openxmlformats.org/officeDocument/'
-                    b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
-                )
-            zout.writestr(info, data)
-        items = "".join(f'<si><t xml:space="preserve">{escape(text)}</t></si>' for text in strings)
-        zout.writestr(
-            "xl/sharedStrings.xml",
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.'
-            f'openxmlformats.org/spreadsheetml/2006/main" uniqueCount="{len(strings)}">{items}</sst>',
-        )
-
-
 def _annex2_form(folder: str, rows: int) -> str:
     """The bench's `rows`-row Annex 2 in `folder`, written the first time it is asked for."""
     form = os.path.join(folder, f"annex2_{rows}.xlsx")
@@ -202,24 +77,9 @@ def _annex2_form(folder: str, rows: int) -> str:
     return form
 
 
-def bench_import(folder: str, rows: int, runs: int, as_excel_saves: bool = False) -> dict:
-    """Our CLI import of an Annex 2 workbook (into a new database each run) against pandas.read_excel."""
-    form = _annex2_form(folder, rows)
-    if as_excel_saves:
-        saved = os.path.join(folder, f"annex2_{rows}_saved.xlsx")
-        saved_as_excel(form, saved)
-        form = saved
-    ours, theirs = [], []
-    for i in range(runs):
-        db = os.path.join(folder, f"import{rows}_{i}.duckdb")
-        ours.append(timed([sys.executable, "-m", "delegation", "import", form, "--db", db, "--quiet"]))
-        theirs.append(timed([sys.executable, "-c", READ_EXCEL, form]))
-    return {"ours": ours, "theirs": theirs}
-
-
 def bench_reimport(folder: str, rows: int, runs: int) -> dict:
     """Our CLI import of the same people with every mobile changed, into a database that holds them
-    (every row an update, each written to the audit log), against pandas.read_excel of that file."""
+    (every row an update, each written to the audit log), against calamine's bare read of that file."""
     form, changed = _annex2_form(folder, rows), os.path.join(folder, f"annex2_{rows}_new.xlsx")
     annex2_workbook(changed, rows, new_mobiles=True)
     stored = os.path.join(folder, f"stored{rows}.duckdb")
@@ -234,7 +94,7 @@ def bench_reimport(folder: str, rows: int, runs: int) -> dict:
         db = os.path.join(folder, f"reimport{rows}_{i}.duckdb")
         shutil.copyfile(stored, db)
         ours.append(timed([sys.executable, "-m", "delegation", "import", changed, "--db", db, "--quiet"]))
-        theirs.append(timed([sys.executable, "-c", READ_EXCEL, changed]))
+        theirs.append(timed([sys.executable, "-c", BARE_READ, changed]))
     return {"ours": ours, "theirs": theirs}
 
 
@@ -274,8 +134,13 @@ def bench_queries(dbs: dict[int, str], runs: int) -> dict[int, dict[str, list[fl
 
 
 def app_bench(what: str, db: str, runs: int) -> dict[str, list[float]]:
+    return script_json("bench/app_bench.py", what, db, "--runs", str(runs))
+
+
+def script_json(script: str, *args: str) -> dict[str, list[float]]:
+    """A bench script run in its own process: the JSON line it prints last."""
     done = subprocess.run(
-        [sys.executable, "bench/app_bench.py", what, db, "--runs", str(runs)],
+        [sys.executable, script, *args],
         check=True,
         cwd=ROOT,
         capture_output=True,
@@ -305,13 +170,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         dbs = {n: demo(folder, n) for n in sizes}
         for rows, as_excel_saves in ((workbooks[0], False), (workbooks[-1], False), (workbooks[-1], True)):
-            r = bench_import(folder, rows, runs, as_excel_saves)
-            o, t = statistics.median(r["ours"]), statistics.median(r["theirs"])
-            target = f" ({verdict('≥ 5×', t / o >= 5)})" if rows == workbooks[-1] else ""
-            form = "as Excel saves it (shared strings)" if as_excel_saves else "as openpyxl writes it"
+            r = import_times(folder, rows, runs, as_excel_saves)
+            ours, bare, pandas = (statistics.median(r[k]) for k in ("ours", "calamine", "pandas_calamine"))
+            target = (
+                f" ({verdict('≤ 2.5×', ours / bare <= 2.5)})" if rows == workbooks[-1] else " (no target)"
+            )
+            form = "as Excel saves it (shared strings)" if as_excel_saves else "as the template writes it"
             lines.append(
-                f"| import {rows}-row Annex 2 {form} (whole process: read, normalise, store) | {cell(r['ours'])} "
-                f"| pandas.read_excel(openpyxl): {cell(r['theirs'])} | **{t / o:.2f}×** faster{target} |"
+                f"| import {rows}-row Annex 2 {form} (whole process: read, check, normalise, store) | {cell(r['ours'])} "
+                f"| python-calamine's bare read (every sheet to Python values): {cell(r['calamine'])}; "
+                f"pandas.read_excel(calamine): {cell(r['pandas_calamine'])} "
+                f"| **{ours / bare:.2f}×** the bare read{target}; {ours / pandas:.2f}× pandas |"
             )
         word_rows = 300 if args.small else 1_000
         r = bench_word(folder, word_rows, runs)
@@ -323,8 +192,8 @@ def main() -> None:
         r = bench_reimport(folder, workbooks[-1], runs)
         lines.append(
             f"| import the same {workbooks[-1]} people again, each with a new mobile, into the database holding them "
-            f"(every row an update, each in the audit log) | {cell(r['ours'])} | pandas.read_excel(openpyxl): "
-            f"{cell(r['theirs'])} | **{statistics.median(r['theirs']) / statistics.median(r['ours']):.2f}×** faster |"
+            f"(every row an update, each in the audit log) | {cell(r['ours'])} | python-calamine's bare read: "
+            f"{cell(r['theirs'])} | **{statistics.median(r['ours']) / statistics.median(r['theirs']):.2f}×** the bare read (no target) |"
         )
         q = bench_queries(dbs, runs)
         for name, label in (
@@ -354,18 +223,57 @@ def main() -> None:
             f"| export {large} participants to xlsx (whole process) | {cell(ours)} "
             f"| pandas to_excel(openpyxl): {cell(theirs)} | **{ratio:.2f}×** faster ({verdict('≥ 2×', ratio >= 2)}) |"
         )
+        # Clicks in Chromium from the click to Streamlit's idle, against a blank app's button rerun.
+        blank = script_json("bench/browser_bench.py", "blank", "--runs", str(runs * 2))
+        floor = statistics.median(blank["rerun"])
+        clicks = {
+            n: script_json("bench/browser_bench.py", "clicks", dbs[n], "--runs", str(runs))
+            for n in (small, large)
+        }
+        for action in clicks[large]:
+            at_large, at_small = (statistics.median(clicks[n][action]) for n in (large, small))
+            met = at_large / floor <= 5 and at_large / at_small <= 1.3
+            lines.append(
+                f"| click in Chromium → idle: {action}, {large} participants | {cell(clicks[large][action])} "
+                f"| blank app's button rerun: {cell(blank['rerun'])}; the same at {small}: {cell(clicks[small][action])} "
+                f"| **{at_large / floor:.2f}×** the blank rerun, **{at_large / at_small:.2f}×** its time at {small} "
+                f"({verdict('≤ 5× and ≤ 1.3×', met)}) |"
+            )
         # Cold start varies most (Chromium and the server start together on this machine's cores):
-        # twice the runs, so one slow start moves the median less.
-        served = app_bench("serve", dbs[large], runs * 2)
+        # twice the runs, the app's and the blank app's alternated.
+        cold = script_json("bench/browser_bench.py", "cold", dbs[large], "--runs", str(runs * 2))
+        ratio = statistics.median(cold["cold_start"]) / statistics.median(cold["blank_cold_start"])
         lines.append(
-            f"| cold start: `serve` to the headline figures in headless Chromium, {large} participants "
-            f"| {cell(served['cold_start'])} | — | {verdict('< 4 s', statistics.median(served['cold_start']) < 4)} |"
+            f"| cold start: `serve` to the overview's headline figures in headless Chromium, {large} participants "
+            f"| {cell(cold['cold_start'])} | a blank Streamlit app's cold start to its button: "
+            f"{cell(cold['blank_cold_start'])} | **{ratio:.2f}×** ({verdict('≤ 2×', ratio <= 2)}) |"
         )
-        lines.append(
-            f"| peak resident memory of the server after the overview and registrations with filters "
-            f"| {cell(served['peak_mb'], 'MB', digits=0)} | — "
-            f"| {verdict('< 500 MB', statistics.median(served['peak_mb']) < 500)} |"
-        )
+    # The meeting room: its own demo database and server, timed inside the server (bench/load_test.py).
+    from bench.load_test import load_run, table
+
+    viewers, staff, seconds = (2, 1, 8) if args.small else (20, 3, 120)
+    single = 6 if args.small else 30
+    load = load_run(large, viewers, staff, seconds, single_seconds=single)
+    met = all(k["ratio"] <= 2 for k in load["kinds"].values()) and not load["errors"]
+    p95s = " · ".join(f"{label}: {k['p95'] * 1000:.0f} ms" for label, k in load["kinds"].items())
+    p50s = " · ".join(f"{k['single_p50'] * 1000:.0f} ms" for k in load["kinds"].values())
+    worst = max(k["ratio"] for k in load["kinds"].values())
+    lines.append(
+        f"| {viewers} overview viewers (live refresh every {load['refresh_seconds']} s, a form imported every 10 s) "
+        f"+ {staff} staff filtering and exporting, {large} participants: server time per script run, p95 of each kind "
+        f"| {p95s} | each kind's single-session p50: {p50s}; errors: {len(load['errors'])} "
+        f"| worst **{worst:.2f}×** ({verdict('p95 ≤ 2× the single p50, zero errors', met)}) |"
+    )
+    lines.append(
+        f"| viewers one core carries at `refresh_seconds = 30` (server CPU per viewer per refresh) "
+        f"| data unchanged: {load['viewers_per_core']['unchanged']:.0f} · data changing every refresh: "
+        f"{load['viewers_per_core']['changing']:.0f} | — | (no target) |"
+    )
+    lines.append(
+        f"| peak resident memory of the server under that load, {large} participants | {load['peak_mb']:.0f} MB | — "
+        f"| {verdict('< 500 MB', load['peak_mb'] < 500)} |"
+    )
+    load_table = table(load, large)
     import duckdb
     import openpyxl
     import pandas
@@ -385,6 +293,10 @@ def main() -> None:
         "| what | ours | compared with | ratio |",
         "|---|---|---|---|",
         *lines,
+        "",
+        "## The meeting room in detail",
+        "",
+        load_table,
         "",
     ]
     Path(args.out).write_text("\n".join(report), encoding="utf-8")

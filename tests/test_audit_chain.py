@@ -182,7 +182,7 @@ def test_rows_inserted_with_forged_hashes_between_gapped_ids_are_named(config, t
 
 
 def test_an_import_of_many_rows_chains_every_row(config, tmp_path):
-    from bench.run import annex2_workbook
+    from bench.forms import annex2_workbook
 
     form, changed = tmp_path / "annex2.xlsx", tmp_path / "annex2_new.xlsx"
     annex2_workbook(str(form), 600)

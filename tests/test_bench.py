@@ -118,7 +118,7 @@ def test_the_workbook_as_excel_saves_it_holds_the_same_cells(tmp_path):
 
     from python_calamine import CalamineWorkbook
 
-    from bench.run import annex2_workbook, saved_as_excel
+    from bench.forms import annex2_workbook, saved_as_excel
 
     written, saved = tmp_path / "written.xlsx", tmp_path / "saved.xlsx"
     annex2_workbook(str(written), 40)
