@@ -33,7 +33,7 @@ PAGE_LABELS = {
     "registrations": "registrations page + a filter change",
     "documents": "documents page",
     "mail": "mail page",
-    "chase": "chase list page (50 units shown)",
+    "chase": "chase list page (20 units shown)",
     "batch": "invitation batch page",
     "data_quality": "data quality page",
     "import_forms": "import page",

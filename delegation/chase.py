@@ -53,7 +53,9 @@ def chase_list(
     return entries
 
 
-CHASE_PAGE_UNITS = 50  # units the chase page shows at a time
+# Units the chase page shows at a time: each is a box of a dozen elements (contact, items, two
+# messages, buttons), and fifty boxes took the browser about a second to draw after every click.
+CHASE_PAGE_UNITS = 20
 
 
 def chase_page(

@@ -51,7 +51,7 @@ owner = ui.selectbox(
 quiet_days = int(
     right.number_input(ui.t("chase.not_chased_days"), min_value=0, step=1, key="chase.not_chased_days")
 )
-# DuckDB cuts the page (50 units a time; the export holds them all): the box's page is asked for
+# DuckDB cuts the page (20 units a time; the export holds them all): the box's page is asked for
 # before the box is drawn, and the box is drawn only when there is more than one page.
 asked = int(st.session_state.get("chase.page", 1))
 entries, shown = ui.query(

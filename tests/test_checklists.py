@@ -365,25 +365,27 @@ def test_chase_pages_are_cut_in_duckdb_from_the_whole_list(config, demo_db):
     con.close()
 
 
-def test_the_chase_page_shows_fifty_units_at_a_time(monkeypatch, config, demo_db):
+def test_the_chase_page_shows_a_page_of_units_at_a_time(monkeypatch, config, demo_db):
     con = connect(config, demo_db)
     everyone = [e["unit_name"] for e in chase.chase_list(con, config, Filters(AS_OF))]
     con.close()
-    assert chase.CHASE_PAGE_UNITS < len(everyone) < 100  # two pages
+    size = chase.CHASE_PAGE_UNITS
+    pages = -(-len(everyone) // size)
+    assert pages >= 3
     at = app(monkeypatch, demo_db, page="pages/chase.py", filters__as_of=AS_OF)
     assert not at.exception
 
     def shown() -> list[str]:
         return [e.label.split(" · ")[0] for e in at.get("expander")]
 
-    assert shown() == everyone[:50]
+    assert shown() == everyone[:size]
     at.number_input(key="chase.page").set_value(2).run()
-    assert not at.exception and shown() == everyone[50:]
-    assert f"Units 51–{len(everyone)} · page 2 of 2" in [c.value for c in at.caption]
+    assert not at.exception and shown() == everyone[size : 2 * size]
+    assert f"Units {size + 1}–{2 * size} · page 2 of {pages}" in [c.value for c in at.caption]
     # A page past the end (the list shrank under another filter) shows the last page, in the box too.
-    at = app(monkeypatch, demo_db, page="pages/chase.py", filters__as_of=AS_OF, chase__page=9)
-    assert not at.exception and shown() == everyone[50:]
-    assert at.number_input(key="chase.page").value == 2
+    at = app(monkeypatch, demo_db, page="pages/chase.py", filters__as_of=AS_OF, chase__page=99)
+    assert not at.exception and shown() == everyone[(pages - 1) * size :]
+    assert at.number_input(key="chase.page").value == pages
 
 
 def test_the_chase_page_marks_a_message_sent_and_filters_by_days(monkeypatch, config, tmp_path):
