@@ -180,7 +180,7 @@ def main() -> None:
                 f"| import {rows}-row Annex 2 {form} (whole process: read, check, normalise, store) | {cell(r['ours'])} "
                 f"| python-calamine's bare read (every sheet to Python values): {cell(r['calamine'])}; "
                 f"pandas.read_excel(calamine): {cell(r['pandas_calamine'])} "
-                f"| **{ours / bare:.2f}×** the bare read{target}; {ours / pandas:.2f}× pandas |"
+                f"| **{ours / bare:.2f}×** the bare read, {ours / pandas:.2f}× pandas' read{target} |"
             )
         word_rows = 300 if args.small else 1_000
         r = bench_word(folder, word_rows, runs)
@@ -270,7 +270,8 @@ def main() -> None:
         f"{load['viewers_per_core']['changing']:.0f} | — | (no target) |"
     )
     lines.append(
-        f"| peak resident memory of the server under that load, {large} participants | {load['peak_mb']:.0f} MB | — "
+        f"| peak resident memory of the server under that load, {large} participants "
+        f"| {load['peak_mb']:.0f} MB (VmHWM after the run) | — "
         f"| {verdict('< 500 MB', load['peak_mb'] < 500)} |"
     )
     load_table = table(load, large)
