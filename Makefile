@@ -65,7 +65,7 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
 # Benchmarks (not tests): ratios against what a user would otherwise reach for → bench/RESULTS.md
-bench: $(VENV)/.dev-installed
+bench: $(VENV)/.dev-installed browser-deps
 	$(PY) bench/run.py
 
 samples: $(VENV)/.run-installed
