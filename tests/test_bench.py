@@ -97,7 +97,7 @@ def test_bench_suite_runs_small(tmp_path):
     for start in expected:
         line = next((line for name, line in rows.items() if name.startswith(start)), None)
         assert line is not None, f"no row for {start}"
-        figures = [float(x) for x in re.findall(r"(\d+(?:\.\d+)?) (?:s|ms|MB) \(", line)]
+        figures = [float(x) for x in re.findall(r"(\d+(?:\.\d+)?) (?:s|ms|MB)\b", line)]
         assert figures and all(f > 0 for f in figures), line  # every measurement took time
     ratios = [float(r) for r in re.findall(r"\*\*(\d+(?:\.\d+)?)×\*\*", text)]
     # 5 imports, 2 query sets, the pages, export, two per click, cold start, the meeting room
