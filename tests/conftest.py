@@ -104,6 +104,18 @@ def config() -> EventConfig:
     return load_config()
 
 
+@pytest.fixture
+def fixture_db(config, tmp_path) -> Path:
+    """A database holding the hand-counted registration set (tests/fixtures.py)."""
+    from tests.fixtures import load_fixture
+
+    db = tmp_path / "fixture.duckdb"
+    con = connect(config, db)
+    load_fixture(con, config, tmp_path)
+    con.close()
+    return db
+
+
 @pytest.fixture(scope="module")
 def demo_db(config: EventConfig, tmp_path_factory) -> Path:
     """A demo database of 800 participants (seed 11), shared by a test module's tests."""

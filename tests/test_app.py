@@ -18,7 +18,6 @@ from delegation.lists.units import units_page
 from delegation.registrations import EDITABLE
 from delegation.summary import summary
 from delegation.ui import MISSING
-from tests.fixtures import load_fixture
 
 PAGES = [
     "pages/overview.py",
@@ -32,15 +31,6 @@ PAGES = [
     "pages/audit.py",
 ]
 AS_OF = dt.date(2023, 3, 20)
-
-
-@pytest.fixture
-def fixture_db(config, tmp_path) -> Path:
-    db = tmp_path / "fixture.duckdb"
-    con = connect(config, db)
-    load_fixture(con, config, tmp_path)
-    con.close()
-    return db
 
 
 # The entrypoint's frame around one page. AppTest runs a file page picked with switch_page without

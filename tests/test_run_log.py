@@ -7,24 +7,12 @@ import json
 import threading
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from delegation import ROOT, access
-from delegation.db import connect
 from delegation.ui import run_log
-from tests.fixtures import load_fixture
 
 KEYS = {"time", "page", "kind", "seconds", "role", "ended"}
-
-
-@pytest.fixture
-def fixture_db(config, tmp_path) -> Path:
-    db = tmp_path / "fixture.duckdb"
-    con = connect(config, db)
-    load_fixture(con, config, tmp_path)
-    con.close()
-    return db
 
 
 def lines(path: Path) -> list[dict]:
