@@ -1,15 +1,11 @@
 """The app's side of the benchmark (run by bench/run.py; also usable alone).
 
     .venv/bin/python bench/app_bench.py pages DB [--runs 5]        # AppTest page runs, cold cache
-    .venv/bin/python bench/app_bench.py serve DB [--runs 5]        # cold start and peak memory
 
-`pages` runs the overview, the registrations page followed by a filter change, and the documents,
-chase list, invitation batch and data quality pages as they open, through the same harness as the
-tests (authentication, sidebar, page), with Streamlit's data cache cleared before every run. `serve` starts `python -m delegation serve` on the database (Chromium already
-open), opens the overview once the server listens, times the moment its headline figures are
-visible, walks the overview and the registrations page with filters, and reads the server's peak
-resident memory (VmHWM).
-Each prints one JSON line with the runs' times.
+`pages` runs every page the local admin has (the registrations page followed by a filter change),
+through the same harness as the tests (authentication, sidebar, page), with Streamlit's data cache
+cleared before every run, and prints one JSON line with the runs' times. The server helpers here
+(`start_server`, `free_port`, `_wait_for_port`) serve bench/browser_bench.py and bench/load_test.py.
 """
 
 from __future__ import annotations
@@ -20,7 +16,6 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -129,65 +124,13 @@ def _wait_for_port(server: subprocess.Popen, port: int, deadline: float) -> None
         time.sleep(0.01)
 
 
-def _peak_rss_mb(pid: int) -> float:
-    """The process's peak resident set size (VmHWM) in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM")
-
-
-def serve_runs(db: str, runs: int) -> dict[str, list[float]]:
-    """Per run: seconds from starting the server to the headline figures in Chromium, and the
-    server's peak memory in MB after the overview and the registrations page with filters."""
-    from playwright.sync_api import sync_playwright
-
-    out: dict[str, list[float]] = {"cold_start": [], "peak_mb": []}
-    with tempfile.TemporaryDirectory() as folder, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        env = {**os.environ, "DELEGATION_USERS": os.path.join(folder, "none.toml")}
-        for _ in range(runs):
-            port = free_port()
-            url = f"http://localhost:{port}"
-            page = browser.new_page(viewport={"width": 1280, "height": 900})  # the browser is open
-            started = time.perf_counter()
-            server = start_server(db, port, env)
-            try:
-                # The browser goes to the page once the server listens, as a user opens the link
-                # the server prints. (Letting Chromium retry instead rendered an error page every
-                # try, which on two cores slowed the server's own start by ≈ 0.5 s.)
-                _wait_for_port(server, port, started + 60)
-                page.goto(f"{url}/?as_of={AS_OF}&lang=en", timeout=30_000)
-                page.wait_for_function(
-                    "() => [...document.querySelectorAll('[data-testid=stMetricValue]')]"
-                    ".some(e => /[0-9]/.test(e.textContent))",
-                    timeout=60_000,
-                )
-                out["cold_start"].append(time.perf_counter() - started)
-                for path in (
-                    f"/?as_of={AS_OF}&lang=en&province=Jiangsu",
-                    f"/registrations?as_of={AS_OF}&lang=en",
-                    f"/registrations?as_of={AS_OF}&lang=en&province=Jiangsu&theme=green_development",
-                ):
-                    page.goto(url + path)
-                    page.wait_for_selector('[data-testid="stMetricValue"], [data-testid="stDataFrame"]')
-                    page.wait_for_timeout(500)
-                page.close()
-                out["peak_mb"].append(_peak_rss_mb(server.pid))
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
-        browser.close()
-    return out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=("pages", "serve"))
+    parser.add_argument("what", choices=("pages",))
     parser.add_argument("db")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    result = page_runs(args.db, args.runs) if args.what == "pages" else serve_runs(args.db, args.runs)
+    result = page_runs(args.db, args.runs)
     print(json.dumps(result))
 
 

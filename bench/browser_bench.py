@@ -210,7 +210,7 @@ def start_blank(port: int) -> subprocess.Popen:
 def _cold_starts(
     browser, runs: int, start: Callable[[int], subprocess.Popen], path: str, ready: Callable
 ) -> list[float]:
-    """Per run, seconds from starting a server to `ready(page)` in Chromium: serve_runs' procedure
+    """Per run, seconds from starting a server to `ready(page)` in Chromium: the procedure bench/app_bench.py's cold start used
     (bench/app_bench.py). The browser is open and a page is ready; the page goes to the address once
     the server listens, as a user opens the link the server prints."""
     times = []

@@ -4,7 +4,7 @@ arrival over time, passports too short, and one unit's checklist."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import pandas as pd
@@ -13,7 +13,7 @@ from delegation.config import EventConfig
 from delegation.filters import Filters
 from delegation.i18n import text
 from delegation.named_queries import query_df
-from delegation.paging import EVERY_ROW, Page, as_date, read_page
+from delegation.paging import EVERY_ROW, Page, as_date, paged
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def missing_by_unit(
 ) -> Page:
     """A unit × kind grid of missing documents, units with most missing first: one page of units
     (cut in DuckDB; every unit by default, as the export takes them) and how many units in all."""
-    df, shown = read_page(
+    listed = paged(
         con,
         "missing_documents_by_unit",
         page,
@@ -105,7 +105,7 @@ def missing_by_unit(
         only_missing=only_missing,
         **filters.params(),
     )
-    total = int(df["total_rows"].iloc[0]) if len(df) else 0
+    df = listed.rows
     kinds = [d.kind for d in config.documents]
     # Pivoted by pandas, not row by row in Python; the units keep the query's order (most missing
     # first, then by name in pinyin).
@@ -115,7 +115,7 @@ def missing_by_unit(
     grid[kinds] = grid[kinds].fillna(0).astype("int64")
     grid = grid.astype({"unit_id": "int64", "missing": "int64"})
     grid = grid.rename(columns={k: config.document(k).label(lang) for k in kinds}).reset_index(drop=True)
-    return Page(grid, total, page_size, shown)
+    return replace(listed, rows=grid)
 
 
 def completion(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -139,7 +139,7 @@ def passport_validity(
 ) -> Page:
     """Applicants whose passport expires before the required date, or whose expiry is unknown, with
     days short: one page of them (cut in DuckDB; all by default) and how many in all."""
-    df, shown = read_page(
+    listed = paged(
         con,
         "quality_passport_expiring",
         page,
@@ -147,10 +147,9 @@ def passport_validity(
         passport_valid_through=config.passport_valid_through,
         **filters.params(),
     )
-    total = int(df["total_rows"].iloc[0]) if len(df) else 0
-    df = df.drop(columns=["participant_id", "total_rows"])
+    df = listed.rows.drop(columns="participant_id")
     df["passport_expiry"] = [as_date(d) for d in df["passport_expiry"]]
-    return Page(df, total, page_size, shown)
+    return replace(listed, rows=df)
 
 
 def owners(con: duckdb.DuckDBPyConnection) -> list[str]:

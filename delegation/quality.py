@@ -4,6 +4,7 @@ and settling a conflict between forms once staff have looked at it."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import duckdb
 import pandas as pd
@@ -13,7 +14,7 @@ from delegation.db import append_audit, transaction
 from delegation.document_grid import passport_validity
 from delegation.filters import Filters
 from delegation.ingest.normalise import PRC_PASSPORT_PATTERN
-from delegation.paging import EVERY_ROW, Page, read_page
+from delegation.paging import EVERY_ROW, Page, paged
 from delegation.privacy import mask_frame
 
 QUALITY_LISTS = (
@@ -87,62 +88,52 @@ def quality_pages(
     asked = dict(zip(QUALITY_LISTS, pages, strict=True))
     message = "message_zh" if lang == "zh" else "message_en"
 
-    def read(name: str, query: str, **params: object) -> tuple[pd.DataFrame, int, int]:
-        df, page = read_page(con, query, asked[name], page_size, **params)
-        total = int(df["total_rows"].iloc[0]) if len(df) else 0
-        return df.drop(columns="total_rows"), total, page
+    def read(name: str, query: str, **params: object) -> Page:
+        return paged(con, query, asked[name], page_size, **params)
 
-    conflicts, *conflicts_at = read("conflicts", "quality_conflicts")
-    skipped, *skipped_at = read("skipped_rows", "quality_skipped_rows")
-    sectors, *sectors_at = read("unknown_sectors", "quality_unknown_sectors")
-    duplicates, *duplicates_at = read(
-        "duplicate_passports", "quality_duplicate_passports", **filters.params()
-    )
-    formats, *formats_at = read(
+    conflicts = read("conflicts", "quality_conflicts")
+    skipped = read("skipped_rows", "quality_skipped_rows")
+    sectors = read("unknown_sectors", "quality_unknown_sectors")
+    duplicates = read("duplicate_passports", "quality_duplicate_passports", **filters.params())
+    formats = read(
         "passport_format",
         "quality_passport_format",
         passport_pattern=PRC_PASSPORT_PATTERN,
         **filters.params(),
     )
-    expiring = passport_validity(con, config, filters, asked["passport_expiring"], page_size)
+    c, k = conflicts.rows, skipped.rows
     lists = {
-        "conflicts": (
-            pd.DataFrame(
+        "conflicts": replace(
+            conflicts,
+            rows=pd.DataFrame(
                 {
-                    "import_id": conflicts["import_id"],
-                    "imported_at": conflicts["imported_at"],
-                    "file_name": conflicts["file_name"],
-                    "sheet": conflicts["sheet"],
-                    "row_number": conflicts["row_number"],
-                    "column_name": conflicts["column_name"],
-                    "code": conflicts["code"],
-                    "reason": conflicts[message],
+                    "import_id": c["import_id"],
+                    "imported_at": c["imported_at"],
+                    "file_name": c["file_name"],
+                    "sheet": c["sheet"],
+                    "row_number": c["row_number"],
+                    "column_name": c["column_name"],
+                    "code": c["code"],
+                    "reason": c[message],
                 }
             ),
-            *conflicts_at,
         ),
-        "skipped_rows": (
-            pd.DataFrame(
+        "skipped_rows": replace(
+            skipped,
+            rows=pd.DataFrame(
                 {
-                    "imported_at": skipped["imported_at"],
-                    "file_name": skipped["file_name"],
-                    "sheet": skipped["sheet"],
-                    "row_number": skipped["row_number"],
-                    "reason": skipped[message],
+                    "imported_at": k["imported_at"],
+                    "file_name": k["file_name"],
+                    "sheet": k["sheet"],
+                    "row_number": k["row_number"],
+                    "reason": k[message],
                 }
             ),
-            *skipped_at,
         ),
-        "unknown_sectors": (sectors.drop(columns="unit_id"), *sectors_at),
-        "duplicate_passports": (duplicates, *duplicates_at),
-        "passport_format": (formats.drop(columns="participant_id"), *formats_at),
-        "passport_expiring": (
-            expiring.rows,
-            expiring.total,
-            expiring.page,
-        ),  # as the documents page lists them
+        "unknown_sectors": replace(sectors, rows=sectors.rows.drop(columns="unit_id")),
+        "duplicate_passports": duplicates,
+        "passport_format": replace(formats, rows=formats.rows.drop(columns="participant_id")),
+        # as the documents page lists them
+        "passport_expiring": passport_validity(con, config, filters, asked["passport_expiring"], page_size),
     }
-    return {
-        name: Page(mask_frame(frame, show_full), total, page_size, page)
-        for name, (frame, total, page) in lists.items()
-    }
+    return {name: replace(page, rows=mask_frame(page.rows, show_full)) for name, page in lists.items()}

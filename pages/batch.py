@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from delegation import batches, documents, ui
-from delegation.batch_view import batch_page
+from delegation.batch_view import LISTS, batch_page
 from delegation.errors import DelegationError
 from delegation.filters import Filters
 
@@ -19,7 +19,7 @@ st.caption(ui.t("batch.help"))
 if flash := st.session_state.pop("batch.flash", None):
     st.success(flash)
 # One page of each list, cut in DuckDB (the export holds them all).
-keys = ("batch.ready", "batch.blocked", "batch.in_batch")
+keys = tuple(f"batch.{name}" for name in LISTS)
 view = ui.query(batch_page, config, filters, lang, tuple(ui.asked_page(k) for k in keys), ui.LIST_PAGE_ROWS)
 today = dt.date.today()
 # The letters are applied for in one batch: a freeze takes everyone ready today, whatever the
@@ -27,7 +27,7 @@ today = dt.date.today()
 ready_now = ui.query(batches.ready_now, config, today)
 if filters != Filters(as_of=today):
     st.info(ui.t("batch.filters_ignored").format(count=ready_now, shown=view["ready"].total))
-for key, name in zip(keys, ("ready", "blocked", "in_batch"), strict=True):
+for key, name in zip(keys, LISTS, strict=True):
     st.subheader(ui.t(key).format(count=view[name].total))
     ui.paged_table(key, view[name], wrap=("reasons",) if name == "blocked" else ())
 

@@ -53,20 +53,21 @@ quiet_days = int(
 )
 # DuckDB cuts the page (20 units a time; the export holds them all): the box's page is asked for
 # before the box is drawn, and the box is drawn only when there is more than one page.
-asked = int(st.session_state.get("chase.page", 1))
 entries, shown = ui.query(
-    chase.chase_page, config, filters, asked, owner=owner, not_chased_days=quiet_days, today=dt.date.today()
+    chase.chase_page,
+    config,
+    filters,
+    ui.asked_page("chase"),
+    owner=owner,
+    not_chased_days=quiet_days,
+    today=dt.date.today(),
 )
 st.subheader(ui.t("chase.units").format(count=shown["units"]))
 if not entries:
     st.success(ui.t("chase.none"))
 else:
     ui.export_buttons("chase", filters, owner=owner, not_chased_days=quiet_days, show_full=True)
-if shown["pages"] > 1:
-    left, right = st.columns([1, 3], vertical_alignment="bottom")
-    page = ui.page_number(left, "chase.page")
-    ui.follow_page("chase.page", page, shown["page"])
-    right.caption(ui.t("chase.showing").format(**shown))
+ui.page_box("chase", shown["pages"], shown["page"], ui.t("chase.showing").format(**shown))
 if sending and entries:
     with st.expander(ui.t("chase.send_set")):
         names = {e["unit_id"]: e["unit_name"] for e in entries}

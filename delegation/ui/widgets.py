@@ -185,16 +185,25 @@ def asked_page(key: str) -> int:
     return int(st.session_state.get(f"{key}.page", 1))
 
 
-def paged_table(key: str, page: Page, **options: Any) -> Any:
-    """One page of a long list as a table (`table`'s options), with a page box and which rows it
-    shows above it when the list fills more than one page."""
-    if page.pages > 1:
+def page_box(key: str, pages: int, shown: int, caption: str) -> None:
+    """The page box of paged list `key` and which rows or units it shows (`caption`), when the list
+    fills more than one page (`pages`); `shown`: the page the list showed, put in the box when it
+    asked for one past the end."""
+    if pages > 1:
         left, right = st.columns([1, 3], vertical_alignment="bottom")
         number = page_number(left, f"{key}.page")
-        follow_page(f"{key}.page", number, page.page)
-        right.caption(
-            t("table.showing").format(
-                first=page.first, last=page.last, total=page.total, page=page.page, pages=page.pages
-            )
-        )
+        follow_page(f"{key}.page", number, shown)
+        right.caption(caption)
+
+
+def paged_table(key: str, page: Page, **options: Any) -> Any:
+    """One page of a long list as a table (`table`'s options), with its `page_box` above it."""
+    page_box(
+        key,
+        page.pages,
+        page.page,
+        t("table.showing").format(
+            first=page.first, last=page.last, total=page.total, page=page.page, pages=page.pages
+        ),
+    )
     return table(page.rows, key=key, **options)
