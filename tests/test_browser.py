@@ -206,9 +206,15 @@ def choose(page: Page, label: str, option: str) -> None:
     select = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
         has=page.get_by_text(label, exact=True)
     )
-    select.locator("input").click()
-    page.get_by_role("option", name=option, exact=True).click()
-    page.keyboard.press("Escape")
+
+    def pick() -> None:
+        select.locator("input").click()
+        page.get_by_role("option", name=option, exact=True).click()
+        page.keyboard.press("Escape")
+
+    # Waits for the run the choice starts: a second choice made while the first one's run redraws
+    # the sidebar could land on a list being replaced and be lost (seen once in CI).
+    after_rerun(page, pick)
 
 
 def shot(page: Page, name: str) -> None:
