@@ -4,8 +4,9 @@
 
 `pages` runs every page the local admin has (the registrations page followed by a filter change),
 through the same harness as the tests (authentication, sidebar, page), with Streamlit's data cache
-cleared before every run, and prints one JSON line with the runs' times. The server helpers here
-(`start_server`, `free_port`, `_wait_for_port`) serve bench/browser_bench.py and bench/load_test.py.
+and the app's shared views and charts emptied before every run, and prints one JSON line with the
+runs' times. The server helpers here (`start_server`, `free_port`, `_wait_for_port`) serve
+bench/browser_bench.py and bench/load_test.py.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ def page_runs(db: str, runs: int) -> dict[str, list[float]]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from delegation.ui import state as ui_state  # its caches, emptied before each run
     from tests.test_app import HARNESS  # what app.py does around a page, as the tests run pages
 
     os.environ["DELEGATION_DB"] = str(Path(db).resolve())
@@ -98,7 +100,9 @@ def page_runs(db: str, runs: int) -> dict[str, list[float]]:
     for name, run in pages.items():
         run()  # imports and the connection, once
         for _ in range(runs):
-            st.cache_data.clear()
+            st.cache_data.clear()  # every query
+            ui_state._shared.clear()  # the overview's shared view
+            ui_state._figure.clear()  # the other pages' charts
             started = time.perf_counter()
             run()
             times[name].append(time.perf_counter() - started)

@@ -3,20 +3,21 @@ forum themes they chose, sign-ups over time, the other breakdowns."""
 
 import streamlit as st
 
-from delegation import access, charts, figures, ui
+from delegation import access, figures, ui
+from delegation.overview_view import overview_view
 from delegation.workbooks import leadership_workbook
 
 ui.require("overview")
 config = ui.event_config()
-# In presentation mode the first row of charts shares a 1280×720 screen with the figures above it.
-PRESENTED_CHART_PX = 370
 
 
 def overview() -> None:
     lang = ui.language()
     large = ui.presenting()
     filters = ui.current_filters()
-    shown = ui.query(figures.overview, config, filters, lang)  # one query for the whole page
+    # One query and the charts, built once for every session showing the same (a meeting room).
+    view = ui.shared(overview_view, config, filters, lang, large)
+    shown = view.shown
     head = shown.headline
     if ui.user()[0] == access.LOCAL_ADMIN and not large:  # not on a shared screen
         st.warning(ui.t("access.local_admin"))
@@ -62,85 +63,19 @@ def overview() -> None:
         return
 
     # Where people come from and which forum themes they chose: the first row, on screen at 1280×720.
-    people = ui.t("chart.participants_axis")
-    provinces, themes = shown.breakdowns["province"], shown.breakdowns["theme"]
-    rows = max(len(provinces), len(themes))  # the charts keep their own least height
-    height = PRESENTED_CHART_PX if large else None
+    drawn = view.charts
     box = ui.wrapping("overview-breakdowns", "charts")
     left, right = box.columns(2)
-    left.plotly_chart(
-        ui.figure(
-            charts.bar_chart,
-            provinces,
-            ui.t("overview.by_province"),
-            people,
-            large=large,
-            rows=rows,
-            height=height,
-        ),
-        key="overview.province",
-    )
-    right.plotly_chart(
-        ui.figure(
-            charts.share_chart,
-            themes,
-            ui.t("overview.by_theme"),
-            people,
-            large=large,
-            rows=rows,
-            height=height,
-        ),
-        key="overview.theme",
-    )
-
-    sign = shown.signups
-    st.plotly_chart(
-        ui.figure(
-            charts.signups_chart,
-            sign.actual,
-            sign.projection,
-            config.registration_deadline,
-            {
-                "title": ui.t("chart.signups"),
-                "participants": ui.t("overview.participants"),
-                "units": ui.t("overview.units"),
-                "projection": ui.t("chart.projection"),
-                "deadline": ui.t("chart.deadline"),
-                "axis": ui.t("chart.cumulative"),
-                "dates": ui.t("chart.date_format"),
-                "dates_year": ui.t("chart.date_format_year"),
-            },
-            large=large,
-        ),
-        key="overview.signups",
-    )
-
-    # A city everyone visits (the forum's) is said in words: as a bar it was one long 100% bar.
-    sectors = shown.breakdowns["sector"]
-    everyone, cities = figures.everyone_chose(shown.breakdowns["city"])
-    rows = max(len(sectors), len(cities))
+    left.plotly_chart(drawn["province"], key="overview.province")
+    right.plotly_chart(drawn["theme"], key="overview.theme")
+    st.plotly_chart(drawn["signups"], key="overview.signups")
     left, right = box.columns(2)
-    left.plotly_chart(
-        ui.figure(charts.bar_chart, sectors, ui.t("overview.by_sector"), people, large=large, rows=rows),
-        key="overview.sector",
-    )
-    said = ui.t("overview.everyone_visits").format(cities=ui.and_list(everyone)) if everyone else ""
-    if len(cities):
-        right.plotly_chart(
-            ui.figure(
-                charts.share_chart,
-                cities,
-                ui.t("overview.by_city"),
-                people,
-                large=large,
-                rows=rows,
-                subtitle=said,
-            ),
-            key="overview.city",
-        )
+    left.plotly_chart(drawn["sector"], key="overview.sector")
+    if "city" in drawn:
+        right.plotly_chart(drawn["city"], key="overview.city")
     else:  # every city chosen by everyone: words only
         right.markdown(f"**{ui.t('overview.by_city')}**")
-        right.caption(said)
+        right.caption(view.everyone_visits)
 
 
 def _exit_presentation() -> None:

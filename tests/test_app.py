@@ -256,6 +256,36 @@ def test_headline_figures_equal_the_summary(monkeypatch, config, fixture_db, fil
     assert got["Documents missing"] == str(sum(expected["missing_documents"].values()))
 
 
+def test_sessions_showing_the_same_overview_share_one_view_until_the_data_changes(
+    monkeypatch, config, fixture_db
+):
+    # Twenty viewers rerun the overview after each change of the data: one builds its charts, the
+    # others are handed the same view; another language or a write builds anew.
+    from delegation.overview_view import overview_view
+    from delegation.registrations import set_withdrawn
+
+    monkeypatch.setenv("DELEGATION_DB", str(fixture_db))
+    first = ui.shared(overview_view, config, Filters(as_of=AS_OF), "en", False)
+    assert ui.shared(overview_view, config, Filters(as_of=AS_OF), "en", False) is first
+    assert first.charts["province"].layout.title.text == "By province"
+    chinese = ui.shared(overview_view, config, Filters(as_of=AS_OF), "zh", False)
+    assert chinese is not first and chinese.charts["province"].layout.title.text == "按省份"
+
+    (someone,) = (
+        ui.cursor()
+        .execute(
+            "select participant_id from filtered_participants(?, [], [], [], [], [], []) order by 1 limit 1",
+            [AS_OF],
+        )
+        .fetchone()
+    )
+    assert set_withdrawn(ui.cursor(), table="participants", key=someone, withdrawn=True, actor="test")
+    after = ui.shared(overview_view, config, Filters(as_of=AS_OF), "en", False)
+    assert after is not first
+    assert after.shown.headline.participants == first.shown.headline.participants - 1
+    assert sum(after.charts["province"].data[0].x) == sum(first.charts["province"].data[0].x) - 1
+
+
 def test_the_figures_name_missing_documents_and_the_countdown_is_not_said_twice(monkeypatch, fixture_db):
     # "距下一节点" repeated the first countdown card; missing documents were nowhere on the overview.
     at = app(monkeypatch, fixture_db, lang="zh", filters__as_of=AS_OF)

@@ -72,6 +72,13 @@ def said(key: str, **params: object) -> Both:
     return Both(text(key, "en", **params), text(key, "zh", **params))
 
 
+def and_list(labels: list[str], lang: str) -> str:
+    """洛杉矶、旧金山 / Los Angeles and San Francisco."""
+    if lang == "zh":
+        return "、".join(labels)
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
 def _in(value: object, lang: str) -> object:
     if isinstance(value, Both):
         return value.zh if lang == "zh" else value.en

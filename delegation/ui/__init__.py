@@ -6,7 +6,7 @@ which starts the server): what pages and app.py call, as `from delegation import
 - `sidebar`: language, presentation mode, as-of day and filters, kept in the URL;
 - `widgets`: tables, select boxes, file boxes, page numbers, the edit form, a title row;
 - `downloads`: exports, scans and other files, each audited;
-- `messages`: user text shown as typed, a refusal's sentence, lists in words;
+- `messages`: user text shown as typed, a refusal's sentence;
 - `run_log`: each script run's time, when DELEGATION_RUN_LOG names a file;
 - `styles`: every CSS rule and every `data-testid` the app styles.
 
@@ -15,7 +15,7 @@ Pages use this face only, never a module inside the package (tests/test_layers.p
 
 from delegation.ui.auth import authenticate, log_show_full, logout, require, role, user
 from delegation.ui.downloads import export_buttons, exported, logged_download, scan_viewer
-from delegation.ui.messages import MISSING, and_list, plain, show_error
+from delegation.ui.messages import MISSING, plain, show_error
 from delegation.ui.run_log import timed_run
 from delegation.ui.sidebar import current_filters, load_url_once, sidebar
 from delegation.ui.state import (
@@ -30,6 +30,7 @@ from delegation.ui.state import (
     query,
     register_pages,
     rerun_when_data_changes,
+    shared,
     t,
 )
 from delegation.ui.styles import LEAST_PX, WRAP_ROW_PX, apply_presentation_style, countdown_card, wrapping
@@ -55,7 +56,6 @@ __all__ = [
     "LIST_PAGE_ROWS",
     "MISSING",
     "WRAP_ROW_PX",
-    "and_list",
     "any_of",
     "apply_presentation_style",
     "asked_page",
@@ -92,6 +92,7 @@ __all__ = [
     "selectbox",
     "selected_rows",
     "send_language",
+    "shared",
     "show_error",
     "sidebar",
     "t",

@@ -1,4 +1,4 @@
-"""User text shown safely (Markdown left unrendered), a refusal's one sentence, lists in words."""
+"""User text shown safely (Markdown left unrendered), a refusal's one sentence."""
 
 from __future__ import annotations
 
@@ -36,10 +36,3 @@ def show_error(exc: DelegationError) -> None:
 
 
 MISSING = "—"  # what the app shows for a missing value (a table's own would be a grey "None")
-
-
-def and_list(labels: list[str]) -> str:
-    """洛杉矶、旧金山 / Los Angeles and San Francisco."""
-    if language() == "zh":
-        return "、".join(labels)
-    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"

@@ -102,7 +102,12 @@ def cursor() -> duckdb.DuckDBPyConnection:
     return _connection(str(database_path())).cursor()
 
 
-@st.cache_data(max_entries=1024, show_spinner=False)
+# The event configuration is one frozen dataclass per process: its own hash() (µs) keys the caches,
+# not Streamlit's walk through every field (≈ 2.4 ms, once per query of every run).
+_CONFIG_HASH = {EventConfig: hash}
+
+
+@st.cache_data(max_entries=1024, show_spinner=False, hash_funcs=_CONFIG_HASH)
 def _cached(module: str, name: str, db: str, version: int, args: tuple, kwargs: tuple) -> Any:
     del db, version  # part of the cache key only
     return getattr(importlib.import_module(module), name)(cursor(), *args, **dict(kwargs))
@@ -113,6 +118,24 @@ def query(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     version = figures.data_version(cursor())
     key = tuple(sorted(kwargs.items()))
     return _cached(function.__module__, function.__name__, str(database_path()), version, args, key)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=_CONFIG_HASH)
+def _shared(module: str, name: str, db: str, version: int, args: tuple, kwargs: tuple) -> Any:
+    del db, version  # part of the cache key only
+    return getattr(importlib.import_module(module), name)(cursor(), *args, **dict(kwargs))
+
+
+def shared(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """As `query`, but one result for every session asking the same, not a copy each: for a page's
+    whole view that sessions only read (the overview's figures and charts). A meeting room's twenty
+    viewers rerun the overview after each change of the data; with a copy each (`query`) and the
+    charts looked up by their data (`figure`), each rerun still unpickled the figures and hashed five
+    charts' frames — most of its time once the first viewer had built them. A look in the audit log
+    (an export) builds nothing anew (`figures.counted_version`)."""
+    version = figures.counted_version(cursor())
+    key = tuple(sorted(kwargs.items()))
+    return _shared(function.__module__, function.__name__, str(database_path()), version, args, key)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -129,7 +152,8 @@ def figure(builder: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 def rerun_when_data_changes(seconds: int) -> None:
-    """Every `seconds`, check the data version (one tiny query) and rerun the page when it moved.
+    """Every `seconds`, check the data version (one tiny query) and rerun the page when it moved;
+    a look in the audit log (an export, a sign-in: `figures.LOOKS`) moves nothing.
 
     Only the check runs on the timer, so a viewer's own clicks never race a full refresh.
     """
@@ -139,14 +163,14 @@ def rerun_when_data_changes(seconds: int) -> None:
     @st.fragment(run_every=seconds)
     def watch() -> None:
         with timed_run("refresh", page):  # DELEGATION_RUN_LOG: the timer's own runs
-            version = figures.data_version(cursor())
+            version = figures.counted_version(cursor())
             seen = st.session_state.setdefault("ui.data_version", version)
             if version != seen:
                 st.session_state["ui.data_version"] = version
                 st.session_state["auth.unattended"] = True  # not a click: the idle time runs on
                 st.rerun(scope="app")
 
-    st.session_state["ui.data_version"] = figures.data_version(cursor())
+    st.session_state["ui.data_version"] = figures.counted_version(cursor())
     watch()
 
 
