@@ -78,9 +78,18 @@ if sending and entries:
         label = ui.t("chase.send_set.button").format(count=len(picked))
         if st.button(label, type="primary", disabled=not picked, key="chase.send_set.go"):
             send([e for e in entries if e["unit_id"] in picked], set_lang)
-for entry in entries:
+
+
+def unit_box(entry: dict) -> None:
+    """One unit: what it owes, its contact and both messages, drawn only while its box is open (an
+    opened box reruns the page): twenty closed boxes send their labels only."""
     count = ui.t("chase.items").format(count=len(entry["items"]))
-    with st.expander(f"{ui.plain(entry['unit_name'])} · {count}"):  # a name is shown as typed
+    box = st.expander(  # a name is shown as typed
+        f"{ui.plain(entry['unit_name'])} · {count}", key=f"chase.unit.{entry['unit_id']}", on_change="rerun"
+    )
+    if not box.open:
+        return
+    with box:
         st.text(
             ui.t("chase.contact").format(
                 name=entry["contact_name"] or ui.MISSING,
@@ -108,7 +117,7 @@ for entry in entries:
             st.session_state["chase.flash"] = ui.t("chase.marked").format(unit=entry["unit_name"])
             st.rerun()
         if not access.at_least(ui.role(), "admin"):
-            continue
+            return
         new_owner = st.text_input(
             ui.t("chase.assign"),
             value=entry["owner"] or "",
@@ -118,3 +127,7 @@ for entry in entries:
         if new_owner != (entry["owner"] or ""):
             documents.set_owner(ui.cursor(), entry["unit_id"], new_owner, ui.user()[0])
             st.rerun()
+
+
+for entry in entries:
+    unit_box(entry)

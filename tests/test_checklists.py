@@ -393,8 +393,12 @@ def test_the_chase_page_marks_a_message_sent_and_filters_by_days(monkeypatch, co
     con = connect(config, db)
     load_fixture(con, config, tmp_path)
     yi = con.execute("select unit_id from units where name = '太原乙环保有限公司'").fetchone()[0]
+    units = [u for (u,) in con.execute("select unit_id from units").fetchall()]
     con.close()
-    at = app(monkeypatch, db, page="pages/chase.py", filters__as_of=AS_OF, lang="zh")
+    closed = app(monkeypatch, db, page="pages/chase.py", filters__as_of=AS_OF, lang="zh")
+    assert len(closed.get("expander")) == 3 and not closed.code and not closed.text  # labels only
+    opened = {f"chase__unit__{u}": True for u in units}  # each box opened (each opening reruns)
+    at = app(monkeypatch, db, page="pages/chase.py", filters__as_of=AS_OF, lang="zh", **opened)
     assert not at.exception
     assert [t.value for t in at.text].count("尚未催交") == 3
     # The messages carry the secretariat's address and the deadline ahead on the as-of day.

@@ -133,16 +133,15 @@ def test_the_chase_list_sends_through_smtp_only_for_admins_and_only_when_it_is_s
     mail_db,
     smtp_server,  # noqa: F811
 ):
-    staff = as_role(monkeypatch, mail_db, "staff", "pages/chase.py", filters__as_of=dt.date(2023, 3, 20))
-    admin_without = as_role(
-        monkeypatch, mail_db, "admin", "pages/chase.py", filters__as_of=dt.date(2023, 3, 20)
-    )
+    day, opened = dt.date(2023, 3, 20), {"chase__unit__1": True}  # unit 1's box opened
+    staff = as_role(monkeypatch, mail_db, "staff", "pages/chase.py", filters__as_of=day, **opened)
+    admin_without = as_role(monkeypatch, mail_db, "admin", "pages/chase.py", filters__as_of=day, **opened)
     for at in (staff, admin_without):  # the text to copy, as before
         assert not [b for b in at.button if b.label == "Send by e-mail"] and at.code
     sending_through(monkeypatch, smtp_server)
-    staff = as_role(monkeypatch, mail_db, "staff", "pages/chase.py", filters__as_of=dt.date(2023, 3, 20))
+    staff = as_role(monkeypatch, mail_db, "staff", "pages/chase.py", filters__as_of=day, **opened)
     assert not [b for b in staff.button if b.label == "Send by e-mail"]  # staff copy and mark; admins send
-    at = as_role(monkeypatch, mail_db, "admin", "pages/chase.py", filters__as_of=dt.date(2023, 3, 20))
+    at = as_role(monkeypatch, mail_db, "admin", "pages/chase.py", filters__as_of=day, **opened)
     at.button(key="chase.mail.en.1").click().run()
     assert not at.exception
     assert [s.value.replace("\\", "") for s in at.success] == [
