@@ -23,9 +23,12 @@ keys = tuple(f"batch.{name}" for name in LISTS)
 view = ui.query(batch_page, config, filters, lang, tuple(ui.asked_page(k) for k in keys), ui.LIST_PAGE_ROWS)
 today = dt.date.today()
 # The letters are applied for in one batch: a freeze takes everyone ready today, whatever the
-# sidebar shows; the lists below follow the filters and the as-of day like every page.
-ready_now = ui.query(batches.ready_now, config, today)
-if filters != Filters(as_of=today):
+# sidebar shows; the lists below follow the filters and the as-of day like every page. Shown as of
+# today without filters (as a staffer opens it), the ready list is that set: no second count.
+if filters == Filters(as_of=today):
+    ready_now = view["ready"].total
+else:
+    ready_now = ui.query(batches.ready_now, config, today)
     st.info(ui.t("batch.filters_ignored").format(count=ready_now, shown=view["ready"].total))
 for key, name in zip(keys, LISTS, strict=True):
     st.subheader(ui.t(key).format(count=view[name].total))

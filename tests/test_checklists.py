@@ -295,6 +295,11 @@ def test_batch_page_freezes(monkeypatch, config, tmp_path):
         **common,
     )
     con.close()
+    # As of today without filters (as a staffer opens it) the ready list is the freeze's set.
+    plain = app(monkeypatch, db, page="pages/batch.py", filters__as_of=dt.date.today())
+    assert plain.subheader[0].value == "Ready: 1" and not plain.info
+    plain.button(key="batch.freeze").click().run()
+    assert plain.warning[0].value == TEXT["batch.confirm"][1].format(count=1)
     # A province filter left on from another page: the lists follow it, the freeze does not.
     at = app(monkeypatch, db, page="pages/batch.py", filters__as_of=AS_OF, filters__provinces=["Shanxi"])
     assert not at.exception
@@ -316,6 +321,7 @@ def test_batch_page_freezes(monkeypatch, config, tmp_path):
     at.session_state["filters.as_of"] = dt.date.today()  # frozen today: in the batch from today on
     at.run()
     assert [s.value for s in at.subheader][:3] == ["Ready: 0", "Blocked: 7", "In a batch: 1"]
+    assert not at.info and at.button(key="batch.freeze").disabled  # nobody left to freeze today
     assert frame(at, "batch_id")[["name", "batch_id"]].values.tolist() == [["甲四", "Batch 1"]]
     # The blocked list's reasons wrap in their rows instead of being cut at the column's edge.
     blocked = next(f for f in at.dataframe if "reasons" in f.value.columns)
