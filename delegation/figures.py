@@ -45,8 +45,7 @@ def counted_version(con: duckdb.DuckDBPyConnection) -> int:
     """As `data_version`, but still while the audit log only records looks (`LOOKS`): what the
     overview's viewers rerun on. A staffer's export moved `data_version`, and every screen in the
     meeting room redrew the same figures."""
-    changes = "select coalesce(max(audit_id), 0) from audit_log where not list_contains(?, action)"
-    return int(fetch_one(con, changes, [list(LOOKS)])[0])
+    return int(query_rows(con, "counted_version", looks=list(LOOKS))[0][0])
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ SAMPLE_PARAMS = {
     "blocked_offset": 0,
     "in_batch_offset": 0,
     "only_missing": True,
+    "looks": ["export"],
 }
 
 

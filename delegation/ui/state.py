@@ -107,23 +107,33 @@ def cursor() -> duckdb.DuckDBPyConnection:
 _CONFIG_HASH = {EventConfig: hash}
 
 
+def _call(module: str, name: str, args: tuple, kwargs: tuple, *first: Any) -> Any:
+    """`<module>.<name>(*first, *args, **kwargs)`: what each cache below stores the result of."""
+    return getattr(importlib.import_module(module), name)(*first, *args, **dict(kwargs))
+
+
 @st.cache_data(max_entries=1024, show_spinner=False, hash_funcs=_CONFIG_HASH)
 def _cached(module: str, name: str, db: str, version: int, args: tuple, kwargs: tuple) -> Any:
     del db, version  # part of the cache key only
-    return getattr(importlib.import_module(module), name)(cursor(), *args, **dict(kwargs))
-
-
-def query(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call a `delegation` function taking a connection first, through the cache; any write invalidates it."""
-    version = figures.data_version(cursor())
-    key = tuple(sorted(kwargs.items()))
-    return _cached(function.__module__, function.__name__, str(database_path()), version, args, key)
+    return _call(module, name, args, kwargs, cursor())
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=_CONFIG_HASH)
 def _shared(module: str, name: str, db: str, version: int, args: tuple, kwargs: tuple) -> Any:
     del db, version  # part of the cache key only
-    return getattr(importlib.import_module(module), name)(cursor(), *args, **dict(kwargs))
+    return _call(module, name, args, kwargs, cursor())
+
+
+def _through(
+    cache: Callable[..., Any], version: int, function: Callable[..., Any], args: tuple, kwargs: dict
+) -> Any:
+    key = tuple(sorted(kwargs.items()))
+    return cache(function.__module__, function.__name__, str(database_path()), version, args, key)
+
+
+def query(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call a `delegation` function taking a connection first, through the cache; any write invalidates it."""
+    return _through(_cached, figures.data_version(cursor()), function, args, kwargs)
 
 
 def shared(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -133,21 +143,18 @@ def shared(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     charts looked up by their data (`figure`), each rerun still unpickled the figures and hashed five
     charts' frames — most of its time once the first viewer had built them. A look in the audit log
     (an export) builds nothing anew (`figures.counted_version`)."""
-    version = figures.counted_version(cursor())
-    key = tuple(sorted(kwargs.items()))
-    return _shared(function.__module__, function.__name__, str(database_path()), version, args, key)
+    return _through(_shared, figures.counted_version(cursor()), function, args, kwargs)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _figure(module: str, name: str, args: tuple, kwargs: tuple) -> Any:
-    return getattr(importlib.import_module(module), name)(*args, **dict(kwargs))
+    return _call(module, name, args, kwargs)
 
 
 def figure(builder: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """A chart from `delegation.charts`, built once for these data and words and shared by every
-    session: st.plotly_chart only reads a figure (it copies it to JSON), and building one is most
-    of an overview run once its query is cached — each of twenty viewers rebuilt the same five
-    charts after every change of the data."""
+    """A chart from `delegation.charts` for data in hand (the documents page's), built once for
+    these data and words and shared by every session: st.plotly_chart only reads a figure (it
+    copies it to JSON). A whole view read from the database is `shared` instead."""
     return _figure(builder.__module__, builder.__name__, args, tuple(sorted(kwargs.items())))
 
 
