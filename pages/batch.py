@@ -24,18 +24,24 @@ view = ui.query(batch_page, config, filters, lang, tuple(ui.asked_page(k) for k 
 today = dt.date.today()
 # The letters are applied for in one batch: a freeze takes everyone ready today, whatever the
 # sidebar shows; the lists below follow the filters and the as-of day like every page. Shown as of
-# today without filters (as a staffer opens it), the ready list is that set: no second count.
+# today without filters (as a staffer opens it), the ready list is that set; otherwise the set is
+# counted when a freeze is asked for (the confirmation says how many), not on every look.
 if filters == Filters(as_of=today):
     ready_now = view["ready"].total
 else:
-    ready_now = ui.query(batches.ready_now, config, today)
-    st.info(ui.t("batch.filters_ignored").format(count=ready_now, shown=view["ready"].total))
+    ready_now = None
+    st.info(ui.t("batch.filters_ignored").format(shown=view["ready"].total))
 for key, name in zip(keys, LISTS, strict=True):
     st.subheader(ui.t(key).format(count=view[name].total))
     ui.paged_table(key, view[name], wrap=("reasons",) if name == "blocked" else ())
 
-if st.button(ui.t("batch.freeze"), type="primary", disabled=not ready_now, key="batch.freeze"):
-    st.session_state["batch.confirm"] = ready_now
+if st.button(ui.t("batch.freeze"), type="primary", disabled=ready_now == 0, key="batch.freeze"):
+    if ready_now is None:
+        ready_now = batches.ready_now(ui.cursor(), config, today)
+    if ready_now:
+        st.session_state["batch.confirm"] = ready_now
+    else:
+        st.info(ui.t("batch.none_ready"))
 if (confirming := st.session_state.get("batch.confirm")) is not None:
     with st.container(border=True, key="batch-confirm"):
         st.warning(ui.t("batch.confirm").format(count=confirming))

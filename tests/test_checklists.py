@@ -304,7 +304,8 @@ def test_batch_page_freezes(monkeypatch, config, tmp_path):
     at = app(monkeypatch, db, page="pages/batch.py", filters__as_of=AS_OF, filters__provinces=["Shanxi"])
     assert not at.exception
     assert [s.value for s in at.subheader][:3] == ["Ready: 0", "Blocked: 3", "In a batch: 0"]
-    assert at.info[0].value == TEXT["batch.filters_ignored"][1].format(count=1, shown=0)
+    assert at.info[0].value == TEXT["batch.filters_ignored"][1].format(shown=0)
+    assert not at.button(key="batch.freeze").disabled  # counted when asked, not on every look
     at.button(key="batch.freeze").click().run()
     # Nothing is frozen before the count is confirmed.
     assert not at.exception and at.warning[0].value == TEXT["batch.confirm"][1].format(count=1)
@@ -328,6 +329,11 @@ def test_batch_page_freezes(monkeypatch, config, tmp_path):
     assert blocked.proto.row_height > 64 and blocked.proto.row_height == ui.WRAP_ROW_PX
     listed = frame(at, "created_by")
     assert listed[["batch_id", "status", "participants"]].values.tolist() == [[1, "Draft", 1]]
+    at.session_state["filters.provinces"] = ["Jiangsu"]
+    at.run()
+    at.button(key="batch.freeze").click().run()  # asked with a filter on: counted, and nobody
+    assert not at.warning and at.info[-1].value == TEXT["batch.none_ready"][1]
+    assert "batch.confirm" not in at.session_state
     assert [d.label for d in at.get("download_button")] == [
         "Export CSV",
         "Export Excel",

@@ -200,8 +200,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "batch.frozen": ("已生成第 {batch} 批（{count} 人）。", "Batch {batch} frozen ({count} people)."),
     "batch.in_batch": ("已在批次中：{count} 人", "In a batch: {count}"),
     "batch.filters_ignored": (
-        "侧栏的筛选条件和统计日期只影响下方名单的显示。邀请函统一批量申请：冻结时总是包括今天全部可申请的 {count} 人（下方名单显示 {shown} 人）。",
-        "The sidebar's filters and as-of day change only the lists below. The letters are applied for in one batch: a freeze always takes all {count} people ready today (the list below shows {shown}).",
+        "侧栏的筛选条件和统计日期只影响下方名单的显示（可申请 {shown} 人）。邀请函统一批量申请：冻结时总是包括今天全部可申请的人员，冻结前会先告知人数。",
+        "The sidebar's filters and as-of day change only the lists below (they show {shown} ready). The letters are applied for in one batch: a freeze always takes everyone ready today, and says how many before it freezes.",
+    ),
+    "batch.none_ready": (
+        "今天没有可申请的人员，无可冻结。",
+        "Nobody is ready today: there is nothing to freeze.",
     ),
     "batch.confirm": (
         "确认将今天全部可申请的 {count} 人冻结为一个新批次？冻结后他们不再出现在可申请名单中，此操作会记入审计日志。",
