@@ -92,21 +92,23 @@ chased as (
       and ($owner = '' or u.owner = $owner)
       and ($not_chased_since::timestamp is null or c.chased_at is null or c.chased_at < $not_chased_since::timestamp)
 ),
-ranked as (
-    select *, row_number() over (order by name_order, unit_id) as position, count(*) over () as units
-    from chased
-),
-shown as (
+paging as (
     -- the page asked for, or the last one when it is past the end
     select
-        *,
+        units,
         case when $page_units > 0
             then least(greatest($page, 1), greatest(ceil(units / $page_units), 1))::integer
             else 1
         end as page
-    from ranked
-    where $page_units = 0
-       or (position - 1) // $page_units + 1 = least(greatest($page, 1), greatest(ceil(units / $page_units), 1))
+    from (select count(*) as units from chased)
+),
+shown as (
+    -- the page's units, cut by a top-N in pinyin order: no numbering of every unit
+    select chased.*, paging.units, paging.page
+    from chased, paging
+    order by chased.name_order, chased.unit_id
+    limit (case when $page_units > 0 then $page_units end)
+    offset (select (page - 1) * greatest($page_units, 0) from paging)
 )
 select
     u.unit_id,
@@ -130,7 +132,7 @@ join shown u on u.unit_id = items.unit_id
 left join participants p on p.participant_id = items.participant_id
 left join document_kinds k on k.kind = items.item
 order by
-    u.position, items.participant_id is not null, p.name collate zh, items.participant_id,
+    u.name_order, u.unit_id, items.participant_id is not null, p.name collate zh, items.participant_id,
     -- documents in the event's order, then the passport's own items, then the rest of Annex 2
     coalesce(k.position, 100 + (items.item = 'annex2_fields')::integer * 10),
     items.item
