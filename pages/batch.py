@@ -26,20 +26,18 @@ today = dt.date.today()
 # sidebar shows; the lists below follow the filters and the as-of day like every page. Shown as of
 # today without filters (as a staffer opens it), the ready list is that set; otherwise the set is
 # counted when a freeze is asked for (the confirmation says how many), not on every look.
-if filters == Filters(as_of=today):
-    ready_now = view["ready"].total
-else:
-    ready_now = None
+freeze_set_shown = filters == Filters(as_of=today)
+if not freeze_set_shown:
     st.info(ui.t("batch.filters_ignored").format(shown=view["ready"].total))
 for key, name in zip(keys, LISTS, strict=True):
     st.subheader(ui.t(key).format(count=view[name].total))
     ui.paged_table(key, view[name], wrap=("reasons",) if name == "blocked" else ())
 
-if st.button(ui.t("batch.freeze"), type="primary", disabled=ready_now == 0, key="batch.freeze"):
-    if ready_now is None:
-        ready_now = batches.ready_now(ui.cursor(), config, today)
-    if ready_now:
-        st.session_state["batch.confirm"] = ready_now
+nobody_shown = freeze_set_shown and not view["ready"].total
+if st.button(ui.t("batch.freeze"), type="primary", disabled=nobody_shown, key="batch.freeze"):
+    ready = view["ready"].total if freeze_set_shown else batches.ready_now(ui.cursor(), config, today)
+    if ready:
+        st.session_state["batch.confirm"] = ready
     else:
         st.info(ui.t("batch.none_ready"))
 if (confirming := st.session_state.get("batch.confirm")) is not None:

@@ -149,7 +149,9 @@ def idle(page: Page, timeout: float = 30_000) -> None:
 
 
 def after_rerun(page: Page, action, timeout: float = 30_000) -> None:
-    """Do `action` (a click, a choice) and wait until the run it starts is over."""
+    """Do `action` (a click, a choice) and wait until the run it starts is over. Any run counts,
+    so only on a page without a timer of its own: on the overview the refresh timer's run can come
+    first (`choose` waits for the URL instead)."""
     idle(page, timeout)
     page.evaluate(_COUNT_RUNS)
     action()

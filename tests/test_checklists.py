@@ -71,6 +71,30 @@ def test_the_unit_grid_is_cut_in_duckdb_page_by_page(config, demo_db):
     con.close()
 
 
+def test_the_unit_grid_of_one_owner_is_that_owners_part_of_the_whole(config, demo_db, tmp_path):
+    """Narrowed to one secretariat member, the grid holds exactly their units, in the whole grid's
+    order and with its counts, and counts only them; units nobody owns are in no owner's grid."""
+    db = tmp_path / "owners.duckdb"
+    db.write_bytes(demo_db.read_bytes())
+    con = connect(config, db)
+    units = [u for (u,) in con.execute("select unit_id from units order by unit_id").fetchall()]
+    for n, unit in enumerate(units):
+        if n % 3 < 2:
+            set_owner(con, unit, ("小李", "小王")[n % 3], "admin")
+    f = Filters(AS_OF)
+    whole = document_grid.missing_by_unit(con, config, f, "en").rows
+    for owner in ("小李", "小王"):
+        mine = document_grid.missing_by_unit(con, config, f, "en", owner=owner)
+        expected = whole[whole["owner"] == owner].reset_index(drop=True)
+        assert len(expected) > 5 and mine.total == len(expected)
+        pd.testing.assert_frame_equal(mine.rows, expected)
+        second = document_grid.missing_by_unit(con, config, f, "en", owner=owner, page=2, page_size=5)
+        assert second.total == len(expected)
+        pd.testing.assert_frame_equal(second.rows, expected.iloc[5:10].reset_index(drop=True))
+    assert whole["owner"].isna().sum() > 0  # a third owned by nobody, in neither grid above
+    con.close()
+
+
 def test_unit_checklist_rows_name_their_document(loaded, config):
     unit_id = loaded.execute("select unit_id from units where name = '苏州甲机械有限公司'").fetchall()[0][0]
     people = dict(
