@@ -217,9 +217,14 @@ async def _search(page, step: int) -> None:
     await _settled(page)
 
 
-async def _export(page, label: str, tally: Tally) -> None:
+async def _export(page, label: str, ending: str, tally: Tally) -> None:
+    """Make the export (a click and its run), then save it (a click that starts no run) from the
+    button the run put in its place — not the one a file made before still shows until then."""
+    await page.get_by_role("button", name=label).first.click()
+    await _settled(page)
+    save = page.get_by_role("button", name=re.compile(rf"^Save .*\.{ending}$"))
     async with page.expect_download(timeout=WAIT_S * 1000) as info:
-        await page.get_by_role("button", name=label).first.click()
+        await save.first.click(timeout=WAIT_S * 1000)
     download = await info.value
     failure = await download.failure()
     if failure:
@@ -254,8 +259,8 @@ async def staff(browser, url: str, start: float, until: float, tally: Tally) -> 
         actions = [
             lambda s: _filter(page, s),
             lambda s: _search(page, s),
-            lambda s: _export(page, "Export CSV", tally),
-            lambda s: _export(page, "Export Excel", tally),
+            lambda s: _export(page, "Export CSV", "csv", tally),
+            lambda s: _export(page, "Export Excel", "xlsx", tally),
             lambda s: _clear(page, s),
         ]
         for step in itertools.count():

@@ -66,13 +66,16 @@ listed = view["batches"]
 ui.table(listed, hidden=("next_status",), key="batch.list")
 for row in listed.itertuples():
     a, b, c = st.columns(3)
-    a.download_button(
+    ui.file_button(
+        a,
         f"{ui.t('batch.roster')} · {row.batch_id}",
         ui.logged_download("batch_roster", lambda b=row.batch_id: batches.roster_xlsx(ui.cursor(), b, lang)),
         file_name=f"invitation_batch_{row.batch_id}_roster.xlsx",
         key=f"batch.roster.{row.batch_id}",
+        made_of=lang,
     )
-    b.download_button(
+    ui.file_button(
+        b,
         f"{ui.t('batch.scans')} · {row.batch_id}",
         ui.logged_download(
             "batch_scans",

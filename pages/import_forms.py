@@ -19,18 +19,18 @@ lang = ui.language()
 st.title(ui.t("page.import"))
 st.caption(ui.t("import.help"))
 templates = st.container(horizontal=True)  # the Excel and the Word form side by side
-templates.download_button(
+ui.file_button(
+    templates,
     ui.t("export.template"),
     lambda: annex2_template(config),
     file_name="annex2_registration_form.xlsx",
-    on_click="ignore",
     key="import.template",
 )
-templates.download_button(
+ui.file_button(
+    templates,
     ui.t("export.template_docx"),
     lambda: annex2_docx(config),
     file_name="annex2_registration_form.docx",
-    on_click="ignore",
     key="import.template_docx",
 )
 files = ui.uploader(

@@ -27,12 +27,13 @@ def overview() -> None:
     if large:
         button.button(ui.t("overview.exit_presentation"), key="overview.exit", on_click=_exit_presentation)
     else:
-        button.download_button(
+        ui.file_button(
+            button,
             ui.t("export.leadership"),
             ui.logged_download("summary", lambda: leadership_workbook(ui.cursor(), config, filters, lang)),
             file_name=f"summary_{filters.slug()}.xlsx",
-            on_click="ignore",
             key="overview.workbook",
+            made_of=(filters, lang),
             icon=":material/download:",
             help=ui.t("export.leadership.help"),
         )

@@ -103,6 +103,21 @@ def test_presenting_offers_the_overview_only(monkeypatch, db):
     assert offered_pages(monkeypatch, db, "staff", ui__present=True) == ["overview"]
 
 
+def files_offered(at) -> list[str]:
+    """The keys of the buttons that make or save a file (`ui.file_button`) on the page."""
+    making = re.compile(
+        r"\.export\.|^import\.template|^batch\.(roster|scans)\.|^overview\.workbook|^documents\.download\."
+    )
+    return [b.key for b in [*at.button, *at.get("download_button")] if making.search(b.key or "")]
+
+
+def test_a_page_a_role_may_open_offers_its_files(monkeypatch, db):
+    at = as_role(monkeypatch, db, "staff", "pages/registrations.py")  # what the refusals below lack
+    assert files_offered(at) == [
+        "units.export.csv", "units.export.xlsx", "participants.export.csv", "participants.export.xlsx"
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     "page", ["registrations", "chase", "mail", "data_quality", "batch", "import_forms", "audit"]
 )
@@ -110,14 +125,14 @@ def test_a_viewer_opening_a_page_directly_gets_only_a_refusal(monkeypatch, db, p
     at = as_role(monkeypatch, db, "viewer", f"pages/{page}.py")
     assert not at.exception
     assert [e.value for e in at.error] == ["Your role may not open this page."]
-    assert not at.dataframe and not at.title and not at.get("download_button")
+    assert not at.dataframe and not at.title and not files_offered(at)
 
 
 @pytest.mark.parametrize("page", ["batch", "import_forms", "audit"])
 def test_staff_cannot_open_admin_pages(monkeypatch, db, page):
     at = as_role(monkeypatch, db, "staff", f"pages/{page}.py")
     assert [e.value for e in at.error] == ["Your role may not open this page."]
-    assert not at.dataframe and not at.get("download_button")
+    assert not at.dataframe and not files_offered(at)
 
 
 @pytest.mark.parametrize("page", ["pages/overview.py", "pages/documents.py"])

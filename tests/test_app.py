@@ -167,7 +167,9 @@ def test_every_page_on_a_demo_database(monkeypatch, demo_db, page, lang):
         )
         assert ".st-key-upload-import-files" in styles and kinds in styles
     elif page.endswith("chase.py"):
-        assert at.get("expander") and at.get("download_button")
+        assert (
+            at.get("expander") and at.button(key="chase.export.csv").label == TEXT["export.csv"][lang == "en"]
+        )
         to_chase = TEXT["chase.items"][lang == "en"].split("{count}")  # each unit says what the number is
         assert all(to_chase[0] in e.label and to_chase[1] in e.label for e in at.get("expander"))
     elif page.endswith("mail.py"):  # the demo's mailbox in figures, and where messages come from
@@ -909,3 +911,61 @@ def test_a_units_details_show_its_own_online_form_link(monkeypatch, config, fixt
         assert not plain.exception and [c.value for c in plain.code] == []
     finally:
         ui.event_config.clear()
+
+
+def test_an_export_is_made_by_one_click_and_saved_by_the_next(monkeypatch, config, fixture_db):
+    """The file is made in the page's run and held for its save button until the filters, the
+    header language or the data change: never a file made after the click, which Streamlit sweeps
+    at the end of any session's run (a meeting room's refreshes lost staff's downloads)."""
+    import csv
+    import io
+
+    at = app(monkeypatch, fixture_db, page="pages/registrations.py", filters__as_of=AS_OF)
+    assert not at.get("download_button")  # nothing is made before it is asked for
+    at.button(key="units.export.csv").click().run()
+    assert not at.exception, at.exception
+    [save] = at.get("download_button")
+    name = "units_2023-03-20.csv"
+    assert save.proto.label == f"Save {name}"
+    held = at.session_state["downloads.held"]
+    rows = list(csv.reader(io.StringIO(held.data.decode("utf-8-sig"))))
+    shown = frame(at, "unit_name")["unit_name"].tolist()
+    assert rows[0][0] == "Unit" and [r[0] for r in rows[1:]] == shown  # the page's units, in its order
+    con = connect(config, fixture_db)
+    logged = lambda: con.execute("select details from audit_log where action = 'export'").fetchall()  # noqa: E731
+    assert [json.loads(d[0])["rows"] for d in logged()] == [len(shown)]
+    at.run()  # a rerun keeps it, made once
+    assert [d.proto.label for d in at.get("download_button")] == [f"Save {name}"]
+    assert len(logged()) == 1
+    at.session_state["filters.provinces"] = ["Jiangsu"]
+    at.run()  # made of other filters: dropped, the export offered again
+    assert not at.get("download_button") and "downloads.held" not in at.session_state
+    at.button(key="units.export.xlsx").click().run()
+    assert [d.proto.label for d in at.get("download_button")] == ["Save units_Jiangsu_2023-03-20.xlsx"]
+    unit = con.execute("select unit_id from units order by unit_id limit 1").fetchone()[0]
+    documents.set_owner(con, unit, "staff2", "admin")  # the data moved: the held file is outdated
+    at.run()
+    assert not at.get("download_button") and "downloads.held" not in at.session_state
+    con.close()
+
+
+def test_a_refused_file_says_why_and_holds_nothing(monkeypatch, fixture_db):
+    monkeypatch.setenv("DELEGATION_DB", str(fixture_db))
+    at = AppTest.from_string(
+        """
+import streamlit as st
+from delegation import ui
+from delegation.errors import DelegationError
+
+def make():
+    raise DelegationError("batch.none_ready")
+
+ui.file_button(st, "Make it", make, file_name="x.xlsx", key="x")
+""",
+        default_timeout=60,
+    )
+    at.session_state["ui.lang"] = "en"
+    at.run()
+    at.button(key="x").click().run()
+    assert [e.value for e in at.error] == [ui.plain(TEXT["batch.none_ready"][1])]
+    assert not at.get("download_button") and "downloads.held" not in at.session_state

@@ -723,3 +723,30 @@ def test_a_page_of_rows_is_shown_whole_and_the_export_buttons_line_up_with_their
     painted(page.locator('[data-testid="stDataFrame"]').nth(1))
     shot(page, "batch_1280")  # the blocked list's reasons wrap in their rows
     page.close()
+
+
+def test_an_export_made_in_one_session_is_saved_after_other_sessions_ran(server, browser, tmp_path):
+    # A file made when its button was clicked is swept at the end of any session's run unless a
+    # page shows it; with a meeting room refreshing, downloads were cancelled. The file is now
+    # made by the first click and held by the save button, so other sessions' runs leave it be.
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{server}/registrations?lang=en&as_of=2023-03-20&province=Jiangsu")
+    painted(units_grid(page))
+    after_rerun(page, lambda: page.get_by_role("button", name="Export CSV").click())
+    save = page.get_by_role("button", name="Save units_Jiangsu_2023-03-20.csv")
+    expect(save).to_be_visible()
+    other = browser.new_page()
+    for _ in range(3):  # three runs of another session, each ending in Streamlit's sweep
+        other.goto(f"{server}/?lang=en&as_of=2023-03-20")
+        expect(metric(other, "Participants")).to_be_visible(timeout=30_000)
+        idle(other)
+    with page.expect_download(timeout=30_000) as info:
+        save.click()
+    download = info.value
+    assert download.failure() is None and download.suggested_filename == "units_Jiangsu_2023-03-20.csv"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    rows = saved.read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].startswith("Unit,Province,") and [r.split(",")[1] for r in rows[1:]] == ["Jiangsu"]
+    other.close()
+    page.close()

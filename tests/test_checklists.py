@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -358,12 +360,19 @@ def test_batch_page_freezes(monkeypatch, config, tmp_path):
     at.button(key="batch.freeze").click().run()  # asked with a filter on: counted, and nobody
     assert not at.warning and at.info[-1].value == TEXT["batch.none_ready"][1]
     assert "batch.confirm" not in at.session_state
-    assert [d.label for d in at.get("download_button")] == [
-        "Export CSV",
-        "Export Excel",
-        "Download roster (Excel) · 1",
-        "Download scans (ZIP) · 1",
+    assert [
+        (b.key, b.label) for b in at.button if "export" in b.key or "roster" in b.key or "scans" in b.key
+    ] == [
+        ("batch.export.csv", "Export CSV"),
+        ("batch.export.xlsx", "Export Excel"),
+        ("batch.roster.1", "Download roster (Excel) · 1"),
+        ("batch.scans.1", "Download scans (ZIP) · 1"),
     ]
+    at.button(key="batch.roster.1").click().run()  # made, then saved from the button in its place
+    [save] = at.get("download_button")
+    assert save.proto.label == "Save invitation_batch_1_roster.xlsx"
+    roster = openpyxl.load_workbook(io.BytesIO(at.session_state["downloads.held"].data)).worksheets[0]
+    assert "甲四" in {c for row in roster.iter_rows(values_only=True) for c in row}
     con = connect(config, db)
     logged = con.execute("select details from audit_log where action = 'batch.change'").fetchall()
     con.close()
@@ -506,7 +515,8 @@ def test_a_scan_is_seen_on_the_page_before_it_is_verified_and_every_look_is_logg
     assert not at.exception, at.exception
     assert len(at.get("image")) == 2  # its two pages
     assert at.markdown[-1].value.endswith(ui.plain("附件1回执.pdf"))
-    assert [b.label for b in at.get("download_button")][-1] == "Download the scan"
+    assert at.button(key=f"documents.download.{confirmation}").label == "Download the scan"
+    assert not at.get("download_button")  # nothing made before it is asked for
     at.run()  # a rerun is not another look
     checklist = frame(at, "original_name")
     nothing = opened(checklist["original_name"].isna().tolist().index(True))  # no scan stored yet
@@ -516,6 +526,11 @@ def test_a_scan_is_seen_on_the_page_before_it_is_verified_and_every_look_is_logg
     ]
     at = opened(checklist["original_name"].tolist().index("护照-甲一.png"))  # an image, as it is
     assert not at.exception and len(at.get("image")) == 1
+    at.button(
+        key=f"documents.download.{passport}"
+    ).click().run()  # the scan made into a file, then saved from the button in its place
+    assert [d.proto.label for d in at.get("download_button")] == ["Save 护照-甲一.png"]
+    assert at.session_state["downloads.held"].data == _picture("png")
     con = connect(config, db)
     views = con.execute(
         "select actor, target, details from audit_log where action = 'document.view' order by audit_id"
@@ -526,9 +541,9 @@ def test_a_scan_is_seen_on_the_page_before_it_is_verified_and_every_look_is_logg
     ]
     # A download is logged too, with the bytes as stored.
     assert documents.download_scan(con, passport, "staff", "staff1", folder) == _picture("png")
-    assert con.execute("select actor from audit_log where action = 'document.download'").fetchall() == [
-        ("staff1",)
-    ]
+    assert con.execute(
+        "select actor from audit_log where action = 'document.download' order by audit_id"
+    ).fetchall() == [("local-admin",), ("staff1",)]
     # Viewers never see scans: refused in one sentence, and nothing is logged.
     with pytest.raises(DelegationError, match="may not see scans"):
         documents.read_scan(con, passport, "viewer", folder)

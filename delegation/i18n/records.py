@@ -148,6 +148,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "export.both": ("中英双语", "Both"),
     "export.csv": ("导出 CSV", "Export CSV"),
     "export.xlsx": ("导出 Excel", "Export Excel"),
+    "download.making": ("正在生成文件…", "Making the file…"),
+    "download.save": ("保存 {name}", "Save {name}"),
     "roster.unit_name": ("单位", "Unit"),
     "roster.unit_name_en": ("单位英文名称", "Company (English)"),
     "roster.position_en": ("英文职务", "Position (English)"),

@@ -14,7 +14,7 @@ Pages use this face only, never a module inside the package (tests/test_layers.p
 """
 
 from delegation.ui.auth import authenticate, log_show_full, logout, require, role, user
-from delegation.ui.downloads import export_buttons, exported, logged_download, scan_viewer
+from delegation.ui.downloads import export_buttons, exported, file_button, logged_download, scan_viewer
 from delegation.ui.messages import MISSING, plain, show_error
 from delegation.ui.run_log import timed_run
 from delegation.ui.sidebar import current_filters, load_url_once, sidebar
@@ -68,6 +68,7 @@ __all__ = [
     "export_buttons",
     "exported",
     "figure",
+    "file_button",
     "follow_page",
     "heading",
     "inbox_watcher",

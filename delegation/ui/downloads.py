@@ -1,13 +1,20 @@
 """What leaves the app as a file, each audited: a list's CSV and Excel buttons, a document's scan
-(viewed on the page and downloaded), any other download."""
+(viewed on the page and downloaded), any other download.
+
+Every file is made in the page's run by a first click and saved by a second (`file_button`): a
+download made when clicked (`st.download_button(data=callable)`) is stored by Streamlit unreferenced,
+and the end of any session's run sweeps such files — in a meeting room of viewers refreshing, often
+before the browser fetched it (docs/performance.md, "Exports under load")."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
+from delegation import figures
 from delegation.db import append_audit
 from delegation.errors import DelegationError
 from delegation.filters import Filters
@@ -18,7 +25,7 @@ from delegation.ui.state import cursor, event_config, language, t
 
 def export_buttons(kind: str, filters: Filters, **options: Any) -> None:
     """Header language, CSV and Excel buttons for one list: exactly what the page shows for these
-    filters and search (every page of it), generated when clicked."""
+    filters and search (every page of it), each made by its first click (`file_button`)."""
     from delegation import exports
 
     labels = {"zh": "中文", "en": "English", "both": t("export.both")}
@@ -34,25 +41,85 @@ def export_buttons(kind: str, filters: Filters, **options: Any) -> None:
         horizontal=True,
         key=f"{kind}.export.lang",
     )
-    for column, fmt, label, mime in (
-        (buttons, "csv", t("export.csv"), "text/csv"),
-        (
+    for fmt, label in (("csv", t("export.csv")), ("xlsx", t("export.xlsx"))):
+        file_button(
             buttons,
-            "xlsx",
-            t("export.xlsx"),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    ):
-        column.download_button(
             label,
-            # Who asks is read now: the file is made when clicked, outside the page's run, where
-            # the session is not at hand.
             lambda fmt=fmt: exported(kind, fmt, filters, header_lang, actor=actor, **options),
             file_name=exports.file_name(kind, filters, fmt),
-            mime=mime,
-            on_click="ignore",
             key=f"{kind}.export.{fmt}",
+            made_of=(filters, header_lang, tuple(sorted(options.items()))),
         )
+
+
+# What a made file is, by its name's ending, unless the caller says (a scan: as it was stored).
+MIME = {
+    ".csv": "text/csv",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".zip": "application/zip",
+}
+HELD = "downloads.held"  # the session's one made file (`Held`), until saved past or outdated
+
+
+@dataclass(frozen=True)
+class Held:
+    """A file made by a click, kept for its save button: which button, what it was made of (the
+    caller's inputs, the file name and the data version), its bytes."""
+
+    key: str
+    made_of: tuple
+    data: bytes
+
+
+def file_button(
+    where: Any,
+    label: str,
+    make: Callable[[], bytes],
+    *,
+    file_name: str,
+    key: str,
+    mime: str | None = None,
+    made_of: Hashable = (),
+    icon: str | None = None,
+    help: str | None = None,
+) -> None:
+    """A download in two clicks: `label` makes the file in this run (`make`, which audits it), and
+    the button in its place saves it (a plain `st.download_button` holding the bytes, which Streamlit
+    keeps while the page shows it). One made file is held per session; it is dropped, and `label`
+    offered again, once the inputs it was made of (`made_of`, `file_name`) or the data changed.
+    A refusal (`DelegationError`) is shown in its one sentence and nothing is held."""
+    held = st.session_state.get(HELD)
+    if held is not None and held.key == key:
+        if held.made_of == (made_of, file_name, figures.counted_version(cursor())):
+            _save_button(where, held, file_name, mime, key)
+            return
+        del st.session_state[HELD]  # made of other filters or older data: not offered as this
+    slot = where.empty()
+    if not slot.button(label, key=key, icon=icon, help=help):
+        return
+    version = figures.counted_version(cursor())  # before the file: a change meanwhile outdates it
+    try:
+        with st.spinner(t("download.making")):
+            data = make()
+    except DelegationError as exc:
+        show_error(exc)
+        return
+    st.session_state[HELD] = held = Held(key, (made_of, file_name, version), data)
+    _save_button(slot, held, file_name, mime, key)
+
+
+def _save_button(where: Any, held: Held, file_name: str, mime: str | None, key: str) -> None:
+    where.download_button(
+        t("download.save").format(name=file_name),
+        held.data,
+        file_name=file_name,
+        mime=mime or MIME.get(file_name[file_name.rfind(".") :].lower()),
+        on_click="ignore",
+        type="primary",
+        icon=":material/download:",
+        key=f"{key}.save",
+    )
 
 
 def exported(kind: str, fmt: str, filters: Filters, header_lang: str, *, actor: str, **options: Any) -> bytes:
@@ -98,12 +165,12 @@ def scan_viewer(document_id: int, title: str) -> None:
         st.session_state["documents.viewed"] = document_id
     with st.container(border=True, key="documents-scan"):
         st.markdown(f"**{plain(title)}** · {plain(scan.original_name)}")
-        st.download_button(
+        file_button(
+            st,
             t("documents.download_scan"),
             lambda: documents.download_scan(cursor(), document_id, role, name, folder),
             file_name=scan.original_name,
             mime=scan.content_type,
-            on_click="ignore",
             icon=":material/download:",
             key=f"documents.download.{document_id}",
         )
@@ -114,8 +181,8 @@ def scan_viewer(document_id: int, title: str) -> None:
 
 
 def logged_download(kind: str, make: Callable[[], bytes], fmt: str = "xlsx") -> Callable[[], bytes]:
-    """Wrap a download's maker so the download is audited, with who asked (known now, not when
-    the file is made after the click) and its format ("xlsx", "zip")."""
+    """Wrap a download's maker (for `file_button`) so the download is audited, with who asked and its
+    format ("xlsx", "zip")."""
     actor = user()[0]
 
     def run() -> bytes:
