@@ -608,7 +608,7 @@ def test_a_narrow_page_wraps_figures_cards_and_tables_instead_of_cutting_them(se
     labels = page.locator('.st-key-overview-figures [data-testid="stMetricLabel"] p')
     expect(labels).to_have_count(4)
     assert labels.evaluate_all(cut) == []
-    button = page.locator(".st-key-overview-heading [data-testid='stDownloadButton'] button p")
+    button = page.locator(".st-key-overview-heading [data-testid='stButton'] button p")
     assert "Leadership workbook" in button.all_text_contents() and button.evaluate_all(cut) == []
     page.goto(f"{server}/batch?lang=en&as_of=2023-03-20")
     # The ready, blocked and in-batch lists stand one above the other, each the page's width.
