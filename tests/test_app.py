@@ -937,6 +937,11 @@ def test_an_export_is_made_by_one_click_and_saved_by_the_next(monkeypatch, confi
     at.run()  # a rerun keeps it, made once
     assert [d.proto.label for d in at.get("download_button")] == [f"Save {name}"]
     assert len(logged()) == 1
+    at.radio(key="units.export.lang").set_value("zh").run()  # the same file name, other headers
+    assert not at.get("download_button") and "downloads.held" not in at.session_state
+    at.button(key="units.export.csv").click().run()
+    held = at.session_state["downloads.held"]
+    assert held.data.decode("utf-8-sig").startswith("单位,") and len(logged()) == 2
     at.session_state["filters.provinces"] = ["Jiangsu"]
     at.run()  # made of other filters: dropped, the export offered again
     assert not at.get("download_button") and "downloads.held" not in at.session_state

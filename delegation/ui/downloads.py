@@ -89,23 +89,27 @@ def file_button(
     keeps while the page shows it). One made file is held per session; it is dropped, and `label`
     offered again, once the inputs it was made of (`made_of`, `file_name`) or the data changed.
     A refusal (`DelegationError`) is shown in its one sentence and nothing is held."""
+
+    def made_of_now() -> tuple:  # the data version read now: a change after it outdates the file
+        return (made_of, file_name, figures.counted_version(cursor()))
+
     held = st.session_state.get(HELD)
     if held is not None and held.key == key:
-        if held.made_of == (made_of, file_name, figures.counted_version(cursor())):
+        if held.made_of == made_of_now():
             _save_button(where, held, file_name, mime, key)
             return
         del st.session_state[HELD]  # made of other filters or older data: not offered as this
     slot = where.empty()
     if not slot.button(label, key=key, icon=icon, help=help):
         return
-    version = figures.counted_version(cursor())  # before the file: a change meanwhile outdates it
+    made = made_of_now()  # before the file is made
     try:
         with st.spinner(t("download.making")):
             data = make()
     except DelegationError as exc:
         show_error(exc)
         return
-    st.session_state[HELD] = held = Held(key, (made_of, file_name, version), data)
+    st.session_state[HELD] = held = Held(key, made, data)
     _save_button(slot, held, file_name, mime, key)
 
 
